@@ -1,0 +1,4 @@
+import type { Reporter } from './types.js';
+
+/** Output formats by name (`--format NAME`). One line per reporter. */
+export const reporters: Record<string, Reporter> = {};

@@ -1,0 +1,116 @@
+import type { ZoneOfTrust } from '../analysis/zone.js';
+import { fingerprint } from '../findings/fingerprint.js';
+import type { Finding, FindingDraft, Severity } from '../findings/types.js';
+import type { Role } from '../model/types.js';
+import type { AnyRule, RuleContext } from './types.js';
+
+/** Per-rule settings after config is applied. */
+export interface RuleSetting {
+  enabled: boolean;
+  severity?: Severity;
+  /** Raw options; validated by the rule's own schema. */
+  options?: unknown;
+}
+
+export interface EngineOptions {
+  zone: ZoneOfTrust;
+  settings?: ReadonlyMap<string, RuleSetting>;
+}
+
+/** Thrown when a rule's options do not validate; names the rule and the problem. */
+export class RuleOptionsError extends Error {}
+
+/** The rules that will run, each with its validated options. */
+export function prepareRules(
+  rules: readonly AnyRule[],
+  settings?: ReadonlyMap<string, RuleSetting>,
+): { rule: AnyRule; options: unknown; severity: Severity }[] {
+  const out: { rule: AnyRule; options: unknown; severity: Severity }[] = [];
+  for (const rule of rules) {
+    const s = settings?.get(rule.meta.id);
+    const enabled = s?.enabled ?? rule.meta.enabledByDefault;
+    if (!enabled) continue;
+    const parsed = rule.options.safeParse(s?.options ?? {});
+    if (!parsed.success) {
+      throw new RuleOptionsError(
+        `invalid options for rule ${rule.meta.id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      );
+    }
+    out.push({ rule, options: parsed.data, severity: s?.severity ?? rule.meta.severity });
+  }
+  return out;
+}
+
+/** Turn a rule's draft into a full finding (metadata, resource, location, fingerprint). */
+export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d: FindingDraft): Finding {
+  const st = d.statement ? role.trustPolicy.statements[d.statement.index] : undefined;
+  const location = d.location ?? st?.location ?? role.trustPolicy.location ?? role.source.location;
+  return {
+    ruleId: rule.meta.id,
+    severity: d.severity ?? severity,
+    title: rule.meta.title,
+    message: d.message,
+    resource: {
+      kind: 'aws-iam-role',
+      id: role.id,
+      name: role.name,
+      ...(role.account ? { account: role.account } : {}),
+      ...(role.arn ? { arn: role.arn } : {}),
+      ...(role.source.construct ? { construct: role.source.construct } : {}),
+      ...(role.variant ? { variant: role.variant } : {}),
+    },
+    location,
+    ...(d.statement ? { statement: d.statement } : {}),
+    principals: d.principals,
+    evidence: d.evidence,
+    remediation: d.remediation,
+    fingerprint: fingerprint([
+      rule.meta.id,
+      role.id,
+      role.variant,
+      d.statement?.sid ?? d.statement?.index,
+      d.principals
+        .map((p) => p.value)
+        .sort()
+        .join(','),
+      d.fingerprintExtra,
+    ]),
+    suppressed: false,
+  };
+}
+
+/** Run every enabled rule over every role. Findings come back in a deterministic order. */
+export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts: EngineOptions): Finding[] {
+  const prepared = prepareRules(rules, opts.settings);
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const { rule, options, severity } of prepared) {
+    const ctx: RuleContext<unknown> = { zone: opts.zone, options, allRoles: roles };
+    for (const role of roles) {
+      for (const d of rule.check(role, ctx)) {
+        const f = completeFinding(rule, severity, role, d);
+        // The same role judged in several variants (Fn::If) can yield the same finding twice.
+        if (seen.has(f.fingerprint)) continue;
+        seen.add(f.fingerprint);
+        findings.push(f);
+      }
+    }
+  }
+  return sortFindings(findings);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      cmp(a.location.file, b.location.file) ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      cmp(a.resource.id, b.resource.id) ||
+      cmp(a.ruleId, b.ruleId) ||
+      (a.statement?.index ?? -1) - (b.statement?.index ?? -1) ||
+      cmp(a.fingerprint, b.fingerprint),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,9 @@
+import type { AnyRule } from './types.js';
+
+/** Every rule trustaudit ships, in id order. Adding a rule: its module, test table, doc, and one line here. */
+export const allRules: readonly AnyRule[] = [];
+
+export function findRule(id: string): AnyRule | undefined {
+  const needle = id.toLowerCase();
+  return allRules.find((r) => r.meta.id.toLowerCase() === needle || r.meta.name === needle);
+}

@@ -1,0 +1,41 @@
+import type { ZoneOfTrust } from '../analysis/zone.js';
+import type { Role, ScanError } from '../model/types.js';
+
+/** A file handed to the sources. `path` is what the user sees in findings (relative to cwd when possible). */
+export interface InputFile {
+  path: string;
+  /** Absolute path on disk (undefined for stdin). */
+  absPath?: string;
+  text: string;
+  /** Named on the command line (or stdin): an unrecognised explicit file is an error, a walked one is skipped. */
+  explicit: boolean;
+}
+
+export interface SourceContext {
+  zone: ZoneOfTrust;
+  /** CloudFormation parameter overrides (`--parameter Key=Value`, parameters files). */
+  parameters: ReadonlyMap<string, string>;
+  /** Terraform variable overrides (`--var name=value`, `--var-file`). */
+  variables: ReadonlyMap<string, string>;
+  /** Every file the scan found (absolute paths), so a source can look at siblings (tfvars, cdk manifest). */
+  allFiles: readonly string[];
+  /** Largest file a source should parse, in bytes. */
+  maxFileBytes: number;
+}
+
+export interface SourceResult {
+  roles: Role[];
+  errors: ScanError[];
+}
+
+/**
+ * A source of roles read from files. The scanner offers each file to the sources in registry order;
+ * the first whose `claim` returns true gets it. Files nobody claims are skipped (or, when explicit, reported).
+ */
+export interface FileSource {
+  name: string;
+  /** Cheap test (extension, a few bytes of content): is this file mine? */
+  claim(file: InputFile): boolean;
+  /** Parse the claimed files. Never throws for bad input: errors go to `errors` and the rest is still read. */
+  load(files: InputFile[], ctx: SourceContext): Promise<SourceResult>;
+}

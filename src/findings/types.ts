@@ -93,6 +93,8 @@ export interface Finding {
   fingerprint: string;
   suppressed: boolean;
   suppression?: SuppressionInfo;
+  /** True when `--baseline` already had this finding (it does not count for the exit code). */
+  inBaseline?: boolean;
 }
 
 /** What a rule returns; the engine fills in rule metadata, resource, fingerprint and suppression. */

@@ -20,7 +20,16 @@ export interface SourceLocation {
 export interface Symbolic {
   symbolic: true;
   description: string;
+  /** The value as far as it is known, with `${...}` for the unknown parts, e.g. `arn:aws:iam::${AccountId}:root`. */
+  text?: string;
 }
+
+/**
+ * Stands for the account a template is deployed into (`AWS::AccountId`, `data.aws_caller_identity.x.account_id`)
+ * when `--account` does not say which it is. IaC sources put it where the account id goes (in ARNs and in
+ * `Role.account`), so the role's own account compares equal to it and is never a third party.
+ */
+export const DEPLOYING_ACCOUNT = '<deploying-account>';
 
 /** Every value of a policy: a string (booleans and numbers are normalised to strings) or a symbolic value. */
 export type PolicyValue = string | Symbolic;

@@ -1,4 +1,4 @@
-import type { ZoneOfTrust } from '../analysis/zone.js';
+import type { TrustedAccount, ZoneOfTrust } from '../analysis/zone.js';
 import type { Role, ScanError } from '../model/types.js';
 
 /** A file handed to the sources. `path` is what the user sees in findings (relative to cwd when possible). */
@@ -26,7 +26,14 @@ export interface SourceContext {
 export interface SourceResult {
   roles: Role[];
   errors: ScanError[];
+  /** Accounts the source found to be inside the zone of trust (e.g. every account of the scanned Organization). */
+  trusted?: TrustedAccount[];
+  /** Accounts the source scanned (live AWS), with names when known. */
+  accounts?: { id: string; name?: string }[];
 }
+
+/** A source that does not read files (live AWS). Called once per scan. */
+export type RoleProvider = (ctx: { zone: ZoneOfTrust }) => Promise<SourceResult>;
 
 /**
  * A source of roles read from files. The scanner offers each file to the sources in registry order;

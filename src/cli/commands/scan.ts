@@ -1,0 +1,187 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { buildZone, loadConfig, ruleSettingsFrom } from '../../config/load.js';
+import type { Severity } from '../../findings/types.js';
+import { reporters } from '../../reporters/index.js';
+import type { Report } from '../../reporters/types.js';
+import type { RuleSetting } from '../../rules/engine.js';
+import { buildReport, EXIT_CLEAN, exitCodeFor } from '../../scan/report.js';
+import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
+import type { RoleProvider } from '../../sources/types.js';
+import { type CliIO, UsageError, useColor } from '../io.js';
+import { collect, collectAccountIds, parsePairs, parsePositiveInt, parseSeverity } from '../parse.js';
+
+/** File names used with --output-dir, by format. */
+export const OUTPUT_FILE_NAMES: Record<string, string> = {
+  text: 'trustaudit.txt',
+  json: 'trustaudit.json',
+  sarif: 'trustaudit.sarif',
+  html: 'trustaudit.html',
+  csv: 'trustaudit.csv',
+  junit: 'trustaudit.junit.xml',
+  markdown: 'trustaudit.md',
+  asff: 'trustaudit.asff.json',
+};
+
+export interface ScanCliOptions {
+  format: string;
+  output?: string;
+  outputDir?: string;
+  failOn?: Severity | 'none';
+  account?: string;
+  trustedAccount?: string[];
+  trustedOrg?: string[];
+  config?: string;
+  require?: string;
+  rule?: string[];
+  parameter?: string[];
+  var?: string[];
+  maxFileSize?: number;
+  color?: boolean;
+  quiet?: boolean;
+  [key: string]: unknown;
+}
+
+/** Extension points: other features add options to `scan` and act before/after it. */
+export interface ScanHooks {
+  addOptions: ((cmd: Command) => Command)[];
+  /** Live sources (e.g. --aws) built from the parsed options. */
+  providers: ((opts: ScanCliOptions, io: CliIO) => RoleProvider | undefined)[];
+  /** Extra parameter/variable files (CloudFormation --parameters-file, Terraform --var-file). */
+  parameters: ((opts: ScanCliOptions, io: CliIO) => Map<string, string>)[];
+  variables: ((opts: ScanCliOptions, io: CliIO) => Map<string, string>)[];
+  /** Change the report before it is written (baseline marking). */
+  transformReport: ((report: Report, opts: ScanCliOptions, io: CliIO) => Report)[];
+  /** Act on the finished report (history recording). */
+  afterReport: ((report: Report, opts: ScanCliOptions, io: CliIO, meta: { paths: string[] }) => void | Promise<void>)[];
+}
+
+export function emptyScanHooks(): ScanHooks {
+  return { addOptions: [], providers: [], parameters: [], variables: [], transformReport: [], afterReport: [] };
+}
+
+export function registerScanCommand(program: Command, io: CliIO, hooks: ScanHooks, setExit: (code: number) => void): void {
+  let cmd = program
+    .command('scan')
+    .description('Scan trust policies, IAM exports, CloudFormation and Terraform for roles a third party can assume without an external ID or MFA.')
+    .argument('[paths...]', 'files or folders to scan; - reads standard input')
+    .option('-f, --format <formats>', `output format(s), comma-separated: ${Object.keys(OUTPUT_FILE_NAMES).join(', ')}`, 'text')
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--output-dir <dir>', 'write one file per format into this folder')
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (or none)').argParser(parseSeverity),
+    )
+    .option('--account <id>', 'account that owns the roles when the input does not say (bare policies, templates)', (v) =>
+      collectAccountIds(v)[0],
+    )
+    .option('--trusted-account <ids>', 'account(s) of your own organization, never third parties (repeatable, comma-separated)', collectAccountIds)
+    .option('--trusted-org <id>', 'organization id (o-...) of your own organization (repeatable)', collect)
+    .option('-c, --config <file>', 'config file (default: trustaudit.config.json|yaml in the current folder)')
+    .addOption(
+      new Option('--require <mode>', 'what protects a third-party trust (TA001 option)').choices([
+        'external-id-or-mfa',
+        'external-id',
+        'mfa',
+        'external-id-and-mfa',
+      ]),
+    )
+    .option('--rule <ID=setting>', 'turn a rule on/off or set its severity, e.g. TA002=off, TA001=high (repeatable)', collect)
+    .option('--parameter <Key=Value>', 'CloudFormation parameter value (repeatable)', collect)
+    .option('--var <name=value>', 'Terraform variable value (repeatable)', collect)
+    .option('--max-file-size <bytes>', `largest file read (default ${DEFAULT_MAX_FILE_BYTES})`, parsePositiveInt)
+    .option('--color', 'force colour in text output')
+    .option('--no-color', 'no colour in text output')
+    .option('-q, --quiet', 'no progress or notes on standard error');
+  for (const add of hooks.addOptions) cmd = add(cmd);
+  cmd.action(async (paths: string[], opts: ScanCliOptions) => {
+    setExit(await runScanCommand(paths, opts, io, hooks));
+  });
+}
+
+export async function runScanCommand(paths: string[], opts: ScanCliOptions, io: CliIO, hooks: ScanHooks): Promise<number> {
+  const formats = opts.format
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  for (const f of formats) {
+    if (!reporters[f]) throw new UsageError(`unknown format "${f}"; available: ${Object.keys(reporters).sort().join(', ')}`);
+  }
+  if (formats.length > 1 && !opts.outputDir) {
+    throw new UsageError('several formats need --output-dir DIR (one file per format)');
+  }
+  if (opts.output && opts.outputDir) throw new UsageError('use either --output or --output-dir, not both');
+
+  const { config } = loadConfig(io.cwd, opts.config);
+  const zone = buildZone(config, {
+    ...(opts.account ? { account: opts.account } : {}),
+    trustedAccounts: opts.trustedAccount ?? [],
+  });
+  for (const o of opts.trustedOrg ?? []) zone.trustedOrgIds.add(o);
+  const settings = ruleSettingsFrom(config);
+  applyRuleFlags(settings, opts);
+
+  const providers = hooks.providers.map((p) => p(opts, io)).filter((p): p is RoleProvider => p !== undefined);
+  if (paths.length === 0 && providers.length === 0) {
+    throw new UsageError('nothing to scan: give files or folders (or - for standard input), or a live source such as --aws');
+  }
+  const parameters = new Map<string, string>();
+  for (const h of hooks.parameters) for (const [k, v] of h(opts, io)) parameters.set(k, v);
+  for (const [k, v] of parsePairs(opts.parameter ?? [], 'parameter')) parameters.set(k, v);
+  const variables = new Map<string, string>();
+  for (const h of hooks.variables) for (const [k, v] of h(opts, io)) variables.set(k, v);
+  for (const [k, v] of parsePairs(opts.var ?? [], 'variable')) variables.set(k, v);
+
+  const result = await runScan({
+    paths,
+    cwd: io.cwd,
+    zone,
+    readStdin: io.readStdin,
+    ruleSettings: settings,
+    parameters,
+    variables,
+    providers,
+    suppressions: config.suppressions,
+    ...(opts.maxFileSize ? { maxFileBytes: opts.maxFileSize } : {}),
+  });
+  let report = buildReport(result);
+  for (const t of hooks.transformReport) report = t(report, opts, io);
+
+  const color = useColor(io, opts.color);
+  if (opts.outputDir) {
+    const dir = resolve(io.cwd, opts.outputDir);
+    mkdirSync(dir, { recursive: true });
+    for (const f of formats) {
+      const file = join(dir, OUTPUT_FILE_NAMES[f] ?? `trustaudit.${f}`);
+      writeFileSync(file, reporters[f]!(report, { color: false }));
+      if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
+    }
+  } else if (opts.output) {
+    const file = resolve(io.cwd, opts.output);
+    writeFileSync(file, reporters[formats[0]!]!(report, { color: false }));
+    if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
+  } else {
+    io.stdout.write(reporters[formats[0]!]!(report, { color: formats[0] === 'text' && color }));
+  }
+  for (const a of hooks.afterReport) await a(report, opts, io, { paths });
+
+  const failOn = opts.failOn ?? config.failOn ?? 'low';
+  if (failOn === 'none') return report.errors.length > 0 ? exitCodeFor(report, 'critical') : EXIT_CLEAN;
+  return exitCodeFor(report, failOn);
+}
+
+function applyRuleFlags(settings: Map<string, RuleSetting>, opts: ScanCliOptions): void {
+  for (const [id, value] of parsePairs(opts.rule ?? [], 'rule setting')) {
+    const key = id.toUpperCase();
+    const prev = settings.get(key);
+    const v = value.toLowerCase();
+    if (v === 'off' || v === 'false') settings.set(key, { ...prev, enabled: false });
+    else if (v === 'on' || v === 'true') settings.set(key, { ...prev, enabled: true });
+    else settings.set(key, { ...prev, enabled: true, severity: parseSeverity(v) as Severity });
+  }
+  if (opts.require) {
+    const prev = settings.get('TA001');
+    const options = { ...((prev?.options as Record<string, unknown> | undefined) ?? {}), require: opts.require };
+    settings.set('TA001', { enabled: prev?.enabled ?? true, ...(prev?.severity ? { severity: prev.severity } : {}), options });
+  }
+}

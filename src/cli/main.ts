@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.js';
+import { RuleOptionsError } from '../rules/engine.js';
+import { EXIT_ERROR } from '../scan/report.js';
+import { toolVersion } from '../version.js';
+import { registerRuleCommands } from './commands/rules.js';
+import { emptyScanHooks, registerScanCommand, type ScanHooks } from './commands/scan.js';
+import { type CliIO, processIO, UsageError } from './io.js';
+
+/** Feature modules plug into the CLI here (live AWS, history, fix...). */
+export function installFeatures(_program: Command, _io: CliIO, _hooks: ScanHooks, _setExit: (code: number) => void): void {}
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('trustaudit')
+    .description('Find AWS IAM roles that a third party can assume without an external ID or MFA (confused deputy).')
+    .version(toolVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  const hooks = emptyScanHooks();
+  installFeatures(program, io, hooks, setExit);
+  registerScanCommand(program, io, hooks, setExit);
+  registerRuleCommands(program, io, setExit);
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code (0 clean, 1 findings, 2 usage or input error). */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end with exit code 0; anything else commander rejects is a usage error.
+      return e.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof RuleOptionsError) {
+      io.stderr.write(`trustaudit: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { findNodeAtLocation, type ParseError, parseTree } from 'jsonc-parser';
+import { LineCounter, parseDocument } from 'yaml';
+import type { ZodError } from 'zod';
+import { emptyZone, type ZoneOfTrust } from '../analysis/zone.js';
+import type { Severity } from '../findings/types.js';
+import type { RuleSetting } from '../rules/engine.js';
+import { type Config, ConfigSchema } from './schema.js';
+
+export const CONFIG_FILE_NAMES = ['trustaudit.config.json', 'trustaudit.config.yaml', 'trustaudit.config.yml'];
+
+/** A config file that cannot be used; the message names the file, the place and the problem. */
+export class ConfigError extends Error {}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from; undefined when no config file was found. */
+  file?: string;
+}
+
+/** Load `explicitPath`, or the first config file found in `cwd`, or an empty config. */
+export function loadConfig(cwd: string, explicitPath?: string): LoadedConfig {
+  const file = explicitPath
+    ? resolve(cwd, explicitPath)
+    : CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
+  if (!file) return { config: ConfigSchema.parse({}) };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { config: parseConfigText(text, file), file };
+}
+
+/** Parse and validate config text (JSON or YAML by extension); errors carry file:line:column. */
+export function parseConfigText(text: string, file: string): Config {
+  const isJson = extname(file).toLowerCase() === '.json';
+  let data: unknown;
+  let lineOf: (path: (string | number)[]) => { line: number; column: number } | undefined;
+  if (isJson) {
+    const errors: ParseError[] = [];
+    const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+    if (errors.length > 0 || !tree) {
+      const at = offsetToLineCol(text, errors[0]?.offset ?? 0);
+      throw new ConfigError(`${file}:${at.line}:${at.column}: not valid JSON`);
+    }
+    data = JSON.parse(text);
+    lineOf = (path) => {
+      const node = findNodeAtLocation(tree, path);
+      return node ? offsetToLineCol(text, node.offset) : undefined;
+    };
+  } else {
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      const p = e.linePos?.[0];
+      throw new ConfigError(`${file}:${p ? `${p.line}:${p.col}` : '1:1'}: ${e.message.split('\n')[0]}`);
+    }
+    data = doc.toJS({ maxAliasCount: 0 }) ?? {};
+    lineOf = (path) => {
+      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      if (!node?.range) return undefined;
+      const p = lc.linePos(node.range[0]);
+      return { line: p.line, column: p.col };
+    };
+  }
+  const parsed = ConfigSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(describeZodError(parsed.error, file, lineOf));
+  return parsed.data;
+}
+
+function describeZodError(
+  err: ZodError,
+  file: string,
+  lineOf: (path: (string | number)[]) => { line: number; column: number } | undefined,
+): string {
+  const lines = err.issues.map((i) => {
+    const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+    let at = lineOf(path);
+    for (let n = path.length - 1; !at && n >= 0; n--) at = lineOf(path.slice(0, n));
+    const where = at ? `${file}:${at.line}:${at.column}` : file;
+    return `${where}: ${path.length > 0 ? path.join('.') : '(top level)'}: ${i.message}`;
+  });
+  return `invalid config:\n  ${lines.join('\n  ')}`;
+}
+
+function offsetToLineCol(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, column: offset - last };
+}
+
+/** The zone of trust from config plus command-line flags (flags add to / override the config). */
+export function buildZone(config: Config, flags: { account?: string; trustedAccounts?: readonly string[] }): ZoneOfTrust {
+  const zone = emptyZone();
+  const owner = flags.account ?? config.account;
+  if (owner) zone.defaultOwner = owner;
+  for (const t of config.trustedAccounts) {
+    const entry = typeof t === 'string' ? { id: t } : t;
+    zone.trusted.set(entry.id, entry);
+  }
+  for (const id of flags.trustedAccounts ?? []) if (!zone.trusted.has(id)) zone.trusted.set(id, { id });
+  for (const o of config.trustedOrganizations) zone.trustedOrgIds.add(o);
+  return zone;
+}
+
+/** Per-rule settings from the config's `rules` section. */
+export function ruleSettingsFrom(config: Config): Map<string, RuleSetting> {
+  const out = new Map<string, RuleSetting>();
+  for (const [id, v] of Object.entries(config.rules)) {
+    const key = id.toUpperCase();
+    if (typeof v === 'boolean') out.set(key, { enabled: v });
+    else if (typeof v === 'string') {
+      out.set(key, v === 'off' ? { enabled: false } : { enabled: true, severity: v as Severity });
+    } else {
+      out.set(key, {
+        enabled: v.enabled ?? true,
+        ...(v.severity ? { severity: v.severity } : {}),
+        ...(v.options ? { options: v.options } : {}),
+      });
+    }
+  }
+  return out;
+}

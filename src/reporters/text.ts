@@ -1,0 +1,114 @@
+import pc from 'picocolors';
+import type { Finding, Severity } from '../findings/types.js';
+import type { ScanError, SourceLocation } from '../model/types.js';
+import type { Report, Reporter } from './types.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Human-readable report grouped by role, with a summary line. Colour only when asked (TTY). */
+export const textReporter: Reporter = (report, opts) => {
+  const c = pc.createColors(opts.color);
+  const out: string[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const key = `${f.resource.id}\u0000${f.resource.variant ?? ''}`;
+    const g = groups.get(key) ?? [];
+    g.push(f);
+    groups.set(key, g);
+  }
+  for (const findings of groups.values()) {
+    const first = findings[0]!;
+    const r = first.resource;
+    const where = [r.arn && r.arn !== r.id ? r.arn : undefined, r.construct, r.variant ? `when ${r.variant}` : undefined]
+      .filter(Boolean)
+      .join(', ');
+    out.push(`${c.bold(r.name)}  ${c.dim(r.id)}${where ? c.dim(` (${where})`) : ''}`);
+    for (const f of findings) out.push(...renderFinding(f, c));
+    out.push('');
+  }
+  if (report.errors.length > 0) {
+    out.push(c.bold(c.red('Could not be scanned:')));
+    for (const e of report.errors) out.push(`  ${renderError(e)}`);
+    out.push('');
+  }
+  if (report.warnings.length > 0) {
+    out.push(c.bold(c.yellow('Warnings:')));
+    for (const w of report.warnings) out.push(`  ${renderError(w)}`);
+    out.push('');
+  }
+  out.push(summaryLine(report, c));
+  return `${out.join('\n')}\n`;
+};
+
+function renderFinding(f: Finding, c: Colors): string[] {
+  const lines: string[] = [];
+  const sev = paintSeverity(f.severity, c);
+  const st = f.statement ? ` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ''}` : '';
+  const tag = f.suppressed ? c.dim(' [suppressed]') : f.inBaseline ? c.dim(' [in baseline]') : '';
+  lines.push(`  ${sev} ${c.bold(f.ruleId)} ${f.title}${tag}`);
+  lines.push(`    ${c.dim('at')} ${formatLocation(f.location)}${c.dim(st)}`);
+  lines.push(`    ${f.message}`);
+  for (const d of f.evidence.details) lines.push(`    ${c.dim('-')} ${d}`);
+  const req = f.evidence.request;
+  if (req) {
+    const ctx = Object.entries(req.context)
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`)
+      .join(', ');
+    const absent = req.absentKeys.length > 0 ? `; without ${req.absentKeys.join(', ')}` : '';
+    lines.push(`    ${c.dim('allowed:')} ${req.action} by ${req.principal}${ctx ? ` with ${ctx}` : ''}${absent}`);
+  }
+  lines.push(`    ${c.green('fix:')} ${f.remediation.summary}`);
+  if (f.remediation.command) lines.push(`      ${c.dim('$')} ${f.remediation.command}`);
+  if (f.suppressed && f.suppression) {
+    lines.push(`    ${c.dim(`suppressed (${f.suppression.kind}): ${f.suppression.reason}`)}`);
+  }
+  return lines;
+}
+
+function paintSeverity(s: Severity, c: Colors): string {
+  const label = s.toUpperCase().padEnd(8);
+  switch (s) {
+    case 'critical':
+      return c.bold(c.magenta(label));
+    case 'high':
+      return c.red(label);
+    case 'medium':
+      return c.yellow(label);
+    case 'low':
+      return c.cyan(label);
+    default:
+      return c.dim(label);
+  }
+}
+
+export function formatLocation(l: SourceLocation): string {
+  if (l.line === undefined) return l.file;
+  return l.column === undefined ? `${l.file}:${l.line}` : `${l.file}:${l.line}:${l.column}`;
+}
+
+function renderError(e: ScanError): string {
+  const where = e.file
+    ? formatLocation({ file: e.file, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) })
+    : e.account
+      ? `account ${e.account}`
+      : e.source;
+  return `${where}: ${e.message} [${e.code}]`;
+}
+
+function summaryLine(report: Report, c: Colors): string {
+  const s = report.summary;
+  const scope = `${s.rolesScanned} role${s.rolesScanned === 1 ? '' : 's'} from ${s.filesScanned} input${s.filesScanned === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (s.findings === 0) parts.push(c.green(`No findings in ${scope}.`));
+  else {
+    const bySev = SEVERITY_ORDER.filter((k) => s.bySeverity[k])
+      .map((k) => `${s.bySeverity[k]} ${k}`)
+      .join(', ');
+    parts.push(c.bold(`${s.findings} finding${s.findings === 1 ? '' : 's'} (${bySev}) in ${scope}.`));
+  }
+  if (s.suppressed > 0) parts.push(`${s.suppressed} suppressed.`);
+  if (!s.complete) parts.push(c.red(`Incomplete: ${s.errors} input${s.errors === 1 ? '' : 's'} could not be scanned.`));
+  return parts.join(' ');
+}

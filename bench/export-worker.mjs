@@ -1,0 +1,29 @@
+// One measurement in a fresh process: `baseline` (JSON.parse + a walk over every statement) or
+// `scan` (the full trustaudit scan of the file: read, detect, normalise, every rule).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const [mode, file, repoRoot] = process.argv.slice(2);
+const t0 = performance.now();
+let roles = 0;
+let findings = 0;
+if (mode === 'baseline') {
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  let statements = 0;
+  for (const r of data.RoleDetailList) {
+    roles++;
+    const doc = typeof r.AssumeRolePolicyDocument === 'string' ? JSON.parse(decodeURIComponent(r.AssumeRolePolicyDocument)) : r.AssumeRolePolicyDocument;
+    const sts = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    for (const s of sts) if (s.Effect) statements++;
+  }
+  findings = statements;
+} else {
+  const { runScan } = await import(resolve(repoRoot, 'dist/scan/run.js'));
+  const { emptyZone } = await import(resolve(repoRoot, 'dist/analysis/zone.js'));
+  const result = await runScan({ paths: [file], cwd: process.cwd(), zone: emptyZone() });
+  if (result.errors.length) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
+  roles = result.roles.length;
+  findings = result.findings.length;
+}
+const ms = performance.now() - t0;
+console.log(JSON.stringify({ ms, roles, findings, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

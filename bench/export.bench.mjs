@@ -1,0 +1,27 @@
+// Issue: semantic core. A seeded synthetic export of 100,000 roles, scanned end to end, against a
+// baseline of JSON.parse of the same file plus one walk over every statement, in the same run.
+// Targets: ratio <= 1.5 and >= 100,000 roles/s on one core.
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateExport } from './gen-export.mjs';
+import { best, fmt, measure } from './lib.mjs';
+
+export async function run({ repoRoot, log }) {
+  const n = 100_000;
+  const dir = join(repoRoot, 'bench/.data');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `export-${n}.json`);
+  writeFileSync(file, JSON.stringify(generateExport(n, 42)));
+  const mb = statSync(file).size / 1024 / 1024;
+  const worker = join(repoRoot, 'bench/export-worker.mjs');
+  const base = best(3, () => measure(worker, ['baseline', file, repoRoot]));
+  const scan = best(3, () => measure(worker, ['scan', file, repoRoot]));
+  if (scan.roles !== n) throw new Error(`scan saw ${scan.roles} roles, expected ${n}`);
+  const rate = n / (scan.ms / 1000);
+  const ratio = scan.ms / base.ms;
+  log(`synthetic export: ${fmt(n)} roles, ${fmt(mb, 1)} MB, seed 42`);
+  log(`baseline (JSON.parse + walk): ${fmt(base.ms)} ms, peak RSS ${fmt(base.maxRssMb)} MB`);
+  log(`trustaudit scan:              ${fmt(scan.ms)} ms, peak RSS ${fmt(scan.maxRssMb)} MB, ${fmt(scan.findings)} findings`);
+  log(`roles/second: ${fmt(rate)} (target >= 100,000)  ${rate >= 100_000 ? 'OK' : 'BELOW TARGET'}`);
+  log(`ratio scan/baseline: ${fmt(ratio, 2)} (target <= 1.5)  ${ratio <= 1.5 ? 'OK' : 'ABOVE TARGET'}`);
+}

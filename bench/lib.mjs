@@ -1,0 +1,37 @@
+// Shared helpers for benchmarks: child-process timing (so each measurement has its own peak RSS),
+// a seeded random generator, and formatting.
+import { execFileSync } from 'node:child_process';
+
+/** Run `node script ...args` and parse the JSON line it prints ({ ms, maxRssMb, ... }). */
+export function measure(script, args = []) {
+  const out = execFileSync(process.execPath, ['--expose-gc', script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const last = out.trim().split('\n').pop();
+  return JSON.parse(last);
+}
+
+/** Best (lowest-time) of n runs. */
+export function best(n, fn) {
+  let bestRun;
+  for (let i = 0; i < n; i++) {
+    const r = fn();
+    if (!bestRun || r.ms < bestRun.ms) bestRun = r;
+  }
+  return bestRun;
+}
+
+/** Mulberry32: small deterministic PRNG. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -28,6 +28,7 @@ export const textReporter: Reporter = (report, opts) => {
     for (const f of findings) out.push(...renderFinding(f, c));
     out.push('');
   }
+  out.push(...thirdPartySection(report, c));
   if (report.errors.length > 0) {
     out.push(c.bold(c.red('Could not be scanned:')));
     for (const e of report.errors) out.push(`  ${renderError(e)}`);
@@ -41,6 +42,35 @@ export const textReporter: Reporter = (report, opts) => {
   out.push(summaryLine(report, c));
   return `${out.join('\n')}\n`;
 };
+
+/** Who can get in: third-party accounts grouped by vendor (named via --known-accounts or config). */
+function thirdPartySection(report: Report, c: Colors): string[] {
+  const byVendor = new Map<string, { accounts: Set<string>; roles: Set<string> }>();
+  for (const f of report.findings) {
+    if (f.suppressed) continue;
+    for (const p of f.principals) {
+      if (!p.account || p.kind === 'service' || p.kind === 'federated') continue;
+      const vendor = p.accountName ?? 'Unnamed accounts';
+      const g = byVendor.get(vendor) ?? { accounts: new Set(), roles: new Set() };
+      g.accounts.add(p.account);
+      g.roles.add(f.resource.name);
+      byVendor.set(vendor, g);
+    }
+  }
+  if (byVendor.size === 0) return [];
+  const lines = [c.bold('Third parties that can get in:')];
+  const vendors = [...byVendor.keys()].sort((a, b) =>
+    a === 'Unnamed accounts' ? 1 : b === 'Unnamed accounts' ? -1 : a < b ? -1 : a > b ? 1 : 0,
+  );
+  for (const v of vendors) {
+    const g = byVendor.get(v)!;
+    const roles = [...g.roles].sort();
+    const shown = roles.slice(0, 5).join(', ') + (roles.length > 5 ? `, … (${roles.length - 5} more)` : '');
+    lines.push(`  ${c.bold(v)} ${c.dim(`(${[...g.accounts].sort().join(', ')})`)}: ${roles.length} role${roles.length === 1 ? '' : 's'}: ${shown}`);
+  }
+  lines.push('');
+  return lines;
+}
 
 function renderFinding(f: Finding, c: Colors): string[] {
   const lines: string[] = [];

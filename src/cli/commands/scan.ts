@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { dirname } from 'node:path';
+import { loadKnownAccounts } from '../../config/known-accounts.js';
 import { buildZone, loadConfig, ruleSettingsFrom } from '../../config/load.js';
 import type { Severity } from '../../findings/types.js';
 import { reporters } from '../../reporters/index.js';
@@ -33,6 +35,7 @@ export interface ScanCliOptions {
   trustedAccount?: string[];
   trustedOrg?: string[];
   config?: string;
+  knownAccounts?: string;
   require?: string;
   rule?: string[];
   parameter?: string[];
@@ -78,6 +81,7 @@ export function registerScanCommand(program: Command, io: CliIO, hooks: ScanHook
     .option('--trusted-account <ids>', 'account(s) of your own organization, never third parties (repeatable, comma-separated)', collectAccountIds)
     .option('--trusted-org <id>', 'organization id (o-...) of your own organization (repeatable)', collect)
     .option('-c, --config <file>', 'config file (default: trustaudit.config.json|yaml in the current folder)')
+    .option('--known-accounts <file>', 'vendor account list (known_aws_accounts YAML format) to name third parties')
     .addOption(
       new Option('--require <mode>', 'what protects a third-party trust (TA001 option)').choices([
         'external-id-or-mfa',
@@ -112,12 +116,19 @@ export async function runScanCommand(paths: string[], opts: ScanCliOptions, io: 
   }
   if (opts.output && opts.outputDir) throw new UsageError('use either --output or --output-dir, not both');
 
-  const { config } = loadConfig(io.cwd, opts.config);
+  const { config, file: configFile } = loadConfig(io.cwd, opts.config);
   const zone = buildZone(config, {
     ...(opts.account ? { account: opts.account } : {}),
     trustedAccounts: opts.trustedAccount ?? [],
   });
   for (const o of opts.trustedOrg ?? []) zone.trustedOrgIds.add(o);
+  // A vendor list named in the config is relative to the config file; on the command line, to cwd.
+  const knownFile = opts.knownAccounts
+    ? resolve(io.cwd, opts.knownAccounts)
+    : config.knownAccounts && configFile
+      ? resolve(dirname(configFile), config.knownAccounts)
+      : undefined;
+  if (knownFile) zone.known = loadKnownAccounts(knownFile);
   const settings = ruleSettingsFrom(config);
   applyRuleFlags(settings, opts);
 

@@ -3,12 +3,17 @@ import { ConfigError } from '../config/load.js';
 import { RuleOptionsError } from '../rules/engine.js';
 import { EXIT_ERROR } from '../scan/report.js';
 import { toolVersion } from '../version.js';
+import { installAwsFeatures } from './commands/fix.js';
 import { registerRuleCommands } from './commands/rules.js';
+import { installHistory } from './history-options.js';
 import { emptyScanHooks, registerScanCommand, type ScanHooks } from './commands/scan.js';
 import { type CliIO, processIO, UsageError } from './io.js';
 
 /** Feature modules plug into the CLI here (live AWS, history, fix...). */
-export function installFeatures(_program: Command, _io: CliIO, _hooks: ScanHooks, _setExit: (code: number) => void): void {}
+export function installFeatures(program: Command, io: CliIO, hooks: ScanHooks, setExit: (code: number) => void): void {
+  installAwsFeatures(program, io, hooks, setExit);
+  installHistory(program, io, hooks, setExit);
+}
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('trustaudit')

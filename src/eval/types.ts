@@ -7,10 +7,7 @@ import type { Condition, Effect, PolicyValue } from '../model/types.js';
  * - `free`: the caller controls the key or the tool cannot know it (source IP, tags, user agent...).
  *   The analysis assumes the worst case: in an Allow the condition can be met, in a Deny it can be avoided.
  */
-export type ContextValue =
-  | { kind: 'absent' }
-  | { kind: 'present'; values: PolicyValue[] }
-  | { kind: 'free' };
+export type ContextValue = { kind: 'absent' } | { kind: 'present'; values: PolicyValue[] } | { kind: 'free' };
 
 export interface RequestContext {
   /** Look up a key; implementations compare keys case-insensitively. */

@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/types.js';
-import type { ScanError } from '../model/types.js';
+import type { JsonLike, ScanError } from '../model/types.js';
 import type { RuleMeta } from '../rules/types.js';
 
 export interface Summary {
@@ -25,11 +25,40 @@ export interface Report {
   /** Things the user should know that did not stop the scan (expired suppressions, skipped files). */
   warnings: ScanError[];
   summary: Summary;
+  /**
+   * The roles that were scanned (optional; the HTML report uses it to show the trust policy, description,
+   * tags and the trust graph, including roles without findings). Fill with `reportRoles(roles)` from
+   * `src/reporters/report-roles.ts`.
+   */
+  roles?: ReportRole[];
+  /** Display names of accounts named in the report (vendor list / trusted accounts), by account id. */
+  accountNames?: Record<string, string>;
+}
+
+/** What a reporter may show about a scanned role. */
+export interface ReportRole {
+  id: string;
+  name: string;
+  arn?: string;
+  account?: string;
+  variant?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  /** The trust policy as parsed (`TrustPolicy.raw`). */
+  trustPolicy?: JsonLike;
+  /** 1-based line of each statement in the source file, by statement index, when known. */
+  statementLines?: (number | null)[];
 }
 
 export interface ReporterOptions {
   /** Use ANSI colour (text reporter only). */
   color: boolean;
+  /** Time of the scan (ISO 8601); ASFF CreatedAt/UpdatedAt. Reporters stay deterministic when it is given. */
+  generatedAt?: string;
+  /** AWS region for ASFF ProductArn/Resources (`--region`, else AWS_REGION). */
+  region?: string;
+  /** AWS account for ASFF when a finding's role has no account (the `--account` / caller account). */
+  account?: string;
 }
 
 export type Reporter = (report: Report, opts: ReporterOptions) => string;

@@ -1,7 +1,9 @@
+import { TA000 } from './TA000.js';
+import { TA001 } from './TA001.js';
 import type { AnyRule } from './types.js';
 
 /** Every rule trustaudit ships, in id order. Adding a rule: its module, test table, doc, and one line here. */
-export const allRules: readonly AnyRule[] = [];
+export const allRules: readonly AnyRule[] = [TA000, TA001];
 
 export function findRule(id: string): AnyRule | undefined {
   const needle = id.toLowerCase();

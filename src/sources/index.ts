@@ -1,7 +1,13 @@
+import { exportSource } from './export/index.js';
+import { terraformSource } from './terraform/index.js';
 import type { FileSource } from './types.js';
 
 /**
  * File sources in the order they are offered each file: the more specific first
  * (Terraform, CloudFormation), then exports and bare policies.
  */
-export const fileSources: readonly FileSource[] = [];
+export const fileSources: readonly FileSource[] = [
+  terraformSource, // first: claims .tf/.tfvars and plan JSON before CloudFormation/export see them
+  // exportSource stays last: IaC sources are offered each file first.
+  exportSource,
+];

@@ -1,3 +1,43 @@
+/**
+ * Condition operator names and the registry of base operator modules.
+ *
+ * Case: AWS treats operator names case-sensitively. IAM rejects a policy that spells one in another case
+ * (CreateRole answers `MalformedPolicyDocument: Invalid Condition type : stringEquals`, as reported in
+ * ministryofjustice/modernisation-platform-environments PR #8893), so `stringequals` is an unknown operator
+ * here (parseOperator returns undefined) and the normaliser can report it. Condition *keys*, by contrast,
+ * are case-insensitive.
+ */
+import { ArnEquals } from './ArnEquals.js';
+import { ArnLike } from './ArnLike.js';
+import { ArnNotEquals } from './ArnNotEquals.js';
+import { ArnNotLike } from './ArnNotLike.js';
+import { BinaryEquals } from './BinaryEquals.js';
+import { Bool } from './Bool.js';
+import { DateEquals } from './DateEquals.js';
+import { DateGreaterThan } from './DateGreaterThan.js';
+import { DateGreaterThanEquals } from './DateGreaterThanEquals.js';
+import { DateLessThan } from './DateLessThan.js';
+import { DateLessThanEquals } from './DateLessThanEquals.js';
+import { DateNotEquals } from './DateNotEquals.js';
+import { IpAddress } from './IpAddress.js';
+import { NotIpAddress } from './NotIpAddress.js';
+import { Null } from './Null.js';
+import { NumericEquals } from './NumericEquals.js';
+import { NumericGreaterThan } from './NumericGreaterThan.js';
+import { NumericGreaterThanEquals } from './NumericGreaterThanEquals.js';
+import { NumericLessThan } from './NumericLessThan.js';
+import { NumericLessThanEquals } from './NumericLessThanEquals.js';
+import { NumericNotEquals } from './NumericNotEquals.js';
+import { StringEquals } from './StringEquals.js';
+import { StringEqualsIgnoreCase } from './StringEqualsIgnoreCase.js';
+import { StringLike } from './StringLike.js';
+import { StringNotEquals } from './StringNotEquals.js';
+import { StringNotEqualsIgnoreCase } from './StringNotEqualsIgnoreCase.js';
+import { StringNotLike } from './StringNotLike.js';
+import type { OperatorModule } from './types.js';
+
+export type { Matcher, OperatorFamily, OperatorModule, Seg } from './types.js';
+
 /** Parsed form of an operator name such as `ForAnyValue:StringLikeIfExists`. */
 export interface ParsedOperator {
   /** Base operator, canonical case, e.g. `StringLike`, `Bool`, `Null`. */
@@ -6,7 +46,66 @@ export interface ParsedOperator {
   setOperator?: 'ForAnyValue' | 'ForAllValues';
 }
 
-/** Parse an operator name; undefined when AWS does not know it. Operator names are case-sensitive in AWS? See implementation notes. */
-export function parseOperator(_name: string): ParsedOperator | undefined {
-  throw new Error('not implemented yet');
+const ALL: readonly OperatorModule[] = [
+  StringEquals,
+  StringNotEquals,
+  StringEqualsIgnoreCase,
+  StringNotEqualsIgnoreCase,
+  StringLike,
+  StringNotLike,
+  NumericEquals,
+  NumericNotEquals,
+  NumericLessThan,
+  NumericLessThanEquals,
+  NumericGreaterThan,
+  NumericGreaterThanEquals,
+  DateEquals,
+  DateNotEquals,
+  DateLessThan,
+  DateLessThanEquals,
+  DateGreaterThan,
+  DateGreaterThanEquals,
+  Bool,
+  BinaryEquals,
+  IpAddress,
+  NotIpAddress,
+  ArnEquals,
+  ArnLike,
+  ArnNotEquals,
+  ArnNotLike,
+  Null,
+];
+
+/** Every base operator by canonical name (a constant table). */
+export const OPERATORS: ReadonlyMap<string, OperatorModule> = new Map(ALL.map((m) => [m.name, m]));
+
+/** The module of a base operator (canonical case), or undefined. */
+export function operatorModule(base: string): OperatorModule | undefined {
+  return OPERATORS.get(base);
+}
+
+/**
+ * Parse an operator name; undefined when AWS does not know it. Names are case-sensitive (see the
+ * module comment). `IfExists` may follow any base operator except `Null`; `ForAnyValue:` and
+ * `ForAllValues:` may precede any base operator except `Null`.
+ */
+export function parseOperator(name: string): ParsedOperator | undefined {
+  let rest = name;
+  let setOperator: ParsedOperator['setOperator'];
+  if (rest.startsWith('ForAnyValue:')) {
+    setOperator = 'ForAnyValue';
+    rest = rest.slice(12);
+  } else if (rest.startsWith('ForAllValues:')) {
+    setOperator = 'ForAllValues';
+    rest = rest.slice(13);
+  }
+  let ifExists = false;
+  if (rest.endsWith('IfExists')) {
+    ifExists = true;
+    rest = rest.slice(0, -8);
+  }
+  const m = OPERATORS.get(rest);
+  if (!m) return undefined;
+  if (m.name === 'Null' && (ifExists || setOperator)) return undefined;
+  return setOperator ? { base: m.name, ifExists, setOperator } : { base: m.name, ifExists };
 }

@@ -1,0 +1,123 @@
+// Issue: infrastructure as code. The whole real-world corpus (../shared/corpus: CloudFormation, SAM, CDK,
+// Terraform, exports, vendor templates) scanned end to end with the library function the CLI uses,
+// against a parse-only baseline of the same files in the same run: each file a source claims is read and
+// parsed with the parser its source uses (JSON.parse, yaml's parseDocument, tree-sitter for HCL), nothing
+// more. Each measurement runs in its own process (this file, run as a worker) so peak RSS is its own.
+// Target: ratio scan/baseline <= 1.3. Imports the compiled code from ../dist (`npm run bench` builds it).
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { best, fmt, measure } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RATIO_TARGET = 1.3;
+
+export async function run({ repoRoot, corpusDir, log }) {
+  const script = fileURLToPath(import.meta.url);
+  const base = best(3, () => measure(script, ['baseline', repoRoot, corpusDir]));
+  const scan = best(3, () => measure(script, ['scan', repoRoot, corpusDir]));
+  if (scan.files !== base.files) {
+    throw new Error(
+      `the scan read ${scan.files} files but the baseline parsed ${base.files}: not the same files`,
+    );
+  }
+  const ratio = scan.ms / base.ms;
+  log(`corpus: ${corpusDir}`);
+  log(`files parsed: ${fmt(base.files)} (${fmt(base.mb, 1)} MB): ${base.kinds}`);
+  log(
+    `baseline (read + parse only): ${fmt(base.ms)} ms, ${fmt(base.files / (base.ms / 1000))} files/s, peak RSS ${fmt(base.maxRssMb)} MB`,
+  );
+  log(
+    `trustaudit scan:              ${fmt(scan.ms)} ms, ${fmt(scan.files / (scan.ms / 1000))} files/s, peak RSS ${fmt(scan.maxRssMb)} MB`,
+  );
+  log(
+    `  ${fmt(scan.roles)} roles, ${fmt(scan.findings)} findings, ${fmt(scan.errors)} unreadable-file errors`,
+  );
+  log(
+    `ratio scan/baseline: ${fmt(ratio, 2)} (target <= ${RATIO_TARGET})  ${ratio <= RATIO_TARGET ? 'OK' : 'ABOVE TARGET'}`,
+  );
+}
+
+// --- worker: `node corpus.bench.mjs (scan|baseline) <repoRoot> <corpusDir>` prints one JSON line ---
+
+async function worker(mode, repoRoot, corpusDir) {
+  const dist = (p) => pathToFileURL(join(repoRoot, 'dist', p)).href;
+  globalThis.gc?.();
+  const t0 = performance.now();
+  let out;
+  if (mode === 'scan') {
+    const { runScan } = await import(dist('scan/run.js'));
+    const { buildReport } = await import(dist('scan/report.js'));
+    const { emptyZone } = await import(dist('analysis/zone.js'));
+    const result = await runScan({ paths: ['.'], cwd: corpusDir, zone: emptyZone() });
+    const report = buildReport(result);
+    out = {
+      files: result.filesScanned,
+      roles: report.summary.rolesScanned,
+      findings: report.findings.length,
+      errors: report.errors.length,
+    };
+  } else {
+    out = await parseOnly(repoRoot, corpusDir, dist);
+  }
+  const ms = performance.now() - t0;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ ms, maxRssMb, ...out }));
+}
+
+/** Walk like the scan, keep the files a source claims, read and parse each with the matching parser. */
+async function parseOnly(repoRoot, corpusDir, dist) {
+  const { readFileSync } = await import('node:fs');
+  const { walkPaths } = await import(dist('scan/walk.js'));
+  const { fileSources } = await import(dist('sources/index.js'));
+  const { parseDocument } = await import('yaml');
+  const require = createRequire(join(repoRoot, 'package.json'));
+  const { Parser, Language } = await import(pathToFileURL(require.resolve('web-tree-sitter')).href);
+  const wasm = join(
+    dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')),
+    'tree-sitter-terraform.wasm',
+  );
+  await Parser.init();
+  const parser = new Parser();
+  parser.setLanguage(await Language.load(wasm));
+
+  const EXT = new Set(['.json', '.yaml', '.yml', '.template', '.tf', '.tfvars', '.hcl', '.tpl']);
+  const kinds = { json: 0, yaml: 0, hcl: 0 };
+  let files = 0;
+  let bytes = 0;
+  for (const f of walkPaths(['.'], corpusDir).files) {
+    const ext = extname(f.abs).toLowerCase();
+    if (!EXT.has(ext)) continue;
+    const text = readFileSync(f.abs, 'utf8');
+    const input = { path: f.display, absPath: f.abs, text, explicit: false };
+    if (!fileSources.some((s) => s.claim(input))) continue;
+    files++;
+    bytes += text.length;
+    if (ext === '.tf' || ext === '.hcl' || ext === '.tfvars' || ext === '.tpl') {
+      parser.parse(text)?.delete();
+      kinds.hcl++;
+    } else if (ext === '.yaml' || ext === '.yml') {
+      parseDocument(text);
+      kinds.yaml++;
+    } else {
+      try {
+        JSON.parse(text);
+        kinds.json++;
+      } catch {
+        parseDocument(text); // a .template / .json that is really YAML, or broken JSON
+        kinds.yaml++;
+      }
+    }
+  }
+  parser.delete();
+  return {
+    files,
+    mb: bytes / 1024 / 1024,
+    kinds: `${kinds.json} JSON, ${kinds.yaml} YAML, ${kinds.hcl} HCL`,
+  };
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const [mode, repoRoot, corpusDir] = process.argv.slice(2);
+  await worker(mode, repoRoot ?? join(here, '..'), corpusDir ?? join(here, '../../shared/corpus'));
+}

@@ -1,0 +1,378 @@
+/**
+ * Who could call: the concrete callers that stand for each AWS principal of an Allow statement.
+ * A principal naming one entity gives that entity; an account (or `*`) gives representative principals
+ * of the account(s) it admits.
+ */
+import type { RequestPrincipal } from '../eval/types.js';
+import type { FindingPrincipal } from '../findings/types.js';
+import { classifyPrincipal, isAccountId, parseArn } from '../model/arn.js';
+import {
+  DEPLOYING_ACCOUNT,
+  isSymbolic,
+  type PolicyValue,
+  type Principal,
+  type Role,
+  type Statement,
+  type Symbolic,
+} from '../model/types.js';
+import { renderValue } from './render.js';
+import { type AccountStanding, accountName, standing, type ZoneOfTrust } from './zone.js';
+
+/** Name of the representative entities the analysis invents inside a caller account. */
+export const PROBE_NAME = 'trustaudit-probe';
+const PROBE_SESSION = 'trustaudit';
+
+export type CallerType = 'User' | 'AssumedRole';
+
+/** One concrete caller of `sts:AssumeRole`. */
+export interface Caller {
+  principal: RequestPrincipal;
+  /** `aws:PrincipalArn`; undefined when it cannot be known (unique ids): the key is then left free. */
+  principalArn?: PolicyValue;
+  principalType: CallerType;
+  /** `aws:PrincipalAccount`; undefined when unknown (left free). */
+  account?: PolicyValue;
+}
+
+/** A principal of an Allow statement whose account may be a third party, with the callers that stand for it. */
+export interface Candidate {
+  /** The principal as written (`*` for the wildcard), what a fix acts on. */
+  writtenAs: string;
+  finding: FindingPrincipal;
+  callers: Caller[];
+  /** Sentences for the finding's details (unresolvable id, symbolic account...). */
+  notes: string[];
+  /**
+   * For evaluation only: replace this principal value by `to` in the policy. AWS would match a unique id
+   * to nobody now, but the id stands for a principal of an unknown account, so it is judged as one.
+   */
+  substitute?: { from: string; to: string };
+}
+
+/** What the whole policy says that shapes the callers (collected once per role). */
+export interface PolicyFacts {
+  /** Lower-cased condition keys used anywhere in the policy. */
+  keys: ReadonlySet<string>;
+  /** Literal 12-digit accounts named in aws:PrincipalAccount / aws:PrincipalArn conditions. */
+  namedAccounts: string[];
+  /** Values of aws:PrincipalArn conditions (patterns), to derive callers inside an account. */
+  principalArnValues: string[];
+}
+
+export interface CallerSetting {
+  role: Role;
+  zone: ZoneOfTrust;
+  owner: string | undefined;
+  facts: PolicyFacts;
+  /** A 12-digit account that stands for "any other account". */
+  probeAccount: string;
+}
+
+/** Whether an account is inside the zone of trust for this role. */
+export function accountStanding(account: string, s: CallerSetting): AccountStanding {
+  if (account === DEPLOYING_ACCOUNT) return 'owner';
+  return standing(account, s.role, s.zone);
+}
+
+/** Fill `*` and `?` of a policy pattern with plain characters, giving a value the pattern matches. */
+export function fillWildcards(pattern: string, star = PROBE_NAME): string {
+  return pattern.replaceAll('*', star).replaceAll('?', 'x');
+}
+
+function hasWildcard(s: string): boolean {
+  return s.includes('*') || s.includes('?');
+}
+
+function globMatches(pattern: string, value: string): boolean {
+  if (!hasWildcard(pattern)) return pattern === value;
+  const re = new RegExp(
+    `^${pattern
+      .split(/([*?])/)
+      .map((p) => (p === '*' ? '.*' : p === '?' ? '.' : p.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
+  return re.test(value);
+}
+
+function sessionCaller(partition: string, account: string, roleResource: string): Caller {
+  // roleResource: "role/path/Name"; a session ARN carries only the name.
+  const name = roleResource.slice(roleResource.lastIndexOf('/') + 1);
+  const roleArn = `arn:${partition}:iam::${account}:${roleResource}`;
+  return {
+    principal: {
+      type: 'aws',
+      id: `arn:${partition}:sts::${account}:assumed-role/${name}/${PROBE_SESSION}`,
+      account,
+    },
+    principalArn: roleArn,
+    principalType: 'AssumedRole',
+    account,
+  };
+}
+
+function userCaller(partition: string, account: string, userResource: string): Caller {
+  const arn = `arn:${partition}:iam::${account}:${userResource}`;
+  return { principal: { type: 'aws', id: arn, account }, principalArn: arn, principalType: 'User', account };
+}
+
+function symbolicCaller(account: Symbolic, kind: 'role' | 'user'): Caller {
+  const text = `arn:aws:iam::\${${account.description}}:${kind}/${PROBE_NAME}`;
+  const arn: Symbolic = {
+    symbolic: true,
+    description: `${kind} ${PROBE_NAME} in ${account.description}`,
+    text,
+  };
+  return {
+    principal: { type: 'aws', id: arn, account },
+    principalArn: arn,
+    principalType: kind === 'role' ? 'AssumedRole' : 'User',
+    account,
+  };
+}
+
+/**
+ * Representative callers inside `account`: a role session, and when the policy looks at who exactly is
+ * calling (aws:PrincipalArn / aws:PrincipalType / aws:userid / aws:username), also a user and the
+ * principals its aws:PrincipalArn patterns admit in that account.
+ */
+export function callersInAccount(account: string, partition: string, facts: PolicyFacts): Caller[] {
+  const out: Caller[] = [sessionCaller(partition, account, `role/${PROBE_NAME}`)];
+  const k = facts.keys;
+  if (
+    !(k.has('aws:principalarn') || k.has('aws:principaltype') || k.has('aws:userid') || k.has('aws:username'))
+  ) {
+    return out;
+  }
+  out.push(userCaller(partition, account, `user/${PROBE_NAME}`));
+  const seen = new Set<string>(out.map((c) => String(c.principalArn)));
+  for (const pattern of facts.principalArnValues) {
+    const arn = parseArn(pattern);
+    if (!arn || (arn.service !== 'iam' && !hasWildcard(arn.service))) continue;
+    if (!globMatches(arn.account, account)) continue;
+    const resource = fillWildcards(arn.resource);
+    const part = hasWildcard(arn.partition) ? partition : arn.partition;
+    let c: Caller | undefined;
+    if (resource.startsWith('role/')) c = sessionCaller(part, account, resource);
+    else if (resource.startsWith('user/')) c = userCaller(part, account, resource);
+    if (c && !seen.has(String(c.principalArn))) {
+      seen.add(String(c.principalArn));
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+function symbolicAccountOf(v: Symbolic): string | Symbolic {
+  // `arn:aws:iam::123456789012:root` with only the partition unknown still names a literal account.
+  const m = v.text ? /^arn:[^:]*:iam::(\d{12}):(root|user\/|role\/)/.exec(v.text) : null;
+  if (m?.[1]) return m[1];
+  if (v.text && /^\d{12}$/.test(v.text)) return v.text;
+  return v;
+}
+
+function describeAccount(
+  account: string,
+  s: CallerSetting,
+): Pick<FindingPrincipal, 'account' | 'accountName'> {
+  const name = accountName(account, s.zone);
+  return name ? { account, accountName: name } : { account };
+}
+
+/**
+ * The candidates of one Allow statement: its AWS (or `*`) principals whose account is, or may be, a
+ * third party. Principals of the owner or a trusted account, service and federated principals, and
+ * malformed values are not candidates.
+ */
+export function candidatesOf(st: Statement, s: CallerSetting): Candidate[] {
+  const out: Candidate[] = [];
+  const partition = s.role.partition || 'aws';
+  if (!st.principals) {
+    if (st.notPrincipals) {
+      const note =
+        'NotPrincipal in an Allow statement admits every principal it does not list (AWS rejects NotPrincipal in trust policies; judged as written)';
+      out.push(...wildcardCandidates('*', s, partition, note));
+    }
+    return out;
+  }
+  for (const p of st.principals) {
+    if (p.type !== 'AWS' && p.type !== '*') continue;
+    out.push(...principalCandidates(p, s, partition));
+  }
+  return out;
+}
+
+function wildcardCandidates(
+  writtenAs: string,
+  s: CallerSetting,
+  partition: string,
+  note?: string,
+): Candidate[] {
+  const out: Candidate[] = [];
+  const notes = note ? [`${note}.`] : [];
+  out.push({
+    writtenAs,
+    finding: { value: writtenAs, kind: 'wildcard', note: 'any AWS account' },
+    callers: callersInAccount(s.probeAccount, partition, s.facts),
+    notes,
+  });
+  for (const account of s.facts.namedAccounts) {
+    if (accountStanding(account, s) !== 'third-party') continue;
+    out.push({
+      writtenAs,
+      finding: {
+        value: writtenAs,
+        kind: 'wildcard',
+        ...describeAccount(account, s),
+        note: 'account named in a condition',
+      },
+      callers: callersInAccount(account, partition, s.facts),
+      notes,
+    });
+  }
+  return out;
+}
+
+function principalCandidates(p: Principal, s: CallerSetting, partition: string): Candidate[] {
+  const written = renderValue(p.value);
+  const c = classifyPrincipal(p.type, p.value);
+  switch (c.kind) {
+    case 'wildcard':
+      return wildcardCandidates(written, s, partition);
+    case 'account':
+    case 'root': {
+      const account = c.account!;
+      if (accountStanding(account, s) !== 'third-party') return [];
+      return [
+        {
+          writtenAs: written,
+          finding: { value: written, kind: 'account', ...describeAccount(account, s) },
+          callers: callersInAccount(account, c.partition ?? partition, s.facts),
+          notes: [],
+        },
+      ];
+    }
+    case 'user':
+    case 'role':
+    case 'assumed-role': {
+      const account = c.account!;
+      if (accountStanding(account, s) !== 'third-party') return [];
+      const part = c.partition ?? partition;
+      let caller: Caller;
+      if (c.kind === 'user') caller = userCaller(part, account, `user${c.path}${c.name}`);
+      else if (c.kind === 'role') caller = sessionCaller(part, account, `role${c.path}${c.name}`);
+      else {
+        caller = {
+          principal: { type: 'aws', id: written, account },
+          principalArn: `arn:${part}:iam::${account}:role/${c.name}`,
+          principalType: 'AssumedRole',
+          account,
+        };
+      }
+      return [
+        {
+          writtenAs: written,
+          finding: { value: written, kind: c.kind, ...describeAccount(account, s) },
+          callers: [caller],
+          notes: [],
+        },
+      ];
+    }
+    case 'unique-id': {
+      const note =
+        'unique id of a principal that was probably deleted: its account cannot be resolved, so it is treated as a possible third party; remove it from the policy';
+      const standIn = `role/${PROBE_NAME}-unresolved`;
+      const caller = sessionCaller(partition, s.probeAccount, standIn);
+      // Who it was is unknown: its ARN and account are left free.
+      delete caller.principalArn;
+      delete caller.account;
+      delete caller.principal.account;
+      return [
+        {
+          writtenAs: written,
+          finding: { value: written, kind: 'unique-id', note },
+          callers: [caller],
+          notes: [`Principal ${written} is a ${note}.`],
+          substitute: { from: written, to: `arn:${partition}:iam::${s.probeAccount}:${standIn}` },
+        },
+      ];
+    }
+    case 'symbolic': {
+      if (!isSymbolic(p.value)) return [];
+      const account = symbolicAccountOf(p.value);
+      if (typeof account === 'string') {
+        if (accountStanding(account, s) !== 'third-party') return [];
+        return [
+          {
+            writtenAs: written,
+            finding: { value: written, kind: 'account', ...describeAccount(account, s) },
+            callers: callersInAccount(account, partition, s.facts),
+            notes: [],
+          },
+        ];
+      }
+      const note = `the account comes from ${p.value.description}, which is only known at deploy time: it may be a third-party account`;
+      return [
+        {
+          writtenAs: written,
+          finding: { value: written, kind: 'symbolic', note },
+          callers: [
+            // The principal itself stands for the caller: the evaluator matches a symbolic principal to the same value.
+            { principal: { type: 'aws', id: p.value, account }, principalType: 'AssumedRole', account },
+            symbolicCaller(account, 'role'),
+          ],
+          notes: [`Principal ${written}: ${note}.`],
+        },
+      ];
+    }
+    default:
+      // Services, providers, federated users (they cannot call sts:AssumeRole) and malformed values.
+      return [];
+  }
+}
+
+/** Collect the policy-wide facts once per role. */
+export function policyFacts(statements: readonly Statement[]): PolicyFacts {
+  const keys = new Set<string>();
+  const named = new Set<string>();
+  const arnValues: string[] = [];
+  for (const st of statements) {
+    for (const c of st.conditions) {
+      const key = c.key.toLowerCase();
+      keys.add(key);
+      if (key === 'aws:principalaccount') {
+        for (const v of c.values) {
+          if (typeof v !== 'string') continue;
+          const filled = hasWildcard(v) ? fillAccount(v) : v;
+          if (filled && isAccountId(filled)) named.add(filled);
+        }
+      } else if (key === 'aws:principalarn') {
+        for (const v of c.values) {
+          if (typeof v !== 'string') continue;
+          arnValues.push(v);
+          const arn = parseArn(v);
+          if (arn && isAccountId(arn.account)) named.add(arn.account);
+        }
+      }
+    }
+  }
+  return { keys, namedAccounts: [...named].sort(), principalArnValues: arnValues };
+}
+
+/** `1111*` -> a 12-digit account the pattern matches, if any. */
+function fillAccount(pattern: string): string | undefined {
+  const fixed = pattern.replaceAll('*', '').length;
+  if (fixed > 12) return undefined;
+  const filled = pattern
+    .replace('*', '0'.repeat(12 - fixed))
+    .replaceAll('*', '')
+    .replaceAll('?', '0');
+  return isAccountId(filled) ? filled : undefined;
+}
+
+/** A 12-digit account outside the zone of trust and not named in the policy: "some other account". */
+export function chooseProbeAccount(owner: string | undefined, zone: ZoneOfTrust, facts: PolicyFacts): string {
+  for (let n = 999999999999; ; n--) {
+    const a = String(n);
+    if (a !== owner && !zone.trusted.has(a) && !facts.namedAccounts.includes(a)) return a;
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * The request scenarios the analysis tries for one caller: the values of the keys that protect a role
+ * (external id, MFA) and of the keys the caller cannot choose (who they are, their organization).
+ * Every other key is `free`. Only keys the policy uses get more than one value.
+ */
+import type { ContextValue, RequestContext } from '../eval/types.js';
+import type { ExampleRequest } from '../findings/types.js';
+import { isSymbolic, type PolicyValue, type Statement } from '../model/types.js';
+import type { Caller, PolicyFacts } from './callers.js';
+import { fillWildcards } from './callers.js';
+import { renderValue } from './render.js';
+import type { ZoneOfTrust } from './zone.js';
+
+export const REQUIRE_MODES = ['external-id-or-mfa', 'external-id', 'mfa', 'external-id-and-mfa'] as const;
+export type RequireMode = (typeof REQUIRE_MODES)[number];
+export type Protection = 'external-id' | 'mfa';
+
+export const KEY_EXTERNAL_ID = 'sts:externalid';
+export const KEY_MFA_PRESENT = 'aws:multifactorauthpresent';
+export const KEY_MFA_AGE = 'aws:multifactorauthage';
+
+/** An external id a caller may send. `known`: a fixed value from the policy (the third party was given it). */
+export interface ExternalIdVariant {
+  value?: PolicyValue;
+  known: boolean;
+}
+
+export interface MfaVariant {
+  present?: string;
+  age?: string;
+  mfa: boolean;
+}
+
+export interface OrgVariant {
+  orgId?: string;
+  orgPaths?: string;
+  /** The organization is one the policy names but the zone does not trust. */
+  named?: boolean;
+}
+
+export interface Variants {
+  externalIds: ExternalIdVariant[];
+  mfa: MfaVariant[];
+  orgs: OrgVariant[];
+}
+
+export const PROBE_EXTERNAL_ID = 'trustaudit-probe-external-id';
+const PROBE_ORG = 'o-trustauditprobe';
+
+/** Which protections a scenario lacks that the mode requires (empty: not a violation). */
+export function missingIn(ext: ExternalIdVariant, mfa: MfaVariant, mode: RequireMode): Protection[] {
+  switch (mode) {
+    case 'external-id-or-mfa':
+      return !ext.known && !mfa.mfa ? ['external-id', 'mfa'] : [];
+    case 'external-id':
+      return ext.known ? [] : ['external-id'];
+    case 'mfa':
+      return mfa.mfa ? [] : ['mfa'];
+    case 'external-id-and-mfa': {
+      const out: Protection[] = [];
+      if (!ext.known) out.push('external-id');
+      if (!mfa.mfa) out.push('mfa');
+      return out;
+    }
+  }
+}
+
+function hasWildcard(s: string): boolean {
+  return s.includes('*') || s.includes('?');
+}
+
+/** Values for the protecting keys, derived from what the policy says about them. */
+export function buildVariants(
+  statements: readonly Statement[],
+  facts: PolicyFacts,
+  mode: RequireMode,
+  zone: ZoneOfTrust,
+): Variants {
+  const mayKnowId = mode === 'mfa' || mode === 'external-id-and-mfa';
+  const mayHaveMfa = mode === 'external-id' || mode === 'external-id-and-mfa';
+  const externalIds: ExternalIdVariant[] = [{ known: false }];
+  const mfa: MfaVariant[] = [{ mfa: false }];
+  const orgs: OrgVariant[] = [{}];
+
+  if (facts.keys.has(KEY_EXTERNAL_ID)) {
+    const seen = new Set<string>([PROBE_EXTERNAL_ID]);
+    externalIds.push({ value: PROBE_EXTERNAL_ID, known: false });
+    for (const st of statements) {
+      for (const c of st.conditions) {
+        if (c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
+        for (const v of c.values) {
+          if (isSymbolic(v)) {
+            // An IaC parameter: a fixed value the third party is given, never guessable.
+            if (mayKnowId && !seen.has(renderValue(v))) {
+              seen.add(renderValue(v));
+              externalIds.push({ value: v, known: true });
+            }
+            continue;
+          }
+          if (v === '') {
+            if (!seen.has(v)) externalIds.push({ value: v, known: false });
+            seen.add(v);
+            continue;
+          }
+          if (hasWildcard(v)) {
+            const filled = fillWildcards(v);
+            if (!seen.has(filled)) externalIds.push({ value: filled, known: false });
+            seen.add(filled);
+          }
+          if (mayKnowId && !seen.has(v)) {
+            seen.add(v);
+            externalIds.push({ value: v, known: true });
+          }
+        }
+      }
+    }
+  }
+  if (facts.keys.has(KEY_MFA_PRESENT) || facts.keys.has(KEY_MFA_AGE)) {
+    mfa.push({ present: 'false', mfa: false });
+    if (mayHaveMfa) mfa.push({ present: 'true', age: '0', mfa: true });
+  }
+  const orgIdKey = facts.keys.has('aws:principalorgid');
+  const orgPathsKey = facts.keys.has('aws:principalorgpaths');
+  if (orgIdKey || orgPathsKey) {
+    orgs.push({ orgId: PROBE_ORG, orgPaths: `${PROBE_ORG}/r-prob/ou-prob-probe/` });
+    const seen = new Set<string>([PROBE_ORG]);
+    for (const st of statements) {
+      for (const c of st.conditions) {
+        const key = c.key.toLowerCase();
+        if (key !== 'aws:principalorgid' && key !== 'aws:principalorgpaths') continue;
+        for (const v of c.values) {
+          if (typeof v !== 'string') continue;
+          const filled = hasWildcard(v) ? fillWildcards(v, 'probe') : v;
+          const orgId = key === 'aws:principalorgid' ? filled : (filled.split('/')[0] ?? filled);
+          if (!orgId || zone.trustedOrgIds.has(orgId) || seen.has(`${key}|${filled}`)) continue;
+          seen.add(`${key}|${filled}`);
+          orgs.push(
+            key === 'aws:principalorgid'
+              ? { orgId, orgPaths: `${orgId}/r-prob/ou-prob-probe/`, named: true }
+              : { orgId, orgPaths: filled, named: true },
+          );
+        }
+      }
+    }
+  }
+  return { externalIds, mfa, orgs };
+}
+
+/** One concrete request: who calls and what they send. */
+export interface Scenario {
+  caller: Caller;
+  externalId: ExternalIdVariant;
+  mfa: MfaVariant;
+  org: OrgVariant;
+}
+
+const ABSENT: ContextValue = { kind: 'absent' };
+const FREE: ContextValue = { kind: 'free' };
+const NOT_A_SERVICE: ContextValue = { kind: 'present', values: ['false'] };
+
+function present(v: PolicyValue): ContextValue {
+  return { kind: 'present', values: [v] };
+}
+
+function presentOrAbsent(v: PolicyValue | undefined): ContextValue {
+  return v !== undefined ? present(v) : ABSENT;
+}
+
+/**
+ * The request context of a scenario: the keys the analysis fixes, everything else `free`. A small
+ * switch instead of a map, because the scanner builds one per scenario (see makeContext for the general form).
+ */
+class ScenarioContext implements RequestContext {
+  private readonly account: ContextValue;
+  private readonly arn: ContextValue;
+  private readonly type: ContextValue;
+  private readonly externalId: ContextValue;
+  private readonly mfaPresent: ContextValue;
+  private readonly mfaAge: ContextValue;
+  private readonly orgId: ContextValue;
+  private readonly orgPaths: ContextValue;
+
+  constructor(s: Scenario) {
+    this.account = s.caller.account !== undefined ? present(s.caller.account) : FREE;
+    this.arn = s.caller.principalArn !== undefined ? present(s.caller.principalArn) : FREE;
+    this.type = present(s.caller.principalType);
+    this.externalId = presentOrAbsent(s.externalId.value);
+    this.mfaPresent = presentOrAbsent(s.mfa.present);
+    this.mfaAge = presentOrAbsent(s.mfa.age);
+    this.orgId = presentOrAbsent(s.org.orgId);
+    this.orgPaths = presentOrAbsent(s.org.orgPaths);
+  }
+
+  get(key: string): ContextValue {
+    switch (key.toLowerCase()) {
+      case 'aws:principalaccount':
+        return this.account;
+      case 'aws:principalarn':
+        return this.arn;
+      case 'aws:principaltype':
+        return this.type;
+      case 'aws:principalisawsservice':
+        return NOT_A_SERVICE;
+      case 'aws:sourceaccount':
+      case 'aws:sourcearn':
+      case 'aws:sourceorgid':
+      case 'aws:sourceorgpaths':
+        return ABSENT; // a direct call, not a service acting for someone
+      case KEY_EXTERNAL_ID:
+        return this.externalId;
+      case KEY_MFA_PRESENT:
+        return this.mfaPresent;
+      case KEY_MFA_AGE:
+        return this.mfaAge;
+      case 'aws:principalorgid':
+        return this.orgId;
+      case 'aws:principalorgpaths':
+        return this.orgPaths;
+      default:
+        return FREE;
+    }
+  }
+}
+
+/** The request context of a scenario; keys it does not fix are `free`. */
+export function scenarioContext(s: Scenario): RequestContext {
+  return new ScenarioContext(s);
+}
+
+const DISPLAY_KEYS: readonly [string, string][] = [
+  ['aws:principalaccount', 'aws:PrincipalAccount'],
+  ['aws:principalarn', 'aws:PrincipalArn'],
+  ['aws:principaltype', 'aws:PrincipalType'],
+  ['aws:principalorgid', 'aws:PrincipalOrgID'],
+  ['aws:principalorgpaths', 'aws:PrincipalOrgPaths'],
+  [KEY_EXTERNAL_ID, 'sts:ExternalId'],
+  [KEY_MFA_PRESENT, 'aws:MultiFactorAuthPresent'],
+  [KEY_MFA_AGE, 'aws:MultiFactorAuthAge'],
+  ['aws:sourceaccount', 'aws:SourceAccount'],
+  ['aws:sourcearn', 'aws:SourceArn'],
+  ['aws:sourceorgid', 'aws:SourceOrgID'],
+  ['aws:sourceorgpaths', 'aws:SourceOrgPaths'],
+];
+
+/** Always named as absent: they are what the finding is about. */
+const ALWAYS_SHOWN = new Set([KEY_EXTERNAL_ID, KEY_MFA_PRESENT, KEY_MFA_AGE]);
+
+/** The scenario as evidence: keys sent (those the policy looks at, plus who calls) and keys deliberately not sent. */
+export function exampleRequest(s: Scenario, keys: ReadonlySet<string>): ExampleRequest {
+  const ctx = scenarioContext(s);
+  const context: Record<string, string | string[]> = {};
+  const absentKeys: string[] = [];
+  for (const [lower, display] of DISPLAY_KEYS) {
+    const v = ctx.get(lower);
+    const relevant =
+      keys.has(lower) ||
+      ALWAYS_SHOWN.has(lower) ||
+      lower === 'aws:principalaccount' ||
+      lower === 'aws:principalarn';
+    if (!relevant) continue;
+    if (v.kind === 'present') {
+      const vals = v.values.map(renderValue);
+      context[display] = vals.length === 1 ? (vals[0] as string) : vals;
+    } else if (v.kind === 'absent') {
+      absentKeys.push(display);
+    }
+  }
+  return { action: 'sts:AssumeRole', principal: renderValue(s.caller.principal.id), context, absentKeys };
+}

@@ -1,0 +1,235 @@
+/**
+ * The heart of TA001: can some caller from a third-party account be allowed `sts:AssumeRole` on this
+ * role without a valid external id and without MFA?
+ *
+ * For every Allow statement that admits sts:AssumeRole, each AWS principal whose account is (or may be)
+ * outside the zone of trust yields representative callers (callers.ts). For each caller the analysis
+ * enumerates concrete requests (scenarios.ts: no external id, a made-up one, one matching each wildcard
+ * pattern; no MFA key, MFA false; no organization, an unknown one...) and evaluates the WHOLE policy
+ * with the evaluator, so Deny statements count. Keys it does not fix are `free` (assumed in the caller's
+ * favour). The first allowed request in which the statement applies is the proof.
+ */
+import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
+import type { PolicyEvaluation, Request } from '../eval/types.js';
+import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
+import { DEPLOYING_ACCOUNT, type Principal, type Role, type Statement } from '../model/types.js';
+import { ASSUME_ROLE, admitsAssumeRole } from './assume-action.js';
+import {
+  type CallerSetting,
+  type Candidate,
+  candidatesOf,
+  chooseProbeAccount,
+  policyFacts,
+} from './callers.js';
+import { explainAllow, explainDenies } from './explain.js';
+import { statementLabel } from './render.js';
+import {
+  buildVariants,
+  exampleRequest,
+  missingIn,
+  type Protection,
+  type RequireMode,
+  type Scenario,
+  scenarioContext,
+  type Variants,
+} from './scenarios.js';
+import { ownerOf, type ZoneOfTrust } from './zone.js';
+
+export { type Protection, REQUIRE_MODES, type RequireMode } from './scenarios.js';
+
+/** One Allow statement that lets third parties in without the required protection. */
+export interface ThirdPartyAccess {
+  statementIndex: number;
+  sid?: string;
+  /** The third-party principals that get in (one entry per account for a wildcard). */
+  principals: FindingPrincipal[];
+  /** Those principals as written in the statement, deduplicated (what a fix acts on). */
+  principalValues: string[];
+  /** Their accounts: 12-digit ids, `*` for "any account", or the principal as written when the account is unknown. */
+  accounts: string[];
+  /** What the mode requires and some allowed request lacked. */
+  missing: Protection[];
+  /** The first request found that the policy allows. */
+  request: ExampleRequest;
+  /** Every reason, one sentence each. */
+  details: string[];
+  ownerKnown: boolean;
+}
+
+interface Hit {
+  candidate: Candidate;
+  scenario: Scenario;
+  missing: Protection[];
+  /** The policy as evaluated (after any substitution) and the allowed request, to trace it again for the evidence. */
+  statements: readonly Statement[];
+  request: Request;
+}
+
+const NO_TRACE: PolicyEvaluation = { decision: 'allow', statements: [] };
+
+/** Traces of the allowed request, with reasons; skipped when there is nothing to explain (no conditions, no Deny). */
+function traceOf(hit: Hit, explain: boolean): PolicyEvaluation {
+  return explain ? evaluatePolicy(hit.statements, hit.request) : NO_TRACE;
+}
+
+function hasCallerPrincipal(st: Statement): boolean {
+  if (st.principals) return st.principals.some((p) => p.type === 'AWS' || p.type === '*');
+  return st.notPrincipals !== undefined;
+}
+
+/** The policy with one principal value replaced (see Candidate.substitute). */
+function substituted(statements: readonly Statement[], from: string, to: string): Statement[] {
+  const swap = (ps: Principal[] | undefined): Principal[] | undefined =>
+    ps?.map((p) => (p.value === from ? { ...p, value: to } : p));
+  return statements.map((st) =>
+    st.principals?.some((p) => p.value === from) || st.notPrincipals?.some((p) => p.value === from)
+      ? { ...st, principals: swap(st.principals), notPrincipals: swap(st.notPrincipals) }
+      : st,
+  );
+}
+
+/**
+ * The first allowed request of this candidate in which statement `st` applies, if any. Scenarios are
+ * decided on the evaluator's fast path; only the proof is evaluated again with traces.
+ */
+function search(
+  st: Statement,
+  policy: readonly Statement[],
+  candidate: Candidate,
+  variants: Variants,
+  mode: RequireMode,
+): Hit | undefined {
+  const statements = candidate.substitute
+    ? substituted(policy, candidate.substitute.from, candidate.substitute.to)
+    : policy;
+  const target = statements[st.index] ?? st;
+  const hasDeny = statements.some((x) => x.effect === 'Deny');
+  for (const caller of candidate.callers) {
+    for (const externalId of variants.externalIds) {
+      for (const mfa of variants.mfa) {
+        const missing = missingIn(externalId, mfa, mode);
+        if (missing.length === 0) continue;
+        for (const org of variants.orgs) {
+          const scenario: Scenario = { caller, externalId, mfa, org };
+          const request: Request = { principal: caller.principal, action: ASSUME_ROLE, context: scenarioContext(scenario) };
+          // The statement must apply; then only an applicable Deny could still refuse the request.
+          if (!statementApplies(target, request)) continue;
+          if (hasDeny && decide(statements, request) !== 'allow') continue;
+          return { candidate, scenario, missing, statements, request };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/**
+ * Every Allow statement of the role that lets a third party assume it without what `mode` requires.
+ * Pure and deterministic.
+ */
+export function findThirdPartyAccess(role: Role, zone: ZoneOfTrust, mode: RequireMode): ThirdPartyAccess[] {
+  const statements = role.trustPolicy.statements;
+  const allows = statements.filter(
+    (st) => st.effect === 'Allow' && hasCallerPrincipal(st) && admitsAssumeRole(st),
+  );
+  if (allows.length === 0) return [];
+
+  const facts = policyFacts(statements);
+  const owner = ownerOf(role, zone);
+  const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
+  const setting: CallerSetting = {
+    role,
+    zone,
+    owner,
+    facts,
+    probeAccount: chooseProbeAccount(owner, zone, facts),
+  };
+  let variants: Variants | undefined;
+
+  const out: ThirdPartyAccess[] = [];
+  for (const st of allows) {
+    const candidates = candidatesOf(st, setting);
+    if (candidates.length === 0) continue;
+    variants ??= buildVariants(statements, facts, mode, zone);
+    const hits: Hit[] = [];
+    for (const c of candidates) {
+      const hit = search(st, statements, c, variants, mode);
+      if (hit) hits.push(hit);
+    }
+    const first = hits[0];
+    if (!first) continue;
+    out.push(describe(role, st, hits, first, facts.keys, ownerKnown));
+  }
+  return out;
+}
+
+function describe(
+  role: Role,
+  st: Statement,
+  hits: readonly Hit[],
+  first: Hit,
+  keys: ReadonlySet<string>,
+  ownerKnown: boolean,
+): ThirdPartyAccess {
+  const statements = role.trustPolicy.statements;
+  const missing = unique(hits.flatMap((h) => h.missing)).sort() as Protection[];
+  const details: string[] = [];
+  const explain = st.conditions.length > 0 || statements.some((x) => x.effect === 'Deny');
+  const evaluation = traceOf(first, explain);
+  details.push(...explainAllow(st, evaluation, first.missing));
+  details.push(...explainDenies(statements, evaluation));
+  for (const h of hits) {
+    if (h.scenario.org.named && h.scenario.org.orgId) {
+      details.push(
+        `aws:PrincipalOrgID admits organization ${h.scenario.org.orgId}, which is not one of your trusted organizations (add it to trustedOrganizations in the config if it is yours).`,
+      );
+    }
+  }
+  for (const h of hits) details.push(...h.candidate.notes);
+  if (!ownerKnown) {
+    details.push(
+      'The account that owns this role is not known, so every account principal is treated as a possible third party (give the owner with --account or "account" in the config).',
+    );
+  }
+  for (const issue of role.trustPolicy.issues) {
+    if (issue.code === 'symbolic-structure') continue;
+    if (issue.statementIndex !== undefined && issue.statementIndex !== st.index) continue;
+    details.push(
+      `AWS would reject this trust policy (${issue.message}); what it would grant is judged as written.`,
+    );
+  }
+  const accounts = unique(
+    hits.map((h) => {
+      const f = h.candidate.finding;
+      if (f.account) return f.account;
+      return f.kind === 'wildcard' ? '*' : f.value;
+    }),
+  );
+  const sid = st.sid;
+  return {
+    statementIndex: st.index,
+    ...(sid !== undefined ? { sid } : {}),
+    principals: hits.map((h) => {
+      const f = h.candidate.finding;
+      const org = h.scenario.org;
+      return f.kind === 'wildcard' && !f.account && org.named && org.orgId
+        ? { ...f, note: `any account in organization ${org.orgId}` }
+        : f;
+    }),
+    principalValues: unique(hits.map((h) => h.candidate.writtenAs)),
+    accounts,
+    missing,
+    request: exampleRequest(first.scenario, keys),
+    details: unique(details),
+    ownerKnown,
+  };
+}
+
+/** "statement 0 (Sid "Vendor")" for messages. */
+export function accessLabel(a: ThirdPartyAccess): string {
+  return statementLabel(a.statementIndex, a.sid);
+}

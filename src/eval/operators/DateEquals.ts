@@ -1,0 +1,14 @@
+import { dateOperator } from './shared.js';
+import type { OperatorModule } from './types.js';
+
+/** Date comparison: request date === policy date (ISO 8601 or epoch seconds). Unparseable dates never match. */
+export const DateEquals: OperatorModule = {
+  name: 'DateEquals',
+  family: 'date',
+  negated: false,
+  variables: false,
+  wildcards: false,
+  reflexive: true,
+  verb: 'is the same time as',
+  compile: dateOperator((r, p) => r === p),
+};

@@ -1,0 +1,14 @@
+import { dateOperator } from './shared.js';
+import type { OperatorModule } from './types.js';
+
+/** Date comparison: request date >= policy date (ISO 8601 or epoch seconds). Unparseable dates never match. */
+export const DateGreaterThanEquals: OperatorModule = {
+  name: 'DateGreaterThanEquals',
+  family: 'date',
+  negated: false,
+  variables: false,
+  wildcards: false,
+  reflexive: true,
+  verb: 'is no earlier than',
+  compile: dateOperator((r, p) => r >= p),
+};

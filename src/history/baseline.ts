@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import type { Report } from '../reporters/types.js';
+
+/** A baseline file that cannot be used (unreadable, not JSON, not a trustaudit report). */
+export class BaselineError extends Error {}
+
+/**
+ * Fingerprints in an earlier report: the JSON report (`findings[].fingerprint`), a bare array of findings,
+ * or a SARIF log written by trustaudit (`partialFingerprints["trustaudit/..."]`).
+ */
+export function baselineFingerprints(text: string, file: string): Set<string> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new BaselineError(`baseline ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const out = new Set<string>();
+  const fromFindings = (list: unknown) => {
+    if (!Array.isArray(list)) return false;
+    for (const f of list) {
+      const fp = (f as { fingerprint?: unknown } | null)?.fingerprint;
+      if (typeof fp === 'string' && fp) out.add(fp);
+    }
+    return true;
+  };
+  if (Array.isArray(doc)) {
+    fromFindings(doc);
+    return out;
+  }
+  if (doc && typeof doc === 'object') {
+    const o = doc as { findings?: unknown; runs?: unknown };
+    if (fromFindings(o.findings)) return out;
+    if (Array.isArray(o.runs)) {
+      for (const run of o.runs) {
+        const results = (run as { results?: unknown } | null)?.results;
+        if (!Array.isArray(results)) continue;
+        for (const r of results) {
+          const pf = (r as { partialFingerprints?: Record<string, unknown> } | null)?.partialFingerprints;
+          if (!pf || typeof pf !== 'object') continue;
+          for (const [k, v] of Object.entries(pf)) if (k.startsWith('trustaudit/') && typeof v === 'string') out.add(v);
+        }
+      }
+      return out;
+    }
+  }
+  throw new BaselineError(
+    `baseline ${file} is not a trustaudit report: expected a JSON report (with "findings") or a SARIF log`,
+  );
+}
+
+/** A copy of `report` whose findings say whether the baseline already had them. */
+export function markBaseline(report: Report, fingerprints: ReadonlySet<string>): Report {
+  return { ...report, findings: report.findings.map((f) => ({ ...f, inBaseline: fingerprints.has(f.fingerprint) })) };
+}
+
+/** Read `file` (a JSON report or SARIF log from an earlier run) and mark the findings it already had. */
+export function applyBaselineFile(report: Report, file: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BaselineError(`cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return markBaseline(report, baselineFingerprints(text, file));
+}

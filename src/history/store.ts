@@ -1,0 +1,290 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Finding, Severity } from '../findings/types.js';
+import type { Report, Summary } from '../reporters/types.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+/** A history database problem the user can act on (unreadable file, newer schema, too few scans...). */
+export class HistoryError extends Error {}
+
+export interface ScanMeta {
+  /** What was scanned, as the user would name it: `aws:123456789012`, `./infra`... Diffs compare scans of one target. */
+  target: string;
+  /** Inputs (files, accounts) the scan read. */
+  sources: string[];
+  /** The options that shaped the result (rules, config path...), for later reference. */
+  options: Record<string, unknown>;
+  toolVersion: string;
+  /** ISO 8601. */
+  startedAt: string;
+  /** ISO 8601; defaults to the time of recording. */
+  finishedAt?: string;
+}
+
+export interface ScanRecord {
+  id: number;
+  target: string;
+  startedAt: string;
+  finishedAt?: string;
+  toolVersion: string;
+  sources: string[];
+  options: Record<string, unknown>;
+  summary: Summary;
+  complete: boolean;
+  /** Findings recorded for the scan (suppressed included). */
+  findingCount: number;
+}
+
+export interface StoredFinding {
+  fingerprint: string;
+  ruleId: string;
+  severity: Severity;
+  resourceId: string;
+  resourceName: string;
+  message: string;
+  suppressed: boolean;
+  inBaseline: boolean;
+  finding: Finding;
+}
+
+export interface HistoryDiff {
+  from: ScanRecord;
+  to: ScanRecord;
+  /** In `to`, not in `from`. */
+  new: StoredFinding[];
+  /** In `from`, gone from `to`. */
+  fixed: StoredFinding[];
+  unchanged: StoredFinding[];
+}
+
+export interface History {
+  readonly path: string;
+  /** Records the scan and all its findings in one transaction; returns the scan id. */
+  recordScan(report: Report, meta: ScanMeta): number;
+  /** Newest first. */
+  listScans(filter?: { target?: string; limit?: number }): ScanRecord[];
+  getScan(id: number): (ScanRecord & { findings: StoredFinding[] }) | undefined;
+  /**
+   * Compare two scans. Without ids: the last two scans of `opts.target` (default: the target of the newest
+   * scan). With only `a`: `a` against the newest scan of its target.
+   */
+  diff(a?: number, b?: number, opts?: { target?: string }): HistoryDiff;
+  schemaVersion(): number;
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** Milliseconds to wait for another process's write lock. */
+  busyTimeoutMs?: number;
+  /** Test hook: called after each finding row is written, inside the transaction. */
+  onFindingWritten?: (n: number) => void;
+}
+
+interface ScanRow {
+  id: number;
+  target: string;
+  started_at: string;
+  finished_at: string | null;
+  tool_version: string;
+  sources: string;
+  options: string;
+  summary: string;
+  complete: number;
+  finding_count: number;
+}
+
+interface FindingRow {
+  fingerprint: string;
+  rule_id: string;
+  severity: string;
+  resource_id: string;
+  resource_name: string;
+  message: string;
+  suppressed: number;
+  in_baseline: number;
+  finding: string;
+}
+
+function toScan(r: ScanRow): ScanRecord {
+  return {
+    id: r.id,
+    target: r.target,
+    startedAt: r.started_at,
+    ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
+    toolVersion: r.tool_version,
+    sources: JSON.parse(r.sources) as string[],
+    options: JSON.parse(r.options) as Record<string, unknown>,
+    summary: JSON.parse(r.summary) as Summary,
+    complete: r.complete === 1,
+    findingCount: r.finding_count,
+  };
+}
+
+function toFinding(r: FindingRow): StoredFinding {
+  return {
+    fingerprint: r.fingerprint,
+    ruleId: r.rule_id,
+    severity: r.severity as Severity,
+    resourceId: r.resource_id,
+    resourceName: r.resource_name,
+    message: r.message,
+    suppressed: r.suppressed === 1,
+    inBaseline: r.in_baseline === 1,
+    finding: JSON.parse(r.finding) as Finding,
+  };
+}
+
+/** Bring the database to SCHEMA_VERSION. Runs under a write lock so two processes never migrate twice. */
+function migrate(db: Database.Database, file: string): void {
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  if (current() > SCHEMA_VERSION) {
+    throw new HistoryError(
+      `${file}: history schema version ${current()} is newer than this trustaudit understands (${SCHEMA_VERSION}); upgrade trustaudit or use another --db`,
+    );
+  }
+  if (current() === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = current(); v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+const SCAN_COLUMNS = `s.id, s.target, s.started_at, s.finished_at, s.tool_version, s.sources, s.options, s.summary, s.complete,
+  (SELECT COUNT(*) FROM findings f WHERE f.scan_id = s.id) AS finding_count`;
+
+/**
+ * Open (creating when needed) the scan history at `path`. WAL mode and a busy timeout let several
+ * processes use it at once; each scan is written in one transaction, so an interrupted process leaves
+ * either the whole scan or nothing.
+ */
+export function openHistory(path: string, opts: OpenOptions = {}): History {
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: opts.busyTimeoutMs ?? 10_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, path);
+  } catch (e) {
+    if (e instanceof HistoryError) throw e;
+    throw new HistoryError(`cannot open history database ${path}: ${(e as Error).message}`);
+  }
+
+  const insertScan = db.prepare(
+    `INSERT INTO scans (target, started_at, finished_at, tool_version, sources, options, summary, complete)
+     VALUES (@target, @started_at, @finished_at, @tool_version, @sources, @options, @summary, @complete)`,
+  );
+  const insertFinding = db.prepare(
+    `INSERT OR IGNORE INTO findings (scan_id, fingerprint, rule_id, severity, resource_id, resource_name, message, suppressed, in_baseline, finding)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const selectScan = db.prepare(`SELECT ${SCAN_COLUMNS} FROM scans s WHERE s.id = ?`);
+  const selectFindings = db.prepare(
+    'SELECT fingerprint, rule_id, severity, resource_id, resource_name, message, suppressed, in_baseline, finding FROM findings WHERE scan_id = ? ORDER BY rule_id, resource_id, fingerprint',
+  );
+
+  const record = db.transaction((report: Report, meta: ScanMeta): number => {
+    const info = insertScan.run({
+      target: meta.target,
+      started_at: meta.startedAt,
+      finished_at: meta.finishedAt ?? new Date().toISOString(),
+      tool_version: meta.toolVersion,
+      sources: JSON.stringify(meta.sources),
+      options: JSON.stringify(meta.options),
+      summary: JSON.stringify(report.summary),
+      complete: report.summary.complete ? 1 : 0,
+    });
+    const scanId = Number(info.lastInsertRowid);
+    let n = 0;
+    for (const f of report.findings) {
+      insertFinding.run(
+        scanId,
+        f.fingerprint,
+        f.ruleId,
+        f.severity,
+        f.resource.id,
+        f.resource.name,
+        f.message,
+        f.suppressed ? 1 : 0,
+        f.inBaseline ? 1 : 0,
+        JSON.stringify(f),
+      );
+      opts.onFindingWritten?.(++n);
+    }
+    return scanId;
+  });
+
+  const getScanRecord = (id: number): ScanRecord | undefined => {
+    const row = selectScan.get(id) as ScanRow | undefined;
+    return row ? toScan(row) : undefined;
+  };
+  const findingsOf = (id: number) => (selectFindings.all(id) as FindingRow[]).map(toFinding);
+
+  const history: History = {
+    path,
+    recordScan(report, meta) {
+      return record.immediate(report, meta);
+    },
+    listScans(filter = {}) {
+      const rows = (
+        filter.target === undefined
+          ? db.prepare(`SELECT ${SCAN_COLUMNS} FROM scans s ORDER BY s.id DESC LIMIT ?`).all(filter.limit ?? -1)
+          : db
+              .prepare(`SELECT ${SCAN_COLUMNS} FROM scans s WHERE s.target = ? ORDER BY s.id DESC LIMIT ?`)
+              .all(filter.target, filter.limit ?? -1)
+      ) as ScanRow[];
+      return rows.map(toScan);
+    },
+    getScan(id) {
+      const scan = getScanRecord(id);
+      return scan ? { ...scan, findings: findingsOf(id) } : undefined;
+    },
+    diff(a, b, dopts = {}) {
+      let from: ScanRecord | undefined;
+      let to: ScanRecord | undefined;
+      const need = (id: number) => {
+        const s = getScanRecord(id);
+        if (!s) throw new HistoryError(`no scan #${id} in ${path}`);
+        return s;
+      };
+      if (a !== undefined && b !== undefined) {
+        from = need(a);
+        to = need(b);
+      } else if (a !== undefined) {
+        from = need(a);
+        to = history.listScans({ target: from.target, limit: 1 })[0];
+        if (!to || to.id === from.id) throw new HistoryError(`scan #${a} is the newest scan of ${from.target}: nothing to compare it with`);
+      } else {
+        const target = dopts.target ?? history.listScans({ limit: 1 })[0]?.target;
+        const last = target === undefined ? [] : history.listScans({ target, limit: 2 });
+        if (last.length < 2) {
+          throw new HistoryError(
+            target === undefined
+              ? `no scans recorded in ${path} yet`
+              : `only ${last.length} scan of ${target} in ${path}: a diff needs two`,
+          );
+        }
+        to = last[0];
+        from = last[1];
+      }
+      const fa = new Map(findingsOf(from!.id).map((f) => [f.fingerprint, f]));
+      const fb = new Map(findingsOf(to!.id).map((f) => [f.fingerprint, f]));
+      return {
+        from: from!,
+        to: to!,
+        new: [...fb.values()].filter((f) => !fa.has(f.fingerprint)),
+        fixed: [...fa.values()].filter((f) => !fb.has(f.fingerprint)),
+        unchanged: [...fb.values()].filter((f) => fa.has(f.fingerprint)),
+      };
+    },
+    schemaVersion() {
+      return db.pragma('user_version', { simple: true }) as number;
+    },
+    close() {
+      db.close();
+    },
+  };
+  return history;
+}

@@ -1,0 +1,81 @@
+import type { Finding } from '../findings/types.js';
+import { accountNames, principalsText, statusOf } from './format-helpers.js';
+import type { Report, Reporter } from './types.js';
+
+/** Column order of the CSV report (also its header row). */
+export const CSV_COLUMNS = [
+  'severity',
+  'rule',
+  'title',
+  'status',
+  'role',
+  'variant',
+  'role_id',
+  'role_arn',
+  'role_account',
+  'principals',
+  'principal_accounts',
+  'vendors',
+  'file',
+  'line',
+  'column',
+  'statement',
+  'message',
+  'evidence',
+  'remediation',
+  'suppression_reason',
+  'fingerprint',
+] as const;
+
+/**
+ * Neutralise spreadsheet formulas: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+ * is prefixed with `'` so Excel/Sheets/LibreOffice show it as text instead of evaluating it.
+ */
+export function guardFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; inner quotes doubled. */
+export function csvField(value: string): string {
+  const v = guardFormula(value);
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function row(f: Finding, names: Record<string, string>): string[] {
+  const accounts = [...new Set(f.principals.map((p) => p.account).filter((a): a is string => !!a))];
+  const vendors = [
+    ...new Set(accounts.map((a) => names[a]).concat(f.principals.map((p) => p.accountName))),
+  ].filter((v): v is string => !!v);
+  return [
+    f.severity,
+    f.ruleId,
+    f.title,
+    statusOf(f),
+    f.resource.name,
+    f.resource.variant ?? '',
+    f.resource.id,
+    f.resource.arn ?? '',
+    f.resource.account ?? '',
+    principalsText(f, names),
+    accounts.join('; '),
+    vendors.join('; '),
+    f.location.file,
+    f.location.line?.toString() ?? '',
+    f.location.column?.toString() ?? '',
+    f.statement ? (f.statement.sid ?? String(f.statement.index)) : '',
+    f.message,
+    [f.evidence.summary, ...f.evidence.details].join(' '),
+    f.remediation.summary,
+    f.suppression?.reason ?? '',
+    f.fingerprint,
+  ];
+}
+
+/** One row per finding (suppressed and baseline findings included, with their status), CRLF line ends. */
+export const csvReporter: Reporter = (report: Report) => {
+  const names = accountNames(report);
+  const lines = [CSV_COLUMNS.map(csvField).join(',')];
+  for (const f of report.findings) lines.push(row(f, names).map(csvField).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+};
+

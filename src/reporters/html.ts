@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import type { Finding } from '../findings/types.js';
+import { severityRank } from '../findings/types.js';
+import {
+  accountNames,
+  countBy,
+  isActive,
+  locationText,
+  principalLabel,
+  roleLabel,
+  SEVERITIES_DESC,
+  sortedCounts,
+  statusOf,
+} from './format-helpers.js';
+import { CLIENT_SCRIPT } from './html/client.js';
+import { esc, scriptJson } from './html/escape.js';
+import { buildTrustGraph, renderTrustGraph } from './html/graph.js';
+import { STYLE } from './html/style.js';
+import type { Report, ReporterOptions } from './types.js';
+
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+function sevBadge(s: string): string {
+  return `<span class="sev sev-${esc(s)}">${esc(s)}</span>`;
+}
+
+function countTable(title: string, head: [string, string], rows: [string, number][], extra?: (k: string) => string): string {
+  if (rows.length === 0) return '';
+  const body = rows
+    .map(([k, n]) => `<tr><td>${esc(k)}${extra ? extra(k) : ''}</td><td class="n">${n}</td></tr>`)
+    .join('');
+  return `<div><h3>${esc(title)}</h3><table><thead><tr><th>${esc(head[0])}</th><th class="n">${esc(head[1])}</th></tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+interface ClientFinding {
+  r: number;
+  s: number | null;
+  m: string;
+  sev: string;
+  rule: string;
+  role: string;
+  id: string;
+  arn?: string;
+  loc: string;
+  fp: string;
+  pr: string[];
+  status: string;
+  sup?: string;
+  ev: { summary: string; details: string[]; request?: unknown };
+  rem: { summary: string; steps: string[]; command?: string; corrected?: string };
+}
+
+/**
+ * One self-contained HTML file: summary, trust graph, a filterable and sortable findings table and per
+ * finding the trust policy (offending statement highlighted), evidence and the corrected policy. Every
+ * value from the scan is escaped; the page's only script and style are inline and pinned by hash in a
+ * strict Content-Security-Policy, so it works from disk and loads nothing from the network.
+ */
+export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}): string {
+  const names = accountNames(report);
+  const findings = report.findings;
+  const open = findings.filter(isActive);
+  const roleIndex = new Map<string, number>();
+  (report.roles ?? []).forEach((r, i) => {
+    const k = r.variant ? `${r.id}\u0000${r.variant}` : r.id;
+    if (!roleIndex.has(k)) roleIndex.set(k, i);
+  });
+
+  // Summary
+  const sev = countBy(open, (f) => f.severity);
+  const cards = SEVERITIES_DESC.map(
+    (s) => `<div class="card" data-sev="${s}">${sevBadge(s)}<b>${sev.get(s) ?? 0}</b></div>`,
+  ).join('');
+  const byRule = sortedCounts(countBy(open, (f) => f.ruleId));
+  const ruleTitle = new Map(report.rules.map((r) => [r.id, r.title]));
+  const byRoleAccount = sortedCounts(countBy(open, (f) => f.resource.account ?? '(unknown)'));
+  const vendorCounts = new Map<string, number>();
+  for (const f of open) {
+    const seen = new Set<string>();
+    for (const p of f.principals) seen.add(principalLabel(p, names));
+    for (const v of seen) vendorCounts.set(v, (vendorCounts.get(v) ?? 0) + 1);
+  }
+  const summary = `<div class="cards">${cards}</div>
+<p>${open.length} open finding${open.length === 1 ? '' : 's'} in ${report.summary.rolesScanned} roles scanned${report.summary.filesScanned ? ` from ${report.summary.filesScanned} files` : ''}; ${findings.filter((f) => f.suppressed).length} suppressed, ${findings.filter((f) => !f.suppressed && f.inBaseline).length} in the baseline.</p>
+<div class="grid" id="summary-tables">${countTable('By rule', ['rule', 'open'], byRule, (k) => (ruleTitle.get(k) ? ` <span class="muted">${esc(ruleTitle.get(k) ?? '')}</span>` : ''))}${countTable('By role account', ['account', 'open'], byRoleAccount, (k) => (names[k] ? ` <span class="muted">${esc(names[k] ?? '')}</span>` : ''))}${countTable('By trusted third party (vendor)', ['account', 'open'], sortedCounts(vendorCounts))}</div>`;
+
+  // Errors
+  const errors =
+    report.errors.length === 0
+      ? ''
+      : `<section id="errors"><h2>Scan errors</h2><p class="warn">The scan is incomplete: ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read; roles in them were not judged.</p><table><thead><tr><th>where</th><th>code</th><th>message</th></tr></thead><tbody>${report.errors
+          .map(
+            (e) =>
+              `<tr><td>${esc(e.file ? `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}` : (e.account ?? e.source))}</td><td><code>${esc(e.code)}</code></td><td>${esc(e.message)}</td></tr>`,
+          )
+          .join('')}</tbody></table></section>`;
+  const warnings =
+    report.warnings.length === 0
+      ? ''
+      : `<section id="warnings"><h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${esc(w.file ? `${w.file}: ` : '')}${esc(w.message)}</li>`).join('')}</ul></section>`;
+
+  // Graph
+  const graph = buildTrustGraph(report, names);
+  const omitted =
+    graph.omittedAccounts || graph.omittedRoles
+      ? `<p class="muted">Graph limited for readability: ${graph.omittedAccounts} more accounts and ${graph.omittedRoles} more roles are in the table below.</p>`
+      : '';
+
+  // Findings table and client data
+  const clientFindings: ClientFinding[] = [];
+  const rows: string[] = [];
+  findings.forEach((f: Finding, i) => {
+    const status = statusOf(f);
+    const pr = f.principals.map((p) => principalLabel(p, names));
+    const rIdx = roleIndex.get(f.resource.variant ? `${f.resource.id}\u0000${f.resource.variant}` : f.resource.id) ?? -1;
+    clientFindings.push({
+      r: rIdx,
+      s: f.statement?.index ?? null,
+      m: f.message,
+      sev: f.severity,
+      rule: f.ruleId,
+      role: roleLabel(f),
+      id: f.resource.id,
+      ...(f.resource.arn ? { arn: f.resource.arn } : {}),
+      loc: locationText(f),
+      fp: f.fingerprint,
+      pr,
+      status,
+      ...(f.suppression ? { sup: f.suppression.reason } : {}),
+      ev: {
+        summary: f.evidence.summary,
+        details: f.evidence.details,
+        ...(f.evidence.request ? { request: f.evidence.request } : {}),
+      },
+      rem: {
+        summary: f.remediation.summary,
+        steps: f.remediation.steps,
+        ...(f.remediation.command ? { command: f.remediation.command } : {}),
+        ...(f.remediation.correctedPolicy !== undefined
+          ? { corrected: JSON.stringify(f.remediation.correctedPolicy, null, 2) }
+          : {}),
+      },
+    });
+    rows.push(
+      `<tr data-sev="${esc(f.severity)}" data-rule="${esc(f.ruleId)}" data-status="${status}" class="st-${status}"><td data-key="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td>${esc(f.ruleId)}</td><td>${esc(roleLabel(f))}</td><td>${esc(f.resource.account ?? '')}</td><td>${esc(pr.join('; '))}</td><td>${esc(locationText(f))}</td><td>${status}</td><td><button type="button" data-i="${i}">Details</button></td></tr>`,
+    );
+  });
+  const options = (values: string[]) => values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
+  const ruleIds = [...new Set(findings.map((f) => f.ruleId))].sort();
+  const sevs = SEVERITIES_DESC.filter((s) => findings.some((f) => f.severity === s));
+  const statuses = (['open', 'suppressed', 'baseline'] as const).filter((s) => findings.some((f) => statusOf(f) === s));
+  const th = (col: number, label: string, type = 'text') =>
+    `<th data-col="${col}" data-type="${type}"><button type="button">${esc(label)}</button></th>`;
+  const table = `<div class="filters"><label>Severity <select id="f-sev"><option value="">all</option>${options(sevs)}</select></label>
+<label>Rule <select id="f-rule"><option value="">all</option>${options(ruleIds)}</select></label>
+<label>Status <select id="f-status"><option value="">all</option>${options([...statuses])}</select></label>
+<label>Text <input id="f-text" type="search" placeholder="role, account, file..." autocomplete="off"></label>
+<span id="count" class="count">${findings.length} findings</span></div>
+<table id="findings-table"><thead><tr>${th(0, 'Severity', 'num')}${th(1, 'Rule')}${th(2, 'Role')}${th(3, 'Account')}${th(4, 'Trusted principal')}${th(5, 'Location')}${th(6, 'Status')}<th></th></tr></thead><tbody id="rows">${rows.join('\n')}</tbody></table>`;
+
+  const clientData = {
+    f: clientFindings,
+    r: (report.roles ?? []).map((r) => ({
+      name: r.name,
+      id: r.id,
+      ...(r.arn ? { arn: r.arn } : {}),
+      ...(r.account ? { account: r.account } : {}),
+      ...(r.description ? { description: r.description } : {}),
+      ...(r.tags ? { tags: r.tags } : {}),
+      ...(r.trustPolicy !== undefined ? { policy: r.trustPolicy } : {}),
+    })),
+  };
+
+  const csp = [
+    "default-src 'none'",
+    `style-src ${cspHash(STYLE)}`,
+    `script-src ${cspHash(CLIENT_SCRIPT)}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const when = opts.generatedAt ? ` at ${esc(opts.generatedAt)}` : '';
+  const incomplete = report.summary.complete
+    ? ''
+    : '<p class="warn">Incomplete scan: some inputs or accounts could not be scanned (see Scan errors).</p>';
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>trustaudit report: ${open.length} open findings</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Cross-account trust report</h1>
+<p class="meta">${esc(report.tool.name)} ${esc(report.tool.version)}${when}: third-party AWS accounts that can assume a role without an external ID or MFA.</p>
+${incomplete}
+<nav><a href="#summary">Summary</a><a href="#graph">Trust graph</a><a href="#findings">Findings</a>${report.errors.length ? '<a href="#errors">Scan errors</a>' : ''}</nav>
+</header>
+<main>
+<section id="summary"><h2>Summary</h2>${summary}</section>
+${errors}
+<section id="graph"><h2>Trust graph</h2><p class="legend"><span><i class="l-bad"></i>unprotected (finding)</span><span><i class="l-sup"></i>suppressed</span><span><i class="l-ok"></i>no finding (condition or trusted account)</span></p>${renderTrustGraph(graph)}${omitted}</section>
+<section id="findings"><h2>Findings</h2>${findings.length === 0 ? '<p>No findings.</p>' : ''}${table}</section>
+${warnings}
+</main>
+<dialog id="detail" aria-labelledby="detail-title"><div class="dlg-head"><span id="detail-title" class="muted">Finding</span><button type="button" id="detail-close">Close</button></div><div id="detail-body"></div></dialog>
+<script type="application/json" id="ta-data">${scriptJson(clientData)}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+export const htmlReporter = (report: Report, opts: ReporterOptions): string => renderHtml(report, opts);

@@ -1,0 +1,106 @@
+import type { Finding } from '../findings/types.js';
+import {
+  accountNames,
+  bySeverity,
+  countBy,
+  isActive,
+  locationText,
+  principalsText,
+  roleLabel,
+  SEVERITIES_DESC,
+  truncate,
+} from './format-helpers.js';
+import type { Report, Reporter } from './types.js';
+
+/** GitHub rejects issue and pull-request comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/**
+ * Text from the scan, made inert inside a Markdown table cell: no HTML, no links or images, no
+ * emphasis, no pipes breaking the table, no `@mentions` pinging people, one line.
+ */
+export function mdText(s: string, max = 200): string {
+  const one = truncate(s.replace(/[\r\n\u2028\u2029]+/g, ' '), max);
+  return one
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':\u200b//');
+}
+
+const ICON: Record<string, string> = {
+  critical: '🟥',
+  high: '🟧',
+  medium: '🟨',
+  low: '🟦',
+  info: '⬜',
+};
+
+function findingRow(f: Finding, names: Record<string, string>): string {
+  return `| ${ICON[f.severity] ?? ''} ${f.severity} | ${mdText(f.ruleId, 20)} | ${mdText(roleLabel(f), 120)} | ${mdText(principalsText(f, names), 160)} | ${mdText(locationText(f), 160)} | ${mdText(f.evidence.summary, 240)} |`;
+}
+
+/**
+ * A compact summary for a pull-request comment: counts by severity, then the open findings most severe
+ * first. Always shorter than GitHub's comment limit; when findings had to be left out it says how many.
+ */
+export function renderMarkdown(report: Report, limit = GITHUB_COMMENT_LIMIT): string {
+  const names = accountNames(report);
+  const open = bySeverity(report.findings.filter(isActive));
+  const suppressed = report.findings.filter((f) => f.suppressed).length;
+  const baseline = report.findings.filter((f) => !f.suppressed && f.inBaseline).length;
+  const sev = countBy(open, (f) => f.severity);
+
+  const head: string[] = [];
+  head.push('## trustaudit: cross-account trust');
+  head.push('');
+  if (open.length === 0) {
+    head.push(`✅ No open findings in ${report.summary.rolesScanned} roles.`);
+  } else {
+    head.push(
+      `❌ **${open.length} open finding${open.length === 1 ? '' : 's'}** in ${report.summary.rolesScanned} roles scanned.`,
+    );
+  }
+  const extra: string[] = [];
+  if (suppressed) extra.push(`${suppressed} suppressed`);
+  if (baseline) extra.push(`${baseline} already in the baseline`);
+  if (extra.length) head.push(`Not counted: ${extra.join(', ')}.`);
+  if (!report.summary.complete || report.errors.length > 0) {
+    head.push('');
+    head.push(
+      `⚠️ The scan is incomplete: ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read.`,
+    );
+    for (const e of report.errors.slice(0, 10)) {
+      const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : (e.account ?? e.source);
+      head.push(`- ${mdText(where, 160)}: ${mdText(e.message, 240)}`);
+    }
+    if (report.errors.length > 10) head.push(`- …and ${report.errors.length - 10} more`);
+  }
+  head.push('');
+  head.push(`| ${SEVERITIES_DESC.map((s) => `${ICON[s]} ${s}`).join(' | ')} |`);
+  head.push(`|${SEVERITIES_DESC.map(() => '---:').join('|')}|`);
+  head.push(`| ${SEVERITIES_DESC.map((s) => String(sev.get(s) ?? 0)).join(' | ')} |`);
+
+  const footer = `\n<sub>${mdText(report.tool.name, 40)} ${mdText(report.tool.version, 40)}</sub>\n`;
+  let out = `${head.join('\n')}\n`;
+  if (open.length === 0) return out + footer;
+
+  out += '\n| severity | rule | role | trusted principal | location | why |\n|---|---|---|---|---|---|\n';
+  // Room kept for the truncation note and footer.
+  const budget = limit - footer.length - 200;
+  let shown = 0;
+  for (const f of open) {
+    const line = `${findingRow(f, names)}\n`;
+    if (out.length + line.length > budget) break;
+    out += line;
+    shown++;
+  }
+  if (shown < open.length) {
+    out += `\n> ✂️ ${open.length - shown} more finding${open.length - shown === 1 ? '' : 's'} not shown (GitHub comment size limit). See the full report (HTML, SARIF or JSON) for all of them.\n`;
+  }
+  return out + footer;
+}
+
+export const markdownReporter: Reporter = (report) => renderMarkdown(report);

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { correctTrustPolicy, EXTERNAL_ID_PLACEHOLDER, type TrustFix } from '../analysis/remediate.js';
+import { listText, statementLabel } from '../analysis/render.js';
+import {
+  findThirdPartyAccess,
+  type Protection,
+  REQUIRE_MODES,
+  type RequireMode,
+  type ThirdPartyAccess,
+} from '../analysis/third-party.js';
+import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
+import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import type { Rule } from './types.js';
+
+const options = z
+  .object({
+    /** What a third party must present: the default accepts either protection. */
+    require: z.enum(REQUIRE_MODES).default('external-id-or-mfa'),
+  })
+  .strict();
+
+export type TA001Options = z.infer<typeof options>;
+
+const REQUIREMENT: Record<RequireMode, string> = {
+  'external-id-or-mfa': 'an external ID or MFA',
+  'external-id': 'an external ID',
+  mfa: 'MFA',
+  'external-id-and-mfa': 'both an external ID and MFA',
+};
+
+const MISSING_TEXT: Record<Protection, string> = { 'external-id': 'an external ID', mfa: 'MFA' };
+const CONDITION_TEXT: Record<Protection, string> = { 'external-id': 'external ID', mfa: 'MFA' };
+const SUMMARY_TEXT: Record<RequireMode, string> = {
+  'external-id-or-mfa': 'external ID or MFA',
+  'external-id': 'external ID',
+  mfa: 'MFA',
+  'external-id-and-mfa': 'external ID and MFA',
+};
+
+function principalText(p: FindingPrincipal): string {
+  const acct = p.account ? (p.accountName ? `${p.accountName} (${p.account})` : p.account) : undefined;
+  switch (p.kind) {
+    case 'wildcard':
+      if (acct) return `account ${acct} (through Principal "${p.value}")`;
+      return `${p.note?.startsWith('any account in organization') ? p.note : 'any AWS account'} (Principal "${p.value}")`;
+    case 'account':
+      return `account ${acct ?? p.value}`;
+    case 'unique-id':
+      return `unique id ${p.value} (account unknown)`;
+    case 'symbolic':
+      return `${p.value} (an account known only at deploy time)`;
+    default:
+      return `${p.kind} ${p.value}${acct ? ` of account ${acct}` : ''}`;
+  }
+}
+
+/** Which protection the corrected policy adds. Either-mode: the one the statement already tried, else the external id. */
+function chosenFix(a: ThirdPartyAccess, mode: RequireMode, role: Role): Protection[] {
+  if (mode === 'external-id') return ['external-id'];
+  if (mode === 'mfa') return ['mfa'];
+  if (mode === 'external-id-and-mfa') return a.missing;
+  const st = role.trustPolicy.statements[a.statementIndex];
+  const keys = new Set(st?.conditions.map((c) => c.key.toLowerCase()) ?? []);
+  const triedMfa = keys.has('aws:multifactorauthpresent') || keys.has('aws:multifactorauthage');
+  return triedMfa && !keys.has('sts:externalid') ? ['mfa'] : ['external-id'];
+}
+
+function isPolicyObject(raw: JsonLike): boolean {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
+}
+
+function remediation(role: Role, a: ThirdPartyAccess, fix: Protection[]): Remediation {
+  const label = statementLabel(a.statementIndex, a.sid);
+  const addsId = fix.includes('external-id');
+  const addsMfa = fix.includes('mfa');
+  const what = [
+    addsId ? `"StringEquals": {"sts:ExternalId": "${EXTERNAL_ID_PLACEHOLDER}"}` : undefined,
+    addsMfa ? '"Bool": {"aws:MultiFactorAuthPresent": "true"}' : undefined,
+  ].filter((x): x is string => x !== undefined);
+  const steps: string[] = [];
+  if (addsId) {
+    steps.push(
+      `Agree on an external ID with the third party (a vendor usually generates one for your account) and make sure they have it before you change the policy; requests without it will be refused from then on.`,
+    );
+  }
+  if (addsMfa) {
+    steps.push(
+      "Make sure the third party's people assume the role with MFA-backed temporary credentials: calls made with long-term access keys carry no MFA information and will be refused.",
+    );
+  }
+  steps.push(
+    `In the IAM console, open Roles, choose ${role.name}, open the Trust relationships tab and choose Edit trust policy.`,
+    `In ${label}, add ${listText(what)} for ${listText(a.principalValues.map((p) => `"${p}"`))}${
+      a.details.some((d) => d.includes('does not protect'))
+        ? ', replacing the ineffective condition on the same key'
+        : ''
+    } (the corrected policy below keeps everything else), then choose Update policy.`,
+    `For a new role the console does the same: Create role, choose AWS account, then "Another AWS account", enter the account ID and select${
+      addsId ? ' "Require external ID" (enter the agreed ID)' : ''
+    }${addsId && addsMfa ? ' and' : ''}${addsMfa ? ' "Require MFA"' : ''}; consider a permissions boundary to cap what the role can do.`,
+    'Important: the administrator of this account must set the external ID when creating a role for a third party that also works in other AWS accounts; the ID is how the third party tells its customers apart.',
+    "Important: a vendor that assumes roles for many customers must give each customer a unique external ID and have them put it in their own role's trust policy; an ID shared between customers protects none of them.",
+  );
+  if (
+    role.source.kind === 'cloudformation' ||
+    role.source.kind === 'terraform' ||
+    role.source.kind === 'terraform-plan'
+  ) {
+    steps.push(`Make the same change in ${role.source.location.file} so the next deployment keeps it.`);
+  }
+  const out: Remediation = {
+    summary: `Require ${listText(fix.map((f) => MISSING_TEXT[f]))} in ${label} for ${listText(a.accounts.map((x) => (x === '*' ? 'any account' : x)))}.`,
+    steps,
+    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+  };
+  if (isPolicyObject(role.trustPolicy.raw)) {
+    const tf: TrustFix = { statementIndex: a.statementIndex, principals: a.principalValues };
+    if (addsId) tf.externalId = EXTERNAL_ID_PLACEHOLDER;
+    if (addsMfa) tf.requireMfa = true;
+    out.correctedPolicy = correctTrustPolicy(role.trustPolicy.raw, [tf]);
+  }
+  return out;
+}
+
+/** `TA001`: a third-party account can assume the role without an external ID or MFA (confused deputy). */
+export const TA001: Rule<TA001Options> = {
+  meta: {
+    id: 'TA001',
+    name: 'cross-account-trust-without-external-id-or-mfa',
+    title: 'Third-party account can assume the role without an external ID or MFA',
+    description:
+      'Evaluates each role trust policy the way AWS does (every statement, Deny included, operators, IfExists, ' +
+      'wildcards, case rules) for callers from accounts outside your zone of trust, and reports each Allow statement ' +
+      'that would let such a caller perform sts:AssumeRole without presenting a fixed external ID and without MFA. ' +
+      "Accounts you own (the role's account and the trusted accounts in your configuration) are never third parties.",
+    risk:
+      'A third party that works for several customers can be tricked into using its access to your role on behalf of ' +
+      'someone else (the confused deputy problem): whoever convinces it to use your role ARN reaches your resources. ' +
+      'A secret external ID agreed with the third party, or MFA for human callers, makes sure the request really was ' +
+      'meant for your account. Without either, anyone who controls principals in the trusted account, or who learns ' +
+      'the role ARN and can make the vendor act on it, can act in your account.',
+    severity: 'medium',
+    remediation:
+      'Add a condition that requires sts:ExternalId to equal the ID agreed with the third party (StringEquals, no ' +
+      'IfExists, no wildcards), or that requires aws:MultiFactorAuthPresent to be true (Bool, no IfExists) for human ' +
+      'callers, to each statement that trusts a third-party account; give the third party the ID before the change. ' +
+      'Each finding gives the console steps, the update-assume-role-policy command and a corrected trust policy.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
+    ],
+    enabledByDefault: true,
+  },
+  options,
+  check(role, ctx): FindingDraft[] {
+    const mode = ctx.options.require;
+    const out: FindingDraft[] = [];
+    for (const a of findThirdPartyAccess(role, ctx.zone, mode)) {
+      const label = statementLabel(a.statementIndex, a.sid);
+      const who = listText(a.principals.map(principalText));
+      const lacking =
+        mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode];
+      const st = role.trustPolicy.statements[a.statementIndex];
+      out.push({
+        message: `Role ${role.name} can be assumed by ${who} without ${lacking} (${label}).`,
+        ...(st?.location ? { location: st.location } : {}),
+        statement:
+          a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
+        principals: a.principals,
+        evidence: {
+          summary: `No effective ${mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => CONDITION_TEXT[m])) : SUMMARY_TEXT[mode]} condition applies to ${listText(
+            a.accounts.map((x) => (x === '*' ? 'any account' : x)),
+          )} in ${label}.`,
+          details: a.details,
+          request: a.request,
+          ownerKnown: a.ownerKnown,
+          data: {
+            statementIndex: a.statementIndex,
+            thirdPartyPrincipals: a.principalValues,
+            accounts: a.accounts,
+            require: mode,
+            missing: a.missing,
+          },
+        },
+        remediation: remediation(role, a, chosenFix(a, mode, role)),
+      });
+    }
+    return out;
+  },
+};

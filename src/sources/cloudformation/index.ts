@@ -1,0 +1,146 @@
+/**
+ * The CloudFormation / SAM / CDK source: templates (JSON or YAML, every short-form tag) and CDK cloud
+ * assemblies (`cdk.out/manifest.json`) -> roles with exact file, line and column.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, posix, resolve } from 'node:path';
+import type { Role, ScanError } from '../../model/types.js';
+import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
+import { isCdkManifest, readManifest, type CdkStack } from './cdk.js';
+import { parseTemplateText } from './parse.js';
+import { extractRoles, type ExtractOptions } from './roles.js';
+import { indexTemplate, looksLikeTemplate } from './template.js';
+
+export { loadParameterFile, ParameterFileError, parseParameterText } from './parameters-file.js';
+
+const EXTENSIONS = /\.(json|ya?ml|template)$/i;
+const FORMAT_VERSION = /\bAWSTemplateFormatVersion\b/;
+const RESOURCES_KEY = /(^|[\s{,])["']?Resources["']?\s*:/m;
+const RESOURCE_TYPE = /["']?Type["']?\s*:\s*["']?(AWS|Custom|Alexa)::[A-Za-z0-9]+/;
+const TRANSFORM_KEY = /(^|[\s{,])["']?Transform["']?\s*:/m;
+
+/** Does the text look like a CloudFormation template? (Cheap: a few regular expressions.) */
+export function looksLikeCloudFormation(text: string): boolean {
+  if (FORMAT_VERSION.test(text)) return true;
+  return RESOURCES_KEY.test(text) && (RESOURCE_TYPE.test(text) || TRANSFORM_KEY.test(text));
+}
+
+function scanError(file: string, code: string, message: string, line?: number, column?: number): ScanError {
+  const e: ScanError = { source: 'cloudformation', code, message, file };
+  if (line !== undefined) e.line = line;
+  if (column !== undefined) e.column = column;
+  return e;
+}
+
+/** Parse one template and extract its roles. */
+export function scanTemplate(
+  text: string,
+  file: string,
+  opts: ExtractOptions & { maxFileBytes: number; explicit?: boolean },
+): { roles: Role[]; errors: ScanError[] } {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > opts.maxFileBytes) {
+    return {
+      roles: [],
+      errors: [
+        scanError(
+          file,
+          'file-too-large',
+          `the file is ${size} bytes, over the ${opts.maxFileBytes}-byte limit for one file; it was not read (raise the limit to scan it)`,
+        ),
+      ],
+    };
+  }
+  const parsed = parseTemplateText(text, file);
+  const o = parsed.outcome;
+  if (!o.ok) {
+    return { roles: [], errors: [scanError(file, o.code, o.message, o.pos.line, o.pos.column)] };
+  }
+  const warnings = o.warnings.map((w) => scanError(file, w.code, w.message, w.pos.line, w.pos.column));
+  if (!looksLikeTemplate(o.root)) {
+    // Looked like CloudFormation from its text but is something else: say so only when asked for by name.
+    return {
+      roles: [],
+      errors: opts.explicit
+        ? [scanError(file, 'not-a-template', 'not a CloudFormation template (it has no Resources section with AWS:: resource types)')]
+        : [],
+    };
+  }
+  const r = extractRoles(indexTemplate(file, text, parsed.lines, o.root), opts);
+  return { roles: r.roles, errors: [...warnings, ...r.errors] };
+}
+
+export const cloudformationSource: FileSource = {
+  name: 'cloudformation',
+
+  claim(file: InputFile): boolean {
+    if (!EXTENSIONS.test(file.path)) return false;
+    if (isCdkManifest(file.path, file.text)) return true;
+    return looksLikeCloudFormation(file.text);
+  },
+
+  async load(files: InputFile[], ctx: SourceContext): Promise<SourceResult> {
+    const roles: Role[] = [];
+    const errors: ScanError[] = [];
+    const owner = ctx.parameters.get('AWS::AccountId') ?? ctx.zone.defaultOwner;
+    const base: ExtractOptions = { parameters: ctx.parameters, ...(owner ? { owner } : {}) };
+    const byAbs = new Map<string, InputFile>();
+    for (const f of files) if (f.absPath) byAbs.set(resolve(f.absPath), f);
+
+    // CDK assemblies first: a template listed by a manifest is read once, with the stack's environment.
+    const covered = new Set<string>();
+    for (const m of files) {
+      if (!isCdkManifest(m.path, m.text)) continue;
+      if (!m.absPath) {
+        errors.push(scanError(m.path, 'cdk-manifest', 'a CDK manifest read from standard input cannot locate its templates'));
+        continue;
+      }
+      const root = dirname(resolve(m.absPath));
+      const { stacks, errors: mErrors } = readManifest(m.text, m.path, (rel) => readFileSync(join(root, rel), 'utf8'));
+      errors.push(...mErrors);
+      for (const stack of stacks) {
+        const abs = resolve(root, stack.dir, stack.templateFile);
+        if (covered.has(abs)) continue;
+        covered.add(abs);
+        const walked = byAbs.get(abs);
+        const display = walked?.path ?? posix.join(posix.dirname(m.path.split('\\').join('/')), stack.dir, stack.templateFile);
+        let text = walked?.text;
+        if (text === undefined) {
+          try {
+            text = readFileSync(abs, 'utf8');
+          } catch (e) {
+            errors.push(
+              scanError(m.path, 'unreadable', `stack ${stack.stackName}: template ${display} cannot be read: ${(e as Error).message}`),
+            );
+            continue;
+          }
+        }
+        const r = scanTemplate(text, display, { ...stackOptions(base, ctx, stack, m.path), maxFileBytes: ctx.maxFileBytes });
+        roles.push(...r.roles);
+        errors.push(...r.errors);
+      }
+    }
+
+    for (const f of files) {
+      if (isCdkManifest(f.path, f.text)) continue;
+      if (f.absPath && covered.has(resolve(f.absPath))) continue;
+      const r = scanTemplate(f.text, f.path, { ...base, maxFileBytes: ctx.maxFileBytes, explicit: f.explicit });
+      roles.push(...r.roles);
+      errors.push(...r.errors);
+    }
+    return { roles, errors };
+  },
+};
+
+/** A pinned stack environment (`aws://111122223333/eu-west-1`) fills in what the user did not say. */
+function stackOptions(base: ExtractOptions, ctx: SourceContext, stack: CdkStack, manifest: string): ExtractOptions {
+  const parameters = new Map(ctx.parameters);
+  if (stack.region && !parameters.has('AWS::Region')) parameters.set('AWS::Region', stack.region);
+  const owner = ctx.parameters.get('AWS::AccountId') ?? stack.account ?? base.owner;
+  return {
+    parameters,
+    ...(owner ? { owner } : {}),
+    constructs: stack.constructs,
+    extra: { cdkStack: stack.stackName, cdkManifest: manifest },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * A parsed template as a tree of positioned nodes. The YAML and JSON readers both produce it, so the
+ * resolver and the role extractor never care which syntax a template was written in.
+ */
+
+/** A position in the template text. `line` and `column` are 1-based; `offset` is 0-based. */
+export interface Pos {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** How a string scalar was written, so offsets inside its value can be mapped back to the file. */
+export type StringStyle = 'json' | 'plain' | 'single' | 'double' | 'literal' | 'folded';
+
+export interface CScalar {
+  t: 'scalar';
+  /** Numbers keep their source text (`012345678901` must not lose its leading zero). */
+  v: string | number | boolean | null;
+  pos: Pos;
+  /** For strings: the source range [start, end) of the scalar, quotes and block header included. */
+  range?: [number, number];
+  style?: StringStyle;
+}
+
+export interface CSeq {
+  t: 'seq';
+  items: CNode[];
+  pos: Pos;
+}
+
+export interface CEntry {
+  key: string;
+  keyPos: Pos;
+  value: CNode;
+}
+
+export interface CMap {
+  t: 'map';
+  entries: CEntry[];
+  pos: Pos;
+  /** Set when the map was written as a YAML short-form tag (`!Ref X` -> `{Ref: X}`). */
+  shortForm?: string;
+}
+
+export type CNode = CScalar | CSeq | CMap;
+
+/** Turns offsets into line/column with a binary search over line starts. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    }
+  }
+
+  pos(offset: number): Pos {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset, line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
+  }
+}
+
+export function get(map: CNode | undefined, key: string): CNode | undefined {
+  if (!map || map.t !== 'map') return undefined;
+  for (const e of map.entries) if (e.key === key) return e.value;
+  return undefined;
+}
+
+export function getEntry(map: CNode | undefined, key: string): CEntry | undefined {
+  if (!map || map.t !== 'map') return undefined;
+  return map.entries.find((e) => e.key === key);
+}
+
+/** The literal string value of a scalar (numbers and booleans as text), else undefined. */
+export function scalarText(n: CNode | undefined): string | undefined {
+  if (!n || n.t !== 'scalar' || n.v === null) return undefined;
+  return String(n.v);
+}
+
+/** A plain JSON value of a node (intrinsics left as they are written), for metadata and messages. */
+export function toPlain(n: CNode): unknown {
+  if (n.t === 'scalar') return n.v;
+  if (n.t === 'seq') return n.items.map(toPlain);
+  const o: Record<string, unknown> = {};
+  for (const e of n.entries) o[e.key] = toPlain(e.value);
+  return o;
+}

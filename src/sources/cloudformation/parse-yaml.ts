@@ -1,0 +1,263 @@
+import {
+  type CollectionTag,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+  type ScalarTag,
+} from 'yaml';
+import type { CEntry, CMap, CNode, LineIndex, Pos, StringStyle } from './nodes.js';
+import type { ParseOutcome, ParseProblem } from './parse.js';
+
+/**
+ * Every CloudFormation short form and the long form it stands for. `!GetAtt A.B` (scalar) is split
+ * into `[A, B]` when converted; the rest map one to one.
+ */
+export const SHORT_FORMS: Readonly<Record<string, string>> = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!Sub': 'Fn::Sub',
+  '!GetAtt': 'Fn::GetAtt',
+  '!Join': 'Fn::Join',
+  '!If': 'Fn::If',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!FindInMap': 'Fn::FindInMap',
+  '!ImportValue': 'Fn::ImportValue',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!GetAZs': 'Fn::GetAZs',
+  '!Equals': 'Fn::Equals',
+  '!And': 'Fn::And',
+  '!Or': 'Fn::Or',
+  '!Not': 'Fn::Not',
+  '!Transform': 'Fn::Transform',
+  // AWS::LanguageExtensions and template Rules.
+  '!ToJsonString': 'Fn::ToJsonString',
+  '!Length': 'Fn::Length',
+  '!Contains': 'Fn::Contains',
+  '!EachMemberEquals': 'Fn::EachMemberEquals',
+  '!EachMemberIn': 'Fn::EachMemberIn',
+  '!RefAll': 'Fn::RefAll',
+  '!ValueOf': 'Fn::ValueOf',
+  '!ValueOfAll': 'Fn::ValueOfAll',
+};
+
+/** Custom tags for the `yaml` parser: each short form in scalar, sequence and mapping form, left as nodes. */
+function cfnTags(): (ScalarTag | CollectionTag)[] {
+  const tags: (ScalarTag | CollectionTag)[] = [];
+  for (const tag of Object.keys(SHORT_FORMS)) {
+    tags.push({ tag, resolve: (s: string) => s });
+    tags.push({ tag, collection: 'seq', resolve: (n) => n });
+    tags.push({ tag, collection: 'map', resolve: (n) => n });
+  }
+  return tags;
+}
+
+const TAGS = cfnTags();
+
+class AliasRefused extends Error {
+  constructor(
+    readonly offset: number,
+    readonly alias: string,
+  ) {
+    super('alias');
+  }
+}
+
+class BadKey extends Error {
+  constructor(readonly offset: number) {
+    super('key');
+  }
+}
+
+/**
+ * Parse a YAML template into positioned nodes. Aliases are refused (CloudFormation rejects them, and
+ * refusing them before anything is expanded makes an alias bomb fail at once).
+ */
+export function parseYaml(text: string, lines: LineIndex): ParseOutcome {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    customTags: TAGS,
+    lineCounter,
+    prettyErrors: false,
+    // Duplicates are reported by convert() and resolved last-wins, as CloudFormation does.
+    uniqueKeys: false,
+    strict: true,
+  });
+  const err = doc.errors[0];
+  if (err) {
+    const offset = err.pos[0];
+    return {
+      ok: false,
+      code: 'yaml-syntax',
+      message: `YAML syntax error: ${firstLine(err.message)}`,
+      pos: lines.pos(offset),
+    };
+  }
+  if (doc.contents === null || doc.contents === undefined) {
+    return { ok: false, code: 'empty', message: 'the template is empty', pos: lines.pos(0) };
+  }
+  try {
+    const warnings: ParseProblem[] = [];
+    return { ok: true, root: convert(doc.contents as Node, text, lines, warnings), warnings };
+  } catch (e) {
+    if (e instanceof AliasRefused) {
+      return {
+        ok: false,
+        code: 'yaml-alias',
+        message: `YAML alias *${e.alias} is not allowed: CloudFormation rejects anchors and aliases in templates`,
+        pos: lines.pos(e.offset),
+      };
+    }
+    if (e instanceof BadKey) {
+      return {
+        ok: false,
+        code: 'yaml-syntax',
+        message: 'a mapping key must be a plain string (CloudFormation does not accept collections or tags as keys)',
+        pos: lines.pos(e.offset),
+      };
+    }
+    throw e;
+  }
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return (i < 0 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function rangeStart(n: Node): number {
+  return n.range?.[0] ?? 0;
+}
+
+/** Where a tagged node starts: at its `!Tag`, which precedes the node's own range. */
+function tagStart(n: Node, text: string): number {
+  const start = rangeStart(n);
+  const tag = n.tag;
+  if (!tag) return start;
+  const idx = text.lastIndexOf(tag, start);
+  if (idx >= 0 && start - idx < 256 && /^[\s&\w-]*$/.test(text.slice(idx + tag.length, start))) return idx;
+  return start;
+}
+
+function styleOf(s: Scalar): StringStyle {
+  switch (s.type) {
+    case 'QUOTE_SINGLE':
+      return 'single';
+    case 'QUOTE_DOUBLE':
+      return 'double';
+    case 'BLOCK_LITERAL':
+      return 'literal';
+    case 'BLOCK_FOLDED':
+      return 'folded';
+    default:
+      return 'plain';
+  }
+}
+
+function convert(n: Node, text: string, lines: LineIndex, warnings: ParseProblem[]): CNode {
+  if (isAlias(n)) throw new AliasRefused(rangeStart(n), n.source);
+  const tag = n.tag;
+  const long = tag ? shortFormKey(tag) : undefined;
+  if (long) {
+    const at = lines.pos(tagStart(n, text));
+    const inner = convertUntagged(n, text, lines, warnings);
+    let value: CNode = inner;
+    if (long === 'Fn::GetAtt' && inner.t === 'scalar' && typeof inner.v === 'string') {
+      const dot = inner.v.indexOf('.');
+      value = {
+        t: 'seq',
+        pos: inner.pos,
+        items:
+          dot < 0
+            ? [inner]
+            : [
+                { ...inner, v: inner.v.slice(0, dot) },
+                { ...inner, v: inner.v.slice(dot + 1) },
+              ],
+      };
+    }
+    const map: CMap = { t: 'map', pos: at, shortForm: tag, entries: [{ key: long, keyPos: at, value }] };
+    return map;
+  }
+  return convertUntagged(n, text, lines, warnings);
+}
+
+/** `!Ref` -> `Ref`; an unknown `!Foo` -> `Fn::Foo` (judged later as an unknown intrinsic); YAML's own `!!` tags -> none. */
+function shortFormKey(tag: string): string | undefined {
+  const known = SHORT_FORMS[tag];
+  if (known) return known;
+  if (/^![A-Za-z][A-Za-z0-9]*$/.test(tag)) return `Fn::${tag.slice(1)}`;
+  return undefined;
+}
+
+function convertUntagged(n: Node, text: string, lines: LineIndex, warnings: ParseProblem[]): CNode {
+  const pos: Pos = lines.pos(rangeStart(n));
+  if (isScalar(n)) {
+    const v = n.value;
+    if (typeof v === 'string') {
+      const range: [number, number] = [n.range?.[0] ?? 0, n.range?.[1] ?? 0];
+      return { t: 'scalar', v, pos, range, style: styleOf(n) };
+    }
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      // Keep the number as written: account ids like 012345678901 must keep their leading zero.
+      const src = typeof n.source === 'string' && n.source !== '' ? n.source : String(v);
+      return { t: 'scalar', v: src, pos };
+    }
+    if (typeof v === 'boolean' || v === null) return { t: 'scalar', v, pos };
+    return { t: 'scalar', v: String(v), pos };
+  }
+  if (isSeq(n)) {
+    return { t: 'seq', pos, items: n.items.map((it) => convert(it as Node, text, lines, warnings)) };
+  }
+  if (isMap(n)) {
+    const entries: CEntry[] = [];
+    const index = new Map<string, number>();
+    for (const item of n.items) {
+      if (!isPair(item)) continue;
+      const k = item.key as Node | null;
+      let key: string;
+      let keyPos: Pos;
+      if (k === null || k === undefined) {
+        key = '';
+        keyPos = pos;
+      } else if (isScalar(k) && (!k.tag || !shortFormKey(k.tag))) {
+        key = k.value === null ? '' : typeof k.value === 'number' && k.source ? k.source : String(k.value);
+        keyPos = lines.pos(rangeStart(k));
+      } else {
+        throw new BadKey(rangeStart(k));
+      }
+      const vNode = item.value as Node | null;
+      const value: CNode =
+        vNode === null || vNode === undefined
+          ? { t: 'scalar', v: null, pos: keyPos }
+          : convert(vNode, text, lines, warnings);
+      addEntry(entries, index, { key, keyPos, value }, warnings);
+    }
+    return { t: 'map', pos, entries };
+  }
+  return { t: 'scalar', v: null, pos };
+}
+
+/** Add a mapping entry; a repeated key replaces the earlier one (last wins) and is reported. */
+export function addEntry(entries: CEntry[], index: Map<string, number>, e: CEntry, warnings: ParseProblem[]): void {
+  const i = index.get(e.key);
+  if (i === undefined) {
+    index.set(e.key, entries.length);
+    entries.push(e);
+    return;
+  }
+  const first = entries[i] as CEntry;
+  warnings.push({
+    code: 'duplicate-key',
+    message: `duplicate key "${e.key}" (also at line ${first.keyPos.line}): CloudFormation keeps the last one, which is what was scanned`,
+    pos: e.keyPos,
+  });
+  entries[i] = e;
+}

@@ -1,0 +1,31 @@
+/** Offsets -> 1-based line/column, with a line-start table built once per file (binary search per lookup). */
+export class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  private table(): number[] {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    const t = this.text;
+    let i = t.indexOf('\n');
+    while (i >= 0) {
+      starts.push(i + 1);
+      i = t.indexOf('\n', i + 1);
+    }
+    this.starts = starts;
+    return starts;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const s = this.table();
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((s[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (s[lo] as number) + 1 };
+  }
+}

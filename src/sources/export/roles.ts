@@ -1,0 +1,138 @@
+import { parseTrustDocument } from '../../model/normalise.js';
+import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
+import type { LineIndex } from './positions.js';
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Account and partition of an ARN (`arn:partition:service:region:account:resource`), without a regex. */
+export function arnParts(arn: string): { partition?: string; account?: string } {
+  if (!arn.startsWith('arn:')) return {};
+  const p2 = arn.indexOf(':', 4);
+  if (p2 < 0) return {};
+  const p3 = arn.indexOf(':', p2 + 1);
+  const p4 = p3 < 0 ? -1 : arn.indexOf(':', p3 + 1);
+  const p5 = p4 < 0 ? -1 : arn.indexOf(':', p4 + 1);
+  const out: { partition?: string; account?: string } = {};
+  const partition = arn.slice(4, p2);
+  if (partition) out.partition = partition;
+  if (p5 > p4 && p4 >= 0) {
+    const account = arn.slice(p4 + 1, p5);
+    if (/^\d{12}$/.test(account)) out.account = account;
+  }
+  return out;
+}
+
+function tagsOf(v: unknown): Record<string, string> | undefined {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const t of v) {
+      if (isObj(t) && typeof t.Key === 'string') out[t.Key] = typeof t.Value === 'string' ? t.Value : String(t.Value ?? '');
+    }
+    return out;
+  }
+  if (isObj(v)) {
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : String(x);
+    return out;
+  }
+  return undefined;
+}
+
+/** Finds each role's position in the text: a cursor that only moves forward through the file. */
+export class RoleLocator {
+  private cursor: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly lines: LineIndex,
+    private readonly file: string,
+    start: number,
+  ) {
+    this.cursor = Math.max(0, start);
+  }
+
+  /**
+   * Position of the next role: found by its first needle (RoleId, else ARN, else name) after the cursor,
+   * then moved back to its `"RoleName"` key when that key (with this role's name) comes just before.
+   */
+  locate(needles: (string | undefined)[], name?: string): SourceLocation {
+    const from = this.cursor;
+    for (const n of needles) {
+      if (!n) continue;
+      const q = JSON.stringify(n);
+      let at = this.text.indexOf(q, from);
+      if (at < 0) continue;
+      this.cursor = at + q.length;
+      if (name !== undefined) {
+        const k = this.text.lastIndexOf('"RoleName"', at);
+        if (k >= from) {
+          const v = this.text.indexOf(JSON.stringify(name), k + 10);
+          if (v > k && v - k < 32) at = k;
+        }
+      }
+      const { line, column } = this.lines.position(at);
+      return { file: this.file, line, column };
+    }
+    return { file: this.file };
+  }
+}
+
+export interface RoleBuild {
+  role?: Role;
+  error?: ScanError;
+}
+
+/** One role entry of list-roles / get-role / get-account-authorization-details output. */
+export function buildRole(entry: unknown, where: string, kind: SourceKind, file: string, locator: RoleLocator): RoleBuild {
+  if (!isObj(entry)) {
+    return { error: { source: 'export', code: 'invalid-role-entry', message: `${where} is not an object`, file } };
+  }
+  const arn = typeof entry.Arn === 'string' ? entry.Arn : undefined;
+  const roleId = typeof entry.RoleId === 'string' ? entry.RoleId : undefined;
+  let name = typeof entry.RoleName === 'string' ? entry.RoleName : undefined;
+  if (name === undefined && arn) name = arn.slice(arn.lastIndexOf('/') + 1) || undefined;
+  const location = locator.locate([roleId, arn, name], name);
+  if (name === undefined) {
+    return {
+      error: { source: 'export', code: 'invalid-role-entry', message: `${where} has no RoleName or Arn`, file, ...lineCol(location) },
+    };
+  }
+  const doc = entry.AssumeRolePolicyDocument;
+  if (doc === undefined || doc === null) {
+    return {
+      error: {
+        source: 'export',
+        code: 'missing-trust-policy',
+        message: `role ${name} (${where}) has no AssumeRolePolicyDocument`,
+        file,
+        ...lineCol(location),
+      },
+    };
+  }
+  const parts = arn ? arnParts(arn) : {};
+  const role: Role = {
+    id: arn ?? `${file}#${name}`,
+    name,
+    partition: parts.partition ?? 'aws',
+    source: { kind, location },
+    trustPolicy: parseTrustDocument(doc as JsonLike, { file, base: location }),
+    extra: { rawTrustDocument: doc },
+  };
+  if (arn) role.arn = arn;
+  if (roleId) role.roleId = roleId;
+  if (parts.account) role.account = parts.account;
+  if (typeof entry.Path === 'string') role.path = entry.Path;
+  if (typeof entry.Description === 'string') role.description = entry.Description;
+  const tags = tagsOf(entry.Tags);
+  if (tags) role.tags = tags;
+  return { role };
+}
+
+function lineCol(l: SourceLocation): { line?: number; column?: number } {
+  return l.line === undefined ? {} : { line: l.line, column: l.column ?? 1 };
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { type Ast, type BlockInfo, bodyAttrs, bodyBlocks, type ParsedHcl, textOf } from './hcl.js';
+
+/** The blocks of one Terraform module (all `.tf` files of one directory). */
+export interface TfModule {
+  /** Absolute directory when the files are on disk, else the display directory. */
+  dir: string;
+  /** Directory as the user sees it (prefix of the files' display paths). */
+  displayDir: string;
+  files: ParsedHcl[];
+  variables: Map<string, BlockInfo>;
+  locals: Map<string, Ast>;
+  /** `type.name` -> data block. */
+  data: Map<string, BlockInfo>;
+  resources: BlockInfo[];
+  moduleCalls: Map<string, BlockInfo>;
+  outputs: Map<string, Ast>;
+  /** Values from `terraform.tfvars` then `*.auto.tfvars` (later wins), raw expressions. */
+  tfvars: Map<string, Ast>;
+}
+
+export function emptyModule(dir: string, displayDir: string): TfModule {
+  return {
+    dir,
+    displayDir,
+    files: [],
+    variables: new Map(),
+    locals: new Map(),
+    data: new Map(),
+    resources: [],
+    moduleCalls: new Map(),
+    outputs: new Map(),
+    tfvars: new Map(),
+  };
+}
+
+/** Adds the top-level blocks of a parsed `.tf` file to its module. */
+export function addConfigFile(mod: TfModule, parsed: ParsedHcl): void {
+  mod.files.push(parsed);
+  for (const b of bodyBlocks(parsed.body)) {
+    const [l0, l1] = b.labels;
+    switch (b.type) {
+      case 'variable':
+        if (l0 !== undefined) mod.variables.set(l0, b);
+        break;
+      case 'locals':
+        for (const [k, v] of bodyAttrs(b.body)) mod.locals.set(k, v);
+        break;
+      case 'data':
+        if (l0 !== undefined && l1 !== undefined) mod.data.set(`${l0}.${l1}`, b);
+        break;
+      case 'resource':
+        if (l0 !== undefined && l1 !== undefined) mod.resources.push(b);
+        break;
+      case 'module':
+        if (l0 !== undefined) mod.moduleCalls.set(l0, b);
+        break;
+      case 'output': {
+        const v = bodyAttrs(b.body).get('value');
+        if (l0 !== undefined && v) mod.outputs.set(l0, v);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+/** Adds the assignments of a `.tfvars` file (HCL syntax) to its module's variable values. */
+export function addTfvarsFile(mod: TfModule, parsed: ParsedHcl): void {
+  for (const [k, v] of bodyAttrs(parsed.body)) mod.tfvars.set(k, v);
+}
+
+/** Order in which Terraform reads variable files: terraform.tfvars first, then *.auto.tfvars by name. */
+export function tfvarsRank(file: string): number | undefined {
+  const base = path.basename(file);
+  if (base === 'terraform.tfvars') return 0;
+  if (base.endsWith('.auto.tfvars')) return 1;
+  return undefined;
+}
+
+/** The local directory a `module` block's `source` points at, when it is a relative path. */
+export function localModuleSource(call: BlockInfo): string | undefined {
+  const src = bodyAttrs(call.body).get('source');
+  if (!src) return undefined;
+  const t = textOf(src).trim();
+  const m = /^"(\.\.?\/[^"$]*)"$/.exec(t);
+  return m?.[1];
+}

@@ -1,0 +1,172 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Role, ScanError } from '../../model/types.js';
+import type { InputFile, SourceContext } from '../types.js';
+import { addConfigFile, addTfvarsFile, emptyModule, localModuleSource, type TfModule, tfvarsRank } from './config.js';
+import { type EvalEnv, type Input, ModuleInstance } from './evaluate.js';
+import { type Ast, bodyAttrs, type HclComment, type HclParser, type SrcFile } from './hcl.js';
+import { buildRole } from './roles.js';
+
+const META_ARGS = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+const MAX_MODULE_DEPTH = 8;
+
+export interface HclScanOptions {
+  parser: HclParser;
+  ctx: SourceContext;
+  account: string;
+  partition: string;
+}
+
+/**
+ * Reads `.tf` / `.tfvars` files: groups them into modules by directory, instantiates every root module
+ * (and, through `module` blocks with a local `source`, the modules they call with the caller's arguments)
+ * and turns each `aws_iam_role` into a Role.
+ */
+export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role[]; errors: ScanError[] } {
+  const { parser, ctx } = opts;
+  const roles: Role[] = [];
+  const errors: ScanError[] = [];
+  const modules = new Map<string, TfModule>();
+  const comments = new Map<SrcFile, HclComment[]>();
+  const moduleOf = (f: InputFile): TfModule => {
+    const dir = path.dirname(f.absPath ?? f.path);
+    let m = modules.get(dir);
+    if (!m) {
+      m = emptyModule(dir, path.dirname(f.path));
+      modules.set(dir, m);
+    }
+    return m;
+  };
+  const tfvarsFiles: { file: InputFile; rank: number }[] = [];
+  for (const f of files) {
+    if (f.path.endsWith('.tfvars')) {
+      const rank = tfvarsRank(f.path);
+      if (rank !== undefined) tfvarsFiles.push({ file: f, rank });
+      continue;
+    }
+    const src: SrcFile = { path: f.path, text: f.text };
+    if (f.absPath) src.abs = f.absPath;
+    const parsed = parser.parse(src);
+    if (parsed.error) {
+      errors.push({
+        source: 'terraform',
+        code: 'hcl-syntax',
+        message: `${parsed.error.message}; the file was skipped`,
+        file: f.path,
+        line: parsed.error.line,
+        column: parsed.error.column,
+      });
+      continue;
+    }
+    comments.set(src, parsed.comments);
+    addConfigFile(moduleOf(f), parsed);
+  }
+  // terraform.tfvars first, then *.auto.tfvars in name order, so later assignments win.
+  tfvarsFiles.sort((a, b) => a.rank - b.rank || (a.file.path < b.file.path ? -1 : 1));
+  for (const { file } of tfvarsFiles) {
+    const dir = path.dirname(file.absPath ?? file.path);
+    const mod = modules.get(dir);
+    if (!mod) continue;
+    const src: SrcFile = { path: file.path, text: file.text };
+    const parsed = parser.parse(src);
+    if (parsed.error) {
+      errors.push({
+        source: 'terraform',
+        code: 'hcl-syntax',
+        message: `${parsed.error.message} (variables file ignored)`,
+        file: file.path,
+        line: parsed.error.line,
+        column: parsed.error.column,
+      });
+      continue;
+    }
+    addTfvarsFile(mod, parsed);
+  }
+
+  const fileCache = new Map<string, SrcFile | null>();
+  const env: EvalEnv = {
+    parser,
+    owner: opts.account,
+    partition: opts.partition,
+    variables: ctx.variables,
+    templates: new Map(),
+    readFile(abs, displayPath) {
+      const c = fileCache.get(abs);
+      if (c !== undefined) return c ?? undefined;
+      let out: SrcFile | null = null;
+      try {
+        if (statSync(abs).size <= ctx.maxFileBytes) out = { path: displayPath, abs, text: readFileSync(abs, 'utf8') };
+      } catch {
+        out = null;
+      }
+      fileCache.set(abs, out);
+      return out ?? undefined;
+    },
+  };
+
+  // Which modules are called from another scanned module?
+  const calls = new Map<string, string>(); // child dir -> some caller dir
+  for (const m of modules.values()) {
+    for (const call of m.moduleCalls.values()) {
+      const src = localModuleSource(call);
+      if (!src) continue;
+      const child = path.resolve(m.dir, src);
+      if (modules.has(child) && child !== m.dir) calls.set(child, m.dir);
+    }
+  }
+  const instantiated = new Set<string>();
+  const instantiate = (mod: TfModule, address: string, inputs: Map<string, Input> | undefined, rootDir: string, stack: string[]): void => {
+    instantiated.add(mod.dir);
+    const inst = new ModuleInstance(env, mod, address, inputs, rootDir);
+    for (const block of mod.resources) {
+      if (block.labels[0] !== 'aws_iam_role') continue;
+      try {
+        const r = buildRole(inst, block, comments.get(block.node.f) ?? [], opts.account, opts.partition);
+        errors.push(...r.errors);
+        if (r.role) roles.push(r.role);
+      } catch (e) {
+        errors.push(internalError(block.node, e));
+      }
+    }
+    for (const [name, call] of mod.moduleCalls) {
+      const src = localModuleSource(call);
+      if (!src) continue;
+      const child = modules.get(path.resolve(mod.dir, src));
+      if (!child || child === mod) continue;
+      if (stack.includes(child.dir) || stack.length >= MAX_MODULE_DEPTH) {
+        errors.push({
+          source: 'terraform',
+          code: 'module-cycle',
+          message: `module.${name} calls ${src}, which is already being evaluated (cycle or nesting deeper than ${MAX_MODULE_DEPTH}); not expanded`,
+          file: call.node.f.path,
+          line: call.node.sr + 1,
+          column: call.node.sc + 1,
+        });
+        continue;
+      }
+      const callScope = inst.metaScope(call, `${address}module.${name}`);
+      const args = new Map<string, Input>();
+      for (const [k, expr] of bodyAttrs(call.body)) {
+        if (META_ARGS.has(k)) continue;
+        args.set(k, () => inst.eval(expr, callScope));
+      }
+      instantiate(child, `${address}module.${name}.`, args, rootDir, [...stack, child.dir]);
+    }
+  };
+  const sorted = [...modules.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1));
+  for (const mod of sorted) if (!calls.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir]);
+  // Modules only reachable through a cycle: evaluate them on their own.
+  for (const mod of sorted) if (!instantiated.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir]);
+  return { roles, errors };
+}
+
+function internalError(node: Ast, e: unknown): ScanError {
+  return {
+    source: 'terraform',
+    code: 'internal',
+    message: `could not evaluate this resource: ${e instanceof Error ? e.message : String(e)}`,
+    file: node.f.path,
+    line: node.sr + 1,
+    column: node.sc + 1,
+  };
+}

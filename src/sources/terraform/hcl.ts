@@ -1,0 +1,302 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Language, type Node as TsNode, Parser } from 'web-tree-sitter';
+import type { SourceLocation } from '../../model/types.js';
+
+/** A source file as the evaluator sees it: display path, absolute path (when on disk) and text. */
+export interface SrcFile {
+  path: string;
+  abs?: string;
+  text: string;
+  /** Lines added in front of the real content (a template file is parsed wrapped in a heredoc). */
+  lineOffset?: number;
+}
+
+/**
+ * A plain syntax node copied out of the tree-sitter tree (the wasm tree is freed right after parsing).
+ * Positions: 0-based rows, UTF-16 columns and offsets (web-tree-sitter counts in UTF-16 code units).
+ */
+export interface Ast {
+  type: string;
+  si: number;
+  ei: number;
+  sr: number;
+  sc: number;
+  er: number;
+  ec: number;
+  /** Named children, comments excluded. */
+  kids: Ast[];
+  /** `object_elem` key / value. */
+  key?: Ast;
+  val?: Ast;
+  /** Operator of `binary_operation` / `unary_operation` (`==`, `&&`, `!`...), or `<<` / `<<-` of a heredoc. */
+  op?: string;
+  /** For operations: the operands, each a synthetic `expression` node over the flattened terms. */
+  left?: Ast;
+  right?: Ast;
+  f: SrcFile;
+}
+
+export interface HclComment {
+  text: string;
+  line: number;
+  column: number;
+  si: number;
+}
+
+export interface ParsedHcl {
+  file: SrcFile;
+  /** The `body` of the file (undefined for an empty file or a JSON-object tfvars file). */
+  body?: Ast;
+  /** The root node (config_file). */
+  root?: Ast;
+  comments: HclComment[];
+  /** First syntax error (ERROR or MISSING node), 1-based. */
+  error?: { line: number; column: number; message: string };
+}
+
+/** One tree-sitter parser for a scan. Create with {@link createHclParser}; call `dispose()` when done. */
+export interface HclParser {
+  parse(file: SrcFile): ParsedHcl;
+  dispose(): void;
+}
+
+/** Path of the Terraform dialect grammar shipped by `@tree-sitter-grammars/tree-sitter-hcl`. */
+export function grammarWasmPath(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json');
+  return path.join(path.dirname(pkg), 'tree-sitter-terraform.wasm');
+}
+
+export async function createHclParser(): Promise<HclParser> {
+  await Parser.init();
+  const language = await Language.load(grammarWasmPath());
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return {
+    parse(file) {
+      const tree = parser.parse(file.text);
+      if (!tree) return { file, comments: [], error: { line: 1, column: 1, message: 'the parser gave up' } };
+      try {
+        const comments: HclComment[] = [];
+        const root = convert(tree.rootNode, file, comments);
+        const out: ParsedHcl = { file, root, comments };
+        const body = root.kids.find((k) => k.type === 'body');
+        if (body) out.body = body;
+        if (tree.rootNode.hasError) {
+          const bad = firstError(tree.rootNode);
+          out.error = bad
+            ? {
+                line: bad.startPosition.row + 1,
+                column: bad.startPosition.column + 1,
+                message: bad.isMissing
+                  ? `syntax error: missing ${bad.type}`
+                  : `syntax error near ${JSON.stringify(bad.text.slice(0, 40))}`,
+              }
+            : { line: 1, column: 1, message: 'syntax error' };
+        }
+        return out;
+      } finally {
+        tree.delete();
+      }
+    },
+    dispose() {
+      parser.delete();
+    },
+  };
+}
+
+function firstError(node: TsNode): TsNode | undefined {
+  if (node.isMissing || node.type === 'ERROR') return node;
+  if (!node.hasError) return undefined;
+  for (const c of node.children) {
+    if (!c) continue;
+    const e = firstError(c);
+    if (e) return e;
+  }
+  return node;
+}
+
+function convert(node: TsNode, f: SrcFile, comments: HclComment[]): Ast {
+  const ast: Ast = {
+    type: node.type,
+    si: node.startIndex,
+    ei: node.endIndex,
+    sr: node.startPosition.row,
+    sc: node.startPosition.column,
+    er: node.endPosition.row,
+    ec: node.endPosition.column,
+    kids: [],
+    f,
+  };
+  const t = node.type;
+  if (t === 'binary_operation' || t === 'unary_operation') {
+    // Operands are flattened expression terms (a hidden rule): split them at the operator token.
+    const left: Ast[] = [];
+    const right: Ast[] = [];
+    let seenOp = false;
+    for (const c of node.children) {
+      if (!c) continue;
+      if (c.type === 'comment') {
+        comments.push(comment(c));
+        continue;
+      }
+      if (!c.isNamed) {
+        if (!seenOp) {
+          ast.op = c.text;
+          seenOp = true;
+        }
+        continue;
+      }
+      (seenOp ? right : left).push(convert(c, f, comments));
+    }
+    if (t === 'unary_operation') ast.right = synthetic(right, f);
+    else {
+      ast.left = synthetic(left, f);
+      ast.right = synthetic(right, f);
+    }
+    return ast;
+  }
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'comment') {
+      comments.push(comment(c));
+      continue;
+    }
+    ast.kids.push(convert(c, f, comments));
+  }
+  if (t === 'object_elem') {
+    const k = node.childForFieldName('key');
+    const v = node.childForFieldName('val');
+    ast.key = ast.kids.find((x) => k && x.si === k.startIndex && x.type === k.type);
+    ast.val = ast.kids.find((x) => v && x.si === v.startIndex && x.ei === v.endIndex && x !== ast.key);
+  } else if (t === 'heredoc_start') {
+    ast.op = node.text;
+  }
+  return ast;
+}
+
+function synthetic(kids: Ast[], f: SrcFile): Ast {
+  const first = kids[0];
+  const last = kids[kids.length - 1];
+  if (!first || !last) return { type: 'expression', si: 0, ei: 0, sr: 0, sc: 0, er: 0, ec: 0, kids: [], f };
+  return {
+    type: 'expression',
+    si: first.si,
+    ei: last.ei,
+    sr: first.sr,
+    sc: first.sc,
+    er: last.er,
+    ec: last.ec,
+    kids,
+    f,
+  };
+}
+
+function comment(c: TsNode): HclComment {
+  return { text: c.text, line: c.startPosition.row + 1, column: c.startPosition.column + 1, si: c.startIndex };
+}
+
+export function textOf(n: Ast): string {
+  return n.f.text.slice(n.si, n.ei);
+}
+
+export function locOf(n: Ast): SourceLocation {
+  const d = n.f.lineOffset ?? 0;
+  return { file: n.f.path, line: n.sr + 1 - d, column: n.sc + 1, endLine: n.er + 1 - d, endColumn: n.ec + 1 };
+}
+
+/** Block helpers. A block's kids: identifier (type), labels (string_lit | identifier), block_start, body?, block_end. */
+export interface BlockInfo {
+  type: string;
+  labels: string[];
+  body?: Ast;
+  node: Ast;
+}
+
+export function blockInfo(n: Ast): BlockInfo {
+  const [typeId, ...rest] = n.kids;
+  const labels: string[] = [];
+  let body: Ast | undefined;
+  for (const k of rest) {
+    if (k.type === 'string_lit') labels.push(stringLitValue(k));
+    else if (k.type === 'identifier') labels.push(textOf(k));
+    else if (k.type === 'body') body = k;
+  }
+  const info: BlockInfo = { type: typeId ? textOf(typeId) : '', labels, node: n };
+  if (body) info.body = body;
+  return info;
+}
+
+/** The content of a plain string literal (label), escapes undone. */
+export function stringLitValue(n: Ast): string {
+  const raw = n.f.text.slice(n.si + 1, n.ei - 1);
+  return unescapeQuoted(raw).text;
+}
+
+/** Undo HCL quoted-string escapes. Returns the text and, for each output index, its offset in `raw`. */
+export function unescapeQuoted(raw: string): { text: string; offsets: number[] } {
+  let text = '';
+  const offsets: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i] as string;
+    if (ch === '\\' && i + 1 < raw.length) {
+      const n = raw[i + 1] as string;
+      const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+      if (simple[n] !== undefined) {
+        offsets.push(i);
+        text += simple[n];
+        i++;
+        continue;
+      }
+      if (n === 'u' || n === 'U') {
+        const len = n === 'u' ? 4 : 8;
+        const hex = raw.slice(i + 2, i + 2 + len);
+        if (/^[0-9a-fA-F]+$/.test(hex) && hex.length === len) {
+          const s = String.fromCodePoint(Number.parseInt(hex, 16));
+          for (let j = 0; j < s.length; j++) offsets.push(i);
+          text += s;
+          i += 1 + len;
+          continue;
+        }
+      }
+    }
+    if ((ch === '$' || ch === '%') && raw[i + 1] === ch && raw[i + 2] === '{') {
+      offsets.push(i);
+      text += ch;
+      i++;
+      continue;
+    }
+    offsets.push(i);
+    text += ch;
+  }
+  return { text, offsets };
+}
+
+/** Attributes of a body by name, and its blocks in order. */
+export function bodyAttrs(body: Ast | undefined): Map<string, Ast> {
+  const m = new Map<string, Ast>();
+  if (!body) return m;
+  for (const k of body.kids) {
+    if (k.type !== 'attribute') continue;
+    const [id, expr] = k.kids;
+    if (id && expr) m.set(textOf(id), expr);
+  }
+  return m;
+}
+
+export function bodyBlocks(body: Ast | undefined): BlockInfo[] {
+  if (!body) return [];
+  return body.kids.filter((k) => k.type === 'block').map(blockInfo);
+}
+
+/** The attribute node (name = expr) of a body, for locating it. */
+export function attrNode(body: Ast | undefined, name: string): Ast | undefined {
+  if (!body) return undefined;
+  for (const k of body.kids) {
+    if (k.type !== 'attribute') continue;
+    const id = k.kids[0];
+    if (id && textOf(id) === name) return k;
+  }
+  return undefined;
+}

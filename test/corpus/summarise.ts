@@ -1,0 +1,89 @@
+import type { Finding } from '../../src/findings/types.js';
+import type { Role, ScanError } from '../../src/model/types.js';
+
+/** `cloudformation/cfn-lint-fixtures/...` -> `cloudformation/cfn-lint-fixtures`; `snippets/x/...` likewise. */
+export function corpusFolder(file: string): string {
+  const parts = file.replaceAll('\\', '/').split('/');
+  return parts.length > 2 ? `${parts[0]}/${parts[1]}` : (parts[0] ?? file);
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const m = new Map<string, number>();
+  for (const it of items) m.set(key(it), (m.get(key(it)) ?? 0) + 1);
+  return Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export interface FolderStats {
+  /** Distinct role ids (Fn::If variants of one resource count once). */
+  roles: number;
+  /** Role alternatives (variants) judged. */
+  variants: number;
+  findings: number;
+  errors: number;
+}
+
+export function folderStats(
+  roles: readonly Role[],
+  findings: readonly Finding[],
+  errors: readonly ScanError[],
+): Record<string, FolderStats> {
+  const ids = new Map<string, Set<string>>();
+  for (const r of roles) {
+    const folder = corpusFolder(r.source.location.file);
+    const set = ids.get(folder) ?? new Set();
+    set.add(r.id);
+    ids.set(folder, set);
+  }
+  const variants = countBy(roles, (r) => corpusFolder(r.source.location.file));
+  const byFinding = countBy(findings, (f) => corpusFolder(f.location.file));
+  const byError = countBy(
+    errors.filter((e) => e.file),
+    (e) => corpusFolder(e.file ?? ''),
+  );
+  const folders = [...new Set([...ids.keys(), ...Object.keys(byFinding), ...Object.keys(byError)])].sort();
+  return Object.fromEntries(
+    folders.map((f) => [
+      f,
+      {
+        roles: ids.get(f)?.size ?? 0,
+        variants: variants[f] ?? 0,
+        findings: byFinding[f] ?? 0,
+        errors: byError[f] ?? 0,
+      },
+    ]),
+  );
+}
+
+/** One finding as frozen in the snapshot: what was found, on which resource, naming which principals. */
+export function findingKey(f: Finding): string {
+  const principals = f.principals
+    .map(
+      (p) =>
+        `${p.value}${p.account && p.account !== p.value ? ` [${p.account}]` : ''}${p.accountName ? ` (${p.accountName})` : ''}`,
+    )
+    .sort()
+    .join(', ');
+  return `${f.ruleId}${f.suppressed ? ' (suppressed)' : ''}${f.resource.variant ? ` {${f.resource.variant}}` : ''}: ${principals}`;
+}
+
+/**
+ * Every vendor role with its findings (an empty list means the role was judged safe), by resource id.
+ */
+export function vendorVerdicts(
+  roles: readonly Role[],
+  findings: readonly Finding[],
+): Record<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of roles) if (r.source.location.file.startsWith('vendor/')) out.set(r.id, []);
+  for (const f of findings) {
+    if (!f.location.file.startsWith('vendor/') && !out.has(f.resource.id)) continue;
+    const list = out.get(f.resource.id) ?? [];
+    list.push(findingKey(f));
+    out.set(f.resource.id, list);
+  }
+  return Object.fromEntries(
+    [...out.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, [...new Set(v)].sort()]),
+  );
+}

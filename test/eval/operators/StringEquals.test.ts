@@ -1,0 +1,107 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables (`${aws:username}`) are literal policy text here
+import { ABSENT, conditionTable, FREE, sym } from '../harness.js';
+
+conditionTable('StringEquals', 'sts:ExternalId', {
+  valid: [
+    {
+      name: 'exact value',
+      values: 'Ext-1',
+      request: 'Ext-1',
+      reason: /sts:ExternalId 'Ext-1' equals 'Ext-1'/,
+    },
+    { name: 'one of several values (ORed)', values: ['a', 'b', 'Ext-1'], request: 'Ext-1' },
+    { name: 'key name is case-insensitive', key: 'STS:externalid', values: 'x', request: 'x' },
+    { name: 'asterisk is a literal character', values: 'a*', request: 'a*' },
+    {
+      name: 'policy variable substituted',
+      values: '${aws:username}-x',
+      request: 'bob-x',
+      context: { 'aws:username': 'bob' },
+    },
+    {
+      name: 'variable default used when key is absent',
+      values: "${aws:PrincipalTag/team, 'none'}",
+      request: 'none',
+    },
+    { name: 'escape ${*} is a literal asterisk', values: 'a${*}', request: 'a*' },
+    { name: 'escape ${$} is a literal dollar', values: '${$}x', request: '$x' },
+    {
+      name: 'IfExists with absent key',
+      op: 'StringEqualsIfExists',
+      values: 'x',
+      request: ABSENT,
+      reason: /StringEqualsIfExists is met when sts:ExternalId is absent/,
+    },
+    { name: 'same symbolic value', values: sym('parameter ExtId'), request: sym('parameter ExtId') },
+    { name: 'free key in an Allow is assumed met', values: 'x', request: FREE, assumed: true },
+    {
+      name: 'ForAnyValue: one request value matches',
+      op: 'ForAnyValue:StringEquals',
+      values: ['a'],
+      request: ['z', 'a'],
+    },
+    {
+      name: 'ForAllValues: every request value matches',
+      op: 'ForAllValues:StringEquals',
+      values: ['a', 'b'],
+      request: ['a', 'b'],
+    },
+    { name: 'ForAllValues: absent key', op: 'ForAllValues:StringEquals', values: ['a'], request: ABSENT },
+    { name: 'ForAllValues: empty list', op: 'ForAllValues:StringEquals', values: ['a'], request: [] },
+  ],
+  invalid: [
+    { name: 'different value', values: 'Ext-1', request: 'Ext-2', reason: /none of 'Ext-1'/ },
+    { name: 'case differs', values: 'abc', request: 'ABC' },
+    { name: 'wildcard is not a wildcard here', values: '*', request: 'anything' },
+    {
+      name: 'absent key',
+      values: 'x',
+      request: ABSENT,
+      reason: /sts:ExternalId is absent, so StringEquals is not met/,
+    },
+    {
+      name: 'unresolvable policy variable',
+      values: '${aws:username}',
+      request: 'bob',
+      reason: /has no value/,
+    },
+    { name: 'symbolic policy value vs concrete request', values: sym('parameter ExtId'), request: 'abc' },
+    { name: 'different symbolic values', values: sym('parameter A'), request: sym('parameter B') },
+    { name: 'concrete policy value vs symbolic request', values: 'abc', request: sym('parameter A') },
+    {
+      name: 'free key in a Deny is assumed avoided',
+      values: 'x',
+      request: FREE,
+      effect: 'Deny',
+      assumed: true,
+    },
+    {
+      name: 'several request values need a set operator',
+      values: ['a', 'b'],
+      request: ['a', 'b'],
+      reason: /several values/,
+    },
+    { name: 'ForAnyValue: absent key', op: 'ForAnyValue:StringEquals', values: ['a'], request: ABSENT },
+    { name: 'ForAnyValue: empty list', op: 'ForAnyValue:StringEquals', values: ['a'], request: [] },
+    {
+      name: 'ForAnyValue: no request value matches',
+      op: 'ForAnyValue:StringEquals',
+      values: ['a'],
+      request: ['b', 'c'],
+    },
+    {
+      name: 'ForAllValues: one request value outside',
+      op: 'ForAllValues:StringEquals',
+      values: ['a'],
+      request: ['a', 'b'],
+    },
+    {
+      name: 'operator name in another case is unknown',
+      op: 'stringEquals',
+      values: 'x',
+      request: 'x',
+      reason: /not an AWS condition operator/,
+    },
+    { name: 'IfExists with present, different value', op: 'StringEqualsIfExists', values: 'x', request: 'y' },
+  ],
+});

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/reporters/html.js';
+import { esc, scriptJson } from '../../src/reporters/html/escape.js';
+import { buildTrustGraph, principalAccounts } from '../../src/reporters/html/graph.js';
+import { FIXTURE_FILE, HOSTILE_FILE, loadReport, PAYLOADS } from './report-fixture.js';
+
+const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+describe('html reporter (static checks; behaviour is in test/browser)', () => {
+  it('pins its only script and style by hash in a strict CSP and loads nothing from elsewhere', () => {
+    const html = renderHtml(loadReport(FIXTURE_FILE));
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(1);
+    expect(styles).toHaveLength(1);
+    expect(csp).toContain(`script-src ${sha(scripts[0]!)}`);
+    expect(csp).toContain(`style-src ${sha(styles[0]!)}`);
+    expect(html).not.toMatch(/\bstyle="/);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|eval\(|new Function/);
+  });
+
+  it('embeds data that JSON.parse reads back exactly, hostile strings included', () => {
+    const report = loadReport(HOSTILE_FILE);
+    const html = renderHtml(report);
+    const json = /<script type="application\/json" id="ta-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    const data = JSON.parse(json) as { f: { m: string }[]; r: { name: string; tags?: Record<string, string> }[] };
+    expect(data.f[0]!.m).toBe(report.findings[0]!.message);
+    expect(data.r.map((r) => r.name)).toContain(`evil${PAYLOADS.script}`);
+    expect(data.r[0]!.tags?.[PAYLOADS.svg]).toBe(PAYLOADS.endJson);
+  });
+
+  it('never writes a payload as markup', () => {
+    const html = renderHtml(loadReport(HOSTILE_FILE));
+    for (const p of Object.values(PAYLOADS)) {
+      if (/[<>"']/.test(p)) expect(html, p).not.toContain(p);
+    }
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<img|<svg\/|<iframe|<!--/);
+    expect(html).not.toMatch(/[\u2028\u2029]/);
+  });
+
+  const escCases: [string, string, string][] = [
+    ['tags', '<b>', '&#60;b&#62;'],
+    ['attribute breakout', '" onmouseover="x', '&#34; onmouseover=&#34;x'],
+    ['single quote', "'", '&#39;'],
+    ['ampersand', 'a&b', 'a&#38;b'],
+  ];
+  it.each(escCases)('esc: %s', (_n, input, expected) => expect(esc(input)).toBe(expected));
+
+  const jsonCases: [string, unknown, string][] = [
+    ['end of script', '</script>', '"\\u003c/script\\u003e"'],
+    ['comment open', '<!--', '"\\u003c!--"'],
+    ['line separator', '\u2028', '"\\u2028"'],
+    ['ampersand', '&', '"\\u0026"'],
+  ];
+  it.each(jsonCases)('scriptJson: %s', (_n, input, expected) => {
+    expect(scriptJson(input)).toBe(expected);
+    expect(JSON.parse(scriptJson(input))).toBe(input);
+  });
+
+  it('trust graph: unprotected edges from findings, protected ones from roles without findings', () => {
+    const report = loadReport(FIXTURE_FILE);
+    const g = buildTrustGraph(report, report.accountNames ?? {});
+    const edge = (from: string) => g.edges.find((e) => e.from === from)?.state;
+    expect(edge('464622532012')).toBe('unprotected');
+    expect(edge('222222222222')).toBe('protected');
+    expect(edge('444444444444')).toBe('suppressed');
+    expect(edge('*')).toBe('unprotected');
+    expect(g.edges.some((e) => e.from === '111111111111')).toBe(false); // same-account trust is not drawn
+    expect(g.accounts.find((a) => a.id === '464622532012')?.label).toBe('Datadog (464622532012)');
+  });
+
+  const principalCases: [string, unknown, string[]][] = [
+    ['root arn', { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' } }] }, ['123456789012']],
+    ['bare id list', { Statement: { Effect: 'Allow', Principal: { AWS: ['123456789012', '210987654321'] } } }, ['123456789012', '210987654321']],
+    ['deny ignored', { Statement: [{ Effect: 'Deny', Principal: { AWS: '123456789012' } }] }, []],
+    ['service ignored', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }] }, []],
+    ['not a policy', 'text', []],
+  ];
+  it.each(principalCases)('principalAccounts: %s', (_n, policy, expected) => {
+    expect(principalAccounts(policy as never)).toEqual(expected);
+  });
+});

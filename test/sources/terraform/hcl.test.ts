@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import { DEPLOYING_ACCOUNT, isSymbolic, type Role, type ScanError, type Statement } from '../../../src/model/types.js';
+import { terraformSource } from '../../../src/sources/terraform/index.js';
+import { byId, conditionsOf, loadFixture, principalsOf } from './helpers.js';
+
+const F = 'test/fixtures/terraform';
+
+function stmt(role: Role, i: number): Statement {
+  const s = role.trustPolicy.statements[i];
+  if (!s) throw new Error(`${role.id} has no statement ${i}`);
+  return s;
+}
+
+function lineOf(x: { location?: { line?: number; file?: string } } | undefined): string {
+  return `${x?.location?.file}:${x?.location?.line}`;
+}
+
+describe('terraform source: claim', () => {
+  const cases: { name: string; path: string; text: string; claimed: boolean }[] = [
+    { name: '.tf', path: 'a/main.tf', text: 'resource "x" "y" {}', claimed: true },
+    { name: '.tfvars', path: 'a/terraform.tfvars', text: 'a = 1', claimed: true },
+    { name: 'plan JSON', path: 'plan.json', text: '{"format_version":"1.2","terraform_version":"1.5.7","planned_values":{}}', claimed: true },
+    { name: 'a policy JSON', path: 'policy.json', text: '{"Version":"2012-10-17","Statement":[]}', claimed: false },
+    { name: 'CloudFormation JSON', path: 't.json', text: '{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}', claimed: false },
+    { name: 'JSON with format_version but no plan body', path: 's.json', text: '{"format_version":"1.0","values":{}}', claimed: false },
+    { name: '.tf.json (not supported; left to others)', path: 'main.tf.json', text: '{"resource":{}}', claimed: false },
+    { name: 'YAML', path: 'template.yaml', text: 'Resources: {}', claimed: false },
+    { name: '.tpl', path: 'trust.json.tpl', text: '{}', claimed: false },
+  ];
+  for (const c of cases) {
+    it(`${c.claimed ? 'claims' : 'does not claim'} ${c.name}`, () => {
+      expect(terraformSource.claim({ path: c.path, text: c.text, explicit: false })).toBe(c.claimed);
+    });
+  }
+});
+
+describe('terraform source: heredoc trust policies', async () => {
+  const { roles, errors } = await loadFixture('heredoc');
+  it('has no errors and two roles', () => {
+    expect(errors).toEqual([]);
+    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.plain', 'aws_iam_role.indented']);
+  });
+  it('<<EOF: principal, condition and lines inside the heredoc', () => {
+    const r = byId(roles, 'aws_iam_role.plain');
+    expect(r.name).toBe('heredoc-plain');
+    expect(lineOf(r.source)).toBe(`${F}/heredoc/main.tf:5`);
+    const s = stmt(r, 0);
+    expect(s.sid).toBe('Vendor');
+    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::444455556666:root']);
+    expect(conditionsOf(s)).toEqual(['StringEquals sts:ExternalId = ext-123']);
+    expect(lineOf(s)).toBe(`${F}/heredoc/main.tf:11`);
+    expect(s.principals?.[0]?.location).toMatchObject({ line: 14, column: 29 });
+    expect(lineOf(s.conditions[0])).toBe(`${F}/heredoc/main.tf:16`);
+  });
+  it('<<-EOF: indentation stripped, ${var} resolved, undeclared var symbolic, lines kept', () => {
+    const r = byId(roles, 'aws_iam_role.indented');
+    expect(r.name).toBe('heredoc-111122223333');
+    const s = stmt(r, 0);
+    expect(lineOf(s)).toBe(`${F}/heredoc/main.tf:28`);
+    expect(principalsOf(s)).toEqual([
+      'AWS:arn:aws:iam::111122223333:root',
+      'AWS:<${var.unset_account} | var.unset_account (not declared)>',
+    ]);
+    expect(s.principals?.map((p) => p.location?.line)).toEqual([30, 30]);
+    expect(s.principals?.[1]?.location?.column).toBe(74);
+  });
+});
+
+describe('terraform source: jsonencode', async () => {
+  const { roles, errors } = await loadFixture('jsonencode');
+  const r = byId(roles, 'aws_iam_role.encoded');
+  it('keeps keys as written (bare and quoted) and evaluates for expressions', () => {
+    expect(errors).toEqual([]);
+    const s = stmt(r, 0);
+    expect(s.sid).toBe('VendorAccess');
+    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::111122223333:root', 'AWS:arn:aws:iam::444455556666:root']);
+    expect(conditionsOf(s)).toEqual([
+      'StringEquals sts:ExternalId = shared-secret',
+      'Bool aws:MultiFactorAuthPresent = true',
+    ]);
+    expect(principalsOf(stmt(r, 1))).toEqual(['Service:ec2.amazonaws.com']);
+  });
+  it('locates statements, principals and conditions at their HCL nodes', () => {
+    expect(lineOf(r.source)).toBe(`${F}/jsonencode/main.tf:5`);
+    expect(lineOf(stmt(r, 0))).toBe(`${F}/jsonencode/main.tf:10`);
+    expect(stmt(r, 0).principals?.map((p) => p.location?.line)).toEqual([14, 14]);
+    expect(stmt(r, 0).conditions.map((c) => c.location?.line)).toEqual([19, 21]);
+    expect(lineOf(stmt(r, 1))).toBe(`${F}/jsonencode/main.tf:24`);
+    expect(stmt(r, 1).principals?.[0]?.location?.line).toBe(26);
+  });
+});
+
+describe('terraform source: data "aws_iam_policy_document"', async () => {
+  const { roles, errors } = await loadFixture('policy-document');
+  const r = byId(roles, 'aws_iam_role.doc');
+  it('merges source (replaced by sid, kept), current and override (replaces by sid) statements in order', () => {
+    expect(errors).toEqual([]);
+    expect(r.trustPolicy.statements.map((s) => `${s.sid}:${s.effect}`)).toEqual(['Replaced:Allow', 'Kept:Allow', 'Overridden:Deny']);
+    expect(principalsOf(stmt(r, 2))).toEqual(['AWS:arn:aws:iam::999999999999:root']);
+    expect(lineOf(stmt(r, 1))).toBe(`${F}/policy-document/main.tf:23`);
+    expect(lineOf(stmt(r, 2))).toBe(`${F}/policy-document/main.tf:34`);
+  });
+  it('principals blocks of one type merge; caller identity and partition resolve', () => {
+    const s = stmt(r, 0);
+    expect(s.actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::111122223333:root', `AWS:arn:aws:iam::${DEPLOYING_ACCOUNT}:root`]);
+    expect(s.principals?.map((p) => p.location?.line)).toEqual([54, 60]);
+    expect(s.notPrincipals?.map((p) => String(p.value))).toEqual(['arn:aws:iam::222233334444:user/blocked']);
+    expect(lineOf(s)).toBe(`${F}/policy-document/main.tf:49`);
+  });
+  it('condition blocks and a dynamic condition over a known map', () => {
+    const s = stmt(r, 0);
+    expect(conditionsOf(s)).toEqual([
+      'StringEquals sts:ExternalId = abc|def',
+      'StringEquals aws:PrincipalOrgID = o-abc123',
+      'IpAddress aws:SourceIp = 10.0.0.0/8',
+    ]);
+    expect(s.conditions.map((c) => c.location?.line)).toEqual([67, 75, 75]);
+  });
+  it('role path and name', () => {
+    expect(r.name).toBe('doc-role');
+    expect(r.path).toBe('/vendors/');
+    expect(r.account).toBe(DEPLOYING_ACCOUNT);
+  });
+  it('a dynamic statement over an unknown for_each stays, with a symbolic iterator', () => {
+    const d = byId(roles, 'aws_iam_role.dyn');
+    const s = stmt(d, 0);
+    const p = s.principals?.[0];
+    expect(p?.type).toBe('AWS');
+    expect(isSymbolic(p?.value)).toBe(true);
+    expect(principalsOf(s)[0]).toContain('var.unknown_statements (no default)');
+    expect(p?.location?.line).toBe(104);
+  });
+});
+
+describe('terraform source: file() and templatefile()', async () => {
+  const { roles, errors } = await loadFixture('file-template');
+  it('file(): JSON read relative to path.module, located in the JSON file', () => {
+    const r = byId(roles, 'aws_iam_role.from_file');
+    const s = stmt(r, 0);
+    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::123412341234:root']);
+    expect(lineOf(s.principals?.[0])).toBe(`${F}/file-template/policies/trust.json:6`);
+    expect(lineOf(r.source)).toBe(`${F}/file-template/main.tf:5`);
+  });
+  it('templatefile(): template variables, ${jsonencode(list)} as a JSON value, located in the .tpl', () => {
+    const r = byId(roles, 'aws_iam_role.from_template');
+    expect(principalsOf(stmt(r, 0))).toEqual(['AWS:arn:aws:iam::777788889999:root']);
+    expect(conditionsOf(stmt(r, 0))).toEqual(['StringEquals sts:ExternalId = tpl-ext']);
+    expect(principalsOf(stmt(r, 1))).toEqual(['Service:ec2.amazonaws.com', 'Service:ecs-tasks.amazonaws.com']);
+    expect(lineOf(stmt(r, 0).conditions[0])).toBe(`${F}/file-template/policies/trust.json.tpl:8`);
+    expect(lineOf(stmt(r, 1))).toBe(`${F}/file-template/policies/trust.json.tpl:10`);
+  });
+  it('a missing file: the role stays (symbolic policy) and a ScanError names the file', () => {
+    const r = byId(roles, 'aws_iam_role.missing_file');
+    expect(r.trustPolicy.statements).toEqual([]);
+    expect(r.trustPolicy.issues.map((i) => i.code)).toContain('symbolic-structure');
+    const e = errors.find((x) => x.code === 'unresolved-policy');
+    expect(e).toMatchObject({ file: `${F}/file-template/main.tf`, line: 21 });
+    expect(e?.message).toContain('does-not-exist.json');
+  });
+});
+
+describe('terraform source: variables', () => {
+  it('default < terraform.tfvars < *.auto.tfvars < --var; no default -> symbolic; caller identity -> marker', async () => {
+    const { roles, errors } = await loadFixture('variables', { variables: { from_cli: '444444444444' } });
+    expect(errors).toEqual([]);
+    const s = stmt(byId(roles, 'aws_iam_role.vars'), 0);
+    expect(principalsOf(s)).toEqual([
+      'AWS:arn:aws:iam::111111111111:root',
+      'AWS:arn:aws:iam::222222222222:root',
+      'AWS:arn:aws:iam::333333333333:root',
+      'AWS:arn:aws:iam::444444444444:root',
+      'AWS:<arn:aws:iam::${var.no_default}:root | var.no_default (no default)>',
+      `AWS:arn:aws:iam::${DEPLOYING_ACCOUNT}:root`,
+    ]);
+    expect(s.principals?.map((p) => p.location?.line)).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(conditionsOf(s)).toEqual(['StringEquals aws:PrincipalOrgID = o-aaaa1111']);
+    expect(s.conditions[0]?.location?.line).toBe(24);
+  });
+  it('--account fills data.aws_caller_identity and role.account; a --var list is parsed as HCL', async () => {
+    const { roles } = await loadFixture('variables', {
+      owner: '210987654321',
+      variables: { from_cli: '555555555555', org_ids: '["o-bbbb2222", "o-cccc3333"]' },
+    });
+    const r = byId(roles, 'aws_iam_role.vars');
+    expect(r.account).toBe('210987654321');
+    expect(r.arn).toBe('arn:aws:iam::210987654321:role/vars');
+    const s = stmt(r, 0);
+    expect(principalsOf(s)).toContain('AWS:arn:aws:iam::210987654321:root');
+    expect(principalsOf(s)).toContain('AWS:arn:aws:iam::555555555555:root');
+    expect(conditionsOf(s)).toEqual(['StringEquals aws:PrincipalOrgID = o-bbbb2222|o-cccc3333']);
+  });
+});
+
+describe('terraform source: functions', async () => {
+  const { roles, errors } = await loadFixture('functions');
+  const r = byId(roles, 'aws_iam_role.fn');
+  it('format, formatlist, distinct, flatten, concat, toset/tolist, compact, coalesce, join, merge, lookup', () => {
+    expect(errors).toEqual([]);
+    expect(r.name).toBe('trust-eu-west-1-7');
+    expect(r.tags).toEqual({ team: 'a', env: 'prod' });
+    const s = stmt(r, 0);
+    expect(principalsOf(s)).toEqual([
+      'AWS:arn:aws:iam::111122223333:root',
+      'AWS:arn:aws:iam::444455556666:root',
+      'AWS:arn:aws:iam::100000000001:root',
+      'AWS:arn:aws:iam::100000000002:root',
+    ]);
+    expect(conditionsOf(s)).toEqual([
+      'StringEquals sts:ExternalId = x-1|fallback-id',
+      'StringEquals aws:RequestTag/joined = a,b',
+    ]);
+    expect(s.principals?.map((p) => p.location?.line)).toEqual([10, 10, 11, 11]);
+    expect(lineOf(s)).toBe(`${F}/functions/main.tf:26`);
+  });
+});
+
+describe('terraform source: modules', async () => {
+  const { roles, errors } = await loadFixture('modules');
+  it('passes the caller arguments into the module; ids carry the module path', () => {
+    expect(errors).toEqual([]);
+    expect(roles.map((r) => r.id).sort()).toEqual([
+      'aws_iam_role.uses_output',
+      'module.datadog.aws_iam_role.this',
+      'module.wrapped.module.inner.aws_iam_role.this',
+    ]);
+    const dd = byId(roles, 'module.datadog.aws_iam_role.this');
+    expect(dd.name).toBe('datadog-integration');
+    expect(dd.source.construct).toBe('module.datadog');
+    expect(lineOf(dd.source)).toBe(`${F}/modules/modules/vendor-role/main.tf:32`);
+    expect(principalsOf(stmt(dd, 0))).toEqual(['AWS:arn:aws:iam::464622532012:root']);
+    expect(conditionsOf(stmt(dd, 0))).toEqual(['StringEquals sts:ExternalId = dd-external-id']);
+    expect(stmt(dd, 0).principals?.[0]?.location?.line).toBe(19);
+    expect(stmt(dd, 0).conditions[0]?.location?.line).toBe(23);
+  });
+  it('nested module calls; an omitted optional input uses the module default (no condition)', () => {
+    const inner = byId(roles, 'module.wrapped.module.inner.aws_iam_role.this');
+    expect(inner.name).toBe('wrapped-123456789012');
+    expect(principalsOf(stmt(inner, 0))).toEqual(['AWS:arn:aws:iam::123456789012:root']);
+    expect(stmt(inner, 0).conditions).toEqual([]);
+  });
+  it('a registry module output stays symbolic', () => {
+    const r = byId(roles, 'aws_iam_role.uses_output');
+    expect(principalsOf(stmt(r, 0))).toEqual(['AWS:<${module.registry.iam_role_arn} | module.registry.iam_role_arn>']);
+  });
+});
+
+describe('terraform source: count / for_each', async () => {
+  const { roles, errors } = await loadFixture('count');
+  it('one role each, with the meta-argument mentioned', () => {
+    expect(errors).toEqual([]);
+    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.counted', 'aws_iam_role.each']);
+    const c = byId(roles, 'aws_iam_role.counted');
+    expect((c.extra?.terraform as { count?: string }).count).toBe('var.create ? 1 : 0');
+    expect(principalsOf(stmt(c, 0))).toEqual(['AWS:arn:aws:iam::111122223333:root']);
+    const e = byId(roles, 'aws_iam_role.each');
+    expect((e.extra?.terraform as { note?: string }).note).toContain('for_each');
+    expect(principalsOf(stmt(e, 0))).toEqual([
+      'AWS:<arn:aws:iam::${each.value}:root | each.value of aws_iam_role.each (for_each over var.roles)>',
+    ]);
+    expect(stmt(e, 0).principals?.[0]?.location?.line).toBe(26);
+  });
+});
+
+describe('terraform source: inline suppressions', async () => {
+  const { roles, errors } = await loadFixture('suppress');
+  it('a skip comment with a reason inside the block suppresses', () => {
+    expect(byId(roles, 'aws_iam_role.accepted').inlineSuppressions).toEqual([
+      {
+        ruleId: 'TA001',
+        reason: 'vendor contract signed 2024, external id enforced by the vendor portal',
+        location: { file: `${F}/suppress/main.tf`, line: 2, column: 3 },
+      },
+    ]);
+  });
+  it('no reason -> ScanError at the comment, no suppression', () => {
+    expect(byId(roles, 'aws_iam_role.no_reason').inlineSuppressions).toBeUndefined();
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'suppression-without-reason', file: `${F}/suppress/main.tf`, line: 11, column: 22 }),
+    ]);
+  });
+  it('a comment outside the block suppresses nothing', () => {
+    expect(byId(roles, 'aws_iam_role.outside').inlineSuppressions).toBeUndefined();
+  });
+});
+
+describe('terraform source: bad input', async () => {
+  const { roles, errors } = await loadFixture('broken');
+  const codes = (e: ScanError[]) => e.map((x) => `${x.code} ${x.file}:${x.line}:${x.column}`);
+  it('a file that does not parse is a ScanError with line and column; the other file is still read', () => {
+    expect(codes(errors)).toEqual([
+      `hcl-syntax ${F}/broken/bad.tf:4:19`,
+      `policy-json ${F}/broken/good.tf:13:38`,
+      `missing-trust-policy ${F}/broken/good.tf:18:1`,
+    ]);
+    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.good']);
+    expect(principalsOf(stmt(byId(roles, 'aws_iam_role.good'), 0))).toEqual(['Service:ec2.amazonaws.com']);
+  });
+});

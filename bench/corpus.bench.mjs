@@ -22,51 +22,62 @@ export async function run({ repoRoot, corpusDir, log }) {
     );
   }
   const ratio = scan.ms / base.ms;
+  const cpuRatio = scan.cpuMs / base.cpuMs;
+  const verdict = (r) => (r <= RATIO_TARGET ? 'OK' : 'ABOVE TARGET');
   log(`corpus: ${corpusDir}`);
   log(`files parsed: ${fmt(base.files)} (${fmt(base.mb, 1)} MB): ${base.kinds}`);
   log(
-    `baseline (read + parse only): ${fmt(base.ms)} ms, ${fmt(base.files / (base.ms / 1000))} files/s, peak RSS ${fmt(base.maxRssMb)} MB`,
+    `baseline (read + parse only): ${fmt(base.ms)} ms wall, ${fmt(base.cpuMs)} ms CPU, ${fmt(base.files / (base.ms / 1000))} files/s, peak RSS ${fmt(base.maxRssMb)} MB`,
   );
   log(
-    `trustaudit scan:              ${fmt(scan.ms)} ms, ${fmt(scan.files / (scan.ms / 1000))} files/s, peak RSS ${fmt(scan.maxRssMb)} MB`,
+    `trustaudit scan:              ${fmt(scan.ms)} ms wall, ${fmt(scan.cpuMs)} ms CPU, ${fmt(scan.files / (scan.ms / 1000))} files/s, peak RSS ${fmt(scan.maxRssMb)} MB`,
   );
   log(
     `  ${fmt(scan.roles)} roles, ${fmt(scan.findings)} findings, ${fmt(scan.errors)} unreadable-file errors`,
   );
-  log(
-    `ratio scan/baseline: ${fmt(ratio, 2)} (target <= ${RATIO_TARGET})  ${ratio <= RATIO_TARGET ? 'OK' : 'ABOVE TARGET'}`,
-  );
+  log(`ratio scan/baseline (wall): ${fmt(ratio, 2)} (target <= ${RATIO_TARGET})  ${verdict(ratio)}`);
+  // On a shared machine wall time depends on the neighbours; CPU time is the steadier comparison.
+  log(`ratio scan/baseline (CPU):  ${fmt(cpuRatio, 2)} (target <= ${RATIO_TARGET})  ${verdict(cpuRatio)}`);
 }
 
 // --- worker: `node corpus.bench.mjs (scan|baseline) <repoRoot> <corpusDir>` prints one JSON line ---
 
 async function worker(mode, repoRoot, corpusDir) {
   const dist = (p) => pathToFileURL(join(repoRoot, 'dist', p)).href;
+  // Modules (and the tree-sitter wasm, in the baseline) load before the clock starts: the measurement
+  // is the work on the files.
+  const work =
+    mode === 'scan' ? await prepareScan(dist, corpusDir) : await prepareParseOnly(repoRoot, corpusDir, dist);
   globalThis.gc?.();
   const t0 = performance.now();
-  let out;
-  if (mode === 'scan') {
-    const { runScan } = await import(dist('scan/run.js'));
-    const { buildReport } = await import(dist('scan/report.js'));
-    const { emptyZone } = await import(dist('analysis/zone.js'));
+  const c0 = process.cpuUsage();
+  const out = await work();
+  const ms = performance.now() - t0;
+  const c1 = process.cpuUsage(c0);
+  const cpuMs = (c1.user + c1.system) / 1000;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ ms, cpuMs, maxRssMb, ...out }));
+}
+
+/** The scan the CLI runs (walk, read, detect, parse, normalise, rules, suppressions, report). */
+async function prepareScan(dist, corpusDir) {
+  const { runScan } = await import(dist('scan/run.js'));
+  const { buildReport } = await import(dist('scan/report.js'));
+  const { emptyZone } = await import(dist('analysis/zone.js'));
+  return async () => {
     const result = await runScan({ paths: ['.'], cwd: corpusDir, zone: emptyZone() });
     const report = buildReport(result);
-    out = {
+    return {
       files: result.filesScanned,
       roles: report.summary.rolesScanned,
       findings: report.findings.length,
       errors: report.errors.length,
     };
-  } else {
-    out = await parseOnly(repoRoot, corpusDir, dist);
-  }
-  const ms = performance.now() - t0;
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ ms, maxRssMb, ...out }));
+  };
 }
 
 /** Walk like the scan, keep the files a source claims, read and parse each with the matching parser. */
-async function parseOnly(repoRoot, corpusDir, dist) {
+async function prepareParseOnly(repoRoot, corpusDir, dist) {
   const { readFileSync } = await import('node:fs');
   const { walkPaths } = await import(dist('scan/walk.js'));
   const { fileSources } = await import(dist('sources/index.js'));
@@ -80,40 +91,42 @@ async function parseOnly(repoRoot, corpusDir, dist) {
   await Parser.init();
   const parser = new Parser();
   parser.setLanguage(await Language.load(wasm));
-
   const EXT = new Set(['.json', '.yaml', '.yml', '.template', '.tf', '.tfvars', '.hcl', '.tpl']);
-  const kinds = { json: 0, yaml: 0, hcl: 0 };
-  let files = 0;
-  let bytes = 0;
-  for (const f of walkPaths(['.'], corpusDir).files) {
-    const ext = extname(f.abs).toLowerCase();
-    if (!EXT.has(ext)) continue;
-    const text = readFileSync(f.abs, 'utf8');
-    const input = { path: f.display, absPath: f.abs, text, explicit: false };
-    if (!fileSources.some((s) => s.claim(input))) continue;
-    files++;
-    bytes += text.length;
-    if (ext === '.tf' || ext === '.hcl' || ext === '.tfvars' || ext === '.tpl') {
-      parser.parse(text)?.delete();
-      kinds.hcl++;
-    } else if (ext === '.yaml' || ext === '.yml') {
-      parseDocument(text);
-      kinds.yaml++;
-    } else {
-      try {
-        JSON.parse(text);
-        kinds.json++;
-      } catch {
-        parseDocument(text); // a .template / .json that is really YAML, or broken JSON
+
+  return async () => {
+    const kinds = { json: 0, yaml: 0, hcl: 0 };
+    let files = 0;
+    let bytes = 0;
+    for (const f of walkPaths(['.'], corpusDir).files) {
+      const ext = extname(f.abs).toLowerCase();
+      if (!EXT.has(ext)) continue;
+      const text = readFileSync(f.abs, 'utf8');
+      const input = { path: f.display, absPath: f.abs, text, explicit: false };
+      if (!fileSources.some((s) => s.claim(input))) continue;
+      files++;
+      bytes += text.length;
+      if (ext === '.tf' || ext === '.hcl' || ext === '.tfvars' || ext === '.tpl') {
+        parser.parse(text)?.delete();
+        kinds.hcl++;
+      } else if (ext === '.yaml' || ext === '.yml') {
+        parseDocument(text);
         kinds.yaml++;
+      } else {
+        try {
+          JSON.parse(text);
+          kinds.json++;
+        } catch {
+          parseDocument(text); // a .template / .json that is really YAML, or broken JSON
+          kinds.yaml++;
+        }
       }
     }
-  }
-  parser.delete();
-  return {
-    files,
-    mb: bytes / 1024 / 1024,
-    kinds: `${kinds.json} JSON, ${kinds.yaml} YAML, ${kinds.hcl} HCL`,
+    parser.delete();
+    return {
+      files,
+      mb: bytes / 1024 / 1024,
+      kinds: `${kinds.json} JSON, ${kinds.yaml} YAML, ${kinds.hcl} HCL`,
+    };
   };
 }
 

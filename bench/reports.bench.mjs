@@ -8,8 +8,11 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fmt, rng } from './lib.mjs';
 
-function synthetic(repoRoot, n) {
-  const fixture = JSON.parse(readFileSync(resolve(repoRoot, 'test/fixtures/reports/ta001-report.json'), 'utf8'));
+/** A report of `n` findings built from the frozen TA001 fixture (exported for the browser smoke test). */
+export function synthetic(repoRoot, n) {
+  const fixture = JSON.parse(
+    readFileSync(resolve(repoRoot, 'test/fixtures/reports/ta001-report.json'), 'utf8'),
+  );
   const base = fixture.findings[0];
   const baseRole = fixture.roles.find((r) => r.name === base.resource.name);
   const rand = rng(7);
@@ -29,8 +32,20 @@ function synthetic(repoRoot, n) {
       message: base.message.replaceAll('DatadogIntegration', name).replaceAll('464622532012', acct),
       resource: { ...base.resource, id: arn, arn, name, account: owner },
       location: { file: `infra/stack-${i % 300}.json`, line: 1 + (i % 40), column: 3 },
-      principals: [{ ...base.principals[0], value: `arn:aws:iam::${acct}:root`, account: acct, accountName: i % 3 ? undefined : `Vendor ${acct.slice(-3)}` }],
-      remediation: { ...base.remediation, correctedPolicy: JSON.parse(JSON.stringify(base.remediation.correctedPolicy).replaceAll('464622532012', acct)) },
+      principals: [
+        {
+          ...base.principals[0],
+          value: `arn:aws:iam::${acct}:root`,
+          account: acct,
+          accountName: i % 3 ? undefined : `Vendor ${acct.slice(-3)}`,
+        },
+      ],
+      remediation: {
+        ...base.remediation,
+        correctedPolicy: JSON.parse(
+          JSON.stringify(base.remediation.correctedPolicy).replaceAll('464622532012', acct),
+        ),
+      },
       fingerprint: `${i.toString(16).padStart(8, '0')}${base.fingerprint.slice(8)}`,
       suppressed: i % 17 === 0,
     });
@@ -57,14 +72,21 @@ export async function run({ repoRoot, log }) {
   const { openHistory } = await import(dist('history/store.js'));
   const n = 10_000;
   const report = synthetic(repoRoot, n);
-  const opts = { color: false, generatedAt: '2026-11-28T00:00:00.000Z', region: 'us-east-1', account: '200000000000' };
+  const opts = {
+    color: false,
+    generatedAt: '2026-11-28T00:00:00.000Z',
+    region: 'us-east-1',
+    account: '200000000000',
+  };
 
   const baseline = time(() => JSON.stringify(report));
   const html = time(() => renderHtml(report, opts));
   const mb = (s) => Buffer.byteLength(s, 'utf8') / 1024 / 1024;
   log(`synthetic report: ${fmt(n)} findings, ${fmt(n)} roles with trust policies, seed 7`);
   log(`baseline JSON.stringify: ${fmt(baseline.ms)} ms, ${fmt(mb(baseline.out), 1)} MB`);
-  log(`html: ${fmt(html.ms)} ms, ${fmt(mb(html.out), 1)} MB (ratio to baseline ${fmt(html.ms / baseline.ms, 1)}x time, ${fmt(mb(html.out) / mb(baseline.out), 2)}x size)`);
+  log(
+    `html: ${fmt(html.ms)} ms, ${fmt(mb(html.out), 1)} MB (ratio to baseline ${fmt(html.ms / baseline.ms, 1)}x time, ${fmt(mb(html.out) / mb(baseline.out), 2)}x size)`,
+  );
   log(`html target: < 2,000 ms for 10,000 findings  ${html.ms < 2000 ? 'OK' : 'ABOVE TARGET'}`);
   for (const f of ['csv', 'junit', 'markdown', 'asff']) {
     const r = time(() => reporters[f](report, opts));
@@ -73,7 +95,13 @@ export async function run({ repoRoot, log }) {
   const dir = mkdtempSync(join(tmpdir(), 'trustaudit-bench-'));
   try {
     const h = openHistory(join(dir, 'history.db'));
-    const meta = { target: 'bench', sources: [], options: {}, toolVersion: 'bench', startedAt: opts.generatedAt };
+    const meta = {
+      target: 'bench',
+      sources: [],
+      options: {},
+      toolVersion: 'bench',
+      startedAt: opts.generatedAt,
+    };
     const rec = time(() => h.recordScan(report, meta));
     log(`history recordScan (one transaction): ${fmt(rec.ms)} ms for ${fmt(n)} findings`);
     const d = time(() => h.diff());

@@ -70,7 +70,7 @@ export interface CallerSetting {
 
 /** Whether an account is inside the zone of trust for this role. */
 export function accountStanding(account: string, s: CallerSetting): AccountStanding {
-  if (account === DEPLOYING_ACCOUNT) return 'owner';
+  if (account === DEPLOYING_ACCOUNT || (s.owner !== undefined && account === s.owner)) return 'owner';
   return standing(account, s.role, s.zone);
 }
 
@@ -131,18 +131,49 @@ function symbolicCaller(account: Symbolic, kind: 'role' | 'user'): Caller {
 }
 
 /**
+ * Memo of the plain callers per scan (keyed by the scan's zone object, so it lives as long as the scan):
+ * the evaluator memoises what it learns about a caller per caller object, so handing it the same objects
+ * for the same account across roles saves re-parsing their ARNs. Cached callers are never mutated.
+ */
+const callerMemo = new WeakMap<ZoneOfTrust, Map<string, Caller[]>>();
+const MEMO_LIMIT = 10_000;
+
+function memoised(zone: ZoneOfTrust | undefined, key: string, make: () => Caller[]): Caller[] {
+  if (!zone) return make();
+  let m = callerMemo.get(zone);
+  if (!m) {
+    m = new Map();
+    callerMemo.set(zone, m);
+  }
+  let v = m.get(key);
+  if (!v) {
+    if (m.size >= MEMO_LIMIT) m.clear();
+    v = make();
+    m.set(key, v);
+  }
+  return v;
+}
+
+/**
  * Representative callers inside `account`: a role session, and when the policy looks at who exactly is
  * calling (aws:PrincipalArn / aws:PrincipalType / aws:userid / aws:username), also a user and the
  * principals its aws:PrincipalArn patterns admit in that account.
  */
-export function callersInAccount(account: string, partition: string, facts: PolicyFacts): Caller[] {
-  const out: Caller[] = [sessionCaller(partition, account, `role/${PROBE_NAME}`)];
+export function callersInAccount(
+  account: string,
+  partition: string,
+  facts: PolicyFacts,
+  zone?: ZoneOfTrust,
+): Caller[] {
   const k = facts.keys;
   if (
     !(k.has('aws:principalarn') || k.has('aws:principaltype') || k.has('aws:userid') || k.has('aws:username'))
   ) {
-    return out;
+    return memoised(zone, `${partition}|${account}`, () => [
+      sessionCaller(partition, account, `role/${PROBE_NAME}`),
+    ]);
   }
+  const out: Caller[] = [sessionCaller(partition, account, `role/${PROBE_NAME}`)];
   out.push(userCaller(partition, account, `user/${PROBE_NAME}`));
   const seen = new Set<string>(out.map((c) => String(c.principalArn)));
   for (const pattern of facts.principalArnValues) {
@@ -212,7 +243,7 @@ function wildcardCandidates(
   out.push({
     writtenAs,
     finding: { value: writtenAs, kind: 'wildcard', note: 'any AWS account' },
-    callers: callersInAccount(s.probeAccount, partition, s.facts),
+    callers: callersInAccount(s.probeAccount, partition, s.facts, s.zone),
     notes,
   });
   for (const account of s.facts.namedAccounts) {
@@ -225,7 +256,7 @@ function wildcardCandidates(
         ...describeAccount(account, s),
         note: 'account named in a condition',
       },
-      callers: callersInAccount(account, partition, s.facts),
+      callers: callersInAccount(account, partition, s.facts, s.zone),
       notes,
     });
   }
@@ -246,7 +277,7 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
         {
           writtenAs: written,
           finding: { value: written, kind: 'account', ...describeAccount(account, s) },
-          callers: callersInAccount(account, c.partition ?? partition, s.facts),
+          callers: callersInAccount(account, c.partition ?? partition, s.facts, s.zone),
           notes: [],
         },
       ];
@@ -257,22 +288,24 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
       const account = c.account!;
       if (accountStanding(account, s) !== 'third-party') return [];
       const part = c.partition ?? partition;
-      let caller: Caller;
-      if (c.kind === 'user') caller = userCaller(part, account, `user${c.path}${c.name}`);
-      else if (c.kind === 'role') caller = sessionCaller(part, account, `role${c.path}${c.name}`);
-      else {
-        caller = {
-          principal: { type: 'aws', id: written, account },
-          principalArn: `arn:${part}:iam::${account}:role/${c.name}`,
-          principalType: 'AssumedRole',
-          account,
-        };
-      }
+      const callers = memoised(s.zone, `${part}|${written}`, (): Caller[] => {
+        if (c.kind === 'user') return [userCaller(part, account, `user${c.path}${c.name}`)];
+        if (c.kind === 'role') return [sessionCaller(part, account, `role${c.path}${c.name}`)];
+        const principalArn = `arn:${part}:iam::${account}:role/${c.name}`;
+        return [
+          {
+            principal: { type: 'aws', id: written, account },
+            principalArn,
+            principalType: 'AssumedRole',
+            account,
+          },
+        ];
+      });
       return [
         {
           writtenAs: written,
           finding: { value: written, kind: c.kind, ...describeAccount(account, s) },
-          callers: [caller],
+          callers,
           notes: [],
         },
       ];
@@ -305,7 +338,7 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
           {
             writtenAs: written,
             finding: { value: written, kind: 'account', ...describeAccount(account, s) },
-            callers: callersInAccount(account, partition, s.facts),
+            callers: callersInAccount(account, partition, s.facts, s.zone),
             notes: [],
           },
         ];

@@ -49,6 +49,9 @@ function whyIneffective(c: Condition): string | undefined {
   if (/Not/.test(op.base)) return 'a negated operator passes for every other value';
   if (!isMfa) {
     if (c.values.some((v) => v === '')) return 'an empty external id is no shared secret';
+    if (c.values.some((v) => typeof v === 'string' && v.includes('${'))) {
+      return 'a value built from policy variables is known to the caller without being told';
+    }
     if (c.values.some((v) => typeof v === 'string' && /[*?]/.test(v)) && /Like/.test(op.base)) {
       return 'a wildcard pattern accepts values the caller makes up';
     }

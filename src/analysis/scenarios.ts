@@ -23,6 +23,11 @@ export const KEY_MFA_AGE = 'aws:multifactorauthage';
 export interface ExternalIdVariant {
   value?: PolicyValue;
   known: boolean;
+  /**
+   * A policy value built from policy variables (`${aws:PrincipalAccount}`): the caller sends the value the
+   * variables take for it, which it knows without being told any secret.
+   */
+  template?: string;
 }
 
 export interface MfaVariant {
@@ -102,6 +107,11 @@ export function buildVariants(
             seen.add(v);
             continue;
           }
+          if (v.includes('${')) {
+            if (!seen.has(`template|${v}`)) externalIds.push({ known: false, template: v });
+            seen.add(`template|${v}`);
+            continue;
+          }
           if (hasWildcard(v)) {
             const filled = fillWildcards(v);
             if (!seen.has(filled)) externalIds.push({ value: filled, known: false });
@@ -166,6 +176,26 @@ function presentOrAbsent(v: PolicyValue | undefined): ContextValue {
   return v !== undefined ? present(v) : ABSENT;
 }
 
+/** The value a policy-variable template takes for this caller; undefined when it cannot be known. */
+export function resolveTemplate(template: string, caller: Caller): string | undefined {
+  let unknown = false;
+  const out = template.replace(/\$\{([^}]*)\}/g, (_m, inner: string) => {
+    const key = inner.split(',')[0]?.trim().toLowerCase();
+    if (inner === '*' || inner === '?' || inner === '$') return inner;
+    const v =
+      key === 'aws:principalaccount'
+        ? caller.account
+        : key === 'aws:principalarn'
+          ? caller.principalArn
+          : key === 'aws:principaltype'
+            ? caller.principalType
+            : PROBE_EXTERNAL_ID;
+    if (typeof v !== 'string') unknown = true;
+    return typeof v === 'string' ? v : '';
+  });
+  return unknown ? undefined : out;
+}
+
 /**
  * The request context of a scenario: the keys the analysis fixes, everything else `free`. A small
  * switch instead of a map, because the scanner builds one per scenario (see makeContext for the general form).
@@ -184,7 +214,11 @@ class ScenarioContext implements RequestContext {
     this.account = s.caller.account !== undefined ? present(s.caller.account) : FREE;
     this.arn = s.caller.principalArn !== undefined ? present(s.caller.principalArn) : FREE;
     this.type = present(s.caller.principalType);
-    this.externalId = presentOrAbsent(s.externalId.value);
+    this.externalId = presentOrAbsent(
+      s.externalId.template !== undefined
+        ? resolveTemplate(s.externalId.template, s.caller)
+        : s.externalId.value,
+    );
     this.mfaPresent = presentOrAbsent(s.mfa.present);
     this.mfaAge = presentOrAbsent(s.mfa.age);
     this.orgId = presentOrAbsent(s.org.orgId);

@@ -111,7 +111,11 @@ function search(
         if (missing.length === 0) continue;
         for (const org of variants.orgs) {
           const scenario: Scenario = { caller, externalId, mfa, org };
-          const request: Request = { principal: caller.principal, action: ASSUME_ROLE, context: scenarioContext(scenario) };
+          const request: Request = {
+            principal: caller.principal,
+            action: ASSUME_ROLE,
+            context: scenarioContext(scenario),
+          };
           // The statement must apply; then only an applicable Deny could still refuse the request.
           if (!statementApplies(target, request)) continue;
           if (hasDeny && decide(statements, request) !== 'allow') continue;
@@ -139,7 +143,9 @@ export function findThirdPartyAccess(role: Role, zone: ZoneOfTrust, mode: Requir
   if (allows.length === 0) return [];
 
   const facts = policyFacts(statements);
-  const owner = ownerOf(role, zone);
+  // A template's "deploying account" is the --account owner when one was given.
+  const declared = ownerOf(role, zone);
+  const owner = declared === DEPLOYING_ACCOUNT ? (zone.defaultOwner ?? declared) : declared;
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
   const setting: CallerSetting = {
     role,

@@ -7,9 +7,10 @@ import {
   DEFAULT_ASSUME_ROLE_NAME,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
 } from '../sources/aws/types.js';
 import type { RoleProvider } from '../sources/types.js';
-import type { CliIO } from './io.js';
+import { type CliIO, UsageError } from './io.js';
 import { collectAccountIds, parsePositiveInt } from './parse.js';
 
 function parseEndpoint(value: string): string {
@@ -45,7 +46,7 @@ export function addAwsConnectionOptions(cmd: Command, opts: { externalIdFlag: st
     )
     .option(
       '--request-timeout <ms>',
-      'give up on one AWS request after this many milliseconds (then retry)',
+      `abandon one AWS request after this many milliseconds and retry it (default ${DEFAULT_REQUEST_TIMEOUT_MS})`,
       parsePositiveInt,
     )
     .option(
@@ -90,6 +91,37 @@ export function addAwsScanOptions(cmd: Command): Command {
   );
 }
 
+const ORG_ONLY: [key: string, flag: string][] = [
+  ['accounts', '--accounts'],
+  ['excludeAccounts', '--exclude-accounts'],
+  ['orgAccountsAreThirdParties', '--org-accounts-are-third-parties'],
+  ['concurrency', '--concurrency'],
+];
+const AWS_ONLY: [key: string, flag: string][] = [
+  ['profile', '--profile'],
+  ['region', '--region'],
+  ['endpointUrl', '--endpoint-url'],
+  ['maxAttempts', '--max-attempts'],
+  ['requestTimeout', '--request-timeout'],
+  ['assumeRoleName', '--assume-role-name'],
+  ['externalId', '--external-id'],
+];
+
+/** A flag that would be silently ignored is a usage error instead. */
+export function checkAwsFlags(opts: Record<string, unknown>, live: boolean): void {
+  const given = (k: string) => opts[k] !== undefined && opts[k] !== false;
+  if (!live) {
+    const stray = [...AWS_ONLY, ...ORG_ONLY].filter(([k]) => given(k)).map(([, f]) => f);
+    if (stray.length)
+      throw new UsageError(`${stray.join(', ')} only apply to a live scan: add --aws (or --org)`);
+    return;
+  }
+  if (!opts.org) {
+    const stray = ORG_ONLY.filter(([k]) => given(k)).map(([, f]) => f);
+    if (stray.length) throw new UsageError(`${stray.join(', ')} only apply with --org`);
+  }
+}
+
 /** Parsed commander options -> `AwsScanOptions`. `externalIdKey` is the commander key of the assume-role external id. */
 export function awsOptionsFrom(opts: Record<string, unknown>, externalIdKey = 'externalId'): AwsScanOptions {
   const str = (k: string) => (typeof opts[k] === 'string' ? (opts[k] as string) : undefined);
@@ -132,7 +164,9 @@ export function silenceSdkNodeWarning(env: NodeJS.ProcessEnv = process.env): voi
 
 /** The live AWS provider when `--aws` (or `--org`) was given, else undefined. */
 export function awsProviderFromOptions(opts: Record<string, unknown>, io: CliIO): RoleProvider | undefined {
-  if (!opts.aws && !opts.org) return undefined;
+  const live = Boolean(opts.aws || opts.org);
+  checkAwsFlags(opts, live);
+  if (!live) return undefined;
   silenceSdkNodeWarning();
   const o = awsOptionsFrom(opts);
   return createAwsProvider(o, { progress: createProgress(io.stderr, Boolean(opts.quiet)), env: io.env });

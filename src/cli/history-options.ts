@@ -11,7 +11,6 @@ import { UsageError } from './io.js';
 
 export { defaultHistoryPath, registerHistoryCommands };
 
-
 /** Options of `scan` that this feature reads (commander turns --db/--no-db into `db: string | false`). */
 export interface HistoryCliOptions {
   db?: string | false;
@@ -20,11 +19,21 @@ export interface HistoryCliOptions {
 }
 
 /** Adds `--db PATH`, `--no-db`, `--baseline FILE` and `--history-target NAME` to a command. */
-export function addHistoryOptions(cmd: Command, env: Record<string, string | undefined> = process.env): Command {
+export function addHistoryOptions(
+  cmd: Command,
+  env: Record<string, string | undefined> = process.env,
+): Command {
   return cmd
-    .option('--db <path>', 'scan history database (SQLite; default ~/.trustaudit/history.db or $TRUSTAUDIT_DB)', defaultHistoryPath(env))
+    .option(
+      '--db <path>',
+      'scan history database (SQLite; default ~/.trustaudit/history.db or $TRUSTAUDIT_DB)',
+      defaultHistoryPath(env),
+    )
     .option('--no-db', 'do not record this scan in the history')
-    .option('--baseline <file>', 'earlier JSON report or SARIF log: findings it already has do not fail the run')
+    .option(
+      '--baseline <file>',
+      'earlier JSON report or SARIF log: findings it already has do not fail the run',
+    )
     .option('--history-target <name>', 'name the scan is recorded under (default: the scanned paths)');
 }
 
@@ -41,14 +50,21 @@ export function applyBaseline(report: Report, baselineFile: string): Report {
   }
 }
 
-export type RecordResult = { recorded: true; scanId: number; path: string } | { recorded: false; reason: string };
+export type RecordResult =
+  | { recorded: true; scanId: number; path: string }
+  | { recorded: false; reason: string };
 
 /**
  * Record the finished scan in the history (`opts.db === false`: do nothing). Never throws: a history
  * problem must not lose the scan's result, so it comes back as `{recorded: false, reason}` for a warning.
  */
-export function recordScan(report: Report, meta: ScanMeta, opts: { db: string | false | undefined }): RecordResult {
-  if (opts.db === false || opts.db === undefined) return { recorded: false, reason: 'history disabled (--no-db)' };
+export function recordScan(
+  report: Report,
+  meta: ScanMeta,
+  opts: { db: string | false | undefined },
+): RecordResult {
+  if (opts.db === false || opts.db === undefined)
+    return { recorded: false, reason: 'history disabled (--no-db)' };
   let h: ReturnType<typeof openHistory> | undefined;
   try {
     h = openHistory(opts.db);
@@ -62,9 +78,17 @@ export function recordScan(report: Report, meta: ScanMeta, opts: { db: string | 
 }
 
 /** The target a scan is recorded under: `--history-target`, else the resolved paths, else `live`. */
-export function historyTarget(paths: readonly string[], cwd: string, opts: HistoryCliOptions & { account?: string }): string {
+export function historyTarget(
+  paths: readonly string[],
+  cwd: string,
+  opts: HistoryCliOptions & { account?: string },
+): string {
   if (opts.historyTarget) return opts.historyTarget;
-  if (paths.length) return paths.map((p) => (p === '-' ? 'stdin' : resolve(cwd, p))).sort().join(',');
+  if (paths.length)
+    return paths
+      .map((p) => (p === '-' ? 'stdin' : resolve(cwd, p)))
+      .sort()
+      .join(',');
   return opts.account ? `live:${opts.account}` : 'live';
 }
 
@@ -73,7 +97,10 @@ function recordedOptions(opts: Record<string, unknown>): Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(opts)) {
     if (k === 'db' || k === 'baseline' || k === 'historyTarget') continue;
-    if (['string', 'number', 'boolean'].includes(typeof v) || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
+    if (
+      ['string', 'number', 'boolean'].includes(typeof v) ||
+      (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+    )
       out[k] = v;
   }
   return out;
@@ -83,7 +110,12 @@ function recordedOptions(opts: Record<string, unknown>): Record<string, unknown>
  * Wire history into `scan` through the lead's hooks: the options, --baseline marking (transformReport)
  * and recording (afterReport), plus the `history` and `diff` commands. Call once from installFeatures.
  */
-export function installHistory(program: Command, io: CliIO, hooks: ScanHooks, setExit: (code: number) => void): void {
+export function installHistory(
+  program: Command,
+  io: CliIO,
+  hooks: ScanHooks,
+  setExit: (code: number) => void,
+): void {
   let startedAt = new Date().toISOString();
   hooks.addOptions.push((cmd) => {
     cmd.hook('preAction', () => {
@@ -109,8 +141,10 @@ export function installHistory(program: Command, io: CliIO, hooks: ScanHooks, se
       },
       { db },
     );
-    if (!result.recorded && db !== false) io.stderr.write(`trustaudit: warning: scan not recorded in history: ${result.reason}\n`);
-    else if (result.recorded && !o.quiet && io.stderr.isTTY) io.stderr.write(`recorded scan #${result.scanId} in ${result.path}\n`);
+    if (!result.recorded && db !== false)
+      io.stderr.write(`trustaudit: warning: scan not recorded in history: ${result.reason}\n`);
+    else if (result.recorded && !o.quiet && io.stderr.isTTY)
+      io.stderr.write(`recorded scan #${result.scanId} in ${result.path}\n`);
   });
   registerHistoryCommands(program, io, setExit);
 }

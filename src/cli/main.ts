@@ -5,8 +5,8 @@ import { EXIT_ERROR } from '../scan/report.js';
 import { toolVersion } from '../version.js';
 import { installAwsFeatures } from './commands/fix.js';
 import { registerRuleCommands } from './commands/rules.js';
-import { installHistory } from './history-options.js';
 import { emptyScanHooks, registerScanCommand, type ScanHooks } from './commands/scan.js';
+import { installHistory } from './history-options.js';
 import { type CliIO, processIO, UsageError } from './io.js';
 
 /** Feature modules plug into the CLI here (live AWS, history, fix...). */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { UsageError } from './io.js';
 import { SEVERITIES, type Severity } from '../findings/types.js';
 
 /** Commander collector for repeatable options. */
@@ -27,7 +28,7 @@ export function parsePairs(pairs: readonly string[], what: string): Map<string, 
   const out = new Map<string, string>();
   for (const p of pairs) {
     const i = p.indexOf('=');
-    if (i <= 0) throw new InvalidArgumentError(`${what} "${p}" must look like Name=Value.`);
+    if (i <= 0) throw new UsageError(`${what} "${p}" must look like Name=Value.`);
     out.set(p.slice(0, i), p.slice(i + 1));
   }
   return out;

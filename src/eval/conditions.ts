@@ -47,16 +47,24 @@ interface CompiledValue {
   parts?: Part[];
   /** A StringLike pattern made only of `*`. */
   matchesAll?: boolean;
+  /** For values without variables: the resolution, computed once. */
+  resolved?: Resolved;
 }
 
-interface CompiledCondition {
+export interface CompiledCondition {
+  /** The key lower-cased once (contexts look keys up case-insensitively). */
+  keyLower: string;
   parsed?: ParsedOperator;
   mod?: OperatorModule;
   /** Compiled on first use: a condition whose key is absent or free never needs its values compiled. */
   values?: CompiledValue[];
+  /** When no value has a policy variable: the resolved values, shared by every request. */
+  staticResolved?: Resolved[];
 }
 
 const compiledCache = new WeakMap<Condition, CompiledCondition>();
+/** Per conditions list (one lookup per statement on the fast path). */
+const listCache = new WeakMap<readonly Condition[], CompiledCondition[]>();
 
 /** Split a policy value into literal/wildcard segments and `${...}` variables. */
 function parseTemplate(text: string): Part[] {
@@ -96,7 +104,8 @@ function parseTemplate(text: string): Part[] {
 }
 
 function compileValue(mod: OperatorModule, raw: PolicyValue): CompiledValue {
-  if (isSymbolic(raw)) return { raw, symbolic: raw.description };
+  if (isSymbolic(raw))
+    return { raw, symbolic: raw.description, resolved: { t: 'symbolic', d: raw.description } };
   if (mod.variables && raw.includes('${')) {
     const parts = parseTemplate(raw);
     if (parts.some((p) => p.kind === 'var')) return { raw, parts };
@@ -112,21 +121,43 @@ function finishValue(mod: OperatorModule, raw: PolicyValue, segs: Seg[]): Compil
   if (mod.name === 'StringLike' || mod.name === 'StringNotLike') {
     if (compileGlob(segs, true).matchesAll) cv.matchesAll = true;
   }
+  cv.resolved = matcher ? { t: 'matcher', m: matcher, matchesAll: cv.matchesAll } : { t: 'malformed' };
   return cv;
+}
+
+/** Compile one condition without memoising it (callers that cache a whole policy use this). */
+export function compileCondition(cond: Condition): CompiledCondition {
+  const parsed = parseOperator(cond.operator);
+  const mod = parsed ? operatorModule(parsed.base) : undefined;
+  const keyLower = cond.key.toLowerCase();
+  return parsed && mod ? { keyLower, parsed, mod } : { keyLower };
 }
 
 function compile(cond: Condition): CompiledCondition {
   let cc = compiledCache.get(cond);
-  if (cc) return cc;
-  const parsed = parseOperator(cond.operator);
-  const mod = parsed ? operatorModule(parsed.base) : undefined;
-  cc = parsed && mod ? { parsed, mod } : {};
-  compiledCache.set(cond, cc);
+  if (!cc) {
+    cc = compileCondition(cond);
+    compiledCache.set(cond, cc);
+  }
   return cc;
 }
 
+/** Compiled form of a statement's conditions (memoised per list). */
+export function compileList(conds: readonly Condition[]): CompiledCondition[] {
+  let l = listCache.get(conds);
+  if (!l) {
+    l = conds.map(compile);
+    listCache.set(conds, l);
+  }
+  return l;
+}
+
 function compiledValues(cond: Condition, cc: CompiledCondition, mod: OperatorModule): CompiledValue[] {
-  if (!cc.values) cc.values = cond.values.map((v) => compileValue(mod, v));
+  if (!cc.values) {
+    const values = cond.values.map((v) => compileValue(mod, v));
+    cc.values = values;
+    if (values.every((v) => v.resolved)) cc.staticResolved = values.map((v) => v.resolved!);
+  }
   return cc.values;
 }
 
@@ -150,10 +181,8 @@ type Resolved =
   | { t: 'unknown'; v: string };
 
 function resolve(mod: OperatorModule, cv: CompiledValue, ctx: RequestContext): Resolved {
-  if (cv.symbolic !== undefined) return { t: 'symbolic', d: cv.symbolic };
-  if (!cv.parts) {
-    return cv.matcher ? { t: 'matcher', m: cv.matcher, matchesAll: cv.matchesAll } : { t: 'malformed' };
-  }
+  if (cv.resolved) return cv.resolved;
+  if (!cv.parts) return { t: 'malformed' };
   const segs: Seg[] = [];
   for (const p of cv.parts) {
     if (p.kind === 'seg') {
@@ -283,73 +312,99 @@ interface Outcome {
   detail?: Detail;
 }
 
-function evaluateCore(cond: Condition, ctx: RequestContext, effect: Effect, traced: boolean): Outcome {
+function nullMet(values: readonly PolicyValue[], absent: boolean): boolean {
+  for (const v of values) if (!isSymbolic(v) && nullGoal(v) === absent) return true;
+  return false;
+}
+
+function absentMet(parsed: ParsedOperator, mod: OperatorModule): boolean {
+  if (parsed.setOperator === 'ForAllValues') return true;
+  if (parsed.setOperator === 'ForAnyValue') return false;
+  return parsed.ifExists || mod.negated;
+}
+
+/** Compare the present request values with the policy values (plain, ForAnyValue or ForAllValues). */
+function compareAll(
+  cond: Condition,
+  cc: CompiledCondition,
+  mod: OperatorModule,
+  parsed: ParsedOperator,
+  present: readonly PolicyValue[],
+  ctx: RequestContext,
+  d: Detail | undefined,
+): Tri {
+  let vals = cc.staticResolved;
+  if (!vals) {
+    const cvs = compiledValues(cond, cc, mod);
+    vals = cc.staticResolved;
+    if (!vals) {
+      vals = new Array(cvs.length);
+      for (let i = 0; i < cvs.length; i++) vals[i] = resolve(mod, cvs[i]!, ctx);
+    }
+  }
+  if (!parsed.setOperator) return satisfies(mod, vals, present[0]!, d);
+  if (parsed.setOperator === 'ForAnyValue') {
+    let tri: Tri = NO;
+    for (const r of present) {
+      const t = satisfies(mod, vals, r, d && tri === NO ? d : undefined);
+      if (t === YES) {
+        if (d) satisfies(mod, vals, r, d);
+        return YES;
+      }
+      if (t === UNKNOWN) tri = UNKNOWN;
+    }
+    return tri;
+  }
+  let tri: Tri = YES;
+  for (const r of present) {
+    const t = satisfies(mod, vals, r, undefined);
+    if (t === NO) {
+      if (d) satisfies(mod, vals, r, d);
+      return NO;
+    }
+    if (t === UNKNOWN && tri === YES) {
+      tri = UNKNOWN;
+      if (d) satisfies(mod, vals, r, d);
+    }
+  }
+  return tri;
+}
+
+/** Fast path for one condition: no allocation once the condition is compiled. */
+function fastMet(cond: Condition, cc: CompiledCondition, ctx: RequestContext, effect: Effect): boolean {
+  const mod = cc.mod;
+  const parsed = cc.parsed;
+  if (!mod || !parsed) return false;
+  const cv = ctx.get(cc.keyLower);
+  if (cv.kind === 'free') return effect === 'Allow';
+  const present = cv.kind === 'present' && cv.values.length > 0 ? cv.values : undefined;
+  if (mod.family === 'null') return nullMet(cond.values, present === undefined);
+  if (!present) return absentMet(parsed, mod);
+  if (!parsed.setOperator && present.length > 1) return false;
+  const tri = compareAll(cond, cc, mod, parsed, present, ctx, undefined);
+  return tri === UNKNOWN ? effect === 'Allow' : tri === YES;
+}
+
+/** Traced path: the outcome with what the reason needs. */
+function evaluateCore(cond: Condition, ctx: RequestContext, effect: Effect): Outcome {
   const cc = compile(cond);
   const mod = cc.mod;
   const parsed = cc.parsed;
   if (!mod || !parsed) return { result: false, assumed: false, why: 'unknown-operator' };
-  const cv = ctx.get(cond.key);
+  const cv = ctx.get(cc.keyLower);
   if (cv.kind === 'free') return { result: effect === 'Allow', assumed: true, why: 'free' };
   const present = cv.kind === 'present' && cv.values.length > 0 ? cv.values : undefined;
-
   if (mod.family === 'null') {
-    const goal = present === undefined;
-    let result = false;
-    for (const v of cond.values) {
-      if (!isSymbolic(v) && nullGoal(v) === goal) result = true;
-    }
-    return { result, assumed: false, why: 'null', present };
+    return { result: nullMet(cond.values, present === undefined), assumed: false, why: 'null', present };
   }
-
-  if (!present) {
-    let result: boolean;
-    if (parsed.setOperator === 'ForAllValues') result = true;
-    else if (parsed.setOperator === 'ForAnyValue') result = false;
-    else result = parsed.ifExists || mod.negated;
-    return { result, assumed: false, why: 'absent' };
-  }
-
+  if (!present) return { result: absentMet(parsed, mod), assumed: false, why: 'absent' };
   if (!parsed.setOperator && present.length > 1)
     return { result: false, assumed: false, why: 'multi', present };
-
-  const cvs = compiledValues(cond, cc, mod);
-  const vals: Resolved[] = new Array(cvs.length);
-  for (let i = 0; i < cvs.length; i++) vals[i] = resolve(mod, cvs[i]!, ctx);
-  const d: Detail | undefined = traced ? {} : undefined;
-
-  let tri: Tri;
-  if (!parsed.setOperator) {
-    tri = satisfies(mod, vals, present[0]!, d);
-  } else if (parsed.setOperator === 'ForAnyValue') {
-    tri = NO;
-    for (const r of present) {
-      const t = satisfies(mod, vals, r, d && tri === NO ? d : undefined);
-      if (t === YES) {
-        tri = YES;
-        if (d) satisfies(mod, vals, r, d);
-        break;
-      }
-      if (t === UNKNOWN) tri = UNKNOWN;
-    }
-  } else {
-    tri = YES;
-    for (const r of present) {
-      const t = satisfies(mod, vals, r, undefined);
-      if (t === NO) {
-        tri = NO;
-        if (d) satisfies(mod, vals, r, d);
-        break;
-      }
-      if (t === UNKNOWN && tri === YES) {
-        tri = UNKNOWN;
-        if (d) satisfies(mod, vals, r, d);
-      }
-    }
-  }
-  if (tri === UNKNOWN) {
-    return { result: effect === 'Allow', assumed: true, why: 'unknown-value', tri, present, detail: d };
-  }
-  return { result: tri === YES, assumed: false, why: 'compared', tri, present, detail: d };
+  const detail: Detail = {};
+  const tri = compareAll(cond, cc, mod, parsed, present, ctx, detail);
+  if (tri === UNKNOWN)
+    return { result: effect === 'Allow', assumed: true, why: 'unknown-value', tri, present, detail };
+  return { result: tri === YES, assumed: false, why: 'compared', tri, present, detail };
 }
 
 // ------------------------------------------------------------------------------------------ reasons
@@ -454,18 +509,35 @@ function comparedReason(cond: Condition, o: Outcome, mod: OperatorModule, parsed
 
 /** Fast path: whether one condition is met (free keys decided in the caller's favour for `effect`). */
 export function conditionMet(cond: Condition, ctx: RequestContext, effect: Effect): boolean {
-  return evaluateCore(cond, ctx, effect, false).result;
+  return fastMet(cond, compile(cond), ctx, effect);
 }
 
 /** Fast path: whether all conditions are met (ANDed; none means met). */
 export function conditionsMet(conds: readonly Condition[], ctx: RequestContext, effect: Effect): boolean {
-  for (const c of conds) if (!evaluateCore(c, ctx, effect, false).result) return false;
+  if (conds.length === 0) return true;
+  const ccs = compileList(conds);
+  for (let i = 0; i < conds.length; i++) {
+    if (!fastMet(conds[i]!, ccs[i]!, ctx, effect)) return false;
+  }
+  return true;
+}
+
+/** Fast path over conditions compiled with `compileList`. */
+export function compiledConditionsMet(
+  conds: readonly Condition[],
+  ccs: readonly CompiledCondition[],
+  ctx: RequestContext,
+  effect: Effect,
+): boolean {
+  for (let i = 0; i < conds.length; i++) {
+    if (!fastMet(conds[i]!, ccs[i]!, ctx, effect)) return false;
+  }
   return true;
 }
 
 /** One condition with its outcome and a human reason. */
 export function evaluateCondition(cond: Condition, ctx: RequestContext, effect: Effect): ConditionTrace {
-  const o = evaluateCore(cond, ctx, effect, true);
+  const o = evaluateCore(cond, ctx, effect);
   const t: ConditionTrace = { condition: cond, result: o.result, reason: reasonFor(cond, o, effect) };
   if (o.assumed) t.assumed = true;
   return t;

@@ -31,7 +31,10 @@ export function makeContext(entries: ContextEntries, fallback: 'absent' | 'free'
   const dflt = fallback === 'free' ? FREE : ABSENT;
   return {
     get(key: string): ContextValue {
-      return map.get(key.toLowerCase()) ?? dflt;
+      const hit = map.get(key);
+      if (hit) return hit;
+      const lower = key.toLowerCase();
+      return (lower === key ? undefined : map.get(lower)) ?? dflt;
     },
   };
 }

@@ -10,11 +10,56 @@
  * `decide`/`statementApplies` are the allocation-free fast path; `evaluatePolicy`/`evaluateStatement`
  * produce traces with human reasons.
  */
-import type { Statement } from '../model/types.js';
+import { type ClassifiedPrincipal, classifyPrincipal } from '../model/arn.js';
+import type { Principal, Statement } from '../model/types.js';
 import { actionMatches } from './actions.js';
-import { conditionsMet, evaluateConditions } from './conditions.js';
-import { principalMatches } from './principals.js';
+import {
+  type CompiledCondition,
+  compileCondition,
+  compiledConditionsMet,
+  conditionsMet,
+  evaluateConditions,
+} from './conditions.js';
+import { type CallerInfo, callerInfo, listNames, principalMatches } from './principals.js';
 import type { Decision, PolicyEvaluation, Request, StatementTrace } from './types.js';
+
+interface CompiledStatement {
+  st: Statement;
+  /** Principal (false) or NotPrincipal (true) list; undefined when the statement has neither. */
+  list?: readonly Principal[];
+  not: boolean;
+  classes: ClassifiedPrincipal[];
+  conds: CompiledCondition[];
+}
+
+// Memoisation of a pure function of an immutable input (see conditions.ts): one lookup per decision.
+const policyCache = new WeakMap<readonly Statement[], CompiledStatement[]>();
+
+function compilePolicy(statements: readonly Statement[]): CompiledStatement[] {
+  let cp = policyCache.get(statements);
+  if (cp) return cp;
+  cp = statements.map((st) => {
+    const list = st.principals ?? st.notPrincipals;
+    const cs: CompiledStatement = {
+      st,
+      not: !st.principals && !!st.notPrincipals,
+      classes: list ? list.map((p) => classifyPrincipal(p.type, p.value)) : [],
+      conds: st.conditions.map(compileCondition),
+    };
+    if (list) cs.list = list;
+    return cs;
+  });
+  policyCache.set(statements, cp);
+  return cp;
+}
+
+function compiledApplies(cs: CompiledStatement, ci: CallerInfo, req: Request): boolean {
+  if (!cs.list || listNames(cs.list, cs.classes, ci) === cs.not) return false;
+  return (
+    actionCovered(cs.st, req.action) &&
+    compiledConditionsMet(cs.st.conditions, cs.conds, req.context, cs.st.effect)
+  );
+}
 
 function actionCovered(st: Statement, action: string): boolean {
   if (st.actions) return actionMatches(st.actions, action);
@@ -33,11 +78,13 @@ export function statementApplies(st: Statement, req: Request): boolean {
 
 /** Fast path: the decision only, no traces. */
 export function decide(statements: readonly Statement[], req: Request): Decision {
+  const cp = compilePolicy(statements);
+  const ci = callerInfo(req.principal);
   let allowed = false;
-  for (const st of statements) {
-    if (st.effect === 'Deny') {
-      if (statementApplies(st, req)) return 'explicit-deny';
-    } else if (!allowed && statementApplies(st, req)) {
+  for (const cs of cp) {
+    if (cs.st.effect === 'Deny') {
+      if (compiledApplies(cs, ci, req)) return 'explicit-deny';
+    } else if (!allowed && compiledApplies(cs, ci, req)) {
       allowed = true;
     }
   }

@@ -21,7 +21,7 @@ import { type ClassifiedPrincipal, classifyPrincipal, isAccountToken } from '../
 import { isSymbolic, type PolicyValue, type Principal, type Statement } from '../model/types.js';
 import type { RequestPrincipal } from './types.js';
 
-interface CallerInfo {
+export interface CallerInfo {
   type: RequestPrincipal['type'];
   c: ClassifiedPrincipal;
   account?: string;
@@ -36,7 +36,8 @@ interface CallerInfo {
 const callerCache = new WeakMap<RequestPrincipal, CallerInfo>();
 const principalCache = new WeakMap<Principal, ClassifiedPrincipal>();
 
-function callerInfo(caller: RequestPrincipal): CallerInfo {
+/** The caller's classification (memoised per RequestPrincipal object). */
+export function callerInfo(caller: RequestPrincipal): CallerInfo {
   let ci = callerCache.get(caller);
   if (ci) return ci;
   const id = caller.id;
@@ -143,9 +144,30 @@ export function principalValueMatches(p: Principal, caller: RequestPrincipal): b
   return matchesClassified(classified(p), p.value, callerInfo(caller));
 }
 
-function anyMatches(list: readonly Principal[], ci: CallerInfo): boolean {
-  for (const p of list) if (matchesClassified(classified(p), p.value, ci)) return true;
+const listCache = new WeakMap<readonly Principal[], ClassifiedPrincipal[]>();
+
+/** Classifications of a Principal/NotPrincipal list (memoised per list). */
+export function classifiedList(list: readonly Principal[]): ClassifiedPrincipal[] {
+  let cl = listCache.get(list);
+  if (!cl) {
+    cl = list.map(classified);
+    listCache.set(list, cl);
+  }
+  return cl;
+}
+
+/** Whether any value of `list` (classified as `cl`) names the caller. */
+export function listNames(
+  list: readonly Principal[],
+  cl: readonly ClassifiedPrincipal[],
+  ci: CallerInfo,
+): boolean {
+  for (let i = 0; i < list.length; i++) if (matchesClassified(cl[i]!, list[i]!.value, ci)) return true;
   return false;
+}
+
+function anyMatches(list: readonly Principal[], ci: CallerInfo): boolean {
+  return listNames(list, classifiedList(list), ci);
 }
 
 /**

@@ -38,7 +38,8 @@ export function baselineFingerprints(text: string, file: string): Set<string> {
         for (const r of results) {
           const pf = (r as { partialFingerprints?: Record<string, unknown> } | null)?.partialFingerprints;
           if (!pf || typeof pf !== 'object') continue;
-          for (const [k, v] of Object.entries(pf)) if (k.startsWith('trustaudit/') && typeof v === 'string') out.add(v);
+          for (const [k, v] of Object.entries(pf))
+            if (k.startsWith('trustaudit/') && typeof v === 'string') out.add(v);
         }
       }
       return out;
@@ -51,7 +52,10 @@ export function baselineFingerprints(text: string, file: string): Set<string> {
 
 /** A copy of `report` whose findings say whether the baseline already had them. */
 export function markBaseline(report: Report, fingerprints: ReadonlySet<string>): Report {
-  return { ...report, findings: report.findings.map((f) => ({ ...f, inBaseline: fingerprints.has(f.fingerprint) })) };
+  return {
+    ...report,
+    findings: report.findings.map((f) => ({ ...f, inBaseline: fingerprints.has(f.fingerprint) })),
+  };
 }
 
 /** Read `file` (a JSON report or SARIF log from an earlier run) and mark the findings it already had. */
@@ -60,7 +64,9 @@ export function applyBaselineFile(report: Report, file: string): Report {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new BaselineError(`cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new BaselineError(
+      `cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return markBaseline(report, baselineFingerprints(text, file));
 }

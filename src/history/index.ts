@@ -1,5 +1,5 @@
+export { applyBaselineFile, BaselineError, baselineFingerprints, markBaseline } from './baseline.js';
+export { renderDiffJson, renderDiffMarkdown, renderDiffText } from './render.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 export type { History, HistoryDiff, OpenOptions, ScanMeta, ScanRecord, StoredFinding } from './store.js';
 export { HistoryError, openHistory } from './store.js';
-export { renderDiffJson, renderDiffMarkdown, renderDiffText } from './render.js';
-export { applyBaselineFile, BaselineError, baselineFingerprints, markBaseline } from './baseline.js';

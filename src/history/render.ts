@@ -6,7 +6,9 @@ function scanLabel(s: ScanRecord): string {
 }
 
 function line(f: StoredFinding): string {
-  const p = f.finding.principals.map((x) => (x.account ? (x.accountName ? `${x.accountName} (${x.account})` : x.account) : x.value));
+  const p = f.finding.principals.map((x) =>
+    x.account ? (x.accountName ? `${x.accountName} (${x.account})` : x.account) : x.value,
+  );
   const loc = f.finding.location;
   return `${f.severity.toUpperCase()} ${f.ruleId} ${f.resourceName}${p.length ? ` <- ${p.join(', ')}` : ''}  ${loc.file}${loc.line ? `:${loc.line}` : ''}${f.suppressed ? ' [suppressed]' : ''}`;
 }
@@ -38,7 +40,13 @@ function brief(f: StoredFinding) {
 }
 
 function scanBrief(s: ScanRecord) {
-  return { id: s.id, target: s.target, startedAt: s.startedAt, toolVersion: s.toolVersion, complete: s.complete };
+  return {
+    id: s.id,
+    target: s.target,
+    startedAt: s.startedAt,
+    toolVersion: s.toolVersion,
+    complete: s.complete,
+  };
 }
 
 export function renderDiffJson(d: HistoryDiff): string {
@@ -65,7 +73,13 @@ export function renderDiffMarkdown(d: HistoryDiff, maxRows = 200): string {
   ];
   const table = (title: string, list: StoredFinding[]) => {
     if (!list.length) return;
-    out.push('', `### ${title}`, '', '| severity | rule | role | trusted principal | location |', '|---|---|---|---|---|');
+    out.push(
+      '',
+      `### ${title}`,
+      '',
+      '| severity | rule | role | trusted principal | location |',
+      '|---|---|---|---|---|',
+    );
     for (const f of list.slice(0, maxRows)) {
       const p = f.finding.principals.map((x) => x.accountName ?? x.account ?? x.value).join(', ');
       const loc = f.finding.location;

@@ -230,7 +230,9 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
     listScans(filter = {}) {
       const rows = (
         filter.target === undefined
-          ? db.prepare(`SELECT ${SCAN_COLUMNS} FROM scans s ORDER BY s.id DESC LIMIT ?`).all(filter.limit ?? -1)
+          ? db
+              .prepare(`SELECT ${SCAN_COLUMNS} FROM scans s ORDER BY s.id DESC LIMIT ?`)
+              .all(filter.limit ?? -1)
           : db
               .prepare(`SELECT ${SCAN_COLUMNS} FROM scans s WHERE s.target = ? ORDER BY s.id DESC LIMIT ?`)
               .all(filter.target, filter.limit ?? -1)
@@ -255,7 +257,10 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
       } else if (a !== undefined) {
         from = need(a);
         to = history.listScans({ target: from.target, limit: 1 })[0];
-        if (!to || to.id === from.id) throw new HistoryError(`scan #${a} is the newest scan of ${from.target}: nothing to compare it with`);
+        if (!to || to.id === from.id)
+          throw new HistoryError(
+            `scan #${a} is the newest scan of ${from.target}: nothing to compare it with`,
+          );
       } else {
         const target = dopts.target ?? history.listScans({ limit: 1 })[0]?.target;
         const last = target === undefined ? [] : history.listScans({ target, limit: 2 });

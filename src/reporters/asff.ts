@@ -54,8 +54,12 @@ function accountOf(f: Finding, opts: Partial<ReporterOptions>): string {
 }
 
 /** One ASFF finding. `opts.region` defaults to us-east-1; it must be the region you import into. */
-export function toAsff(f: Finding, report: Report, opts: Partial<ReporterOptions>): AsffFinding {
-  const names = accountNames(report);
+export function toAsff(
+  f: Finding,
+  report: Report,
+  opts: Partial<ReporterOptions>,
+  names: Record<string, string> = accountNames(report),
+): AsffFinding {
   const region = opts.region ?? 'us-east-1';
   const partition = partitionOf(f);
   const account = accountOf(f, opts);
@@ -64,7 +68,9 @@ export function toAsff(f: Finding, report: Report, opts: Partial<ReporterOptions
   const now = opts.generatedAt ?? new Date().toISOString();
   const meta = report.rules.find((r) => r.id === f.ruleId);
   const description = [f.message, f.evidence.summary, ...f.evidence.details].join(' ');
-  const recommendation = [f.remediation.summary, ...f.remediation.steps.map((s, i) => `${i + 1}. ${s}`)].join(' ');
+  const recommendation = [f.remediation.summary, ...f.remediation.steps.map((s, i) => `${i + 1}. ${s}`)].join(
+    ' ',
+  );
   const url = meta?.references.find((r) => /^https:\/\//.test(r));
   return {
     SchemaVersion: '2018-10-08',
@@ -78,14 +84,18 @@ export function toAsff(f: Finding, report: Report, opts: Partial<ReporterOptions
     Severity: { Label: LABEL[f.severity], Original: f.severity },
     Title: truncate(`${f.ruleId}: ${f.title}: ${f.resource.name}`, MAX.title),
     Description: truncate(description, MAX.description),
-    Remediation: { Recommendation: { Text: truncate(recommendation, MAX.recommendation), ...(url ? { Url: url } : {}) } },
+    Remediation: {
+      Recommendation: { Text: truncate(recommendation, MAX.recommendation), ...(url ? { Url: url } : {}) },
+    },
     ProductFields: {
       'trustaudit/Fingerprint': f.fingerprint,
       'trustaudit/Location': truncate(locationText(f), MAX.productFieldValue),
       'trustaudit/Principals': truncate(principalsText(f, names) || '-', MAX.productFieldValue),
       'trustaudit/ToolVersion': report.tool.version,
     },
-    Resources: [{ Type: 'AwsIamRole', Id: f.resource.arn ?? f.resource.id, Partition: partition, Region: region }],
+    Resources: [
+      { Type: 'AwsIamRole', Id: f.resource.arn ?? f.resource.id, Partition: partition, Region: region },
+    ],
     Workflow: { Status: f.suppressed ? 'SUPPRESSED' : 'NEW' },
     RecordState: 'ACTIVE',
   };
@@ -96,9 +106,11 @@ export function toAsff(f: Finding, report: Report, opts: Partial<ReporterOptions
  * (the API takes at most 100 per call; see docs/asff.md). Suppressed findings are included with
  * Workflow.Status SUPPRESSED so Security Hub shows them as such; baseline findings are included as NEW.
  */
-export const asffReporter: Reporter = (report, opts) =>
-  `${JSON.stringify(
-    report.findings.map((f) => toAsff(f, report, opts)),
+export const asffReporter: Reporter = (report, opts) => {
+  const names = accountNames(report);
+  return `${JSON.stringify(
+    report.findings.map((f) => toAsff(f, report, opts, names)),
     null,
     2,
   )}\n`;
+};

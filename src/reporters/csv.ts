@@ -78,4 +78,3 @@ export const csvReporter: Reporter = (report: Report) => {
   for (const f of report.findings) lines.push(row(f, names).map(csvField).join(','));
   return `${lines.join('\r\n')}\r\n`;
 };
-

@@ -69,6 +69,7 @@ export function truncate(s: string, max: number): string {
 export function accountNames(report: Report): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of report.findings)
-    for (const p of f.principals) if (p.account && p.accountName && !out[p.account]) out[p.account] = p.accountName;
+    for (const p of f.principals)
+      if (p.account && p.accountName && !out[p.account]) out[p.account] = p.accountName;
   return { ...out, ...(report.accountNames ?? {}) };
 }

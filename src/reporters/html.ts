@@ -26,7 +26,12 @@ function sevBadge(s: string): string {
   return `<span class="sev sev-${esc(s)}">${esc(s)}</span>`;
 }
 
-function countTable(title: string, head: [string, string], rows: [string, number][], extra?: (k: string) => string): string {
+function countTable(
+  title: string,
+  head: [string, string],
+  rows: [string, number][],
+  extra?: (k: string) => string,
+): string {
   if (rows.length === 0) return '';
   const body = rows
     .map(([k, n]) => `<tr><td>${esc(k)}${extra ? extra(k) : ''}</td><td class="n">${n}</td></tr>`)
@@ -48,8 +53,9 @@ interface ClientFinding {
   pr: string[];
   status: string;
   sup?: string;
-  ev: { summary: string; details: string[]; request?: unknown };
-  rem: { summary: string; steps: string[]; command?: string; corrected?: string };
+  /** Evidence details and remediation steps are indexes into the shared string table `S` (they repeat a lot). */
+  ev: { summary: string; details: number[]; request?: unknown };
+  rem: { summary: string; steps: number[]; command?: string; corrected?: unknown };
 }
 
 /**
@@ -110,11 +116,23 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
 
   // Findings table and client data
   const clientFindings: ClientFinding[] = [];
+  const strings: string[] = [];
+  const stringIndex = new Map<string, number>();
+  const intern = (t: string): number => {
+    let i = stringIndex.get(t);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(t);
+      stringIndex.set(t, i);
+    }
+    return i;
+  };
   const rows: string[] = [];
   findings.forEach((f: Finding, i) => {
     const status = statusOf(f);
     const pr = f.principals.map((p) => principalLabel(p, names));
-    const rIdx = roleIndex.get(f.resource.variant ? `${f.resource.id}\u0000${f.resource.variant}` : f.resource.id) ?? -1;
+    const rIdx =
+      roleIndex.get(f.resource.variant ? `${f.resource.id}\u0000${f.resource.variant}` : f.resource.id) ?? -1;
     clientFindings.push({
       r: rIdx,
       s: f.statement?.index ?? null,
@@ -131,26 +149,27 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
       ...(f.suppression ? { sup: f.suppression.reason } : {}),
       ev: {
         summary: f.evidence.summary,
-        details: f.evidence.details,
+        details: f.evidence.details.map(intern),
         ...(f.evidence.request ? { request: f.evidence.request } : {}),
       },
       rem: {
         summary: f.remediation.summary,
-        steps: f.remediation.steps,
+        steps: f.remediation.steps.map(intern),
         ...(f.remediation.command ? { command: f.remediation.command } : {}),
-        ...(f.remediation.correctedPolicy !== undefined
-          ? { corrected: JSON.stringify(f.remediation.correctedPolicy, null, 2) }
-          : {}),
+        ...(f.remediation.correctedPolicy !== undefined ? { corrected: f.remediation.correctedPolicy } : {}),
       },
     });
     rows.push(
       `<tr data-sev="${esc(f.severity)}" data-rule="${esc(f.ruleId)}" data-status="${status}" class="st-${status}"><td data-key="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td>${esc(f.ruleId)}</td><td>${esc(roleLabel(f))}</td><td>${esc(f.resource.account ?? '')}</td><td>${esc(pr.join('; '))}</td><td>${esc(locationText(f))}</td><td>${status}</td><td><button type="button" data-i="${i}">Details</button></td></tr>`,
     );
   });
-  const options = (values: string[]) => values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
+  const options = (values: string[]) =>
+    values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
   const ruleIds = [...new Set(findings.map((f) => f.ruleId))].sort();
   const sevs = SEVERITIES_DESC.filter((s) => findings.some((f) => f.severity === s));
-  const statuses = (['open', 'suppressed', 'baseline'] as const).filter((s) => findings.some((f) => statusOf(f) === s));
+  const statuses = (['open', 'suppressed', 'baseline'] as const).filter((s) =>
+    findings.some((f) => statusOf(f) === s),
+  );
   const th = (col: number, label: string, type = 'text') =>
     `<th data-col="${col}" data-type="${type}"><button type="button">${esc(label)}</button></th>`;
   const table = `<div class="filters"><label>Severity <select id="f-sev"><option value="">all</option>${options(sevs)}</select></label>
@@ -161,6 +180,7 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
 <table id="findings-table"><thead><tr>${th(0, 'Severity', 'num')}${th(1, 'Rule')}${th(2, 'Role')}${th(3, 'Account')}${th(4, 'Trusted principal')}${th(5, 'Location')}${th(6, 'Status')}<th></th></tr></thead><tbody id="rows">${rows.join('\n')}</tbody></table>`;
 
   const clientData = {
+    S: strings,
     f: clientFindings,
     r: (report.roles ?? []).map((r) => ({
       name: r.name,

@@ -1,12 +1,12 @@
+import { asffReporter } from './asff.js';
+import { csvReporter } from './csv.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 import type { Reporter } from './types.js';
-import { htmlReporter } from './html.js';
-import { csvReporter } from './csv.js';
-import { junitReporter } from './junit.js';
-import { markdownReporter } from './markdown.js';
-import { asffReporter } from './asff.js';
 
 /** Output formats by name (`--format NAME`). One line per reporter. */
 export const reporters: Record<string, Reporter> = {

@@ -2,9 +2,9 @@ import type { Reporter } from './types.js';
 
 /**
  * The JSON contract (docs/json-report.md): `{schemaVersion, tool, findings, errors, warnings, summary}`.
- * Rule metadata is left out (it is in `trustaudit rules --format json`); order is deterministic.
+ * Rule metadata and the scanned roles are left out (the HTML report uses them); order is deterministic.
  */
 export const jsonReporter: Reporter = (report) => {
-  const { rules: _rules, ...rest } = report;
-  return `${JSON.stringify(rest, null, 2)}\n`;
+  const { schemaVersion, tool, findings, errors, warnings, summary } = report;
+  return `${JSON.stringify({ schemaVersion, tool, findings, errors, warnings, summary }, null, 2)}\n`;
 };

@@ -38,7 +38,8 @@ export const junitReporter: Reporter = (report: Report) => {
   const names = accountNames(report);
   const ruleIds = [...new Set([...report.rules.map((r) => r.id), ...report.findings.map((f) => f.ruleId)])];
   const roles = new Map<string, string>();
-  for (const r of report.roles ?? []) roles.set(roleKeyOf(r.id, r.variant), r.variant ? `${r.name} (${r.variant})` : r.name);
+  for (const r of report.roles ?? [])
+    roles.set(roleKeyOf(r.id, r.variant), r.variant ? `${r.name} (${r.variant})` : r.name);
   for (const f of report.findings) {
     const k = roleKeyOf(f.resource.id, f.resource.variant);
     if (!roles.has(k)) roles.set(k, roleLabel(f));
@@ -78,7 +79,9 @@ export const junitReporter: Reporter = (report: Report) => {
         const reasons = c.findings.map((f) =>
           f.suppressed ? `suppressed: ${f.suppression?.reason ?? 'no reason given'}` : 'in baseline',
         );
-        body.push(`    <testcase ${attrs}>\n      <skipped message="${xmlAttr([...new Set(reasons)].join('; '))}"/>\n    </testcase>`);
+        body.push(
+          `    <testcase ${attrs}>\n      <skipped message="${xmlAttr([...new Set(reasons)].join('; '))}"/>\n    </testcase>`,
+        );
       } else {
         body.push(`    <testcase ${attrs}/>`);
       }
@@ -93,7 +96,9 @@ export const junitReporter: Reporter = (report: Report) => {
   }
   if (report.errors.length > 0) {
     const body = report.errors.map((e) => {
-      const where = e.file ? `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}` : (e.account ?? e.source);
+      const where = e.file
+        ? `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}`
+        : (e.account ?? e.source);
       return `    <testcase name="${xmlAttr(where)}" classname="${xmlAttr(`trustaudit.scan.${e.source}`)}">\n      <error message="${xmlAttr(e.message)}" type="${xmlAttr(e.code)}">${xmlEscape(`${e.code}: ${e.message}`)}</error>\n    </testcase>`;
     });
     totalTests += report.errors.length;

@@ -166,7 +166,7 @@ export const TA001: Rule<TA001Options> = {
         mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode];
       const st = role.trustPolicy.statements[a.statementIndex];
       out.push({
-        message: `Role ${role.name} can be assumed by ${who} without ${lacking} (${label}).`,
+        message: `Role ${role.name} can be assumed by ${who} without ${lacking} through ${label}.`,
         ...(st?.location ? { location: st.location } : {}),
         statement:
           a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },

@@ -1,4 +1,6 @@
+import { accountName } from '../analysis/zone.js';
 import { type Severity, severityRank } from '../findings/types.js';
+import { reportRoles } from '../reporters/report-roles.js';
 import type { Report, Summary } from '../reporters/types.js';
 import { toolVersion } from '../version.js';
 import type { ScanResult } from './run.js';
@@ -32,6 +34,8 @@ export function buildReport(result: ScanResult): Report {
     errors: result.errors,
     warnings: result.warnings,
     summary,
+    roles: reportRoles(result.roles),
+    accountNames: namedAccounts(result),
   };
 }
 
@@ -48,6 +52,22 @@ export function exitCodeFor(report: Report, failOn: Severity): number {
   const threshold = severityRank(failOn);
   const counted = report.findings.some((f) => !f.suppressed && !f.inBaseline && severityRank(f.severity) >= threshold);
   return counted ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** Names of the accounts that appear in findings (vendor list, trusted accounts, organization). */
+function namedAccounts(result: ScanResult): Record<string, string> {
+  const ids = new Set<string>();
+  for (const f of result.findings) {
+    for (const p of f.principals) if (p.account) ids.add(p.account);
+    if (f.resource.account) ids.add(f.resource.account);
+  }
+  for (const a of result.accounts) ids.add(a.id);
+  const out: Record<string, string> = {};
+  for (const id of [...ids].sort()) {
+    const name = accountName(id, result.zone) ?? result.accounts.find((a) => a.id === id)?.name;
+    if (name) out[id] = name;
+  }
+  return out;
 }
 
 function sortKeys(o: Record<string, number>): Record<string, number> {

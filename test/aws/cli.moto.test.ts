@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetRoleCommand, IAMClient as IAM, type IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DUMMY_CREDENTIALS, type MotoServer, startMoto } from '../helpers/moto.js';
 import { runCli } from './helpers/cli.js';
 import {
@@ -19,6 +19,9 @@ import {
 
 const VENDOR = '111122223333';
 const VENDOR2 = '444455556666';
+
+// moto and the CLI are real processes on a shared 2-core machine: give each test room.
+vi.setConfig({ testTimeout: 180_000 });
 
 let moto: MotoServer;
 beforeAll(async () => {
@@ -134,6 +137,36 @@ describe('scan --aws (real CLI against moto)', () => {
     expect((JSON.parse(dead.stdout) as { errors: { source: string; code: string }[] }).errors).toEqual([
       expect.objectContaining({ source: 'aws', code: 'network' }),
     ]);
+    iam.destroy();
+  });
+
+  it('--profile reads credentials and region from the shared files; flags that would be ignored are refused', async () => {
+    const iam = await seedSingleAccount();
+    const dir = mkdtempSync(join(tmpdir(), 'ta-profile-'));
+    writeFileSync(join(dir, 'config'), '[profile audit]\nregion = eu-west-1\n');
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[audit]\naws_access_key_id = ${DUMMY_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DUMMY_CREDENTIALS.secretAccessKey}\n`,
+    );
+    const env = cliEnv(moto.url, {
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    });
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION'])
+      delete env[k];
+    const r = await runCli(['scan', '--aws', '--profile', 'audit', '-f', 'json'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(parseFindings(r.stdout)).toHaveLength(2);
+    // Without any credentials: one clear error, exit 2.
+    const none = await runCli(['scan', '--aws', '-f', 'json', '--max-attempts', '1'], env);
+    expect(none.code).toBe(2);
+    expect((JSON.parse(none.stdout) as { errors: { code: string }[] }).errors.map((e) => e.code)).toEqual([
+      'no-credentials',
+    ]);
+    const stray = await runCli(['scan', '--aws', '--accounts', '111111111111'], cliEnv(moto.url));
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--accounts only apply with --org');
     iam.destroy();
   });
 

@@ -1,20 +1,23 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyZone } from '../../src/analysis/zone.js';
-import { createClientFactory } from '../../src/sources/aws/clients.js';
 import { createAwsProvider, scanAws } from '../../src/sources/aws/provider.js';
 import { ApiCallStats, type AwsScanOptions } from '../../src/sources/aws/types.js';
-import { DUMMY_CREDENTIALS, type MotoServer, startMoto } from '../helpers/moto.js';
+import { type MotoServer, startMoto } from '../helpers/moto.js';
 import {
   createOrganization,
   createRoles,
   MOTO_ACCOUNT,
   memberIam,
+  pinnedFactory,
   sdkConfig,
   serviceStatement,
   trustDoc,
   vendorStatement,
 } from './helpers/seed.js';
+
+// moto and the CLI are real processes on a shared 2-core machine: give each test room.
+vi.setConfig({ testTimeout: 180_000 });
 
 let moto: MotoServer;
 beforeAll(async () => {
@@ -28,19 +31,7 @@ beforeEach(async () => {
 });
 
 function scan(opts: AwsScanOptions = {}, stats = new ApiCallStats()) {
-  const factory = createClientFactory(
-    { endpointUrl: moto.url, region: 'us-east-1', maxAttempts: 2, ...opts },
-    stats,
-  );
-  // The factory would use the default chain; tests pin the dummy credentials by building clients that carry them.
-  const pinned = {
-    iam: (c?: Parameters<typeof factory.iam>[0]) => factory.iam(c ?? DUMMY_CREDENTIALS),
-    sts: (c?: Parameters<typeof factory.sts>[0]) => factory.sts(c ?? DUMMY_CREDENTIALS),
-    organizations: (c?: Parameters<typeof factory.organizations>[0]) =>
-      factory.organizations(c ?? DUMMY_CREDENTIALS),
-    destroy: () => factory.destroy(),
-  };
-  return scanAws(opts, { factory: pinned, stats, env: {} });
+  return scanAws(opts, { factory: pinnedFactory(moto.url, stats), stats, env: {} });
 }
 
 describe('scanAws against moto: one account', () => {
@@ -134,20 +125,8 @@ describe('scanAws against moto: an Organization', () => {
     await createOrganization(moto.url, ['a']);
     const zone = emptyZone();
     const provider = createAwsProvider(
-      { org: true, orgAccountsAreThirdParties: true, endpointUrl: moto.url, region: 'us-east-1' },
-      {
-        env: {},
-        factory: {
-          iam: (c) => new IAMClient(sdkConfig(moto.url, c ?? DUMMY_CREDENTIALS)),
-          sts: (c) =>
-            createClientFactory({ endpointUrl: moto.url, region: 'us-east-1' }).sts(c ?? DUMMY_CREDENTIALS),
-          organizations: (c) =>
-            createClientFactory({ endpointUrl: moto.url, region: 'us-east-1' }).organizations(
-              c ?? DUMMY_CREDENTIALS,
-            ),
-          destroy: () => {},
-        },
-      },
+      { org: true, orgAccountsAreThirdParties: true },
+      { env: {}, factory: pinnedFactory(moto.url) },
     );
     const r = await provider({ zone });
     expect(r.trusted).toBeUndefined();

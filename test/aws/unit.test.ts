@@ -164,6 +164,14 @@ describe('scan --aws options', () => {
   ])('rejects %s', (_n, args) => {
     expect(() => parse(['--aws', ...args])).toThrow();
   });
+  it.each([
+    ['--accounts without --org', ['--aws', '--accounts', '111111111111'], /only apply with --org/],
+    ['--concurrency without --org', ['--aws', '--concurrency', '2'], /--concurrency only apply with --org/],
+    ['--profile without --aws', ['--profile', 'x'], /add --aws/],
+  ])('refuses %s rather than ignore it', (_n, args, err) => {
+    const io = { stderr: { write: () => true }, env: {} } as unknown as CliIO;
+    expect(() => awsProviderFromOptions(parse(args), io)).toThrow(err);
+  });
   it('gives no provider without --aws or --org', () => {
     const io = { stderr: { write: () => true }, env: {} } as unknown as CliIO;
     expect(awsProviderFromOptions(parse([]), io)).toBeUndefined();

@@ -16,18 +16,39 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TMP = resolve(repoRoot, 'test/.tmp/browser');
 
 let browser: Browser;
-const pages: { fixture: string; hostile: string } = { fixture: '', hostile: '' };
+const pages = { fixture: '', hostile: '', noRoles: '', large: '' };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   mkdirSync(TMP, { recursive: true });
   pages.fixture = resolve(TMP, 'fixture.html');
   pages.hostile = resolve(TMP, `hostile ${'<x>'.length}.html`);
-  writeFileSync(pages.fixture, renderHtml(loadReport(FIXTURE_FILE), { generatedAt: '2026-11-28T06:00:00.000Z' }));
+  writeFileSync(
+    pages.fixture,
+    renderHtml(loadReport(FIXTURE_FILE), { generatedAt: '2026-11-28T06:00:00.000Z' }),
+  );
   writeFileSync(pages.hostile, renderHtml(loadReport(HOSTILE_FILE)));
+  const bare = loadReport(FIXTURE_FILE);
+  delete bare.roles;
+  delete bare.accountNames;
+  pages.noRoles = resolve(TMP, 'no-roles.html');
+  writeFileSync(pages.noRoles, renderHtml(bare));
+  const { synthetic } = (await import('../../bench/reports.bench.mjs')) as {
+    synthetic: (root: string, n: number) => Parameters<typeof renderHtml>[0];
+  };
+  pages.large = resolve(TMP, 'large.html');
+  writeFileSync(pages.large, renderHtml(synthetic(repoRoot, 2000)));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -122,11 +143,15 @@ describe('HTML report in headless Chromium', () => {
     expect(await page.locator('svg#trust-graph path[data-state="unprotected"]').count()).toBe(4);
     expect(await page.locator('svg#trust-graph path[data-state="suppressed"]').count()).toBe(1);
     expect(await page.locator('svg#trust-graph path[data-state="protected"]').count()).toBe(1);
-    const accounts = await page.$$eval('svg#trust-graph g[data-kind="account"] text', (ts) => ts.map((t) => t.textContent));
+    const accounts = await page.$$eval('svg#trust-graph g[data-kind="account"] text', (ts) =>
+      ts.map((t) => t.textContent),
+    );
     expect(accounts).toContain('Datadog (464622532012)');
     expect(accounts).toContain('Example Vendor (222222222222)');
     // The stroke colour really differs between states (CSS applied under the CSP).
-    const strokes = await page.$$eval('svg#trust-graph path.edge', (ps) => [...new Set(ps.map((p) => getComputedStyle(p).stroke))]);
+    const strokes = await page.$$eval('svg#trust-graph path.edge', (ps) => [
+      ...new Set(ps.map((p) => getComputedStyle(p).stroke)),
+    ]);
     expect(strokes.length).toBe(3);
     expect(problems).toEqual([]);
     await page.close();
@@ -171,6 +196,31 @@ describe('HTML report in headless Chromium', () => {
     expect(text).toContain(PAYLOADS.img);
     expect(text).toContain(PAYLOADS.endJson);
     expect(await page.locator('img, iframe, body script:not(#ta-data)').count()).toBe(1); // only the report's own script
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('works without report.roles (policy not included, graph from findings only)', async () => {
+    const { page, problems } = await open(pages.noRoles);
+    expect(await page.locator('svg#trust-graph path[data-state="protected"]').count()).toBe(0);
+    expect(await page.locator('svg#trust-graph path[data-state="unprotected"]').count()).toBe(4);
+    await page.click('#rows button[data-i="0"]');
+    expect(await page.textContent('#detail-body')).toContain(
+      'The trust policy is not included in this report.',
+    );
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a 2,000-finding report filters and sorts correctly', async () => {
+    const { page, problems } = await open(pages.large);
+    expect(await page.locator('#rows tr').count()).toBe(2000);
+    await page.selectOption('#f-sev', 'critical');
+    expect(await page.textContent('#count')).toBe('400 of 2000 findings shown');
+    await page.click('#findings-table th[data-col="2"] button');
+    const roles = await visibleColumn(page, 2);
+    expect(roles).toHaveLength(400);
+    expect(roles).toEqual([...roles].sort(new Intl.Collator(undefined, { numeric: true }).compare));
     expect(problems).toEqual([]);
     await page.close();
   });

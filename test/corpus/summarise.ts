@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Finding } from '../../src/findings/types.js';
 import type { Role, ScanError } from '../../src/model/types.js';
 
@@ -13,8 +14,18 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
   return Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * A key that names one resource across the corpus. Terraform addresses (`aws_iam_role.this`) repeat in
+ * every root module, so they are qualified by the module's directory; CloudFormation ids already carry
+ * the file (`file#LogicalId`) and export ids are ARNs, which are kept as they are.
+ */
+export function resourceKey(file: string, id: string): string {
+  if (id.startsWith('arn:') || id.includes('#')) return id;
+  return `${posix.dirname(file.replaceAll('\\', '/'))} :: ${id}`;
+}
+
 export interface FolderStats {
-  /** Distinct role ids (Fn::If variants of one resource count once). */
+  /** Distinct resources (Fn::If / count variants of one resource count once; see `resourceKey`). */
   roles: number;
   /** Role alternatives (variants) judged. */
   variants: number;
@@ -31,7 +42,7 @@ export function folderStats(
   for (const r of roles) {
     const folder = corpusFolder(r.source.location.file);
     const set = ids.get(folder) ?? new Set();
-    set.add(r.id);
+    set.add(resourceKey(r.source.location.file, r.id));
     ids.set(folder, set);
   }
   const variants = countBy(roles, (r) => corpusFolder(r.source.location.file));
@@ -63,23 +74,29 @@ export function findingKey(f: Finding): string {
     )
     .sort()
     .join(', ');
-  return `${f.ruleId}${f.suppressed ? ' (suppressed)' : ''}${f.resource.variant ? ` {${f.resource.variant}}` : ''}: ${principals}`;
+  const variant = f.resource.variant ? ` {${f.resource.variant}}` : '';
+  return `${f.ruleId}${f.suppressed ? ' (suppressed)' : ''}${variant}: ${principals || '(no principal named)'}`;
 }
 
 /**
- * Every vendor role with its findings (an empty list means the role was judged safe), by resource id.
+ * Every vendor role with its findings (an empty list means no finding), by `resourceKey`. A finding is
+ * matched to its role through the directory of the finding's location (the statement may sit in another
+ * file of the same Terraform module).
  */
 export function vendorVerdicts(
   roles: readonly Role[],
   findings: readonly Finding[],
 ): Record<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const r of roles) if (r.source.location.file.startsWith('vendor/')) out.set(r.id, []);
+  for (const r of roles) {
+    if (r.source.location.file.startsWith('vendor/')) out.set(resourceKey(r.source.location.file, r.id), []);
+  }
   for (const f of findings) {
-    if (!f.location.file.startsWith('vendor/') && !out.has(f.resource.id)) continue;
-    const list = out.get(f.resource.id) ?? [];
+    const key = resourceKey(f.location.file, f.resource.id);
+    if (!f.location.file.startsWith('vendor/') && !out.has(key)) continue;
+    const list = out.get(key) ?? [];
     list.push(findingKey(f));
-    out.set(f.resource.id, list);
+    out.set(key, list);
   }
   return Object.fromEntries(
     [...out.entries()]

@@ -20,7 +20,7 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string; env
     cwd: opts.cwd ?? repoRoot,
     input: opts.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TRUSTAUDIT_DB: 'off', ...opts.env },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.error) throw r.error;

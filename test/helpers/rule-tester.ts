@@ -37,7 +37,8 @@ export interface RuleCase {
   policy: JsonLike;
   /** Overrides of the test role (`account: undefined` makes the owner unknown). */
   role?: Partial<Role>;
-  zone?: ZoneSpec;
+  /** A zone spec, or a ready ZoneOfTrust. */
+  zone?: ZoneSpec | ZoneOfTrust;
   /** Raw rule options, validated by the rule's schema. */
   options?: Record<string, unknown>;
 }
@@ -59,7 +60,8 @@ export interface InvalidCase extends RuleCase {
   expect: ExpectedFinding[];
 }
 
-export function makeZone(spec: ZoneSpec = {}): ZoneOfTrust {
+export function makeZone(spec: ZoneSpec | ZoneOfTrust = {}): ZoneOfTrust {
+  if (spec.trusted instanceof Map) return spec as ZoneOfTrust;
   const zone = emptyZone();
   if (spec.defaultOwner) zone.defaultOwner = spec.defaultOwner;
   for (const t of spec.trusted ?? []) {

@@ -25,16 +25,28 @@ function report(scan, n) {
     findings,
     errors: [],
     warnings: [],
-    summary: { rolesScanned: n, filesScanned: 1, findings: n, suppressed: 0, bySeverity: {}, byRule: {}, errors: 0, complete: true },
+    summary: {
+      rolesScanned: n,
+      filesScanned: 1,
+      findings: n,
+      suppressed: 0,
+      bySeverity: {},
+      byRule: {},
+      errors: 0,
+      complete: true,
+    },
   };
 }
 
 const limit = Number(killAt);
 const h = openHistory(dbPath, {
   busyTimeoutMs: 30_000,
-  onFindingWritten: mode === 'write' ? undefined : (n) => {
-    if (n === limit) process.kill(process.pid, mode === 'interrupt' ? 'SIGINT' : 'SIGKILL');
-  },
+  onFindingWritten:
+    mode === 'write'
+      ? undefined
+      : (n) => {
+          if (n === limit) process.kill(process.pid, mode === 'interrupt' ? 'SIGINT' : 'SIGKILL');
+        },
 });
 const scans = mode === 'write' ? Number(count) : 1;
 for (let s = 0; s < scans; s++) {

@@ -32,7 +32,9 @@ async function cli(cwd: string, args: string[], env: Record<string, string> = {}
 const trust = (account: string) =>
   JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' },
+    ],
   });
 
 describe('addHistoryOptions', () => {
@@ -41,7 +43,12 @@ describe('addHistoryOptions', () => {
     cmd.parse(argv, { from: 'user' });
     return cmd.opts();
   };
-  const cases: [name: string, argv: string[], env: Record<string, string | undefined>, expected: Record<string, unknown>][] = [
+  const cases: [
+    name: string,
+    argv: string[],
+    env: Record<string, string | undefined>,
+    expected: Record<string, unknown>,
+  ][] = [
     ['default under HOME', [], { HOME: '/home/u' }, { db: '/home/u/.trustaudit/history.db' }],
     ['--db PATH', ['--db', 'x.db'], { HOME: '/home/u' }, { db: 'x.db' }],
     ['--no-db', ['--no-db'], { HOME: '/home/u' }, { db: false }],
@@ -67,7 +74,14 @@ describe('applyBaseline', () => {
     [
       'SARIF log',
       JSON.stringify({
-        runs: [{ results: [{ partialFingerprints: { 'trustaudit/v1': 'fp-1' } }, { partialFingerprints: { 'trustaudit/v1': 'fp-3', other: 'fp-2' } }] }],
+        runs: [
+          {
+            results: [
+              { partialFingerprints: { 'trustaudit/v1': 'fp-1' } },
+              { partialFingerprints: { 'trustaudit/v1': 'fp-3', other: 'fp-2' } },
+            ],
+          },
+        ],
       }),
     ],
   ];
@@ -110,7 +124,16 @@ describe('trustaudit scan / history / diff (in-process CLI)', () => {
     writeFileSync(resolve(dir, 'infra/a.json'), trust('464622532012'));
     writeFileSync(resolve(dir, 'infra/b.json'), trust('333333333333'));
 
-    const first = await cli(dir, ['scan', 'infra', '--account', '111111111111', '--format', 'json', '--db', db]);
+    const first = await cli(dir, [
+      'scan',
+      'infra',
+      '--account',
+      '111111111111',
+      '--format',
+      'json',
+      '--db',
+      db,
+    ]);
     expect(first.code).toBe(1);
     writeFileSync(resolve(dir, 'first.json'), first.stdout);
     const firstFindings = JSON.parse(first.stdout).findings as { fingerprint: string }[];
@@ -119,7 +142,16 @@ describe('trustaudit scan / history / diff (in-process CLI)', () => {
     // b.json fixed, c.json new.
     writeFileSync(resolve(dir, 'infra/b.json'), trust('111111111111'));
     writeFileSync(resolve(dir, 'infra/c.json'), trust('777777777777'));
-    const second = await cli(dir, ['scan', 'infra', '--account', '111111111111', '--format', 'json', '--db', db]);
+    const second = await cli(dir, [
+      'scan',
+      'infra',
+      '--account',
+      '111111111111',
+      '--format',
+      'json',
+      '--db',
+      db,
+    ]);
     expect(second.code).toBe(1);
 
     const list = await cli(dir, ['history', '--db', db, '--format', 'json']);
@@ -145,8 +177,21 @@ describe('trustaudit scan / history / diff (in-process CLI)', () => {
     expect(md.stdout).toContain('**1 new**');
 
     // Baseline: the first report already had a.json's finding; c.json's is new, so the run still fails...
-    const withBaseline = await cli(dir, ['scan', 'infra', '--account', '111111111111', '--format', 'json', '--no-db', '--baseline', 'first.json']);
-    const marked = JSON.parse(withBaseline.stdout).findings as { location: { file: string }; inBaseline?: boolean }[];
+    const withBaseline = await cli(dir, [
+      'scan',
+      'infra',
+      '--account',
+      '111111111111',
+      '--format',
+      'json',
+      '--no-db',
+      '--baseline',
+      'first.json',
+    ]);
+    const marked = JSON.parse(withBaseline.stdout).findings as {
+      location: { file: string };
+      inBaseline?: boolean;
+    }[];
     expect(marked.map((f) => [f.location.file.replace(/.*\//, ''), f.inBaseline])).toEqual([
       ['a.json', true],
       ['c.json', false],
@@ -154,7 +199,15 @@ describe('trustaudit scan / history / diff (in-process CLI)', () => {
     expect(withBaseline.code).toBe(1);
     // ...and passes once c.json is fixed too.
     rmSync(resolve(dir, 'infra/c.json'));
-    const clean = await cli(dir, ['scan', 'infra', '--account', '111111111111', '--no-db', '--baseline', 'first.json']);
+    const clean = await cli(dir, [
+      'scan',
+      'infra',
+      '--account',
+      '111111111111',
+      '--no-db',
+      '--baseline',
+      'first.json',
+    ]);
     expect(clean.code).toBe(0);
 
     // --no-db recorded nothing.
@@ -187,7 +240,9 @@ describe('trustaudit scan / history / diff (in-process CLI)', () => {
     await cli(dir, ['scan', 'a.json']);
     const h = openHistory(resolve(dir, '.trustaudit/history.db'));
     expect(h.listScans()).toHaveLength(1);
-    expect(readFileSync(resolve(dir, '.trustaudit/history.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(readFileSync(resolve(dir, '.trustaudit/history.db')).subarray(0, 15).toString()).toBe(
+      'SQLite format 3',
+    );
     h.close();
   });
 });

@@ -22,7 +22,11 @@ export function transpileHistory(): string {
   for (const name of ['schema', 'store']) {
     const src = readFileSync(resolve(repoRoot, `src/history/${name}.ts`), 'utf8');
     const js = ts.transpileModule(src, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
     }).outputText;
     writeFileSync(resolve(out, `${name}.js`), js);
   }
@@ -37,7 +41,12 @@ export function finding(i: number, over: Partial<Finding> = {}): Finding {
     severity: 'medium',
     title: 'Third-party account can assume the role without an external ID or MFA',
     message: `Role R${i} can be assumed by account 464622532012 without an external ID or MFA.`,
-    resource: { kind: 'aws-iam-role', id: `arn:aws:iam::111111111111:role/R${i}`, name: `R${i}`, account: '111111111111' },
+    resource: {
+      kind: 'aws-iam-role',
+      id: `arn:aws:iam::111111111111:role/R${i}`,
+      name: `R${i}`,
+      account: '111111111111',
+    },
     location: { file: `infra/r${i}.json`, line: 3 },
     statement: { index: 0 },
     principals: [{ value: '464622532012', kind: 'account', account: '464622532012', accountName: 'Datadog' }],

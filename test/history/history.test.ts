@@ -3,7 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HistoryError, openHistory, renderDiffJson, renderDiffMarkdown, renderDiffText, SCHEMA_VERSION } from '../../src/history/index.js';
+import {
+  HistoryError,
+  openHistory,
+  renderDiffJson,
+  renderDiffMarkdown,
+  renderDiffText,
+  SCHEMA_VERSION,
+} from '../../src/history/index.js';
 import { finding, range, report, tempDir, transpileHistory } from './helpers.js';
 
 const meta = (target: string, startedAt = '2026-11-28T06:00:00.000Z') => ({
@@ -14,9 +21,13 @@ const meta = (target: string, startedAt = '2026-11-28T06:00:00.000Z') => ({
   startedAt,
 });
 
-function run(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+function run(
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, 'child-writer.mjs'), ...args], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, 'child-writer.mjs'), ...args], {
+      stdio: 'pipe',
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -29,11 +40,20 @@ describe('history store', () => {
   it('records scans and lists them newest first, with their findings', () => {
     const h = openHistory(resolve(tempDir(), 'h.db'));
     const a = h.recordScan(report([finding(1), finding(2)]), meta('infra'));
-    const b = h.recordScan(report([finding(2), finding(3, { suppressed: true })], false), meta('infra', '2026-11-28T07:00:00.000Z'));
+    const b = h.recordScan(
+      report([finding(2), finding(3, { suppressed: true })], false),
+      meta('infra', '2026-11-28T07:00:00.000Z'),
+    );
     expect(b).toBeGreaterThan(a);
     const scans = h.listScans();
     expect(scans.map((s) => s.id)).toEqual([b, a]);
-    expect(scans[0]).toMatchObject({ target: 'infra', toolVersion: '0.1.0', sources: ['infra'], complete: false, findingCount: 2 });
+    expect(scans[0]).toMatchObject({
+      target: 'infra',
+      toolVersion: '0.1.0',
+      sources: ['infra'],
+      complete: false,
+      findingCount: 2,
+    });
     const got = h.getScan(b)!;
     expect(got.findings.map((f) => [f.fingerprint, f.suppressed])).toEqual([
       ['fp-2', false],
@@ -68,7 +88,14 @@ describe('history store', () => {
 
   const errorCases: [name: string, act: (h: ReturnType<typeof openHistory>) => unknown, message: RegExp][] = [
     ['empty history', (h) => h.diff(), /no scans recorded/],
-    ['one scan only', (h) => (h.recordScan(report([]), meta('t')), h.diff()), /only 1 scan of t/],
+    [
+      'one scan only',
+      (h) => {
+        h.recordScan(report([]), meta('t'));
+        return h.diff();
+      },
+      /only 1 scan of t/,
+    ],
     ['unknown id', (h) => h.diff(41, 42), /no scan #41/],
     ['newest scan alone', (h) => h.diff(h.recordScan(report([]), meta('t'))), /nothing to compare/],
   ];
@@ -88,7 +115,13 @@ describe('history store', () => {
   it('renders a diff as text, JSON and Markdown', () => {
     const h = openHistory(resolve(tempDir(), 'h.db'));
     h.recordScan(report([finding(1), finding(2)]), meta('infra'));
-    h.recordScan(report([finding(2), finding(3, { resource: { kind: 'aws-iam-role', id: 'x', name: 'Evil|<b>@team' } })]), meta('infra'));
+    h.recordScan(
+      report([
+        finding(2),
+        finding(3, { resource: { kind: 'aws-iam-role', id: 'x', name: 'Evil|<b>@team' } }),
+      ]),
+      meta('infra'),
+    );
     const d = h.diff();
     const text = renderDiffText(d);
     expect(text).toContain('1 new, 1 fixed, 1 unchanged');
@@ -114,16 +147,25 @@ describe('history store', () => {
         message TEXT NOT NULL, suppressed INTEGER NOT NULL, finding TEXT NOT NULL, PRIMARY KEY (scan_id, fingerprint));
       PRAGMA user_version = 1;`);
     const old = finding(1);
-    v1.prepare(`INSERT INTO scans VALUES (1, 'infra', '2026-01-01T00:00:00.000Z', '0.0.9', '["infra"]', '{}', ?)`).run(
-      JSON.stringify(report([old]).summary),
+    v1.prepare(
+      `INSERT INTO scans VALUES (1, 'infra', '2026-01-01T00:00:00.000Z', '0.0.9', '["infra"]', '{}', ?)`,
+    ).run(JSON.stringify(report([old]).summary));
+    v1.prepare(`INSERT INTO findings VALUES (1, 'fp-1', 'TA001', 'medium', ?, 'R1', 'm', 0, ?)`).run(
+      old.resource.id,
+      JSON.stringify(old),
     );
-    v1.prepare(`INSERT INTO findings VALUES (1, 'fp-1', 'TA001', 'medium', ?, 'R1', 'm', 0, ?)`).run(old.resource.id, JSON.stringify(old));
     v1.close();
 
     const h = openHistory(file);
     expect(h.schemaVersion()).toBe(SCHEMA_VERSION);
     const s = h.getScan(1)!;
-    expect(s).toMatchObject({ id: 1, target: 'infra', toolVersion: '0.0.9', complete: true, findingCount: 1 });
+    expect(s).toMatchObject({
+      id: 1,
+      target: 'infra',
+      toolVersion: '0.0.9',
+      complete: true,
+      findingCount: 1,
+    });
     expect(s.finishedAt).toBeUndefined();
     expect(s.findings[0]!.inBaseline).toBe(false);
     h.recordScan(report([finding(1), finding(2)]), meta('infra'));
@@ -143,7 +185,10 @@ describe('history store', () => {
     newer.pragma('user_version = 99');
     newer.close();
     expect(() => openHistory(resolve(dir, 'newer.db'))).toThrow(/schema version 99 is newer/);
-    writeFileSync(resolve(dir, 'junk.db'), 'this is not sqlite at all, just some text that is long enough'.repeat(20));
+    writeFileSync(
+      resolve(dir, 'junk.db'),
+      'this is not sqlite at all, just some text that is long enough'.repeat(20),
+    );
     expect(() => openHistory(resolve(dir, 'junk.db'))).toThrow(HistoryError);
     expect(() => openHistory(resolve(dir, 'junk.db'))).toThrow(/junk\.db/);
   });
@@ -166,7 +211,10 @@ describe('history across processes', () => {
   it('two processes writing at once both succeed and nothing is lost or corrupted', async () => {
     const file = resolve(tempDir(), 'shared.db');
     openHistory(file).close(); // schema in place; the children race on writes, not creation
-    const [a, b] = await Promise.all([run([store, file, 'write', '15', '300']), run([store, file, 'write', '15', '300'])]);
+    const [a, b] = await Promise.all([
+      run([store, file, 'write', '15', '300']),
+      run([store, file, 'write', '15', '300']),
+    ]);
     expect(a.err).toBe('');
     expect(b.err).toBe('');
     expect([a.code, b.code]).toEqual([0, 0]);
@@ -183,7 +231,10 @@ describe('history across processes', () => {
 
   it('two processes creating the same new database at once both succeed', async () => {
     const file = resolve(tempDir(), 'fresh.db');
-    const results = await Promise.all([run([store, file, 'write', '3', '10']), run([store, file, 'write', '3', '10'])]);
+    const results = await Promise.all([
+      run([store, file, 'write', '3', '10']),
+      run([store, file, 'write', '3', '10']),
+    ]);
     expect(results.map((r) => [r.code, r.err])).toEqual([
       [0, ''],
       [0, ''],
@@ -197,26 +248,29 @@ describe('history across processes', () => {
     ['killed (SIGKILL)', 'kill', 'SIGKILL'],
     ['interrupted (SIGINT, Ctrl-C)', 'interrupt', 'SIGINT'],
   ];
-  it.each(kills)('a process %s halfway through recording leaves no partial scan', async (_n, mode, signal) => {
-    const file = resolve(tempDir(), 'killed.db');
-    const before = openHistory(file);
-    const kept = before.recordScan(report(range(0, 5).map((i) => finding(i))), meta('infra'));
-    before.close();
+  it.each(kills)(
+    'a process %s halfway through recording leaves no partial scan',
+    async (_n, mode, signal) => {
+      const file = resolve(tempDir(), 'killed.db');
+      const before = openHistory(file);
+      const kept = before.recordScan(report(range(0, 5).map((i) => finding(i))), meta('infra'));
+      before.close();
 
-    const r = await run([store, file, mode, '1', '2000', '1000']);
-    expect(r.signal).toBe(signal);
-    expect(r.out).toBe('');
+      const r = await run([store, file, mode, '1', '2000', '1000']);
+      expect(r.signal).toBe(signal);
+      expect(r.out).toBe('');
 
-    const h = openHistory(file);
-    expect(h.listScans().map((s) => s.id)).toEqual([kept]);
-    expect(h.getScan(kept)!.findings).toHaveLength(5);
-    // The database is usable afterwards.
-    const next = h.recordScan(report([finding(1)]), meta('infra'));
-    expect(h.listScans().map((s) => s.id)).toEqual([next, kept]);
-    h.close();
-    const db = new Database(file, { readonly: true });
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(db.prepare('SELECT COUNT(*) AS n FROM findings').get()).toEqual({ n: 6 });
-    db.close();
-  });
+      const h = openHistory(file);
+      expect(h.listScans().map((s) => s.id)).toEqual([kept]);
+      expect(h.getScan(kept)!.findings).toHaveLength(5);
+      // The database is usable afterwards.
+      const next = h.recordScan(report([finding(1)]), meta('infra'));
+      expect(h.listScans().map((s) => s.id)).toEqual([next, kept]);
+      h.close();
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare('SELECT COUNT(*) AS n FROM findings').get()).toEqual({ n: 6 });
+      db.close();
+    },
+  );
 });

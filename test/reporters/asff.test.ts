@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AsffError, asffReporter, type AsffFinding } from '../../src/reporters/asff.js';
+import { AsffError, type AsffFinding, asffReporter } from '../../src/reporters/asff.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport } from './report-fixture.js';
 
-const OPTS = { color: false, generatedAt: '2026-11-28T06:00:00.000Z', region: 'eu-west-1', account: '111111111111' };
+const OPTS = {
+  color: false,
+  generatedAt: '2026-11-28T06:00:00.000Z',
+  region: 'eu-west-1',
+  account: '111111111111',
+};
 
 /**
  * Required top-level attributes of AwsSecurityFinding and their documented constraints (AWS Security Hub
@@ -129,8 +134,12 @@ describe('asff reporter', () => {
     const report = loadReport(FIXTURE_FILE);
     const f = report.findings[0]!;
     f.resource.arn = 'arn:aws-cn:iam::111111111111:role/DatadogIntegration';
-    const out = JSON.parse(asffReporter({ ...report, findings: [f] }, { ...OPTS, region: 'cn-north-1' })) as AsffFinding[];
-    expect(out[0]!.ProductArn).toBe('arn:aws-cn:securityhub:cn-north-1:111111111111:product/111111111111/default');
+    const out = JSON.parse(
+      asffReporter({ ...report, findings: [f] }, { ...OPTS, region: 'cn-north-1' }),
+    ) as AsffFinding[];
+    expect(out[0]!.ProductArn).toBe(
+      'arn:aws-cn:securityhub:cn-north-1:111111111111:product/111111111111/default',
+    );
     expect(out[0]!.Resources[0]!.Partition).toBe('aws-cn');
   });
 });

@@ -18,8 +18,12 @@ describe('reporter fixtures (frozen real TA001 output)', () => {
 
   it('TA001 still yields the same findings (fingerprints) as the frozen fixture', () => {
     // Fingerprints are a contract (baselines, history, SARIF): a change here breaks users' baselines.
-    const now = buildFixtureReport().findings.map((f) => `${f.resource.name} ${f.fingerprint} ${f.statement?.index}`);
-    const frozen = loadReport(FIXTURE_FILE).findings.map((f) => `${f.resource.name} ${f.fingerprint} ${f.statement?.index}`);
+    const now = buildFixtureReport().findings.map(
+      (f) => `${f.resource.name} ${f.fingerprint} ${f.statement?.index}`,
+    );
+    const frozen = loadReport(FIXTURE_FILE).findings.map(
+      (f) => `${f.resource.name} ${f.fingerprint} ${f.statement?.index}`,
+    );
     expect(now).toEqual(frozen);
   });
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../../src/reporters/html.js';
 import { esc, scriptJson } from '../../src/reporters/html/escape.js';
 import { buildTrustGraph, principalAccounts } from '../../src/reporters/html/graph.js';
+import { renderHtml } from '../../src/reporters/html.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport, PAYLOADS } from './report-fixture.js';
 
 const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
@@ -27,7 +27,10 @@ describe('html reporter (static checks; behaviour is in test/browser)', () => {
     const report = loadReport(HOSTILE_FILE);
     const html = renderHtml(report);
     const json = /<script type="application\/json" id="ta-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
-    const data = JSON.parse(json) as { f: { m: string }[]; r: { name: string; tags?: Record<string, string> }[] };
+    const data = JSON.parse(json) as {
+      f: { m: string }[];
+      r: { name: string; tags?: Record<string, string> }[];
+    };
     expect(data.f[0]!.m).toBe(report.findings[0]!.message);
     expect(data.r.map((r) => r.name)).toContain(`evil${PAYLOADS.script}`);
     expect(data.r[0]!.tags?.[PAYLOADS.svg]).toBe(PAYLOADS.endJson);
@@ -75,10 +78,22 @@ describe('html reporter (static checks; behaviour is in test/browser)', () => {
   });
 
   const principalCases: [string, unknown, string[]][] = [
-    ['root arn', { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' } }] }, ['123456789012']],
-    ['bare id list', { Statement: { Effect: 'Allow', Principal: { AWS: ['123456789012', '210987654321'] } } }, ['123456789012', '210987654321']],
+    [
+      'root arn',
+      { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' } }] },
+      ['123456789012'],
+    ],
+    [
+      'bare id list',
+      { Statement: { Effect: 'Allow', Principal: { AWS: ['123456789012', '210987654321'] } } },
+      ['123456789012', '210987654321'],
+    ],
     ['deny ignored', { Statement: [{ Effect: 'Deny', Principal: { AWS: '123456789012' } }] }, []],
-    ['service ignored', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }] }, []],
+    [
+      'service ignored',
+      { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }] },
+      [],
+    ],
     ['not a policy', 'text', []],
   ];
   it.each(principalCases)('principalAccounts: %s', (_n, policy, expected) => {

@@ -5,7 +5,11 @@ import type { Report } from '../../src/reporters/types.js';
 import { xmlEscape } from '../../src/reporters/xml.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport, PAYLOADS } from './report-fixture.js';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (n) => ['testsuite', 'testcase'].includes(n) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (n) => ['testsuite', 'testcase'].includes(n),
+});
 
 interface Case {
   '@name': string;

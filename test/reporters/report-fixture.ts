@@ -44,7 +44,10 @@ function role(spec: RoleSpec): Role {
     ...(spec.description ? { description: spec.description } : {}),
     ...(spec.tags ? { tags: spec.tags } : {}),
     source: { kind: 'policy-file', location: { file: spec.file, line: 1, column: 1 } },
-    trustPolicy: parseTrustDocument(spec.policy, { file: spec.file, base: { file: spec.file, line: 1, column: 1 } }),
+    trustPolicy: parseTrustDocument(spec.policy, {
+      file: spec.file,
+      base: { file: spec.file, line: 1, column: 1 },
+    }),
   };
 }
 
@@ -82,7 +85,12 @@ export function fixtureRoles(): Role[] {
       policy: {
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'Lambda', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          {
+            Sid: 'Lambda',
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
           { Sid: 'Partner', ...(allow({ AWS: 'arn:aws:iam::333333333333:role/deployer' }) as object) },
         ],
       },
@@ -128,20 +136,34 @@ export function fixtureZone(): ZoneOfTrust {
 export function reportFrom(roles: Role[], findings: Finding[]): Report {
   const marked = findings.map((f) => {
     if (f.resource.name === 'LegacyAuditor')
-      return { ...f, suppressed: true, suppression: { kind: 'config' as const, reason: 'auditor access approved until migration' } };
+      return {
+        ...f,
+        suppressed: true,
+        suppression: { kind: 'config' as const, reason: 'auditor access approved until migration' },
+      };
     if (f.resource.name === 'KnownPartner') return { ...f, inBaseline: true };
     return f;
   });
   const active = marked.filter((f) => !f.suppressed);
-  const count = (key: (f: Finding) => string) =>
-    active.reduce<Record<string, number>>((m, f) => ({ ...m, [key(f)]: (m[key(f)] ?? 0) + 1 }), {});
+  const count = (key: (f: Finding) => string) => {
+    const m: Record<string, number> = {};
+    for (const f of active) m[key(f)] = (m[key(f)] ?? 0) + 1;
+    return m;
+  };
   return {
     schemaVersion: '1.0.0',
     tool: { name: 'trustaudit', version: '0.1.0' },
     rules: [TA001.meta],
     findings: marked,
     errors: [
-      { source: 'input', code: 'json-syntax', message: 'Unexpected token } in JSON at position 42', file: 'infra/broken.json', line: 3, column: 5 },
+      {
+        source: 'input',
+        code: 'json-syntax',
+        message: 'Unexpected token } in JSON at position 42',
+        file: 'infra/broken.json',
+        line: 3,
+        column: 5,
+      },
     ],
     warnings: [],
     summary: {

@@ -3,7 +3,12 @@ import { reporters } from '../../src/reporters/index.js';
 import type { ReporterOptions } from '../../src/reporters/types.js';
 import { FIXTURE_FILE, loadReport } from './report-fixture.js';
 
-const OPTS: ReporterOptions = { color: false, generatedAt: '2026-11-28T06:00:00.000Z', region: 'eu-west-1', account: '111111111111' };
+const OPTS: ReporterOptions = {
+  color: false,
+  generatedAt: '2026-11-28T06:00:00.000Z',
+  region: 'eu-west-1',
+  account: '111111111111',
+};
 
 const FILES: [format: string, file: string][] = [
   ['html', 'fixture.html'],

@@ -137,16 +137,17 @@ function roleEntry(doc: J, i: number): J {
   };
 }
 
-function wrap(doc: J, sh: string): string {
+function wrap(doc: J, sh: string, pretty = true): string {
+  const indent = pretty ? 2 : undefined;
   switch (sh) {
     case 'bare':
       return typeof doc === 'string' ? doc : JSON.stringify(doc) ?? '';
     case 'get-role':
       return JSON.stringify({ Role: roleEntry(doc, 0) });
     case 'list-roles':
-      return JSON.stringify({ Roles: [roleEntry(doc, 0), roleEntry(doc, 1)] }, null, 2);
+      return JSON.stringify({ Roles: [roleEntry(doc, 0), roleEntry(doc, 1)] }, null, indent);
     case 'authz':
-      return JSON.stringify({ UserDetailList: [], RoleDetailList: [roleEntry(doc, 0)], Policies: [] }, null, 1);
+      return JSON.stringify({ UserDetailList: [], RoleDetailList: [roleEntry(doc, 0)], Policies: [] }, null, indent);
     default:
       return JSON.stringify([roleEntry(doc, 0)]);
   }
@@ -220,7 +221,7 @@ function mutate(doc: J, ops: number[][]): J {
         obj[key] = [42, true, null, [], {}, 'str', [obj[key]], { v: obj[key] }][b % 8] as J;
         break;
       case 2:
-        obj[key] = b % 2 ? 'A'.repeat(200_000) : Array.from({ length: 5_000 }, (_, i) => `arn:aws:iam::${String(i).padStart(12, '0')}:root`);
+        obj[key] = b % 2 ? 'A'.repeat(100_000) : Array.from({ length: 2_000 }, (_, i) => `arn:aws:iam::${String(i).padStart(12, '0')}:root`);
         break;
       case 3:
         obj[key] = deep(500 + (b % 3000));
@@ -285,40 +286,39 @@ function buildCases(): Case[] {
   );
   plans.forEach(([pick, ops, sh, enc, tk, n], i) => {
     const mutated = mutate(real[pick % real.length], ops.map((o) => [...o]));
-    let text = wrap(encodeDoc(mutated, enc, n), sh);
+    // Compact: pretty-printing a 3,000-deep value is quadratic.
+    let text = wrap(encodeDoc(mutated, enc, n), sh, false);
     if (tk % 5 === 0) text = damageText(text, tk, n);
     cases.push({ label: `mutated#${i} ${sh}/${enc}`, text, explicit: true });
   });
   return cases;
 }
 
+/** Plain assertion: `expect` is too slow for ~100,000 checks. */
+function assert(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`invariant broken: ${what}`);
+}
+
 function checkError(e: ScanError): void {
-  expect(e.source).toBe('export');
-  expect(typeof e.code).toBe('string');
-  expect(e.message.length).toBeGreaterThan(0);
-  expect(typeof e.file).toBe('string');
-  if (e.code === 'json-syntax') {
-    expect(e.line).toBeGreaterThan(0);
-    expect(e.column).toBeGreaterThan(0);
-  }
+  assert(e.source === 'export', `error source ${e.source}`);
+  assert(typeof e.code === 'string' && e.message.length > 0, 'error has code and message');
+  assert(typeof e.file === 'string', 'error names its file');
+  if (e.code === 'json-syntax') assert((e.line ?? 0) > 0 && (e.column ?? 0) > 0, 'syntax error has line and column');
 }
 
 function checkRole(r: Role): void {
-  expect(typeof r.id).toBe('string');
-  expect(typeof r.name).toBe('string');
+  assert(typeof r.id === 'string' && typeof r.name === 'string', 'role has id and name');
   r.trustPolicy.statements.forEach((s, i) => {
-    expect(s.index).toBe(i);
-    expect(['Allow', 'Deny']).toContain(s.effect);
-    expect(Array.isArray(s.conditions)).toBe(true);
+    assert(s.index === i, 'statement index matches position');
+    assert(s.effect === 'Allow' || s.effect === 'Deny', `effect ${String(s.effect)}`);
+    assert(Array.isArray(s.conditions), 'conditions is a list');
   });
-  for (const i of r.trustPolicy.issues) {
-    expect(typeof i.code).toBe('string');
-    expect(i.message.length).toBeGreaterThan(0);
-  }
+  for (const i of r.trustPolicy.issues) assert(typeof i.code === 'string' && i.message.length > 0, 'issue has code and message');
 }
 
 describe('fuzz: export source + all rules', () => {
-  it('10,000 generated and mutated inputs: no throw, typed results', async () => {
+  // About 5 s of CPU; the generous timeout only absorbs a busy shared machine.
+  it('10,000 generated and mutated inputs: no throw, typed results', { timeout: 240_000 }, async () => {
     const cases = buildCases();
     expect(cases).toHaveLength(10_000);
     const zone = emptyZone();
@@ -326,10 +326,7 @@ describe('fuzz: export source + all rules', () => {
     let errors = 0;
     let issues = 0;
     let findings = 0;
-    const slow: [number, string, number, number][] = [];
     for (const c of cases) {
-      const t0 = performance.now();
-      let t1 = 0;
       const file: InputFile = { path: `fuzz/${c.label.replace(/[^\w#-]/g, '_')}.json`, absPath: '/fuzz.json', text: c.text, explicit: c.explicit };
       try {
         exportSource.claim(file);
@@ -338,14 +335,10 @@ describe('fuzz: export source + all rules', () => {
         r.roles.forEach(checkRole);
         // An explicit file is never silently dropped: it yields roles or errors (or is an export with no roles).
         if (c.explicit && r.roles.length === 0 && r.errors.length === 0) {
-          expect(c.text).toMatch(/"(Roles|RoleDetailList|UserDetailList)"|^\s*\[\s*\]\s*$/);
+          assert(/"(Roles|RoleDetailList|UserDetailList)"|^\s*\[\s*\]\s*$/.test(c.text), 'explicit file yields roles or errors');
         }
-        t1 = performance.now();
         const fs = runRules(r.roles, allRules, { zone });
-        const t2 = performance.now();
-        slow.push([t2 - t0, c.label, t1 - t0, t2 - t1]);
-        if (slow.length % 500 === 0) { slow.sort((a, b) => b[0] - a[0]); console.log(slow.slice(0, 8)); slow.length = 8; }
-        for (const f of fs) expect(typeof f.fingerprint).toBe('string');
+        for (const f of fs) assert(typeof f.fingerprint === 'string', 'finding has a fingerprint');
         roles += r.roles.length;
         errors += r.errors.length;
         issues += r.roles.reduce((n, x) => n + x.trustPolicy.issues.length, 0);

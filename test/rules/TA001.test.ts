@@ -79,6 +79,12 @@ ruleTester(TA001, {
       role: { account: DEPLOYING_ACCOUNT },
     },
     {
+      name: 'principal: deploying-account role with --account: that account is the owner',
+      policy: allow({ AWS: OWNER }),
+      role: { account: DEPLOYING_ACCOUNT },
+      zone: { defaultOwner: OWNER },
+    },
+    {
       name: 'principal: owner unknown in the role but given by the zone',
       policy: allow({ AWS: OWNER }),
       role: { account: undefined },
@@ -135,6 +141,13 @@ ruleTester(TA001, {
       name: 'external id: ForAnyValue:StringEquals fixed (absent key fails)',
       policy: vendorWith({ 'ForAnyValue:StringEquals': { 'sts:ExternalId': 'a1b2c3' } }),
     },
+    {
+      name: 'external id: conditions are ANDed, a fixed id plus a free key still protects',
+      policy: vendorWith({
+        StringEquals: { 'sts:ExternalId': 'a1b2c3' },
+        IpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+      }),
+    },
     // ---------------------------------------------------------------- MFA
     {
       name: 'mfa: Bool "true" string',
@@ -179,6 +192,10 @@ ruleTester(TA001, {
         },
       ),
       zone: { trustedOrgIds: [ownOrg] },
+    },
+    {
+      name: 'condition: vendor principal but ArnEquals aws:PrincipalArn pinned to an own role',
+      policy: vendorWith({ ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${OWNER}:role/deployer` } }),
     },
     {
       name: 'condition: aws:SourceAccount is never sent by a direct caller',
@@ -298,6 +315,17 @@ ruleTester(TA001, {
       expect: [{ statementIndex: 0, principals: ['*'], accounts: ['*'] }],
     },
     {
+      name: 'principal: aws-cn partition root ARN',
+      policy: allow({ AWS: `arn:aws-cn:iam::${VENDOR}:root` }),
+      role: { partition: 'aws-cn' },
+      expect: [{ statementIndex: 0, accounts: [VENDOR], evidenceIncludes: ['arn:aws-cn:sts::'] }],
+    },
+    {
+      name: 'principal: ["*"] in a list',
+      policy: allow({ AWS: ['*'] }),
+      expect: [{ statementIndex: 0, principals: ['*'] }],
+    },
+    {
       name: 'principal: {"AWS": "*"}',
       policy: allow({ AWS: '*' }),
       expect: [{ statementIndex: 0, principals: ['*'], accounts: ['*'] }],
@@ -362,6 +390,12 @@ ruleTester(TA001, {
       expect: [{ statementIndex: 0, ownerKnown: false, evidenceIncludes: ['owns this role is not known'] }],
     },
     {
+      name: 'principal: deploying-account role without --account: a literal account may be a third party',
+      policy: allow({ AWS: OWNER }),
+      role: { account: DEPLOYING_ACCOUNT },
+      expect: [{ statementIndex: 0, ownerKnown: false }],
+    },
+    {
       name: 'principal: named vendor gets its name',
       policy: allow({ AWS: VENDOR }),
       zone: { known: { [VENDOR]: 'Example Vendor' } },
@@ -412,6 +446,19 @@ ruleTester(TA001, {
       name: 'external id: empty string value',
       policy: vendorWith({ StringEquals: { 'sts:ExternalId': '' } }),
       expect: [{ statementIndex: 0, evidenceIncludes: ['empty external id'] }],
+    },
+    {
+      name: 'external id: value made of a policy variable the caller knows',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+      policy: vendorWith({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}' } }),
+      expect: [
+        { statementIndex: 0, evidenceIncludes: ['policy variables', '"sts:ExternalId":"111122223333"'] },
+      ],
+    },
+    {
+      name: 'external id: ForAnyValue:StringLike "*" matches a made-up id',
+      policy: vendorWith({ 'ForAnyValue:StringLike': { 'sts:ExternalId': '*' } }),
+      expect: [{ statementIndex: 0, evidenceIncludes: ['wildcard'] }],
     },
     {
       name: 'external id: StringNotEquals passes when absent',
@@ -606,7 +653,7 @@ describe('TA001 finding shape', () => {
 
   it('names role, statement, principal and the missing protection', () => {
     expect(f?.message).toBe(
-      'Role TestRole can be assumed by account Example Vendor (111122223333) without an external ID or MFA (statement 0 (Sid "Vendor")).',
+      'Role TestRole can be assumed by account Example Vendor (111122223333) without an external ID or MFA through statement 0 (Sid "Vendor").',
     );
     expect(f?.statement).toEqual({ index: 0, sid: 'Vendor' });
     expect(f?.principals).toEqual([

@@ -16,7 +16,7 @@ const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/s
 
 describe('suppressions through runScan', () => {
   let result: ScanResult;
-  const byName = (name: string): Finding | undefined => result.findings.find((f) => f.resource.name === name);
+  const byId = (id: string): Finding | undefined => result.findings.find((f) => f.resource.id === id);
 
   beforeAll(async () => {
     const zone = emptyZone();
@@ -46,13 +46,17 @@ describe('suppressions through runScan', () => {
 
   it('scans the fixtures without errors', () => {
     expect(result.errors).toEqual([]);
-    expect(result.findings.map((f) => f.resource.name).sort()).toEqual(
-      ['ConfigSuppressedRole', 'OpenRole', 'SkippedVendorRole', 'expired', 'vendor'].sort(),
-    );
+    expect(result.findings.map((f) => f.resource.id).sort()).toEqual([
+      'aws_iam_role.expired',
+      'aws_iam_role.vendor',
+      'roles.yaml#ConfigSuppressedRole',
+      'roles.yaml#OpenRole',
+      'roles.yaml#SkippedVendorRole',
+    ]);
   });
 
   it('applies the CloudFormation Metadata skip with its location', () => {
-    expect(byName('SkippedVendorRole')).toMatchObject({
+    expect(byId('roles.yaml#SkippedVendorRole')).toMatchObject({
       suppressed: true,
       suppression: {
         kind: 'inline',
@@ -63,7 +67,7 @@ describe('suppressions through runScan', () => {
   });
 
   it('applies the Terraform comment skip with its line', () => {
-    expect(byName('vendor')).toMatchObject({
+    expect(byId('aws_iam_role.vendor')).toMatchObject({
       suppressed: true,
       suppression: {
         kind: 'inline',
@@ -74,15 +78,15 @@ describe('suppressions through runScan', () => {
   });
 
   it('applies a live config suppression and keeps its expiry', () => {
-    expect(byName('ConfigSuppressedRole')).toMatchObject({
+    expect(byId('roles.yaml#ConfigSuppressedRole')).toMatchObject({
       suppressed: true,
       suppression: { kind: 'config', reason: 'Legacy vendor, tracked in SEC-44', expires: '2026-12-31' },
     });
   });
 
   it('an expired config suppression no longer applies', () => {
-    expect(byName('expired')?.suppressed).toBe(false);
-    expect(byName('OpenRole')?.suppressed).toBe(false);
+    expect(byId('aws_iam_role.expired')?.suppressed).toBe(false);
+    expect(byId('roles.yaml#OpenRole')?.suppressed).toBe(false);
   });
 
   it('warns about the expired and the unused config suppressions', () => {

@@ -8,6 +8,7 @@ import {
   addAwsScanOptions,
   awsOptionsFrom,
   awsProviderFromOptions,
+  checkAwsFlags,
   silenceSdkNodeWarning,
 } from '../aws-options.js';
 import type { CliIO } from '../io.js';
@@ -61,6 +62,7 @@ export function registerFixCommands(
   addAwsConnectionOptions(cmd, { externalIdFlag: '--assume-role-external-id' });
   cmd.action(async (opts: Record<string, unknown>) => {
     silenceSdkNodeWarning();
+    checkAwsFlags(opts, true);
     const code = await runFix(
       {
         ...(typeof opts.from === 'string' ? { from: opts.from } : {}),

@@ -29,7 +29,9 @@ export function registerRuleCommands(program: Command, io: CliIO, setExit: (code
         const w = Math.max(4, ...rows.map((r) => r.name.length));
         io.stdout.write(`${'ID'.padEnd(7)}${'NAME'.padEnd(w + 2)}${'SEVERITY'.padEnd(10)}ENABLED\n`);
         for (const r of rows) {
-          io.stdout.write(`${r.id.padEnd(7)}${r.name.padEnd(w + 2)}${r.severity.padEnd(10)}${r.enabled ? 'yes' : 'no'}\n`);
+          io.stdout.write(
+            `${r.id.padEnd(7)}${r.name.padEnd(w + 2)}${r.severity.padEnd(10)}${r.enabled ? 'yes' : 'no'}\n`,
+          );
         }
       }
       setExit(0);

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { dirname } from 'node:path';
 import { loadKnownAccounts } from '../../config/known-accounts.js';
 import { buildZone, loadConfig, ruleSettingsFrom } from '../../config/load.js';
 import type { Severity } from '../../findings/types.js';
@@ -57,31 +56,65 @@ export interface ScanHooks {
   /** Change the report before it is written (baseline marking). */
   transformReport: ((report: Report, opts: ScanCliOptions, io: CliIO) => Report)[];
   /** Act on the finished report (history recording). */
-  afterReport: ((report: Report, opts: ScanCliOptions, io: CliIO, meta: { paths: string[] }) => void | Promise<void>)[];
+  afterReport: ((
+    report: Report,
+    opts: ScanCliOptions,
+    io: CliIO,
+    meta: { paths: string[] },
+  ) => void | Promise<void>)[];
 }
 
 export function emptyScanHooks(): ScanHooks {
-  return { addOptions: [], providers: [], parameters: [], variables: [], transformReport: [], afterReport: [] };
+  return {
+    addOptions: [],
+    providers: [],
+    parameters: [],
+    variables: [],
+    transformReport: [],
+    afterReport: [],
+  };
 }
 
-export function registerScanCommand(program: Command, io: CliIO, hooks: ScanHooks, setExit: (code: number) => void): void {
+export function registerScanCommand(
+  program: Command,
+  io: CliIO,
+  hooks: ScanHooks,
+  setExit: (code: number) => void,
+): void {
   let cmd = program
     .command('scan')
-    .description('Scan trust policies, IAM exports, CloudFormation and Terraform for roles a third party can assume without an external ID or MFA.')
+    .description(
+      'Scan trust policies, IAM exports, CloudFormation and Terraform for roles a third party can assume without an external ID or MFA.',
+    )
     .argument('[paths...]', 'files or folders to scan; - reads standard input')
-    .option('-f, --format <formats>', `output format(s), comma-separated: ${Object.keys(OUTPUT_FILE_NAMES).join(', ')}`, 'text')
+    .option(
+      '-f, --format <formats>',
+      `output format(s), comma-separated: ${Object.keys(OUTPUT_FILE_NAMES).join(', ')}`,
+      'text',
+    )
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--output-dir <dir>', 'write one file per format into this folder')
     .addOption(
-      new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (or none)').argParser(parseSeverity),
+      new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (or none)').argParser(
+        parseSeverity,
+      ),
     )
-    .option('--account <id>', 'account that owns the roles when the input does not say (bare policies, templates)', (v) =>
-      collectAccountIds(v)[0],
+    .option(
+      '--account <id>',
+      'account that owns the roles when the input does not say (bare policies, templates)',
+      (v) => collectAccountIds(v)[0],
     )
-    .option('--trusted-account <ids>', 'account(s) of your own organization, never third parties (repeatable, comma-separated)', collectAccountIds)
+    .option(
+      '--trusted-account <ids>',
+      'account(s) of your own organization, never third parties (repeatable, comma-separated)',
+      collectAccountIds,
+    )
     .option('--trusted-org <id>', 'organization id (o-...) of your own organization (repeatable)', collect)
     .option('-c, --config <file>', 'config file (default: trustaudit.config.json|yaml in the current folder)')
-    .option('--known-accounts <file>', 'vendor account list (known_aws_accounts YAML format) to name third parties')
+    .option(
+      '--known-accounts <file>',
+      'vendor account list (known_aws_accounts YAML format) to name third parties',
+    )
     .addOption(
       new Option('--require <mode>', 'what protects a third-party trust (TA001 option)').choices([
         'external-id-or-mfa',
@@ -90,10 +123,18 @@ export function registerScanCommand(program: Command, io: CliIO, hooks: ScanHook
         'external-id-and-mfa',
       ]),
     )
-    .option('--rule <ID=setting>', 'turn a rule on/off or set its severity, e.g. TA002=off, TA001=high (repeatable)', collect)
+    .option(
+      '--rule <ID=setting>',
+      'turn a rule on/off or set its severity, e.g. TA002=off, TA001=high (repeatable)',
+      collect,
+    )
     .option('--parameter <Key=Value>', 'CloudFormation parameter value (repeatable)', collect)
     .option('--var <name=value>', 'Terraform variable value (repeatable)', collect)
-    .option('--max-file-size <bytes>', `largest file read (default ${DEFAULT_MAX_FILE_BYTES})`, parsePositiveInt)
+    .option(
+      '--max-file-size <bytes>',
+      `largest file read (default ${DEFAULT_MAX_FILE_BYTES})`,
+      parsePositiveInt,
+    )
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output')
     .option('-q, --quiet', 'no progress or notes on standard error');
@@ -103,13 +144,19 @@ export function registerScanCommand(program: Command, io: CliIO, hooks: ScanHook
   });
 }
 
-export async function runScanCommand(paths: string[], opts: ScanCliOptions, io: CliIO, hooks: ScanHooks): Promise<number> {
+export async function runScanCommand(
+  paths: string[],
+  opts: ScanCliOptions,
+  io: CliIO,
+  hooks: ScanHooks,
+): Promise<number> {
   const formats = opts.format
     .split(',')
     .map((f) => f.trim().toLowerCase())
     .filter(Boolean);
   for (const f of formats) {
-    if (!reporters[f]) throw new UsageError(`unknown format "${f}"; available: ${Object.keys(reporters).sort().join(', ')}`);
+    if (!reporters[f])
+      throw new UsageError(`unknown format "${f}"; available: ${Object.keys(reporters).sort().join(', ')}`);
   }
   if (formats.length > 1 && !opts.outputDir) {
     throw new UsageError('several formats need --output-dir DIR (one file per format)');
@@ -134,7 +181,9 @@ export async function runScanCommand(paths: string[], opts: ScanCliOptions, io: 
 
   const providers = hooks.providers.map((p) => p(opts, io)).filter((p): p is RoleProvider => p !== undefined);
   if (paths.length === 0 && providers.length === 0) {
-    throw new UsageError('nothing to scan: give files or folders (or - for standard input), or a live source such as --aws');
+    throw new UsageError(
+      'nothing to scan: give files or folders (or - for standard input), or a live source such as --aws',
+    );
   }
   const parameters = new Map<string, string>();
   for (const h of hooks.parameters) for (const [k, v] of h(opts, io)) parameters.set(k, v);
@@ -143,6 +192,7 @@ export async function runScanCommand(paths: string[], opts: ScanCliOptions, io: 
   for (const h of hooks.variables) for (const [k, v] of h(opts, io)) variables.set(k, v);
   for (const [k, v] of parsePairs(opts.var ?? [], 'variable')) variables.set(k, v);
 
+  const startedAt = new Date().toISOString();
   const result = await runScan({
     paths,
     cwd: io.cwd,
@@ -159,20 +209,36 @@ export async function runScanCommand(paths: string[], opts: ScanCliOptions, io: 
   for (const t of hooks.transformReport) report = t(report, opts, io);
 
   const color = useColor(io, opts.color);
+  const region = typeof opts.region === 'string' ? opts.region : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION);
+  const account = opts.account ?? zone.defaultOwner ?? result.accounts[0]?.id;
+  // Render every format before writing anything, so a format that cannot be produced leaves no partial output.
+  const render = (format: string, useColour: boolean): string => {
+    try {
+      return reporters[format]!(report, {
+        color: useColour,
+        generatedAt: startedAt,
+        ...(region ? { region } : {}),
+        ...(account ? { account } : {}),
+      });
+    } catch (e) {
+      throw new UsageError(`cannot write the ${format} report: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
+    const rendered = formats.map((f) => [f, render(f, false)] as const);
     mkdirSync(dir, { recursive: true });
-    for (const f of formats) {
+    for (const [f, text] of rendered) {
       const file = join(dir, OUTPUT_FILE_NAMES[f] ?? `trustaudit.${f}`);
-      writeFileSync(file, reporters[f]!(report, { color: false }));
+      writeFileSync(file, text);
       if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
     }
   } else if (opts.output) {
     const file = resolve(io.cwd, opts.output);
-    writeFileSync(file, reporters[formats[0]!]!(report, { color: false }));
+    writeFileSync(file, render(formats[0]!, false));
     if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
   } else {
-    io.stdout.write(reporters[formats[0]!]!(report, { color: formats[0] === 'text' && color }));
+    io.stdout.write(render(formats[0]!, formats[0] === 'text' && color));
   }
   for (const a of hooks.afterReport) await a(report, opts, io, { paths });
 
@@ -192,7 +258,14 @@ function applyRuleFlags(settings: Map<string, RuleSetting>, opts: ScanCliOptions
   }
   if (opts.require) {
     const prev = settings.get('TA001');
-    const options = { ...((prev?.options as Record<string, unknown> | undefined) ?? {}), require: opts.require };
-    settings.set('TA001', { enabled: prev?.enabled ?? true, ...(prev?.severity ? { severity: prev.severity } : {}), options });
+    const options = {
+      ...((prev?.options as Record<string, unknown> | undefined) ?? {}),
+      require: opts.require,
+    };
+    settings.set('TA001', {
+      enabled: prev?.enabled ?? true,
+      ...(prev?.severity ? { severity: prev.severity } : {}),
+      options,
+    });
   }
 }

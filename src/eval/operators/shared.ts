@@ -154,17 +154,36 @@ export function parseIp(s: string): number[] | undefined {
   return parseIpv4(s);
 }
 
-function parseIpv4(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out.push(n);
+/** Dotted-quad IPv4 as a 32-bit unsigned number; -1 when malformed. Allocation-free. */
+export function ipv4ToNumber(s: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 3) return -1;
+      octet = octet * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 /* . */) {
+      if (digits === 0 || octet > 255 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return -1;
+    }
   }
-  return out;
+  if (dots !== 3 || digits === 0 || octet > 255) return -1;
+  return value * 256 + octet;
+}
+
+function parseIpv4(s: string): number[] | undefined {
+  const n = ipv4ToNumber(s);
+  if (n < 0) return undefined;
+  return [Math.floor(n / 16777216) % 256, Math.floor(n / 65536) % 256, Math.floor(n / 256) % 256, n % 256];
 }
 
 function parseIpv6(s: string): number[] | undefined {
@@ -205,6 +224,8 @@ function parseIpv6(s: string): number[] | undefined {
 
 export interface Cidr {
   words: number[];
+  /** IPv4 only: the address as a 32-bit unsigned number. */
+  v4?: number;
   /** Prefix length in bits. */
   bits: number;
 }
@@ -216,16 +237,27 @@ export function parseCidr(s: string): Cidr | undefined {
   const addr = parseIp(slash < 0 ? t : t.slice(0, slash));
   if (!addr) return undefined;
   const max = addr.length === 4 ? 32 : 128;
-  if (slash < 0) return { words: addr, bits: max };
-  const b = t.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(b)) return undefined;
-  const bits = Number(b);
-  if (bits > max) return undefined;
-  return { words: addr, bits };
+  const v4 = addr.length === 4 ? ((addr[0]! * 256 + addr[1]!) * 256 + addr[2]!) * 256 + addr[3]! : undefined;
+  let bits = max;
+  if (slash >= 0) {
+    const b = t.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(b)) return undefined;
+    bits = Number(b);
+    if (bits > max) return undefined;
+  }
+  return v4 === undefined ? { words: addr, bits } : { words: addr, bits, v4 };
 }
 
 /** Whether `ip` lies in `cidr`; undefined if `ip` is not an address; false across IPv4/IPv6. */
 export function ipInCidr(cidr: Cidr, ip: string): boolean | undefined {
+  if (cidr.words.length === 4 && !ip.includes(':')) {
+    // IPv4 fast path: compare the top `bits` bits as numbers
+    const a = ipv4ToNumber(ip.trim());
+    if (a < 0) return undefined;
+    if (cidr.bits === 0) return true;
+    const div = 2 ** (32 - cidr.bits);
+    return Math.floor(a / div) === Math.floor(cidr.v4! / div);
+  }
   const a = parseIp(ip.trim());
   if (!a) return undefined;
   if (a.length !== cidr.words.length) return false;

@@ -36,6 +36,7 @@ export const CLIENT_SCRIPT = `
   [fSev, fRule, fStatus].forEach(function (el) { el.addEventListener('change', applyFilter); });
   fText.addEventListener('input', applyFilter);
 
+  var collator = new Intl.Collator(undefined, { numeric: true });
   var heads = Array.prototype.slice.call(document.querySelectorAll('#findings-table thead th[data-col]'));
   heads.forEach(function (th) {
     var btn = th.querySelector('button');
@@ -46,17 +47,22 @@ export const CLIENT_SCRIPT = `
       heads.forEach(function (h) { h.removeAttribute('aria-sort'); });
       th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
       var numeric = th.getAttribute('data-type') === 'num';
+      var keys = rows.map(function (r) { return key(r, col, numeric); });
       var order = rows.map(function (r, i) { return i; });
       order.sort(function (a, b) {
-        var ka = key(rows[a], col, numeric), kb = key(rows[b], col, numeric);
-        var c = numeric ? ka - kb : String(ka).localeCompare(String(kb), undefined, { numeric: true });
+        var c = numeric ? keys[a] - keys[b] : collator.compare(keys[a], keys[b]);
         return (asc ? c : -c) || a - b;
       });
-      var frag = document.createDocumentFragment();
       var nr = [], nt = [];
-      order.forEach(function (i) { frag.appendChild(rows[i]); nr.push(rows[i]); nt.push(texts[i]); });
+      order.forEach(function (i) { nr.push(rows[i]); nt.push(texts[i]); });
       rows = nr; texts = nt;
+      // Detach the body while re-ordering so the table is laid out once.
+      var table = tbody.parentNode, next = tbody.nextSibling;
+      table.removeChild(tbody);
+      var frag = document.createDocumentFragment();
+      rows.forEach(function (r) { frag.appendChild(r); });
       tbody.appendChild(frag);
+      table.insertBefore(tbody, next);
     });
   });
   function key(row, col, numeric) {
@@ -181,7 +187,7 @@ export const CLIENT_SCRIPT = `
     es.appendChild(el('p', f.ev.summary));
     if (f.ev.details.length) {
       var ul = el('ul');
-      f.ev.details.forEach(function (d) { ul.appendChild(el('li', d)); });
+      f.ev.details.forEach(function (d) { ul.appendChild(el('li', D.S[d])); });
       es.appendChild(ul);
     }
     if (f.ev.request) {
@@ -193,7 +199,7 @@ export const CLIENT_SCRIPT = `
     rs.appendChild(el('p', f.rem.summary));
     if (f.rem.steps.length) {
       var ol = el('ol');
-      f.rem.steps.forEach(function (s) { ol.appendChild(el('li', s)); });
+      f.rem.steps.forEach(function (s) { ol.appendChild(el('li', D.S[s])); });
       rs.appendChild(ol);
     }
     if (f.rem.command) {
@@ -202,8 +208,8 @@ export const CLIENT_SCRIPT = `
       rs.appendChild(copyButton(function () { return cmd; }));
       rs.appendChild(el('pre', cmd));
     }
-    if (f.rem.corrected) {
-      var cp = f.rem.corrected;
+    if (f.rem.corrected !== undefined) {
+      var cp = JSON.stringify(f.rem.corrected, null, 2);
       var ch = el('h3', 'Corrected trust policy ');
       ch.appendChild(copyButton(function () { return cp; }));
       rs.appendChild(ch);

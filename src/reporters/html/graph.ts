@@ -59,7 +59,12 @@ export function principalAccounts(policy: JsonLike | undefined): string[] {
  * cross-account trust seen in `report.roles` without a finding is drawn as protected (a condition or the
  * zone of trust keeps it safe).
  */
-export function buildTrustGraph(report: Report, names: Record<string, string>, maxAccounts = 60, maxRoles = 150): TrustGraph {
+export function buildTrustGraph(
+  report: Report,
+  names: Record<string, string>,
+  maxAccounts = 60,
+  maxRoles = 150,
+): TrustGraph {
   const edges = new Map<string, TrustEdge>();
   const roleLabels = new Map<string, string>();
   const add = (from: string, to: string, state: EdgeState) => {
@@ -92,7 +97,9 @@ export function buildTrustGraph(report: Report, names: Record<string, string>, m
       if (list) list.push(e);
       else m.set(key(e), [e]);
     }
-    return [...m.entries()].sort((a, b) => score(b[1]) - score(a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return [...m.entries()].sort(
+      (a, b) => score(b[1]) - score(a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    );
   };
   const accGroups = group((e) => e.from);
   const keptAcc = new Set(accGroups.slice(0, maxAccounts).map(([k]) => k));
@@ -102,7 +109,11 @@ export function buildTrustGraph(report: Report, names: Record<string, string>, m
   return {
     accounts: accGroups
       .filter(([k]) => keptAcc.has(k))
-      .map(([id, es]) => ({ id, label: names[id] ? `${names[id]} (${id})` : id === '*' ? '* (anyone)' : id, state: worst(es) })),
+      .map(([id, es]) => ({
+        id,
+        label: names[id] ? `${names[id]} (${id})` : id === '*' ? '* (anyone)' : id,
+        state: worst(es),
+      })),
     roles: roleGroups
       .filter(([k]) => keptRoles.has(k))
       .map(([key, es]) => ({ key, label: roleLabels.get(key) ?? key, state: worst(es) })),
@@ -112,7 +123,11 @@ export function buildTrustGraph(report: Report, names: Record<string, string>, m
   };
 }
 
-const NODE_CLASS: Record<EdgeState, string> = { unprotected: 'node-bad', suppressed: 'node-sup', protected: 'node-ok' };
+const NODE_CLASS: Record<EdgeState, string> = {
+  unprotected: 'node-bad',
+  suppressed: 'node-sup',
+  protected: 'node-ok',
+};
 
 /** The graph as inline SVG: accounts on the left, roles on the right, one curve per trust. */
 export function renderTrustGraph(g: TrustGraph): string {

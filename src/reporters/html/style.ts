@@ -24,6 +24,9 @@ th[aria-sort=descending] button::after{content:" \\2193"}
 .sev{display:inline-block;border-radius:10px;padding:0 8px;color:#fff;font-size:12px;font-weight:600}
 .sev-critical{background:var(--crit)}.sev-high{background:var(--high)}.sev-medium{background:var(--med)}.sev-low{background:var(--low)}.sev-info{background:var(--info)}
 .st-suppressed,.st-baseline{color:var(--muted)}
+#findings-table{table-layout:fixed}
+#findings-table td{overflow-wrap:anywhere}
+#findings-table th:nth-child(1){width:90px}#findings-table th:nth-child(2){width:64px}#findings-table th:nth-child(4){width:120px}#findings-table th:nth-child(7){width:96px}#findings-table th:nth-child(8){width:84px}
 .filters{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin:8px 0}
 .filters input{min-width:260px}
 .count{color:var(--muted)}

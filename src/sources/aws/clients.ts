@@ -6,6 +6,7 @@ import {
   type AwsConnectionOptions,
   type AwsCredentials,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
 } from './types.js';
 
 /** Builds SDK clients that share one configuration; each call makes a new client (no singletons). */
@@ -62,7 +63,11 @@ export function createClientFactory(
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
     ...(credentials ? { credentials } : opts.profile ? { profile: opts.profile } : {}),
-    ...(opts.requestTimeoutMs ? { requestHandler: { requestTimeout: opts.requestTimeoutMs } } : {}),
+    // A hung connection becomes an error that the retry strategy handles (not just a logged warning).
+    requestHandler: {
+      requestTimeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
   });
   const track = <C>(client: C): C => {
     const c = client as unknown as ClientLike;

@@ -36,6 +36,8 @@ export type AwsScanOptions = AwsConnectionOptions & AwsOrgOptions;
 export const DEFAULT_ASSUME_ROLE_NAME = 'OrganizationAccountAccessRole';
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_MAX_ATTEMPTS = 5;
+/** One request that has not answered after this long is abandoned and retried. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** IAM returns at most 1000 roles per ListRoles page. */
 export const LIST_ROLES_PAGE_SIZE = 1000;
 

@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { ScanError } from '../../model/types.js';
-import { LineIndex, type CNode, get, scalarText } from './nodes.js';
+import { type CNode, get, LineIndex, scalarText } from './nodes.js';
 import { parseJson } from './parse-json.js';
 
 export interface CdkStack {
@@ -57,7 +57,7 @@ export function readManifest(
     return { stacks, errors };
   }
   const artifacts = get(parsed.root, 'artifacts');
-  if (!artifacts || artifacts.t !== 'map') return { stacks, errors };
+  if (artifacts?.t !== 'map') return { stacks, errors };
   for (const a of artifacts.entries) {
     const type = scalarText(get(a.value, 'type'));
     const props = get(a.value, 'properties');
@@ -111,7 +111,13 @@ export function readManifest(
         });
         continue;
       }
-      const nested = readManifest(subText, posix.join(posix.dirname(display), subDir, 'manifest.json'), read, subDir, depth + 1);
+      const nested = readManifest(
+        subText,
+        posix.join(posix.dirname(display), subDir, 'manifest.json'),
+        read,
+        subDir,
+        depth + 1,
+      );
       stacks.push(...nested.stacks);
       errors.push(...nested.errors);
     }
@@ -121,7 +127,7 @@ export function readManifest(
 
 function constructsOf(metadata: CNode | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  if (!metadata || metadata.t !== 'map') return out;
+  if (metadata?.t !== 'map') return out;
   for (const e of metadata.entries) {
     if (e.value.t !== 'seq') continue;
     for (const item of e.value.items) {

@@ -2,13 +2,13 @@
  * The CloudFormation / SAM / CDK source: templates (JSON or YAML, every short-form tag) and CDK cloud
  * assemblies (`cdk.out/manifest.json`) -> roles with exact file, line and column.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import type { Role, ScanError } from '../../model/types.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
-import { isCdkManifest, readManifest, type CdkStack } from './cdk.js';
+import { type CdkStack, isCdkManifest, readManifest } from './cdk.js';
 import { parseTemplateText } from './parse.js';
-import { extractRoles, type ExtractOptions } from './roles.js';
+import { type ExtractOptions, extractRoles } from './roles.js';
 import { indexTemplate, looksLikeTemplate } from './template.js';
 
 export { loadParameterFile, ParameterFileError, parseParameterText } from './parameters-file.js';
@@ -62,7 +62,13 @@ export function scanTemplate(
     return {
       roles: [],
       errors: opts.explicit
-        ? [scanError(file, 'not-a-template', 'not a CloudFormation template (it has no Resources section with AWS:: resource types)')]
+        ? [
+            scanError(
+              file,
+              'not-a-template',
+              'not a CloudFormation template (it has no Resources section with AWS:: resource types)',
+            ),
+          ]
         : [],
     };
   }
@@ -86,36 +92,67 @@ export const cloudformationSource: FileSource = {
     const base: ExtractOptions = { parameters: ctx.parameters, ...(owner ? { owner } : {}) };
     const byAbs = new Map<string, InputFile>();
     for (const f of files) if (f.absPath) byAbs.set(resolve(f.absPath), f);
+    const seenByScanner = new Set(ctx.allFiles.map((p) => resolve(p)));
 
     // CDK assemblies first: a template listed by a manifest is read once, with the stack's environment.
     const covered = new Set<string>();
     for (const m of files) {
       if (!isCdkManifest(m.path, m.text)) continue;
       if (!m.absPath) {
-        errors.push(scanError(m.path, 'cdk-manifest', 'a CDK manifest read from standard input cannot locate its templates'));
+        errors.push(
+          scanError(
+            m.path,
+            'cdk-manifest',
+            'a CDK manifest read from standard input cannot locate its templates',
+          ),
+        );
         continue;
       }
       const root = dirname(resolve(m.absPath));
-      const { stacks, errors: mErrors } = readManifest(m.text, m.path, (rel) => readFileSync(join(root, rel), 'utf8'));
+      const { stacks, errors: mErrors } = readManifest(m.text, m.path, (rel) =>
+        readFileSync(join(root, rel), 'utf8'),
+      );
       errors.push(...mErrors);
       for (const stack of stacks) {
         const abs = resolve(root, stack.dir, stack.templateFile);
         if (covered.has(abs)) continue;
         covered.add(abs);
         const walked = byAbs.get(abs);
-        const display = walked?.path ?? posix.join(posix.dirname(m.path.split('\\').join('/')), stack.dir, stack.templateFile);
+        // Walked but handed to another reader, or refused by the scanner (too large): not read again here.
+        if (!walked && seenByScanner.has(abs)) continue;
+        const display =
+          walked?.path ??
+          posix.join(posix.dirname(m.path.split('\\').join('/')), stack.dir, stack.templateFile);
         let text = walked?.text;
         if (text === undefined) {
           try {
+            const size = statSync(abs).size;
+            if (size > ctx.maxFileBytes) {
+              errors.push(
+                scanError(
+                  display,
+                  'file-too-large',
+                  `the file is ${size} bytes, over the ${ctx.maxFileBytes}-byte limit for one file; it was not read (raise the limit to scan it)`,
+                ),
+              );
+              continue;
+            }
             text = readFileSync(abs, 'utf8');
           } catch (e) {
             errors.push(
-              scanError(m.path, 'unreadable', `stack ${stack.stackName}: template ${display} cannot be read: ${(e as Error).message}`),
+              scanError(
+                m.path,
+                'unreadable',
+                `stack ${stack.stackName}: template ${display} cannot be read: ${(e as Error).message}`,
+              ),
             );
             continue;
           }
         }
-        const r = scanTemplate(text, display, { ...stackOptions(base, ctx, stack, m.path), maxFileBytes: ctx.maxFileBytes });
+        const r = scanTemplate(text, display, {
+          ...stackOptions(base, ctx, stack, m.path),
+          maxFileBytes: ctx.maxFileBytes,
+        });
         roles.push(...r.roles);
         errors.push(...r.errors);
       }
@@ -124,7 +161,11 @@ export const cloudformationSource: FileSource = {
     for (const f of files) {
       if (isCdkManifest(f.path, f.text)) continue;
       if (f.absPath && covered.has(resolve(f.absPath))) continue;
-      const r = scanTemplate(f.text, f.path, { ...base, maxFileBytes: ctx.maxFileBytes, explicit: f.explicit });
+      const r = scanTemplate(f.text, f.path, {
+        ...base,
+        maxFileBytes: ctx.maxFileBytes,
+        explicit: f.explicit,
+      });
       roles.push(...r.roles);
       errors.push(...r.errors);
     }
@@ -133,7 +174,12 @@ export const cloudformationSource: FileSource = {
 };
 
 /** A pinned stack environment (`aws://111122223333/eu-west-1`) fills in what the user did not say. */
-function stackOptions(base: ExtractOptions, ctx: SourceContext, stack: CdkStack, manifest: string): ExtractOptions {
+function stackOptions(
+  base: ExtractOptions,
+  ctx: SourceContext,
+  stack: CdkStack,
+  manifest: string,
+): ExtractOptions {
   const parameters = new Map(ctx.parameters);
   if (stack.region && !parameters.has('AWS::Region')) parameters.set('AWS::Region', stack.region);
   const owner = ctx.parameters.get('AWS::AccountId') ?? stack.account ?? base.owner;

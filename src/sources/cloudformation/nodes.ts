@@ -68,19 +68,19 @@ export class LineIndex {
 }
 
 export function get(map: CNode | undefined, key: string): CNode | undefined {
-  if (!map || map.t !== 'map') return undefined;
+  if (map?.t !== 'map') return undefined;
   for (const e of map.entries) if (e.key === key) return e.value;
   return undefined;
 }
 
 export function getEntry(map: CNode | undefined, key: string): CEntry | undefined {
-  if (!map || map.t !== 'map') return undefined;
+  if (map?.t !== 'map') return undefined;
   return map.entries.find((e) => e.key === key);
 }
 
 /** The literal string value of a scalar (numbers and booleans as text), else undefined. */
 export function scalarText(n: CNode | undefined): string | undefined {
-  if (!n || n.t !== 'scalar' || n.v === null) return undefined;
+  if (n?.t !== 'scalar' || n.v === null) return undefined;
   return String(n.v);
 }
 
@@ -91,4 +91,26 @@ export function toPlain(n: CNode): unknown {
   const o: Record<string, unknown> = {};
   for (const e of n.entries) o[e.key] = toPlain(e.value);
   return o;
+}
+
+/** Add a mapping entry; a repeated key replaces the earlier one (last wins) and is reported. */
+export function addEntry(
+  entries: CEntry[],
+  index: Map<string, number>,
+  e: CEntry,
+  warnings: { code: string; message: string; pos: Pos }[],
+): void {
+  const i = index.get(e.key);
+  if (i === undefined) {
+    index.set(e.key, entries.length);
+    entries.push(e);
+    return;
+  }
+  const first = entries[i] as CEntry;
+  warnings.push({
+    code: 'duplicate-key',
+    message: `duplicate key "${e.key}" (also at line ${first.keyPos.line}): CloudFormation keeps the last one, which is what was scanned`,
+    pos: e.keyPos,
+  });
+  entries[i] = e;
 }

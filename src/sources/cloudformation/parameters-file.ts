@@ -18,7 +18,9 @@ function valueText(v: unknown, key: string, file: string): string | undefined {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.join(',');
   if (v === null || v === undefined) return undefined;
-  throw new ParameterFileError(`${file}: the value of parameter ${key} must be a string, a number or a list of strings`);
+  throw new ParameterFileError(
+    `${file}: the value of parameter ${key} must be a string, a number or a list of strings`,
+  );
 }
 
 /** Parse parameter-file text (exported for tests and for stdin). Throws `ParameterFileError` with the reason. */
@@ -42,7 +44,9 @@ export function parseParameterText(text: string, file: string): Map<string, stri
   if (Array.isArray(data)) {
     data.forEach((item, i) => {
       if (!item || typeof item !== 'object' || Array.isArray(item)) {
-        throw new ParameterFileError(`${file}: entry ${i + 1} must be {"ParameterKey": ..., "ParameterValue": ...}`);
+        throw new ParameterFileError(
+          `${file}: entry ${i + 1} must be {"ParameterKey": ..., "ParameterValue": ...}`,
+        );
       }
       const rec = item as Record<string, unknown>;
       const key = rec.ParameterKey;
@@ -59,12 +63,16 @@ export function parseParameterText(text: string, file: string): Map<string, stri
     const rec = data as Record<string, unknown>;
     const keys = Object.keys(rec);
     const params =
-      keys.includes('Parameters') && rec.Parameters && typeof rec.Parameters === 'object' && !Array.isArray(rec.Parameters)
+      keys.includes('Parameters') &&
+      rec.Parameters &&
+      typeof rec.Parameters === 'object' &&
+      !Array.isArray(rec.Parameters)
         ? (rec.Parameters as Record<string, unknown>)
         : keys.includes('Parameters') && Array.isArray(rec.Parameters)
           ? undefined
           : rec;
-    if (params === undefined) return parseParameterText(JSON.stringify(rec.Parameters), `${file} (Parameters)`);
+    if (params === undefined)
+      return parseParameterText(JSON.stringify(rec.Parameters), `${file} (Parameters)`);
     for (const [k, v] of Object.entries(params)) {
       const t = valueText(v, k, file);
       if (t !== undefined) out.set(k, t);

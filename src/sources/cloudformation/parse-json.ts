@@ -1,7 +1,6 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import type { CEntry, CNode, LineIndex } from './nodes.js';
+import { addEntry, type CEntry, type CNode, type LineIndex } from './nodes.js';
 import type { ParseOutcome, ParseProblem } from './parse.js';
-import { addEntry } from './parse-yaml.js';
 
 const REASONS: Record<string, string> = {
   InvalidSymbol: 'unexpected character',
@@ -31,9 +30,14 @@ export function jsonErrorReason(e: ParseError): string {
 export function parseJson(text: string, lines: LineIndex): ParseOutcome {
   // A byte-order mark is not JSON, but editors write one; blank it out without moving any offset.
   const src = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-  if (src.trim() === '') return { ok: false, code: 'empty', message: 'the template is empty', pos: lines.pos(0) };
+  if (src.trim() === '')
+    return { ok: false, code: 'empty', message: 'the template is empty', pos: lines.pos(0) };
   const errors: ParseError[] = [];
-  const tree = parseTree(src, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree(src, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
   const first = errors[0];
   if (first || !tree) {
     const offset = first?.offset ?? 0;
@@ -59,7 +63,12 @@ export function convertJson(n: JsonNode, text: string, lines: LineIndex, warning
         const [k, v] = p.children ?? [];
         if (!k || !v) continue;
         const key = String(k.value);
-        addEntry(entries, index, { key, keyPos: lines.pos(k.offset), value: convertJson(v, text, lines, warnings) }, warnings);
+        addEntry(
+          entries,
+          index,
+          { key, keyPos: lines.pos(k.offset), value: convertJson(v, text, lines, warnings) },
+          warnings,
+        );
       }
       return { t: 'map', pos, entries };
     }

@@ -11,7 +11,7 @@ import {
   type Scalar,
   type ScalarTag,
 } from 'yaml';
-import type { CEntry, CMap, CNode, LineIndex, Pos, StringStyle } from './nodes.js';
+import { addEntry, type CEntry, type CMap, type CNode, type LineIndex, type Pos, type StringStyle } from './nodes.js';
 import type { ParseOutcome, ParseProblem } from './parse.js';
 
 /**
@@ -119,7 +119,8 @@ export function parseYaml(text: string, lines: LineIndex): ParseOutcome {
       return {
         ok: false,
         code: 'yaml-syntax',
-        message: 'a mapping key must be a plain string (CloudFormation does not accept collections or tags as keys)',
+        message:
+          'a mapping key must be a plain string (CloudFormation does not accept collections or tags as keys)',
         pos: lines.pos(e.offset),
       };
     }
@@ -243,21 +244,4 @@ function convertUntagged(n: Node, text: string, lines: LineIndex, warnings: Pars
     return { t: 'map', pos, entries };
   }
   return { t: 'scalar', v: null, pos };
-}
-
-/** Add a mapping entry; a repeated key replaces the earlier one (last wins) and is reported. */
-export function addEntry(entries: CEntry[], index: Map<string, number>, e: CEntry, warnings: ParseProblem[]): void {
-  const i = index.get(e.key);
-  if (i === undefined) {
-    index.set(e.key, entries.length);
-    entries.push(e);
-    return;
-  }
-  const first = entries[i] as CEntry;
-  warnings.push({
-    code: 'duplicate-key',
-    message: `duplicate key "${e.key}" (also at line ${first.keyPos.line}): CloudFormation keeps the last one, which is what was scanned`,
-    pos: e.keyPos,
-  });
-  entries[i] = e;
 }

@@ -1,4 +1,4 @@
-import { LineIndex, type CNode, type Pos } from './nodes.js';
+import { type CNode, LineIndex, type Pos } from './nodes.js';
 import { parseJson } from './parse-json.js';
 import { parseYaml } from './parse-yaml.js';
 
@@ -12,7 +12,9 @@ export interface ParseProblem {
  * A parse either fails, or succeeds possibly with warnings (a duplicated key: CloudFormation accepts
  * it and keeps the last value, but a reader of the template may be looking at the first one).
  */
-export type ParseOutcome = { ok: true; root: CNode; warnings: ParseProblem[] } | ({ ok: false } & ParseProblem);
+export type ParseOutcome =
+  | { ok: true; root: CNode; warnings: ParseProblem[] }
+  | ({ ok: false } & ParseProblem);
 
 export interface ParsedText {
   outcome: ParseOutcome;

@@ -159,7 +159,8 @@ export class Resolver {
   }
 
   private issue(code: string, message: string, pos: Pos | undefined): void {
-    if (this.issues.some((i) => i.code === code && i.message === message && i.pos?.offset === pos?.offset)) return;
+    if (this.issues.some((i) => i.code === code && i.message === message && i.pos?.offset === pos?.offset))
+      return;
     this.issues.push(pos ? { code, message, pos } : { code, message });
   }
 
@@ -271,7 +272,11 @@ export class Resolver {
     if (RULE_FUNCTIONS.has(fn) || DEPLOY_TIME.has(fn)) {
       return leaf(sym(`${fn} (known only at deploy time)`, `\${${fn}}`), pos);
     }
-    this.issue('cfn-unknown-intrinsic', `unknown intrinsic function ${fn}: CloudFormation would reject the template`, pos);
+    this.issue(
+      'cfn-unknown-intrinsic',
+      `unknown intrinsic function ${fn}: CloudFormation would reject the template`,
+      pos,
+    );
     return leaf(sym(`unsupported intrinsic ${fn}`, `\${${fn}}`), pos);
   }
 
@@ -301,7 +306,8 @@ export class Resolver {
     if (PSEUDO.has(name)) return this.pseudo(name);
     const p = this.tpl.params.get(name);
     if (p) {
-      const isList = /^(CommaDelimitedList|List<)/.test(p.type) || /^AWS::SSM::Parameter::Value<List</.test(p.type);
+      const isList =
+        /^(CommaDelimitedList|List<)/.test(p.type) || /^AWS::SSM::Parameter::Value<List</.test(p.type);
       const split = (s: string) => (isList ? s.split(',').map((x) => x.trim()) : s);
       const given = this.opts.parameters.get(name);
       if (given !== undefined) return split(given);
@@ -370,12 +376,17 @@ export class Resolver {
   // ---------------------------------------------------------------- functions
 
   private fnIf(arg: CNode, pos: Pos): Resolved {
-    if (arg.t !== 'seq' || arg.items.length !== 3) return this.malformed('Fn::If', 'expects [condition, value if true, value if false]', pos);
+    if (arg.t !== 'seq' || arg.items.length !== 3)
+      return this.malformed('Fn::If', 'expects [condition, value if true, value if false]', pos);
     const [c, a, b] = arg.items as [CNode, CNode, CNode];
     const name = scalarText(c);
     if (name === undefined) return this.malformed('Fn::If', 'expects a condition name first', pos);
     if (!this.tpl.conditions.has(name)) {
-      this.issue('cfn-unknown-condition', `Fn::If names condition ${name}, which the template does not define`, pos);
+      this.issue(
+        'cfn-unknown-condition',
+        `Fn::If names condition ${name}, which the template does not define`,
+        pos,
+      );
     }
     let v = this.assignment.get(name) ?? this.conditionValue(name, true);
     if (v === undefined) {
@@ -396,7 +407,8 @@ export class Resolver {
       }
     }
     const str = template ? scalarText(template) : undefined;
-    if (template?.t !== 'scalar' || str === undefined) return this.malformed('Fn::Sub', 'expects a string', pos);
+    if (template?.t !== 'scalar' || str === undefined)
+      return this.malformed('Fn::Sub', 'expects a string', pos);
     const vars = new Map<string, CNode>();
     if (varsNode?.t === 'map') for (const e of varsNode.entries) vars.set(e.key, e.value);
     const parts: (string | Symbolic)[] = [];
@@ -451,13 +463,19 @@ export class Resolver {
       }
       return sym(`Fn::GetAtt ${name}`, `\${${name}}`);
     }
-    this.issue('cfn-unresolved-reference', `Fn::Sub \${${name}}: no parameter, resource or variable has this name`, pos);
+    this.issue(
+      'cfn-unresolved-reference',
+      `Fn::Sub \${${name}}: no parameter, resource or variable has this name`,
+      pos,
+    );
     return sym(`\${${name}} (undefined)`, `\${${name}}`);
   }
 
   private fnJoin(arg: CNode, pos: Pos): RNode {
-    if (arg.t !== 'seq' || arg.items.length !== 2) return this.malformed('Fn::Join', 'expects [delimiter, [values]]', pos);
-    const delim = scalarText(arg.items[0]) ?? (arg.items[0]?.t === 'scalar' && arg.items[0].v === null ? '' : undefined);
+    if (arg.t !== 'seq' || arg.items.length !== 2)
+      return this.malformed('Fn::Join', 'expects [delimiter, [values]]', pos);
+    const delim =
+      scalarText(arg.items[0]) ?? (arg.items[0]?.t === 'scalar' && arg.items[0].v === null ? '' : undefined);
     if (delim === undefined) return this.malformed('Fn::Join', 'expects a literal delimiter', pos);
     const list = this.resolve(arg.items[1] as CNode);
     if (list === NO_VALUE) return leaf('', pos);
@@ -478,7 +496,8 @@ export class Resolver {
   }
 
   private fnSelect(arg: CNode, pos: Pos): Resolved {
-    if (arg.t !== 'seq' || arg.items.length !== 2) return this.malformed('Fn::Select', 'expects [index, list]', pos);
+    if (arg.t !== 'seq' || arg.items.length !== 2)
+      return this.malformed('Fn::Select', 'expects [index, list]', pos);
     const idx = this.text(arg.items[0] as CNode);
     const list = this.resolve(arg.items[1] as CNode);
     if (list === NO_VALUE) return this.malformed('Fn::Select', 'expects a list', pos);
@@ -488,18 +507,27 @@ export class Resolver {
       return leaf(sym(`element ${at} of ${what}`, `\${Fn::Select(${at})}`), pos);
     }
     const n = typeof idx === 'string' && /^\d+$/.test(idx.trim()) ? Number(idx.trim()) : Number.NaN;
-    if (!Array.isArray(list.v) || Number.isNaN(n)) return this.malformed('Fn::Select', 'expects a numeric index and a list', pos);
+    if (!Array.isArray(list.v) || Number.isNaN(n))
+      return this.malformed('Fn::Select', 'expects a numeric index and a list', pos);
     const kid = list.kids?.get(n);
-    if (!kid) return this.malformed('Fn::Select', `index ${n} is out of range (the list has ${list.v.length} values)`, pos);
+    if (!kid)
+      return this.malformed(
+        'Fn::Select',
+        `index ${n} is out of range (the list has ${list.v.length} values)`,
+        pos,
+      );
     return relocate(kid.node, pos);
   }
 
   private fnSplit(arg: CNode, pos: Pos): RNode {
-    if (arg.t !== 'seq' || arg.items.length !== 2) return this.malformed('Fn::Split', 'expects [delimiter, string]', pos);
+    if (arg.t !== 'seq' || arg.items.length !== 2)
+      return this.malformed('Fn::Split', 'expects [delimiter, string]', pos);
     const delim = scalarText(arg.items[0]);
     const s = this.text(arg.items[1] as CNode);
-    if (delim === undefined || delim === '' || s === undefined) return this.malformed('Fn::Split', 'expects a delimiter and a string', pos);
-    if (isSymbolic(s)) return leaf(sym(`Fn::Split of ${s.description}`, `\${Fn::Split(${textPart(s)})}`), pos);
+    if (delim === undefined || delim === '' || s === undefined)
+      return this.malformed('Fn::Split', 'expects a delimiter and a string', pos);
+    if (isSymbolic(s))
+      return leaf(sym(`Fn::Split of ${s.description}`, `\${Fn::Split(${textPart(s)})}`), pos);
     return listNode(
       s.split(delim).map((x) => leaf(x, pos)),
       pos,
@@ -517,7 +545,8 @@ export class Resolver {
       res = arg.v.slice(0, dot);
       attr = arg.v.slice(dot + 1);
     }
-    if (res === undefined || attr === undefined) return this.malformed('Fn::GetAtt', 'expects [resource, attribute]', pos);
+    if (res === undefined || attr === undefined)
+      return this.malformed('Fn::GetAtt', 'expects [resource, attribute]', pos);
     if (!this.tpl.resources.has(res)) {
       this.issue('cfn-unresolved-reference', `Fn::GetAtt ${res}.${textPart(attr)}: no resource ${res}`, pos);
     }
@@ -537,7 +566,7 @@ export class Resolver {
     const label = `Fn::FindInMap ${[m, k1, k2].map(textPart).join('.')}`;
     if (isSymbolic(m)) return leaf(sym(label, `\${${label}}`), pos);
     const map = get(this.tpl.mappings, m);
-    if (!map || map.t !== 'map') {
+    if (map?.t !== 'map') {
       if (dflt) return this.resolve(dflt);
       this.issue('cfn-unresolved-reference', `Fn::FindInMap: the template has no mapping ${m}`, pos);
       return leaf(sym(`${label} (no such mapping)`, `\${${label}}`), pos);
@@ -546,7 +575,7 @@ export class Resolver {
     const tops = isSymbolic(k1) ? map.entries.map((e) => e.value) : [get(map, k1)];
     const leaves: CNode[] = [];
     for (const t of tops) {
-      if (!t || t.t !== 'map') continue;
+      if (t?.t !== 'map') continue;
       if (isSymbolic(k2)) leaves.push(...t.entries.map((e) => e.value));
       else {
         const l = get(t, k2);
@@ -596,7 +625,11 @@ export class Resolver {
     if (!e) {
       if (n.t === 'scalar' && (n.v === true || n.v === 'true')) return true;
       if (n.t === 'scalar' && (n.v === false || n.v === 'false')) return false;
-      this.issue('cfn-malformed-condition', 'a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition', n.pos);
+      this.issue(
+        'cfn-malformed-condition',
+        'a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition',
+        n.pos,
+      );
       return undefined;
     }
     const args = e.value.t === 'seq' ? e.value.items : [e.value];

@@ -54,7 +54,10 @@ function err(tpl: TemplateModel, code: string, message: string, p: Pos | undefin
 }
 
 /** Every role the template declares. Never throws for bad input. */
-export function extractRoles(tpl: TemplateModel, opts: ExtractOptions): { roles: Role[]; errors: ScanError[] } {
+export function extractRoles(
+  tpl: TemplateModel,
+  opts: ExtractOptions,
+): { roles: Role[]; errors: ScanError[] } {
   const roles: Role[] = [];
   const errors: ScanError[] = [];
   for (const [logicalId, entry] of tpl.resources) {
@@ -117,8 +120,18 @@ function resourceRoles(
     if (!docEntry) return;
   }
   if (!docEntry) {
+    const macros = tpl.transforms.filter((t) => !t.startsWith('AWS::'));
+    const why =
+      macros.length > 0
+        ? ` (the template's macro ${macros.join(', ')} may write it at deploy time; the role was not judged)`
+        : ' (CloudFormation requires one; the role was not judged)';
     errors.push(
-      err(tpl, 'cfn-no-trust-policy', `${logicalId} (AWS::IAM::Role) has no AssumeRolePolicyDocument`, entry.keyPos),
+      err(
+        tpl,
+        'cfn-no-trust-policy',
+        `${logicalId} (AWS::IAM::Role) has no AssumeRolePolicyDocument${why}`,
+        entry.keyPos,
+      ),
     );
     return;
   }
@@ -181,7 +194,11 @@ function resourceRoles(
   const seen = new Set<string>();
   const distinct = variants.filter((v) => {
     const { doc, name, path } = v.value;
-    const key = JSON.stringify([doc?.v, typeof name === 'string' ? name : null, typeof path === 'string' ? path : null]);
+    const key = JSON.stringify([
+      doc?.v,
+      typeof name === 'string' ? name : null,
+      typeof path === 'string' ? path : null,
+    ]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -202,7 +219,12 @@ function resourceRoles(
     for (const i of r.otherIssues) errors.push(err(tpl, i.code, `${logicalId}: ${i.message}`, i.pos));
     if (!r.doc) {
       errors.push(
-        err(tpl, 'cfn-no-trust-policy', `${logicalId}: AssumeRolePolicyDocument resolves to nothing (AWS::NoValue)`, docEntry.keyPos),
+        err(
+          tpl,
+          'cfn-no-trust-policy',
+          `${logicalId}: AssumeRolePolicyDocument resolves to nothing (AWS::NoValue)`,
+          docEntry.keyPos,
+        ),
       );
       continue;
     }
@@ -233,14 +255,16 @@ function resourceRoles(
         ...(opts.extra ?? {}),
       },
     };
-    if (staticName && opts.owner) role.arn = `arn:${partition}:iam::${opts.owner}:role${path ?? '/'}${staticName}`;
+    if (staticName && opts.owner)
+      role.arn = `arn:${partition}:iam::${opts.owner}:role${path ?? '/'}${staticName}`;
     if (path) role.path = path;
     if (description) role.description = description;
     if (tags) role.tags = tags;
     if (suppressions.length > 0) role.inlineSuppressions = suppressions;
     if (distinct.length > 1) {
       const label = variantLabel(v.chosen);
-      if (label) role.variant = capped ? `${label} (other conditions as the parameter defaults give them)` : label;
+      if (label)
+        role.variant = capped ? `${label} (other conditions as the parameter defaults give them)` : label;
     }
     roles.push(role);
   }
@@ -256,7 +280,11 @@ function textIfStatic(r: Resolver, n: CNode | undefined): string | undefined {
   return typeof t === 'string' ? t : undefined;
 }
 
-function tagsOf(r: Resolver, n: CNode | undefined, kind: 'role' | 'sam-function'): Record<string, string> | undefined {
+function tagsOf(
+  r: Resolver,
+  n: CNode | undefined,
+  kind: 'role' | 'sam-function',
+): Record<string, string> | undefined {
   if (!n) return undefined;
   const out: Record<string, string> = {};
   const res = r.resolve(n);
@@ -267,7 +295,10 @@ function tagsOf(r: Resolver, n: CNode | undefined, kind: 'role' | 'sam-function'
       if (t && typeof t === 'object' && !Array.isArray(t) && !isSymbolic(t)) {
         const key = t.Key;
         const value = t.Value;
-        if (typeof key === 'string' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+        if (
+          typeof key === 'string' &&
+          (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        ) {
           out[key] = String(value);
         }
       }
@@ -275,7 +306,8 @@ function tagsOf(r: Resolver, n: CNode | undefined, kind: 'role' | 'sam-function'
   } else if (v && typeof v === 'object' && !Array.isArray(v) && !isSymbolic(v)) {
     // SAM functions write tags as a map.
     for (const [key, value] of Object.entries(v)) {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        out[key] = String(value);
     }
   }
   return Object.keys(out).length > 0 ? out : undefined;
@@ -301,12 +333,24 @@ function suppressionsOf(
     const id = scalarText(get(item, 'id')) ?? scalarText(get(item, 'rule'));
     const reason = scalarText(get(item, 'reason'))?.trim();
     if (item.t !== 'map' || !id) {
-      errors.push(err(tpl, 'bad-suppression', `${logicalId}: a trustaudit skip entry needs an "id" (e.g. TA001) and a "reason"`, item.pos));
+      errors.push(
+        err(
+          tpl,
+          'bad-suppression',
+          `${logicalId}: a trustaudit skip entry needs an "id" (e.g. TA001) and a "reason"`,
+          item.pos,
+        ),
+      );
       continue;
     }
     if (!reason) {
       errors.push(
-        err(tpl, 'suppression-without-reason', `${logicalId}: the trustaudit skip of ${id} has no reason; it is not applied`, item.pos),
+        err(
+          tpl,
+          'suppression-without-reason',
+          `${logicalId}: the trustaudit skip of ${id} has no reason; it is not applied`,
+          item.pos,
+        ),
       );
       continue;
     }

@@ -34,7 +34,7 @@ export function looksLikeTemplate(root: CNode): root is CMap {
   if (root.entries.some((e) => e.key === 'AWSTemplateFormatVersion')) return true;
   const resources = get(root, 'Resources');
   const hasTransform = root.entries.some((e) => e.key === 'Transform');
-  if (!resources || resources.t !== 'map') return false;
+  if (resources?.t !== 'map') return false;
   if (hasTransform) return true;
   return resources.entries.some((e) => {
     const type = scalarText(get(e.value, 'Type'));
@@ -92,7 +92,17 @@ export function indexTemplate(file: string, text: string, lines: LineIndex, root
     const name = scalarText(get(t, 'Name'));
     if (name) transforms.push(name);
   }
-  const model: TemplateModel = { file, text, lines, root, params, conditions, resources, resourceTypes, transforms };
+  const model: TemplateModel = {
+    file,
+    text,
+    lines,
+    root,
+    params,
+    conditions,
+    resources,
+    resourceTypes,
+    transforms,
+  };
   const mappings = get(root, 'Mappings');
   if (mappings) model.mappings = mappings;
   const globals = get(root, 'Globals');

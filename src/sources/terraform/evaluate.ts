@@ -1,9 +1,19 @@
 import path from 'node:path';
 import type { SourceLocation } from '../../model/types.js';
-import type { TfModule } from './config.js';
+import { localModuleSource, type TfModule } from './config.js';
 import { callFunction } from './functions.js';
-import { type Ast, type BlockInfo, bodyAttrs, type HclParser, locOf, type SrcFile, textOf, unescapeQuoted } from './hcl.js';
+import {
+  type Ast,
+  type BlockInfo,
+  bodyAttrs,
+  type HclParser,
+  locOf,
+  type SrcFile,
+  textOf,
+  unescapeQuoted,
+} from './hcl.js';
 import { buildPolicyDocument } from './policy-document.js';
+import { convertToType } from './type-constraint.js';
 import {
   displayText,
   errSym,
@@ -11,9 +21,9 @@ import {
   jsonText,
   MappedText,
   NULL,
-  scalarText,
   type SrcMap,
   type SymVal,
+  scalarText,
   str,
   sym,
   symDescriptions,
@@ -34,6 +44,8 @@ export interface EvalEnv {
   readFile(abs: string, displayPath: string): SrcFile | undefined;
   /** Parsed templates by absolute path. */
   templates: Map<string, Ast | null>;
+  /** Every scanned module by directory (to follow `module` blocks with a local source). */
+  modules: ReadonlyMap<string, TfModule>;
 }
 
 /** Names bound by `for` expressions, `dynamic` blocks, `count`/`for_each`, template variables. */
@@ -64,6 +76,16 @@ function lookup(scope: Scope | undefined, name: string): Val | undefined {
 export type Input = () => Val;
 
 const MAX_DEPTH = 120;
+export const MAX_MODULE_NESTING = 8;
+/** Arguments of a `module` block that are not inputs of the module. */
+export const MODULE_META_ARGS = new Set([
+  'source',
+  'version',
+  'count',
+  'for_each',
+  'providers',
+  'depends_on',
+]);
 
 /** Removes locations (values taken from variable defaults, tfvars or callers are located where they are used). */
 export function stripLocs(v: Val): Val {
@@ -96,6 +118,7 @@ export class ModuleInstance {
   private readonly varCache = new Map<string, Val>();
   private readonly localCache = new Map<string, Val | 'pending'>();
   private readonly dataCache = new Map<string, Val | 'pending'>();
+  private readonly children = new Map<string, ModuleInstance | null>();
   private depth = 0;
 
   constructor(
@@ -117,7 +140,9 @@ export class ModuleInstance {
   variable(name: string, at?: SourceLocation): Val {
     const cached = this.varCache.get(name);
     if (cached) return cached;
-    const v = this.computeVariable(name, at);
+    let v = this.computeVariable(name, at);
+    const type = bodyAttrs(this.mod.variables.get(name)?.body).get('type');
+    if (type) v = convertToType(v, type, (d) => stripLocs(this.eval(d, EMPTY_SCOPE)));
     this.varCache.set(name, v);
     return v;
   }
@@ -138,7 +163,9 @@ export class ModuleInstance {
     const def = bodyAttrs(decl.body).get('default');
     if (def) return stripLocs(this.eval(def, EMPTY_SCOPE));
     return sym(
-      this.inputs ? `${ref} (no default; not set by module ${this.address.slice(0, -1)})` : `${ref} (no default)`,
+      this.inputs
+        ? `${ref} (no default; not set by module ${this.address.slice(0, -1)})`
+        : `${ref} (no default)`,
       wrap(ref),
       at,
     );
@@ -184,6 +211,44 @@ export class ModuleInstance {
     return v;
   }
 
+  /** The caller's arguments of a `module` block, evaluated lazily in this instance. */
+  moduleInputs(call: BlockInfo, name: string): Map<string, Input> {
+    const callScope = this.metaScope(call, `${this.address}module.${name}`);
+    const args = new Map<string, Input>();
+    for (const [k, expr] of bodyAttrs(call.body)) {
+      if (MODULE_META_ARGS.has(k)) continue;
+      args.set(k, () => this.eval(expr, callScope));
+    }
+    return args;
+  }
+
+  /** `module.NAME.OUTPUT` of a module whose source is a scanned local directory; else symbolic. */
+  private moduleOutput(name: string, output: string, loc: SourceLocation, text: string): Val {
+    const call = this.mod.moduleCalls.get(name);
+    if (!call) return errSym(`${text} (no module "${name}")`, wrap(text), loc);
+    let child = this.children.get(name);
+    if (child === undefined) {
+      const src = localModuleSource(call);
+      const mod = src ? this.env.modules.get(path.resolve(this.mod.dir, src)) : undefined;
+      const nesting = this.address.split('module.').length - 1;
+      child =
+        mod && mod !== this.mod && nesting < MAX_MODULE_NESTING
+          ? new ModuleInstance(
+              this.env,
+              mod,
+              `${this.address}module.${name}.`,
+              this.moduleInputs(call, name),
+              this.rootDir,
+            )
+          : null;
+      this.children.set(name, child);
+    }
+    if (!child) return sym(`${text} (output of a module outside the scan)`, wrap(text), loc);
+    const expr = child.mod.outputs.get(output);
+    if (!expr) return errSym(`${text} (module has no output "${output}")`, wrap(text), loc);
+    return child.eval(expr, EMPTY_SCOPE);
+  }
+
   /** Scope for a block with `count` / `for_each`: one instance is evaluated, with symbolic `count.index` / `each.*`. */
   metaScope(block: BlockInfo, address: string): Scope {
     const attrs = bodyAttrs(block.body);
@@ -203,8 +268,12 @@ export class ModuleInstance {
       names.set(
         'each',
         objOf({
-          key: single?.[0] ?? sym(`each.key of ${address} (for_each over ${textOf(fe).trim()})`, wrap('each.key')),
-          value: single?.[1] ?? sym(`each.value of ${address} (for_each over ${textOf(fe).trim()})`, wrap('each.value')),
+          key:
+            single?.[0] ??
+            sym(`each.key of ${address} (for_each over ${textOf(fe).trim()})`, wrap('each.key')),
+          value:
+            single?.[1] ??
+            sym(`each.value of ${address} (for_each over ${textOf(fe).trim()})`, wrap('each.value')),
         }),
       );
     }
@@ -214,7 +283,8 @@ export class ModuleInstance {
   // ---------------------------------------------------------------- expressions
 
   eval(n: Ast, scope: Scope): Val {
-    if (this.depth > MAX_DEPTH) return sym(`${textOf(n).slice(0, 60)} (too deeply nested)`, wrap(textOf(n)), locOf(n));
+    if (this.depth > MAX_DEPTH)
+      return sym(`${textOf(n).slice(0, 60)} (too deeply nested)`, wrap(textOf(n)), locOf(n));
     this.depth++;
     try {
       return this.evalNode(n, scope);
@@ -246,7 +316,11 @@ export class ModuleInstance {
       case 'heredoc_template':
         return this.evalTemplate(n, scope);
       case 'tuple':
-        return { t: 'list', v: n.kids.filter((k) => k.type === 'expression').map((k) => this.eval(k, scope)), loc };
+        return {
+          t: 'list',
+          v: n.kids.filter((k) => k.type === 'expression').map((k) => this.eval(k, scope)),
+          loc,
+        };
       case 'object':
         return this.evalObject(n, scope);
       case 'variable_expr':
@@ -286,7 +360,7 @@ export class ModuleInstance {
     let v = start;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as Ast;
-        if (v.t === 'sym') return v.err ? v : this.symOf(v, whole, loc);
+      if (v.t === 'sym') return v.err ? v : this.symOf(v, whole, loc);
       if (op.type === 'get_attr') {
         const name = textOf(op).replace(/^\./, '').trim();
         if (v.t === 'obj' && v.v.has(name)) v = v.v.get(name) as Val;
@@ -353,13 +427,33 @@ export class ModuleInstance {
         if (!type || !name) break;
         let rest = ops.slice(2);
         if (rest[0]?.type === 'index') rest = rest.slice(1); // instance key of a counted data source
-        const field = rest[0]?.type === 'get_attr' ? textOf(rest[0]).replace(/^\./, '').trim() : undefined;
+        const first = rest[0];
+        if (first?.type === 'splat') {
+          // data.x.y[*].json: a list of the (one) instance's attribute.
+          const inner = first.kids[0]?.kids ?? [];
+          const f = inner[0]?.type === 'get_attr' ? textOf(inner[0]).replace(/^\./, '').trim() : undefined;
+          const one = this.applyOps(
+            this.dataAttribute(type, name, f, loc, wholeText),
+            inner.slice(1),
+            whole,
+            scope,
+            loc,
+          );
+          return this.applyOps({ t: 'list', v: [one], loc }, rest.slice(1), whole, scope, loc);
+        }
+        const field = first?.type === 'get_attr' ? textOf(first).replace(/^\./, '').trim() : undefined;
         const v = this.dataAttribute(type, name, field, loc, wholeText);
         return this.applyOps(v, rest.slice(1), whole, scope, loc);
       }
       case 'module': {
         const name = attr(0);
-        return sym(`${wholeText}${name && this.mod.moduleCalls.has(name) ? '' : ' (module output)'}`, wrap(wholeText), loc);
+        if (!name) break;
+        let rest = ops.slice(1);
+        if (rest[0]?.type === 'index') rest = rest.slice(1); // instance key of a counted module
+        const out = rest[0]?.type === 'get_attr' ? textOf(rest[0]).replace(/^\./, '').trim() : undefined;
+        if (!out) return sym(wholeText, wrap(wholeText), loc);
+        const v = this.moduleOutput(name, out, loc, wholeText);
+        return this.applyOps(v.loc ? v : { ...v, loc }, rest.slice(1), whole, scope, loc);
       }
       case 'terraform':
         return sym(wholeText, wrap(wholeText), loc);
@@ -370,10 +464,24 @@ export class ModuleInstance {
     return sym(wholeText, wrap(wholeText), loc);
   }
 
-  private dataAttribute(type: string, name: string, field: string | undefined, loc: SourceLocation, text: string): Val {
+  private dataAttribute(
+    type: string,
+    name: string,
+    field: string | undefined,
+    loc: SourceLocation,
+    text: string,
+  ): Val {
     if (type === 'aws_caller_identity' && field === 'account_id') return str(this.env.owner, loc);
     if (type === 'aws_partition' && field === 'partition') return str(this.env.partition, loc);
     if (type === 'aws_partition' && field === 'dns_suffix') return str('amazonaws.com', loc);
+    if (type === 'aws_service_principal' && field === 'name') {
+      // The service's principal in the commercial partition: `<service_name>.amazonaws.com`.
+      const block = this.mod.data.get(`${type}.${name}`);
+      const svcNode = block ? bodyAttrs(block.body).get('service_name') : undefined;
+      const svc =
+        svcNode && block ? this.eval(svcNode, this.metaScope(block, `data.${type}.${name}`)) : undefined;
+      if (svc?.t === 'str' && this.env.partition === 'aws') return str(`${svc.v}.amazonaws.com`, loc);
+    }
     if (type === 'aws_iam_policy_document' && (field === 'json' || field === 'minified_json')) {
       const v = this.policyDocument(name, loc);
       return v.t === 'sym' ? v : { ...v, loc };
@@ -463,7 +571,8 @@ export class ModuleInstance {
   private evalOperation(n: Ast, scope: Scope): Val {
     const loc = locOf(n);
     const op = n.op ?? '';
-    const unknown = (v: Val): Val => sym(v.t === 'sym' ? v.description : textOf(n).trim(), wrap(textOf(n).trim()), loc);
+    const unknown = (v: Val): Val =>
+      sym(v.t === 'sym' ? v.description : textOf(n).trim(), wrap(textOf(n).trim()), loc);
     if (n.type === 'unary_operation') {
       const v = n.right ? this.eval(n.right, scope) : NULL;
       if (op === '!' && v.t === 'bool') return { t: 'bool', v: !v.v, loc };
@@ -486,7 +595,8 @@ export class ModuleInstance {
         return { t: 'bool', v: !equalVals(l, r), loc };
       case '&&':
       case '||':
-        if (l.t === 'bool' && r.t === 'bool') return { t: 'bool', v: op === '&&' ? l.v && r.v : l.v || r.v, loc };
+        if (l.t === 'bool' && r.t === 'bool')
+          return { t: 'bool', v: op === '&&' ? l.v && r.v : l.v || r.v, loc };
         return unknown(l);
       default: {
         const a = l.t === 'num' ? l.v : l.t === 'str' ? Number(l.v) : Number.NaN;
@@ -582,7 +692,12 @@ export class ModuleInstance {
         const e = k.kids.find((x) => x.type === 'expression');
         const v = e ? this.eval(e, scope) : NULL;
         const et = e ? textOf(e).trim() : '';
-        parts.push({ val: v.t === 'null' ? errSym(`${et} is null (Terraform rejects null in a template)`, wrap(et), locOf(k)) : v });
+        parts.push({
+          val:
+            v.t === 'null'
+              ? errSym(`${et} is null (Terraform rejects null in a template)`, wrap(et), locOf(k))
+              : v,
+        });
       } else if (k.type === 'template_directive') {
         parts.push(...this.directiveParts(k, mode, strip, scope));
       }
@@ -607,7 +722,16 @@ export class ModuleInstance {
       let pairs: [Val, Val][];
       if (coll.t === 'list') pairs = coll.v.map((v, i) => [{ t: 'num', v: i }, v]);
       else if (coll.t === 'obj') pairs = [...coll.v].map(([k, v]) => [str(k), v]);
-      else return [{ val: sym(`template for over ${coll.t === 'sym' ? coll.description : 'a non-collection'}`, wrap(textOf(d)), loc) }];
+      else
+        return [
+          {
+            val: sym(
+              `template for over ${coll.t === 'sym' ? coll.description : 'a non-collection'}`,
+              wrap(textOf(d)),
+              loc,
+            ),
+          },
+        ];
       const out: TplPart[] = [];
       for (const [k, v] of pairs) {
         const names = new Map<string, Val>();
@@ -626,7 +750,16 @@ export class ModuleInstance {
       if (!intro || !endN) return [];
       const condNode = intro.kids.find((k) => k.type === 'expression');
       const c = condNode ? this.eval(condNode, scope) : NULL;
-      if (c.t !== 'bool') return [{ val: sym(`template if on ${c.t === 'sym' ? c.description : 'a non-boolean'}`, wrap(textOf(d)), loc) }];
+      if (c.t !== 'bool')
+        return [
+          {
+            val: sym(
+              `template if on ${c.t === 'sym' ? c.description : 'a non-boolean'}`,
+              wrap(textOf(d)),
+              loc,
+            ),
+          },
+        ];
       const [from, to] = c.v ? [intro.ei, elseN ? elseN.si : endN.si] : elseN ? [elseN.ei, endN.si] : [0, 0];
       if (to <= from) return [];
       const body = kids.filter((k) => k.si >= from && k.ei <= to && isTemplateChild(k));
@@ -642,7 +775,11 @@ export class ModuleInstance {
       ast = parseTemplateFile(this.env.parser, file);
       this.env.templates.set(file.path, ast);
     }
-    if (!ast) return sym(`templatefile ${file.path} (cannot be parsed as a template)`, wrap(`templatefile(${file.path})`));
+    if (!ast)
+      return sym(
+        `templatefile ${file.path} (cannot be parsed as a template)`,
+        wrap(`templatefile(${file.path})`),
+      );
     return this.evalTemplate(ast, { names: vars, templateOnly: true });
   }
 }
@@ -706,7 +843,8 @@ function literalPiece(
     const stop = nl === -1 ? raw.length : nl + 1;
     let chunk = raw.slice(i, stop);
     const p = posAt(f, a + i);
-    if (chunk.includes('$${') || chunk.includes('%%{')) chunk = chunk.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+    if (chunk.includes('$${') || chunk.includes('%%{'))
+      chunk = chunk.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
     mt.addSource(chunk, p.line, p.col);
     i = stop;
     lineStart = nl !== -1;
@@ -714,14 +852,18 @@ function literalPiece(
   return { lit: mt.text, map: mt.map() };
 }
 
-
 /** Joins template parts: all known -> a mapped string; a single interpolation -> its value; else symbolic. */
 export function assembleTemplate(parts: TplPart[], loc: SourceLocation): Val {
   if (parts.length === 1 && 'val' in (parts[0] as TplPart)) {
     const v = (parts[0] as { val: Val }).val;
     return v.loc ? v : { ...v, loc };
   }
-  const known = parts.every((p) => 'lit' in p || scalarText(p.val) !== undefined || (p.val.t === 'str' && p.val.json && !hasSym(p.val.json)));
+  const known = parts.every(
+    (p) =>
+      'lit' in p ||
+      scalarText(p.val) !== undefined ||
+      (p.val.t === 'str' && p.val.json && !hasSym(p.val.json)),
+  );
   if (known) {
     const mt = new MappedText(loc.file);
     for (const p of parts) {
@@ -758,7 +900,7 @@ function parseTemplateFile(parser: HclParser, file: SrcFile): Ast | null {
   if (parsed.error) return null;
   const expr = bodyAttrs(parsed.body).get('x');
   const heredoc = expr?.kids[0]?.kids[0];
-  if (!heredoc || heredoc.type !== 'heredoc_template') return null;
+  if (heredoc?.type !== 'heredoc_template') return null;
   return heredoc;
 }
 

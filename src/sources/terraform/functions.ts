@@ -3,7 +3,19 @@ import type { SourceLocation } from '../../model/types.js';
 import { type ModuleInstance, moduleDisplayPath, type Scope } from './evaluate.js';
 import { type Ast, locOf, type SrcFile, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
-import { displayText, errSym, hasSym, jsonText, NULL, scalarText, str, sym, symDescriptions, type Val, wrap } from './values.js';
+import {
+  displayText,
+  errSym,
+  hasSym,
+  jsonText,
+  NULL,
+  scalarText,
+  str,
+  sym,
+  symDescriptions,
+  type Val,
+  wrap,
+} from './values.js';
 
 type Fn = (args: Val[], c: CallCtx) => Val;
 
@@ -46,11 +58,6 @@ export function callFunction(
 }
 
 const firstSym = (args: Val[]): Val | undefined => args.find((a) => a.t === 'sym');
-
-function listOf(v: Val): Val[] | undefined {
-  if (v.t === 'list') return v.v;
-  return undefined;
-}
 
 function dedupe(items: Val[]): Val[] {
   const seen = new Set<string>();
@@ -131,20 +138,27 @@ const FUNCTIONS: Record<string, Fn> = {
     return d.ok ? d.val : c.unknown(v);
   },
   format: ([f, ...rest], c) => {
-    if (!f || f.t !== 'str') return c.unknown(f);
+    if (f?.t !== 'str') return c.unknown(f);
     return format(f.v, rest, c);
   },
   formatlist: ([f, ...rest], c) => {
-    if (!f || f.t !== 'str') return c.unknown(f);
+    if (f?.t !== 'str') return c.unknown(f);
     const s = firstSym(rest);
     if (s) return c.unknown(s);
     const n = Math.max(0, ...rest.map((r) => (r.t === 'list' ? r.v.length : 0)));
     const out: Val[] = [];
-    for (let i = 0; i < n; i++) out.push(format(f.v, rest.map((r) => (r.t === 'list' ? (r.v[i] ?? NULL) : r)), c));
+    for (let i = 0; i < n; i++)
+      out.push(
+        format(
+          f.v,
+          rest.map((r) => (r.t === 'list' ? (r.v[i] ?? NULL) : r)),
+          c,
+        ),
+      );
     return { t: 'list', v: out };
   },
   join: ([sep, ...lists], c) => {
-    if (!sep || sep.t !== 'str') return c.unknown(sep);
+    if (sep?.t !== 'str') return c.unknown(sep);
     const items: Val[] = [];
     for (const l of lists) {
       if (l.t !== 'list') return c.unknown(l);
@@ -166,7 +180,7 @@ const FUNCTIONS: Record<string, Fn> = {
     return { t: 'list', v: out };
   },
   compact: ([l], c) => {
-    if (!l || l.t !== 'list') return c.unknown(l);
+    if (l?.t !== 'list') return c.unknown(l);
     return { t: 'list', v: l.v.filter((x) => x.t !== 'null' && !(x.t === 'str' && x.v === '')) };
   },
   distinct: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v) } : c.unknown(l)),
@@ -174,9 +188,20 @@ const FUNCTIONS: Record<string, Fn> = {
   tolist: ([l], c) => (l?.t === 'list' ? l : c.unknown(l)),
   toset: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v) } : c.unknown(l)),
   tomap: ([m], c) => (m?.t === 'obj' ? m : c.unknown(m)),
-  tostring: ([v], c) => (v && scalarText(v) !== undefined ? str(scalarText(v) as string) : v?.t === 'null' ? v : c.unknown(v)),
-  tonumber: ([v], c) => (v?.t === 'num' ? v : v?.t === 'str' && v.v.trim() !== '' && !Number.isNaN(Number(v.v)) ? { t: 'num', v: Number(v.v) } : c.unknown(v)),
-  tobool: ([v], c) => (v?.t === 'bool' ? v : v?.t === 'str' && (v.v === 'true' || v.v === 'false') ? { t: 'bool', v: v.v === 'true' } : c.unknown(v)),
+  tostring: ([v], c) =>
+    v && scalarText(v) !== undefined ? str(scalarText(v) as string) : v?.t === 'null' ? v : c.unknown(v),
+  tonumber: ([v], c) =>
+    v?.t === 'num'
+      ? v
+      : v?.t === 'str' && v.v.trim() !== '' && !Number.isNaN(Number(v.v))
+        ? { t: 'num', v: Number(v.v) }
+        : c.unknown(v),
+  tobool: ([v], c) =>
+    v?.t === 'bool'
+      ? v
+      : v?.t === 'str' && (v.v === 'true' || v.v === 'false')
+        ? { t: 'bool', v: v.v === 'true' }
+        : c.unknown(v),
   lookup: ([m, k, d], c) => {
     if (!m || !k) return c.unknown();
     if (m.t !== 'obj') return c.unknown(m);
@@ -213,9 +238,12 @@ const FUNCTIONS: Record<string, Fn> = {
     if (v?.t === 'str') return { t: 'num', v: [...v.v].length };
     return c.unknown(v);
   },
-  keys: ([m], c) => (m?.t === 'obj' ? { t: 'list', v: [...m.v.keys()].sort().map((k) => str(k)) } : c.unknown(m)),
+  keys: ([m], c) =>
+    m?.t === 'obj' ? { t: 'list', v: [...m.v.keys()].sort().map((k) => str(k)) } : c.unknown(m),
   values: ([m], c) =>
-    m?.t === 'obj' ? { t: 'list', v: [...m.v.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v) } : c.unknown(m),
+    m?.t === 'obj'
+      ? { t: 'list', v: [...m.v.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v) }
+      : c.unknown(m),
   element: ([l, i], c) => {
     if (l?.t !== 'list' || i?.t !== 'num' || l.v.length === 0) return c.unknown(l?.t === 'sym' ? l : i);
     return l.v[((i.v % l.v.length) + l.v.length) % l.v.length] as Val;
@@ -247,31 +275,58 @@ const FUNCTIONS: Record<string, Fn> = {
   lower: ([s], c) => (s?.t === 'str' ? str(s.v.toLowerCase()) : c.unknown(s)),
   upper: ([s], c) => (s?.t === 'str' ? str(s.v.toUpperCase()) : c.unknown(s)),
   trimspace: ([s], c) => (s?.t === 'str' ? str(s.v.trim()) : c.unknown(s)),
-  trimprefix: ([s, p], c) => (s?.t === 'str' && p?.t === 'str' ? str(s.v.startsWith(p.v) ? s.v.slice(p.v.length) : s.v) : c.unknown(s)),
-  trimsuffix: ([s, p], c) => (s?.t === 'str' && p?.t === 'str' ? str(s.v.endsWith(p.v) ? s.v.slice(0, s.v.length - p.v.length) : s.v) : c.unknown(s)),
-  startswith: ([s, p], c) => (s?.t === 'str' && p?.t === 'str' ? { t: 'bool', v: s.v.startsWith(p.v) } : c.unknown(s)),
-  endswith: ([s, p], c) => (s?.t === 'str' && p?.t === 'str' ? { t: 'bool', v: s.v.endsWith(p.v) } : c.unknown(s)),
+  trimprefix: ([s, p], c) =>
+    s?.t === 'str' && p?.t === 'str' ? str(s.v.startsWith(p.v) ? s.v.slice(p.v.length) : s.v) : c.unknown(s),
+  trimsuffix: ([s, p], c) =>
+    s?.t === 'str' && p?.t === 'str'
+      ? str(s.v.endsWith(p.v) ? s.v.slice(0, s.v.length - p.v.length) : s.v)
+      : c.unknown(s),
+  startswith: ([s, p], c) =>
+    s?.t === 'str' && p?.t === 'str' ? { t: 'bool', v: s.v.startsWith(p.v) } : c.unknown(s),
+  endswith: ([s, p], c) =>
+    s?.t === 'str' && p?.t === 'str' ? { t: 'bool', v: s.v.endsWith(p.v) } : c.unknown(s),
   substr: ([s, o, l], c) =>
-    s?.t === 'str' && o?.t === 'num' && l?.t === 'num' ? str(s.v.substr(o.v, l.v < 0 ? undefined : l.v)) : c.unknown(s),
+    s?.t === 'str' && o?.t === 'num' && l?.t === 'num'
+      ? str(s.v.substr(o.v, l.v < 0 ? undefined : l.v))
+      : c.unknown(s),
   sort: ([l], c) =>
     l?.t === 'list' && l.v.every((x) => scalarText(x) !== undefined)
-      ? { t: 'list', v: [...l.v].sort((a, b) => ((scalarText(a) as string) < (scalarText(b) as string) ? -1 : 1)) }
+      ? {
+          t: 'list',
+          v: [...l.v].sort((a, b) => ((scalarText(a) as string) < (scalarText(b) as string) ? -1 : 1)),
+        }
       : c.unknown(l),
   zipmap: ([k, v], c) => {
-    if (k?.t !== 'list' || v?.t !== 'list' || k.v.some((x) => scalarText(x) === undefined)) return c.unknown(k);
+    if (k?.t !== 'list' || v?.t !== 'list' || k.v.some((x) => scalarText(x) === undefined))
+      return c.unknown(k);
     return { t: 'obj', v: new Map(k.v.map((x, i) => [scalarText(x) as string, v.v[i] ?? NULL])) };
   },
-  setunion: (lists, c) => (lists.every((l) => l.t === 'list') ? { t: 'list', v: dedupe(lists.flatMap((l) => (l.t === 'list' ? l.v : []))) } : c.unknown(firstSym(lists))),
+  setunion: (lists, c) =>
+    lists.every((l) => l.t === 'list')
+      ? { t: 'list', v: dedupe(lists.flatMap((l) => (l.t === 'list' ? l.v : []))) }
+      : c.unknown(firstSym(lists)),
   // Unknown values are not errors: try() returns the first argument Terraform would not reject.
   try: (args, c) => args.find((a) => !(a.t === 'sym' && a.err)) ?? c.unknown(args[0]),
-  can: ([v], c) => (v?.t === 'sym' && v.err ? { t: 'bool', v: false } : v && !hasSym(v) ? { t: 'bool', v: true } : c.unknown(v)),
+  can: ([v], c) =>
+    v?.t === 'sym' && v.err
+      ? { t: 'bool', v: false }
+      : v && !hasSym(v)
+        ? { t: 'bool', v: true }
+        : c.unknown(v),
   abs: ([n], c) => (n?.t === 'num' ? { t: 'num', v: Math.abs(n.v) } : c.unknown(n)),
-  max: (ns, c) => (ns.every((n) => n.t === 'num') ? { t: 'num', v: Math.max(...ns.map((n) => (n.t === 'num' ? n.v : 0))) } : c.unknown(firstSym(ns))),
-  min: (ns, c) => (ns.every((n) => n.t === 'num') ? { t: 'num', v: Math.min(...ns.map((n) => (n.t === 'num' ? n.v : 0))) } : c.unknown(firstSym(ns))),
+  max: (ns, c) =>
+    ns.every((n) => n.t === 'num')
+      ? { t: 'num', v: Math.max(...ns.map((n) => (n.t === 'num' ? n.v : 0))) }
+      : c.unknown(firstSym(ns)),
+  min: (ns, c) =>
+    ns.every((n) => n.t === 'num')
+      ? { t: 'num', v: Math.min(...ns.map((n) => (n.t === 'num' ? n.v : 0))) }
+      : c.unknown(firstSym(ns)),
   range: (ns, c) => {
     if (!ns.every((n) => n.t === 'num')) return c.unknown(firstSym(ns));
     const nums = ns.map((n) => (n.t === 'num' ? n.v : 0));
-    const [start, end, step] = nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, nums[2] ?? 1];
+    const [start, end, step] =
+      nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, nums[2] ?? 1];
     const out: Val[] = [];
     for (let i = start; step > 0 ? i < end : i > end; i += step) {
       out.push({ t: 'num', v: i });
@@ -307,6 +362,10 @@ function fileString(file: SrcFile): Val {
     line++;
     segs.push({ out: i + 1, line, col: 1 });
   }
-  return { t: 'str', v: file.text, loc: { file: file.path, line: 1, column: 1 }, map: { file: file.path, segs } };
+  return {
+    t: 'str',
+    v: file.text,
+    loc: { file: file.path, line: 1, column: 1 },
+    map: { file: file.path, segs },
+  };
 }
-

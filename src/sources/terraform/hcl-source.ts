@@ -2,13 +2,17 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Role, ScanError } from '../../model/types.js';
 import type { InputFile, SourceContext } from '../types.js';
-import { addConfigFile, addTfvarsFile, emptyModule, localModuleSource, type TfModule, tfvarsRank } from './config.js';
-import { type EvalEnv, type Input, ModuleInstance } from './evaluate.js';
-import { type Ast, bodyAttrs, type HclComment, type HclParser, type SrcFile } from './hcl.js';
+import {
+  addConfigFile,
+  addTfvarsFile,
+  emptyModule,
+  localModuleSource,
+  type TfModule,
+  tfvarsRank,
+} from './config.js';
+import { type EvalEnv, type Input, MAX_MODULE_NESTING, ModuleInstance } from './evaluate.js';
+import type { Ast, HclComment, HclParser, SrcFile } from './hcl.js';
 import { buildRole } from './roles.js';
-
-const META_ARGS = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
-const MAX_MODULE_DEPTH = 8;
 
 export interface HclScanOptions {
   parser: HclParser;
@@ -90,12 +94,14 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     partition: opts.partition,
     variables: ctx.variables,
     templates: new Map(),
+    modules,
     readFile(abs, displayPath) {
       const c = fileCache.get(abs);
       if (c !== undefined) return c ?? undefined;
       let out: SrcFile | null = null;
       try {
-        if (statSync(abs).size <= ctx.maxFileBytes) out = { path: displayPath, abs, text: readFileSync(abs, 'utf8') };
+        if (statSync(abs).size <= ctx.maxFileBytes)
+          out = { path: displayPath, abs, text: readFileSync(abs, 'utf8') };
       } catch {
         out = null;
       }
@@ -115,7 +121,13 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     }
   }
   const instantiated = new Set<string>();
-  const instantiate = (mod: TfModule, address: string, inputs: Map<string, Input> | undefined, rootDir: string, stack: string[]): void => {
+  const instantiate = (
+    mod: TfModule,
+    address: string,
+    inputs: Map<string, Input> | undefined,
+    rootDir: string,
+    stack: string[],
+  ): void => {
     instantiated.add(mod.dir);
     const inst = new ModuleInstance(env, mod, address, inputs, rootDir);
     for (const block of mod.resources) {
@@ -133,30 +145,28 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
       if (!src) continue;
       const child = modules.get(path.resolve(mod.dir, src));
       if (!child || child === mod) continue;
-      if (stack.includes(child.dir) || stack.length >= MAX_MODULE_DEPTH) {
+      if (stack.includes(child.dir) || stack.length >= MAX_MODULE_NESTING) {
         errors.push({
           source: 'terraform',
           code: 'module-cycle',
-          message: `module.${name} calls ${src}, which is already being evaluated (cycle or nesting deeper than ${MAX_MODULE_DEPTH}); not expanded`,
+          message: `module.${name} calls ${src}, which is already being evaluated (cycle or nesting deeper than ${MAX_MODULE_NESTING}); not expanded`,
           file: call.node.f.path,
           line: call.node.sr + 1,
           column: call.node.sc + 1,
         });
         continue;
       }
-      const callScope = inst.metaScope(call, `${address}module.${name}`);
-      const args = new Map<string, Input>();
-      for (const [k, expr] of bodyAttrs(call.body)) {
-        if (META_ARGS.has(k)) continue;
-        args.set(k, () => inst.eval(expr, callScope));
-      }
-      instantiate(child, `${address}module.${name}.`, args, rootDir, [...stack, child.dir]);
+      instantiate(child, `${address}module.${name}.`, inst.moduleInputs(call, name), rootDir, [
+        ...stack,
+        child.dir,
+      ]);
     }
   };
   const sorted = [...modules.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1));
   for (const mod of sorted) if (!calls.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir]);
   // Modules only reachable through a cycle: evaluate them on their own.
-  for (const mod of sorted) if (!instantiated.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir]);
+  for (const mod of sorted)
+    if (!instantiated.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir]);
   return { roles, errors };
 }
 

@@ -37,7 +37,11 @@ export function decodePolicyValue(v: Val, fallback?: SourceLocation): Decoded {
     case 'null':
       return { ok: false, message: 'the policy is null', loc: v.loc ?? fallback };
     default:
-      return { ok: false, message: `the policy is a ${v.t === 'list' ? 'list' : v.t}, not a JSON document`, loc: v.loc ?? fallback };
+      return {
+        ok: false,
+        message: `the policy is a ${v.t === 'list' ? 'list' : v.t}, not a JSON document`,
+        loc: v.loc ?? fallback,
+      };
   }
 }
 
@@ -100,7 +104,7 @@ function parseJsonText(
   syms: Val[],
   whole: Set<number>,
 ): Decoded {
-  if (text.trim() === '') return { ok: false, message: 'the policy is an empty string', loc };
+  if (text.trim() === '') return { ok: false, message: 'the policy is an empty string' };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const at = (off: number): SourceLocation | undefined => (map ? (mapOffset(map, off) ?? loc) : loc);
@@ -125,10 +129,14 @@ function parseJsonText(
       for (const x of symDescriptions(v)) if (!descs.includes(x)) descs.push(x);
       return displayText(v);
     });
-    return l ? { t: 'sym', description: descs.join(', '), text: txt, loc: l } : { t: 'sym', description: descs.join(', '), text: txt };
+    return l
+      ? { t: 'sym', description: descs.join(', '), text: txt, loc: l }
+      : { t: 'sym', description: descs.join(', '), text: txt };
   };
   const keyText = (s: string): string =>
-    s.includes(OPEN) ? s.replace(SENTINEL, (_a, d: string) => displayText(syms[Number(d)] ?? { t: 'null' })) : s;
+    s.includes(OPEN)
+      ? s.replace(SENTINEL, (_a, d: string) => displayText(syms[Number(d)] ?? { t: 'null' }))
+      : s;
   const conv = (n: JsonNode): Val => {
     const l = at(n.offset);
     switch (n.type) {
@@ -140,7 +148,10 @@ function parseJsonText(
           const val = conv(v);
           // The property's location is its key's.
           const kl = at(k.offset);
-          m.set(keyText(String(k.value)), kl && val.t !== 'obj' && val.t !== 'list' ? { ...val, loc: val.loc ?? kl } : val);
+          m.set(
+            keyText(String(k.value)),
+            kl && val.t !== 'obj' && val.t !== 'list' ? { ...val, loc: val.loc ?? kl } : val,
+          );
           if (kl && (val.t === 'obj' || val.t === 'list')) val.loc = kl;
         }
         return l ? { t: 'obj', v: m, loc: l } : { t: 'obj', v: m };

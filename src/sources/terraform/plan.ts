@@ -10,7 +10,14 @@
  * with a wholly symbolic trust policy, and a ScanError `unknown-until-apply` says why it cannot be
  * judged. Nothing is guessed.
  */
-import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  getNodeValue,
+  type Node as JsonNode,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import type { Role, ScanError, SourceLocation } from '../../model/types.js';
 import type { InputFile } from '../types.js';
 import { decodePolicyValue } from './json-text.js';
@@ -27,7 +34,11 @@ const asArr = (v: J | undefined): J[] => (Array.isArray(v) ? v : []);
 /** Cheap test: a JSON file that starts like a plan or state rendered by `terraform show -json`. */
 export function looksLikePlan(text: string): boolean {
   const head = text.slice(0, 4096);
-  return /"format_version"\s*:/.test(head) && /"terraform_version"\s*:/.test(head) && /"(planned_values|resource_changes)"\s*:/.test(text);
+  return (
+    /"format_version"\s*:/.test(head) &&
+    /"terraform_version"\s*:/.test(head) &&
+    /"(planned_values|resource_changes)"\s*:/.test(text)
+  );
 }
 
 interface PlanResource {
@@ -75,11 +86,19 @@ function collectModule(mod: J | undefined, jsonPath: (string | number)[], out: P
     if (r.index !== undefined) res.index = r.index;
     out.push(res);
   });
-  asArr(mod.child_modules).forEach((c, i) => collectModule(c, [...jsonPath, 'child_modules', i], out));
+  asArr(mod.child_modules).forEach((c, i) => {
+    collectModule(c, [...jsonPath, 'child_modules', i], out);
+  });
 }
 
 /** The configuration block of a resource (`module.a.module.b` + `aws_iam_role.x`). */
-function configResource(config: J | undefined, moduleAddress: string, type: string, name: string, mode: string): JObj | undefined {
+function configResource(
+  config: J | undefined,
+  moduleAddress: string,
+  type: string,
+  name: string,
+  mode: string,
+): JObj | undefined {
   if (!isObj(config)) return undefined;
   let mod: J | undefined = config.root_module;
   for (const m of moduleAddress.split('.').filter((_, i) => i % 2 === 1)) {
@@ -109,7 +128,13 @@ function unknownVal(expr: J | undefined, what: string, at: SourceLocation): Val 
 function valOf(v: J | undefined, expr: J | undefined, what: string, at: SourceLocation): Val {
   if (v === null || v === undefined) return unknownVal(expr, what, at);
   if (Array.isArray(v)) {
-    return { t: 'list', v: v.map((x, i) => valOf(x, isObj(expr) && Array.isArray(expr.constant_value) ? undefined : expr, `${what}[${i}]`, at)), loc: at };
+    return {
+      t: 'list',
+      v: v.map((x, i) =>
+        valOf(x, isObj(expr) && Array.isArray(expr.constant_value) ? undefined : expr, `${what}[${i}]`, at),
+      ),
+      loc: at,
+    };
   }
   if (typeof v === 'string') return str(v, at);
   if (typeof v === 'number') return { t: 'num', v, loc: at };
@@ -152,7 +177,8 @@ function documentFromData(values: JObj, config: JObj | undefined, at: SourceLoca
       ['not_resources', 'NotResource'],
     ] as const) {
       const v = st[k];
-      if (Array.isArray(v) && v.length > 0) m.set(json, valOf(v, ce[k], `${address}.statement[${i}].${k}`, at));
+      if (Array.isArray(v) && v.length > 0)
+        m.set(json, valOf(v, ce[k], `${address}.statement[${i}].${k}`, at));
     }
     for (const [k, json] of [
       ['principals', 'Principal'],
@@ -166,7 +192,12 @@ function documentFromData(values: JObj, config: JObj | undefined, at: SourceLoca
         if (!isObj(b)) return;
         const cb = cfgBlocks[j];
         const type = typeof b.type === 'string' ? b.type : '';
-        const ids = valOf(b.identifiers, isObj(cb) ? cb.identifiers : undefined, `${address}.statement[${i}].${k}[${j}].identifiers`, at);
+        const ids = valOf(
+          b.identifiers,
+          isObj(cb) ? cb.identifiers : undefined,
+          `${address}.statement[${i}].${k}[${j}].identifiers`,
+          at,
+        );
         const prev = pm.get(type);
         const items = ids.t === 'list' ? ids.v : [ids];
         if (prev?.t === 'list') prev.v.push(...items);
@@ -183,7 +214,8 @@ function documentFromData(values: JObj, config: JObj | undefined, at: SourceLoca
         const cc = cfgConds[j];
         const cfg: JObj = isObj(cc) ? cc : {};
         const test = typeof c.test === 'string' ? c.test : (refsOf(cfg.test)[0] ?? 'unknown');
-        const variable = typeof c.variable === 'string' ? c.variable : `\${${refsOf(cfg.variable)[0] ?? 'unknown'}}`;
+        const variable =
+          typeof c.variable === 'string' ? c.variable : `\${${refsOf(cfg.variable)[0] ?? 'unknown'}}`;
         const values2 = valOf(c.values, cfg.values, `${address}.statement[${i}].condition[${j}].values`, at);
         let byVar = cm.get(test);
         if (byVar?.t !== 'obj') {
@@ -208,7 +240,11 @@ function documentFromData(values: JObj, config: JObj | undefined, at: SourceLoca
   return { t: 'obj', v: doc, loc: at };
 }
 
-export function scanPlan(file: InputFile, account: string, partition: string): { roles: Role[]; errors: ScanError[] } {
+export function scanPlan(
+  file: InputFile,
+  account: string,
+  partition: string,
+): { roles: Role[]; errors: ScanError[] } {
   const roles: Role[] = [];
   const errors: ScanError[] = [];
   const parseErrors: ParseError[] = [];
@@ -237,18 +273,25 @@ export function scanPlan(file: InputFile, account: string, partition: string): {
   };
 
   const planned: PlanResource[] = [];
-  collectModule(isObj(plan.planned_values) ? plan.planned_values.root_module : undefined, ['planned_values', 'root_module'], planned);
+  collectModule(
+    isObj(plan.planned_values) ? plan.planned_values.root_module : undefined,
+    ['planned_values', 'root_module'],
+    planned,
+  );
   // `terraform show -json` of a state file has `values` instead of `planned_values`.
   collectModule(isObj(plan.values) ? plan.values.root_module : undefined, ['values', 'root_module'], planned);
   const prior: PlanResource[] = [];
-  const priorValues = isObj(plan.prior_state) && isObj(plan.prior_state.values) ? plan.prior_state.values : undefined;
+  const priorValues =
+    isObj(plan.prior_state) && isObj(plan.prior_state.values) ? plan.prior_state.values : undefined;
   collectModule(priorValues?.root_module, ['prior_state', 'values', 'root_module'], prior);
   const dataByAddress = new Map<string, PlanResource>();
-  for (const r of [...prior, ...planned]) if (r.mode === 'data' && r.type === 'aws_iam_policy_document') dataByAddress.set(r.address, r);
+  for (const r of [...prior, ...planned])
+    if (r.mode === 'data' && r.type === 'aws_iam_policy_document') dataByAddress.set(r.address, r);
 
   const changes = new Map<string, { change: JObj; index: number; rc: JObj }>();
   asArr(plan.resource_changes).forEach((rc, index) => {
-    if (isObj(rc) && typeof rc.address === 'string' && isObj(rc.change)) changes.set(rc.address, { change: rc.change, index, rc });
+    if (isObj(rc) && typeof rc.address === 'string' && isObj(rc.change))
+      changes.set(rc.address, { change: rc.change, index, rc });
   });
 
   const roleResources = planned.filter((r) => r.mode === 'managed' && r.type === 'aws_iam_role');
@@ -282,7 +325,14 @@ export function scanPlan(file: InputFile, account: string, partition: string): {
     if (typeof raw === 'string' && raw !== '') {
       const d = decodePolicyValue(str(raw, locAt([...r.valuesPath, 'assume_role_policy'], at)), at);
       if (!d.ok) {
-        errors.push({ source: 'terraform', code: 'policy-json', message: `${r.address}: assume_role_policy: ${d.message}`, file: file.path, line: at.line ?? 1, column: at.column ?? 1 });
+        errors.push({
+          source: 'terraform',
+          code: 'policy-json',
+          message: `${r.address}: assume_role_policy: ${d.message}`,
+          file: file.path,
+          line: at.line ?? 1,
+          column: at.column ?? 1,
+        });
         continue;
       }
       doc = d.val;
@@ -296,7 +346,13 @@ export function scanPlan(file: InputFile, account: string, partition: string): {
         const candidates = r.index !== undefined ? [`${base}[${JSON.stringify(r.index)}]`, base] : [base];
         const data = candidates.map((c) => dataByAddress.get(c)).find((x) => x !== undefined);
         if (data) {
-          const dcfg = configResource(plan.configuration, data.moduleAddress, 'aws_iam_policy_document', data.name, 'data');
+          const dcfg = configResource(
+            plan.configuration,
+            data.moduleAddress,
+            'aws_iam_policy_document',
+            data.name,
+            'data',
+          );
           doc = documentFromData(data.values, dcfg, locAt(data.jsonPath), data.address);
           note = `assume_role_policy is known only after apply; read from ${data.address} in the plan`;
         }
@@ -315,11 +371,14 @@ export function scanPlan(file: InputFile, account: string, partition: string): {
       }
     }
     const name = typeof r.values.name === 'string' ? r.values.name : r.address;
+    // A role already in the state knows its ARN: its account and partition win over --account.
+    const arnParts =
+      typeof r.values.arn === 'string' ? /^arn:([^:]+):iam::(\d{12}):role\//.exec(r.values.arn) : null;
     const role: Role = {
       id: r.address,
       name,
-      account,
-      partition,
+      account: arnParts?.[2] ?? account,
+      partition: arnParts?.[1] ?? partition,
       source: { kind: 'terraform-plan', location: at },
       trustPolicy: trustPolicyOf(doc, file.path, at),
     };

@@ -15,7 +15,12 @@ export interface BlockInstance {
  * The blocks of `type` in a body, `dynamic "type"` blocks expanded over their `for_each` when it is known.
  * An unknown `for_each` yields one instance whose iterator is symbolic (its content still shows).
  */
-export function expandBlocks(inst: ModuleInstance, body: Ast | undefined, type: string, scope: Scope): BlockInstance[] {
+export function expandBlocks(
+  inst: ModuleInstance,
+  body: Ast | undefined,
+  type: string,
+  scope: Scope,
+): BlockInstance[] {
   const out: BlockInstance[] = [];
   for (const b of bodyBlocks(body)) {
     if (b.type === type) {
@@ -31,8 +36,9 @@ export function expandBlocks(inst: ModuleInstance, body: Ast | undefined, type: 
     const fe = attrs.get('for_each');
     const coll = fe ? inst.eval(fe, scope) : { t: 'null' as const };
     const pairs: [Val, Val][] = [];
-    if (coll.t === 'list') coll.v.forEach((v, i) => pairs.push([{ t: 'num', v: i }, v]));
-    else if (coll.t === 'obj') for (const [k, v] of coll.v) pairs.push([str(k), v]);
+    if (coll.t === 'list') {
+      for (const [i, v] of coll.v.entries()) pairs.push([{ t: 'num', v: i }, v]);
+    } else if (coll.t === 'obj') for (const [k, v] of coll.v) pairs.push([str(k), v]);
     else if (coll.t === 'sym') {
       const what = fe ? textOf(fe).trim() : 'for_each';
       pairs.push([
@@ -84,7 +90,8 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
   for (const [hcl, json] of lists) {
     const v = attr(inst, s, hcl);
     const node = attrNode(s.body, hcl);
-    if (v && v.t !== 'null' && !(v.t === 'list' && v.v.length === 0)) m.set(json, asList(v, node ? locOf(node) : loc));
+    if (v && v.t !== 'null' && !(v.t === 'list' && v.v.length === 0))
+      m.set(json, asList(v, node ? locOf(node) : loc));
   }
   for (const [blockType, json] of [
     ['principals', 'Principal'],
@@ -100,7 +107,8 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
       firstLoc ??= ploc;
       const type = keyText(attr(inst, p, 'type'));
       const ids = attr(inst, p, 'identifiers') ?? { t: 'list', v: [] };
-      const idList: Val[] = ids.t === 'list' ? ids.v.map((x) => (x.loc ? x : { ...x, loc: ploc })) : [{ ...ids, loc: ploc }];
+      const idList: Val[] =
+        ids.t === 'list' ? ids.v.map((x) => (x.loc ? x : { ...x, loc: ploc })) : [{ ...ids, loc: ploc }];
       if (type === '*' && idList.length === 1 && idList[0]?.t === 'str' && idList[0].v === '*') star = true;
       const list = byType.get(type) ?? [];
       list.push(...idList);
@@ -111,7 +119,8 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
       continue;
     }
     const pm = new Map<string, Val>();
-    for (const [type, ids] of byType) pm.set(type, { t: 'list', v: ids, loc: ids[0]?.loc ?? firstLoc ?? loc });
+    for (const [type, ids] of byType)
+      pm.set(type, { t: 'list', v: ids, loc: ids[0]?.loc ?? firstLoc ?? loc });
     m.set(json, { t: 'obj', v: pm, loc: firstLoc ?? loc });
   }
   const conds = expandBlocks(inst, s.body, 'condition', s.scope);
@@ -124,9 +133,12 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
       const test = keyText(attr(inst, c, 'test'));
       const variable = keyText(attr(inst, c, 'variable'));
       const values = attr(inst, c, 'values') ?? { t: 'list', v: [] };
-      const vlist: Val[] = values.t === 'list' ? values.v.map((x) => (x.loc ? x : { ...x, loc: cloc })) : [{ ...values, loc: cloc }];
+      const vlist: Val[] =
+        values.t === 'list'
+          ? values.v.map((x) => (x.loc ? x : { ...x, loc: cloc }))
+          : [{ ...values, loc: cloc }];
       let byVar = cm.get(test);
-      if (!byVar || byVar.t !== 'obj') {
+      if (byVar?.t !== 'obj') {
         byVar = { t: 'obj', v: new Map(), loc: cloc };
         cm.set(test, byVar);
       }
@@ -165,7 +177,13 @@ export function mergeInto(target: Val[], incoming: Val[]): void {
   }
 }
 
-function docsOf(inst: ModuleInstance, body: Ast | undefined, scope: Scope, listAttr: string, legacyAttr: string): Val[] {
+function docsOf(
+  inst: ModuleInstance,
+  body: Ast | undefined,
+  scope: Scope,
+  listAttr: string,
+  legacyAttr: string,
+): Val[] {
   const out: Val[] = [];
   const attrs = bodyAttrs(body);
   const push = (v: Val, at: SourceLocation): void => {
@@ -196,12 +214,14 @@ export function buildPolicyDocument(inst: ModuleInstance, block: BlockInfo, scop
   const attrs = bodyAttrs(body);
   const loc = locOf(block.node);
   const statements: Val[] = [];
-  for (const src of docsOf(inst, body, scope, 'source_policy_documents', 'source_json')) mergeInto(statements, statementsOf(src));
+  for (const src of docsOf(inst, body, scope, 'source_policy_documents', 'source_json'))
+    mergeInto(statements, statementsOf(src));
   mergeInto(
     statements,
     expandBlocks(inst, body, 'statement', scope).map((s) => buildStatement(inst, s)),
   );
-  for (const ov of docsOf(inst, body, scope, 'override_policy_documents', 'override_json')) mergeInto(statements, statementsOf(ov));
+  for (const ov of docsOf(inst, body, scope, 'override_policy_documents', 'override_json'))
+    mergeInto(statements, statementsOf(ov));
   const m = new Map<string, Val>();
   const version = attrs.get('version');
   m.set('Version', version ? inst.eval(version, scope) : str('2012-10-17', loc));

@@ -24,8 +24,10 @@ export interface FaultRule {
 export interface FaultProxy {
   url: string;
   rules: FaultRule[];
-  /** Requests seen per action (after faults). */
+  /** Requests forwarded to moto per action. */
   seen: Map<string, number>;
+  /** Requests received (before any fault) per `action:account`, for assumed-role keys. */
+  arrived: Map<string, number>;
   /** Faults injected per `kind:action[:account]`. */
   injected: Map<string, number>;
   close(): Promise<void>;
@@ -96,8 +98,9 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
   const up = new URL(upstream);
   const keyAccount = new Map<string, string>();
   const seen = new Map<string, number>();
+  const arrived = new Map<string, number>();
   const injected = new Map<string, number>();
-  const state: FaultProxy = { url: '', rules, seen, injected, close: async () => {} };
+  const state: FaultProxy = { url: '', rules, seen, arrived, injected, close: async () => {} };
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -106,6 +109,7 @@ export async function startFaultProxy(upstream: string, rules: FaultRule[] = [])
       const body = Buffer.concat(chunks);
       const p = parseRequest(req, body.toString('utf8'));
       const account = p.accessKey ? keyAccount.get(p.accessKey) : undefined;
+      if (account) arrived.set(`${p.action}:${account}`, (arrived.get(`${p.action}:${account}`) ?? 0) + 1);
       for (const rule of state.rules) {
         if (rule.action !== '*' && rule.action !== p.action) continue;
         if (rule.account && rule.account !== (p.action === 'AssumeRole' ? p.roleArnAccount : account))

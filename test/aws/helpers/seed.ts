@@ -5,6 +5,8 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type AwsClientFactory, createClientFactory } from '../../../src/sources/aws/clients.js';
+import type { ApiCallStats } from '../../../src/sources/aws/types.js';
 import { DUMMY_CREDENTIALS } from '../../helpers/moto.js';
 
 // The SDK's "Node 22 will be required" notice is noise in test output.
@@ -60,19 +62,28 @@ export const serviceStatement = (service: string) => ({
 export async function createRoles(
   iam: IAMClient,
   roles: { name: string; doc: string; path?: string }[],
-  concurrency = 8,
+  concurrency = 4,
 ): Promise<void> {
   const queue = [...roles];
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
-        await iam.send(
-          new CreateRoleCommand({
-            RoleName: r.name,
-            AssumeRolePolicyDocument: r.doc,
-            ...(r.path ? { Path: r.path } : {}),
-          }),
-        );
+        const input = {
+          RoleName: r.name,
+          AssumeRolePolicyDocument: r.doc,
+          ...(r.path ? { Path: r.path } : {}),
+        };
+        // moto's threaded server now and then answers a burst with an HTML 500 page: try again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await iam.send(new CreateRoleCommand(input));
+            break;
+          } catch (e) {
+            if (attempt > 1 && (e as Error).name === 'EntityAlreadyExists') break;
+            if (attempt >= 4) throw e;
+            await new Promise((res) => setTimeout(res, 100 * attempt));
+          }
+        }
       }
     }),
   );
@@ -112,4 +123,15 @@ export async function memberIam(endpoint: string, account: string): Promise<IAMC
       sessionToken: c.SessionToken!,
     }),
   );
+}
+
+/** A client factory for in-process scans: pointed at `endpoint`, signing with the dummy credentials. */
+export function pinnedFactory(endpoint: string, stats?: ApiCallStats, maxAttempts = 2): AwsClientFactory {
+  const f = createClientFactory({ endpointUrl: endpoint, region: 'us-east-1', maxAttempts }, stats);
+  return {
+    iam: (c) => f.iam(c ?? DUMMY_CREDENTIALS),
+    sts: (c) => f.sts(c ?? DUMMY_CREDENTIALS),
+    organizations: (c) => f.organizations(c ?? DUMMY_CREDENTIALS),
+    destroy: () => f.destroy(),
+  };
 }

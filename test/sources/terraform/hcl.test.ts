@@ -1,5 +1,12 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform `${...}` text is data here
 import { describe, expect, it } from 'vitest';
-import { DEPLOYING_ACCOUNT, isSymbolic, type Role, type ScanError, type Statement } from '../../../src/model/types.js';
+import {
+  DEPLOYING_ACCOUNT,
+  isSymbolic,
+  type Role,
+  type ScanError,
+  type Statement,
+} from '../../../src/model/types.js';
 import { terraformSource } from '../../../src/sources/terraform/index.js';
 import { byId, conditionsOf, loadFixture, principalsOf } from './helpers.js';
 
@@ -19,11 +26,36 @@ describe('terraform source: claim', () => {
   const cases: { name: string; path: string; text: string; claimed: boolean }[] = [
     { name: '.tf', path: 'a/main.tf', text: 'resource "x" "y" {}', claimed: true },
     { name: '.tfvars', path: 'a/terraform.tfvars', text: 'a = 1', claimed: true },
-    { name: 'plan JSON', path: 'plan.json', text: '{"format_version":"1.2","terraform_version":"1.5.7","planned_values":{}}', claimed: true },
-    { name: 'a policy JSON', path: 'policy.json', text: '{"Version":"2012-10-17","Statement":[]}', claimed: false },
-    { name: 'CloudFormation JSON', path: 't.json', text: '{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}', claimed: false },
-    { name: 'JSON with format_version but no plan body', path: 's.json', text: '{"format_version":"1.0","values":{}}', claimed: false },
-    { name: '.tf.json (not supported; left to others)', path: 'main.tf.json', text: '{"resource":{}}', claimed: false },
+    {
+      name: 'plan JSON',
+      path: 'plan.json',
+      text: '{"format_version":"1.2","terraform_version":"1.5.7","planned_values":{}}',
+      claimed: true,
+    },
+    {
+      name: 'a policy JSON',
+      path: 'policy.json',
+      text: '{"Version":"2012-10-17","Statement":[]}',
+      claimed: false,
+    },
+    {
+      name: 'CloudFormation JSON',
+      path: 't.json',
+      text: '{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}',
+      claimed: false,
+    },
+    {
+      name: 'JSON with format_version but no plan body',
+      path: 's.json',
+      text: '{"format_version":"1.0","values":{}}',
+      claimed: false,
+    },
+    {
+      name: '.tf.json (not supported; left to others)',
+      path: 'main.tf.json',
+      text: '{"resource":{}}',
+      claimed: false,
+    },
     { name: 'YAML', path: 'template.yaml', text: 'Resources: {}', claimed: false },
     { name: '.tpl', path: 'trust.json.tpl', text: '{}', claimed: false },
   ];
@@ -73,7 +105,10 @@ describe('terraform source: jsonencode', async () => {
     expect(errors).toEqual([]);
     const s = stmt(r, 0);
     expect(s.sid).toBe('VendorAccess');
-    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::111122223333:root', 'AWS:arn:aws:iam::444455556666:root']);
+    expect(principalsOf(s)).toEqual([
+      'AWS:arn:aws:iam::111122223333:root',
+      'AWS:arn:aws:iam::444455556666:root',
+    ]);
     expect(conditionsOf(s)).toEqual([
       'StringEquals sts:ExternalId = shared-secret',
       'Bool aws:MultiFactorAuthPresent = true',
@@ -95,7 +130,11 @@ describe('terraform source: data "aws_iam_policy_document"', async () => {
   const r = byId(roles, 'aws_iam_role.doc');
   it('merges source (replaced by sid, kept), current and override (replaces by sid) statements in order', () => {
     expect(errors).toEqual([]);
-    expect(r.trustPolicy.statements.map((s) => `${s.sid}:${s.effect}`)).toEqual(['Replaced:Allow', 'Kept:Allow', 'Overridden:Deny']);
+    expect(r.trustPolicy.statements.map((s) => `${s.sid}:${s.effect}`)).toEqual([
+      'Replaced:Allow',
+      'Kept:Allow',
+      'Overridden:Deny',
+    ]);
     expect(principalsOf(stmt(r, 2))).toEqual(['AWS:arn:aws:iam::999999999999:root']);
     expect(lineOf(stmt(r, 1))).toBe(`${F}/policy-document/main.tf:23`);
     expect(lineOf(stmt(r, 2))).toBe(`${F}/policy-document/main.tf:34`);
@@ -103,7 +142,10 @@ describe('terraform source: data "aws_iam_policy_document"', async () => {
   it('principals blocks of one type merge; caller identity and partition resolve', () => {
     const s = stmt(r, 0);
     expect(s.actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::111122223333:root', `AWS:arn:aws:iam::${DEPLOYING_ACCOUNT}:root`]);
+    expect(principalsOf(s)).toEqual([
+      'AWS:arn:aws:iam::111122223333:root',
+      `AWS:arn:aws:iam::${DEPLOYING_ACCOUNT}:root`,
+    ]);
     expect(s.principals?.map((p) => p.location?.line)).toEqual([54, 60]);
     expect(s.notPrincipals?.map((p) => String(p.value))).toEqual(['arn:aws:iam::222233334444:user/blocked']);
     expect(lineOf(s)).toBe(`${F}/policy-document/main.tf:49`);
@@ -146,7 +188,10 @@ describe('terraform source: file() and templatefile()', async () => {
     const r = byId(roles, 'aws_iam_role.from_template');
     expect(principalsOf(stmt(r, 0))).toEqual(['AWS:arn:aws:iam::777788889999:root']);
     expect(conditionsOf(stmt(r, 0))).toEqual(['StringEquals sts:ExternalId = tpl-ext']);
-    expect(principalsOf(stmt(r, 1))).toEqual(['Service:ec2.amazonaws.com', 'Service:ecs-tasks.amazonaws.com']);
+    expect(principalsOf(stmt(r, 1))).toEqual([
+      'Service:ec2.amazonaws.com',
+      'Service:ecs-tasks.amazonaws.com',
+    ]);
     expect(lineOf(stmt(r, 0).conditions[0])).toBe(`${F}/file-template/policies/trust.json.tpl:8`);
     expect(lineOf(stmt(r, 1))).toBe(`${F}/file-template/policies/trust.json.tpl:10`);
   });
@@ -220,6 +265,7 @@ describe('terraform source: modules', async () => {
   it('passes the caller arguments into the module; ids carry the module path', () => {
     expect(errors).toEqual([]);
     expect(roles.map((r) => r.id).sort()).toEqual([
+      'aws_iam_role.reuses_policy',
       'aws_iam_role.uses_output',
       'module.datadog.aws_iam_role.this',
       'module.wrapped.module.inner.aws_iam_role.this',
@@ -241,7 +287,17 @@ describe('terraform source: modules', async () => {
   });
   it('a registry module output stays symbolic', () => {
     const r = byId(roles, 'aws_iam_role.uses_output');
-    expect(principalsOf(stmt(r, 0))).toEqual(['AWS:<${module.registry.iam_role_arn} | module.registry.iam_role_arn>']);
+    expect(principalsOf(stmt(r, 0))).toEqual([
+      'AWS:<${module.registry.iam_role_arn} | module.registry.iam_role_arn (output of a module outside the scan)>',
+    ]);
+  });
+  it('an output of a scanned local module is evaluated with the caller arguments', () => {
+    const r = byId(roles, 'aws_iam_role.reuses_policy');
+    const s = stmt(r, 0);
+    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::464622532012:root']);
+    expect(conditionsOf(s)).toEqual(['StringEquals sts:ExternalId = dd-external-id']);
+    expect(s.principals?.[0]?.location?.line).toBe(19);
+    expect(lineOf(r.source)).toBe(`${F}/modules/main.tf:30`);
   });
 });
 
@@ -251,10 +307,10 @@ describe('terraform source: count / for_each', async () => {
     expect(errors).toEqual([]);
     expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.counted', 'aws_iam_role.each']);
     const c = byId(roles, 'aws_iam_role.counted');
-    expect((c.extra?.terraform as { count?: string }).count).toBe('var.create ? 1 : 0');
+    expect((c.extra?.terraform as { count?: string } | undefined)?.count).toBe('var.create ? 1 : 0');
     expect(principalsOf(stmt(c, 0))).toEqual(['AWS:arn:aws:iam::111122223333:root']);
     const e = byId(roles, 'aws_iam_role.each');
-    expect((e.extra?.terraform as { note?: string }).note).toContain('for_each');
+    expect((e.extra?.terraform as { note?: string } | undefined)?.note).toContain('for_each');
     expect(principalsOf(stmt(e, 0))).toEqual([
       'AWS:<arn:aws:iam::${each.value}:root | each.value of aws_iam_role.each (for_each over var.roles)>',
     ]);
@@ -276,7 +332,12 @@ describe('terraform source: inline suppressions', async () => {
   it('no reason -> ScanError at the comment, no suppression', () => {
     expect(byId(roles, 'aws_iam_role.no_reason').inlineSuppressions).toBeUndefined();
     expect(errors).toEqual([
-      expect.objectContaining({ code: 'suppression-without-reason', file: `${F}/suppress/main.tf`, line: 11, column: 22 }),
+      expect.objectContaining({
+        code: 'suppression-without-reason',
+        file: `${F}/suppress/main.tf`,
+        line: 11,
+        column: 22,
+      }),
     ]);
   });
   it('a comment outside the block suppresses nothing', () => {
@@ -295,5 +356,45 @@ describe('terraform source: bad input', async () => {
     ]);
     expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.good']);
     expect(principalsOf(stmt(byId(roles, 'aws_iam_role.good'), 0))).toEqual(['Service:ec2.amazonaws.com']);
+  });
+});
+
+describe('terraform source: expressions', async () => {
+  const { roles, errors } = await loadFixture('expressions');
+  it('for with if, heredoc local + trimspace, splat, (key) object keys, escapes, unknown conditional', () => {
+    expect(errors).toEqual([]);
+    const s = stmt(byId(roles, 'aws_iam_role.expr'), 0);
+    expect(principalsOf(s)).toEqual([
+      'AWS:arn:aws:iam::111111111111:root',
+      'AWS:arn:aws:iam::333333333333:root',
+      'AWS:444444444444',
+      'AWS:777777777777',
+    ]);
+    expect(s.principals?.map((p) => p.location?.line)).toEqual([30, 31, 18, 18]);
+    expect(conditionsOf(s)).toEqual([
+      'StringEquals sts:ExternalId = escaped "quote" and ${literal}',
+      'Bool aws:MultiFactorAuthPresent = <${var.enabled ? "true" : "false"} | var.enabled (condition unknown: var.enabled (no default))>',
+    ]);
+    expect(s.conditions.map((c) => c.location?.line)).toEqual([36, 37]);
+  });
+  it('template directives (%{for}, %{if}) in a heredoc build one statement per element', () => {
+    const r = byId(roles, 'aws_iam_role.directives');
+    expect(r.trustPolicy.statements.map((s) => principalsOf(s))).toEqual([
+      ['AWS:arn:aws:iam::555555555555:root'],
+      ['AWS:arn:aws:iam::666666666666:root'],
+    ]);
+    expect(r.trustPolicy.statements.map((s) => s.location?.line)).toEqual([48, 48]);
+  });
+});
+
+describe('terraform source: odd files never crash', async () => {
+  const { roles, errors } = await loadFixture('garbage');
+  it('empty and comment-only files are fine; syntax errors are named; odd content still yields its role', () => {
+    expect(errors.map((e) => `${e.code} ${e.file}:${e.line}:${e.column}`)).toEqual([
+      `hcl-syntax ${F}/garbage/unbalanced.tf:2:4`,
+      `hcl-syntax ${F}/garbage/terraform.tfvars:2:1`,
+    ]);
+    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.x']);
+    expect(byId(roles, 'aws_iam_role.x').trustPolicy.issues.map((i) => i.code)).toContain('no-statement');
   });
 });

@@ -30,7 +30,10 @@ export function inputsUnder(dir: string, relTo: string = repoRoot): InputFile[] 
   }));
 }
 
-export function ctxFor(files: InputFile[], opts: { owner?: string; variables?: Record<string, string> } = {}): SourceContext {
+export function ctxFor(
+  files: InputFile[],
+  opts: { owner?: string; variables?: Record<string, string> } = {},
+): SourceContext {
   const zone = emptyZone();
   if (opts.owner) zone.defaultOwner = opts.owner;
   return {
@@ -48,9 +51,11 @@ export async function loadFixture(
   opts: { owner?: string; variables?: Record<string, string> } = {},
 ): Promise<{ roles: Role[]; errors: ScanError[] }> {
   const dir = path.join(fixturesDir, name);
-  const files = (statSync(dir).isDirectory() ? inputsUnder(dir) : inputsUnder(path.dirname(dir)).filter((f) => f.absPath === dir)).filter((f) =>
-    terraformSource.claim(f),
-  );
+  const files = (
+    statSync(dir).isDirectory()
+      ? inputsUnder(dir)
+      : inputsUnder(path.dirname(dir)).filter((f) => f.absPath === dir)
+  ).filter((f) => terraformSource.claim(f));
   const r = await terraformSource.load(files, ctxFor(files, opts));
   return { roles: r.roles, errors: r.errors };
 }

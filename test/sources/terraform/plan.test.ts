@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform `${...}` text is data here
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSymbolic } from '../../../src/model/types.js';
@@ -31,14 +32,21 @@ describe('terraform plan JSON', async () => {
     expect(s?.location?.line).toBe(17);
     const m = byId(roles, 'module.app.aws_iam_role.svc');
     expect(m.source.construct).toBe('module.app');
+    // The ARN in the plan gives the account and partition.
+    expect([m.account, m.partition, m.arn]).toEqual([
+      '123456789012',
+      'aws-us-gov',
+      'arn:aws-us-gov:iam::123456789012:role/svc-role',
+    ]);
+    expect(r.account).toBe('<deploying-account>');
     expect(m.source.location.line).toBe(28);
     expect(principalsOf(m.trustPolicy.statements[0])).toEqual(['Service:ec2.amazonaws.com']);
   });
 
   it('a role only in resource_changes uses change.after', () => {
     const r = byId(roles, 'aws_iam_role.changing');
-    expect(r.source.location.line).toBe(81);
-    expect(r.trustPolicy.statements[0]?.location?.line).toBe(96);
+    expect(r.source.location.line).toBe(82);
+    expect(r.trustPolicy.statements[0]?.location?.line).toBe(97);
     expect(principalsOf(r.trustPolicy.statements[0])).toEqual(['AWS:arn:aws:iam::464622532012:root']);
   });
 
@@ -54,7 +62,9 @@ describe('terraform plan JSON', async () => {
       'StringEquals token.actions.githubusercontent.com:aud = sts.amazonaws.com',
     ]);
     expect(s?.location?.line).toBe(29);
-    expect(String((r.extra?.terraform as { note?: string }).note)).toContain('data.aws_iam_policy_document.trust["main"]');
+    expect(String((r.extra?.terraform as { note?: string } | undefined)?.note)).toContain(
+      'data.aws_iam_policy_document.trust["main"]',
+    );
   });
 
   it('unknown until apply with no data source in the plan: symbolic policy and a ScanError', () => {
@@ -69,7 +79,10 @@ describe('terraform plan JSON', async () => {
 });
 
 describe('terraform plan JSON: checkov GitHub OIDC example', async () => {
-  const dir = path.join(corpusDir, 'terraform/checkov-test-inputs/tests/terraform/checks/data/aws/example_GithubActionsOIDCTrustPolicy');
+  const dir = path.join(
+    corpusDir,
+    'terraform/checkov-test-inputs/tests/terraform/checks/data/aws/example_GithubActionsOIDCTrustPolicy',
+  );
   const files = inputsUnder(dir, corpusDir).filter((f) => f.path.endsWith('tfplan.json'));
   const { roles, errors } = await terraformSource.load(files, ctxFor(files));
   it('all four for_each instances resolve from their own data source instance', () => {
@@ -89,7 +102,9 @@ describe('terraform plan JSON: checkov GitHub OIDC example', async () => {
       'StringEquals accounts.google.com:sub = system:serviceaccount:p2:default',
     ]);
     const r6p1 = byId(roles, 'module.poc.aws_iam_role.r6["p1"]');
-    expect(principalsOf(r6p1.trustPolicy.statements[0])).toEqual(['Federated:cognito-identity.amazonaws.com']);
+    expect(principalsOf(r6p1.trustPolicy.statements[0])).toEqual([
+      'Federated:cognito-identity.amazonaws.com',
+    ]);
     expect(conditionsOf(r6p1.trustPolicy.statements[0])).toContain(
       'StringEquals accounts.google.com:sub = system:serviceaccount:p1:default',
     );

@@ -46,7 +46,7 @@ export interface Candidate {
    * For evaluation only: replace this principal value by `to` in the policy. AWS would match a unique id
    * to nobody now, but the id stands for a principal of an unknown account, so it is judged as one.
    */
-  substitute?: { from: string; to: string };
+  substitute?: { from: PolicyValue; to: string };
 }
 
 /** What the whole policy says that shapes the callers (collected once per role). */
@@ -193,11 +193,19 @@ export function callersInAccount(
   return out;
 }
 
+/** How IaC writes "the account this is deployed into" when a source hands it over unresolved. */
+const DEPLOYING_MARKERS =
+  /^(?:<deploying-account>|\$\{AWS::AccountId\}|\$\{data\.aws_caller_identity\.[\w-]+\.account_id\})$/;
+
 function symbolicAccountOf(v: Symbolic): string | Symbolic {
-  // `arn:aws:iam::123456789012:root` with only the partition unknown still names a literal account.
-  const m = v.text ? /^arn:[^:]*:iam::(\d{12}):(root|user\/|role\/)/.exec(v.text) : null;
-  if (m?.[1]) return m[1];
-  if (v.text && /^\d{12}$/.test(v.text)) return v.text;
+  // `arn:${Partition}:iam::123456789012:root`: only the partition is unknown, the account is literal.
+  const text = v.text?.trim();
+  if (!text) return v;
+  // Partition and account may be `${...}` placeholders, which can themselves hold colons (`${AWS::AccountId}`).
+  const m = /^arn:(?:\$\{[^}]*\}|[^:$]*):iam::(\$\{[^}]*\}|[^:$]+):(?:root|user\/|role\/)/.exec(text);
+  const account = m?.[1] ?? text;
+  if (/^\d{12}$/.test(account)) return account;
+  if (DEPLOYING_MARKERS.test(account)) return DEPLOYING_ACCOUNT;
   return v;
 }
 
@@ -340,6 +348,8 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
             finding: { value: written, kind: 'account', ...describeAccount(account, s) },
             callers: callersInAccount(account, partition, s.facts, s.zone),
             notes: [],
+            // The evaluator cannot know which account the placeholder holds; the analysis can.
+            substitute: { from: p.value, to: `arn:${partition}:iam::${account}:root` },
           },
         ];
       }

@@ -48,7 +48,9 @@ function whyIneffective(c: Condition): string | undefined {
   if (op.base === 'Null') return 'Null only tests whether the key is present, not what it holds';
   if (/Not/.test(op.base)) return 'a negated operator passes for every other value';
   if (!isMfa) {
-    if (c.values.some((v) => v === '')) return 'an empty external id is no shared secret';
+    if (c.values.some((v) => v === '')) {
+      return 'an empty external id is no shared secret (it usually means a template parameter or variable was left at an empty default)';
+    }
     if (c.values.some((v) => typeof v === 'string' && v.includes('${'))) {
       return 'a value built from policy variables is known to the caller without being told';
     }
@@ -80,8 +82,16 @@ export function explainAllow(st: Statement, ev: PolicyEvaluation, missing: reado
   for (const ct of conds) {
     const key = ct.condition.key.toLowerCase();
     if (PROTECTING_KEYS.has(key)) {
-      if (key === KEY_EXTERNAL_ID) sawExternalId = true;
+      const isId = key === KEY_EXTERNAL_ID;
+      if (isId) sawExternalId = true;
       else sawMfa = true;
+      if (!missing.includes(isId ? 'external-id' : 'mfa')) {
+        // This protection is in place; the finding is about the other one, which the mode also requires.
+        out.push(
+          `${label}: ${conditionText(ct.condition)} is met by a caller ${isId ? 'that has the agreed external ID' : 'signed in with MFA'}, but the require option also asks for ${isId ? 'MFA' : 'an external ID'} (${ct.reason}).`,
+        );
+        continue;
+      }
       const why = whyIneffective(ct.condition);
       out.push(
         `${label}: ${conditionText(ct.condition)} does not protect${why ? `: ${why}` : ''} (${ct.reason}).`,

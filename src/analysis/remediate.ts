@@ -153,3 +153,96 @@ function addCondition(cond: JsonObject, operator: string, key: string, value: st
   if (isObject(block)) block[key] = value;
   else cond[operator] = { [key]: value };
 }
+
+/** One condition to require: `"<operator>": {"<key>": values}`. */
+export interface RequiredCondition {
+  operator: string;
+  key: string;
+  values: string[];
+}
+
+/**
+ * A fix that adds conditions to one statement (used by the service, public and federation rules).
+ * `principals` names the principals (of one type, as written) that need the conditions; when the
+ * statement also names others, it is split like `correctTrustPolicy` does, so the others keep the
+ * statement unchanged. Without `principals` the whole statement gets the conditions.
+ */
+export interface ConditionFix {
+  statementIndex: number;
+  principals?: { type: string; values: string[] };
+  add: RequiredCondition[];
+  /** Lower-cased keys whose existing conditions in the statement are dropped first (they are replaced). */
+  replaceKeys?: string[];
+}
+
+/**
+ * The trust document with each condition fix applied and everything else kept. Pure. Fixes naming the
+ * same statement are applied highest index first, so a split never shifts a statement still to fix.
+ */
+export function addStatementConditions(doc: JsonLike, fixes: readonly ConditionFix[]): JsonLike {
+  const out = clone(doc);
+  if (!isObject(out)) return out;
+  const rawStatements = out.Statement;
+  const single = isObject(rawStatements);
+  if (!single && !Array.isArray(rawStatements)) return out;
+  const statements: JsonLike[] = single ? [rawStatements] : [...(rawStatements as JsonLike[])];
+  let split = false;
+  const ordered = [...fixes].sort((a, b) => b.statementIndex - a.statementIndex);
+  for (const fix of ordered) {
+    const st = statements[fix.statementIndex];
+    if (!isObject(st)) continue;
+    const separated = fix.principals
+      ? separateByType(st, fix.principals.type, new Set(fix.principals.values))
+      : undefined;
+    let target = st;
+    if (separated) {
+      const copy: JsonObject = {};
+      for (const [k, v] of Object.entries(st)) {
+        if (k === 'Principal') copy[k] = separated.moved;
+        else if (k === 'Sid' && typeof v === 'string') copy[k] = `${v}Restricted`;
+        else copy[k] = clone(v);
+      }
+      st.Principal = separated.kept;
+      statements.splice(fix.statementIndex + 1, 0, copy);
+      target = copy;
+      split = true;
+    }
+    const existing = target.Condition;
+    const cond: JsonObject = isObject(existing) ? existing : {};
+    for (const key of fix.replaceKeys ?? []) removeKey(cond, key, () => true);
+    for (const c of fix.add) {
+      removeKey(cond, c.key.toLowerCase(), (op) => op === c.operator);
+      const block = cond[c.operator];
+      const value: JsonLike = c.values.length === 1 ? (c.values[0] as string) : [...c.values];
+      if (isObject(block)) block[c.key] = value;
+      else cond[c.operator] = { [c.key]: value };
+    }
+    target.Condition = cond;
+  }
+  out.Statement = single && !split ? (statements[0] as JsonLike) : statements;
+  return out;
+}
+
+/** Like `separatePrincipals`, for principals of any type (`Service`, `Federated`, `AWS`). */
+function separateByType(
+  st: JsonObject,
+  type: string,
+  values: ReadonlySet<string>,
+): { moved: JsonLike; kept: JsonLike } | undefined {
+  const principal = st.Principal;
+  if (!isObject(principal)) return undefined;
+  const moved: JsonLike[] = [];
+  const kept: JsonObject = {};
+  for (const [t, value] of Object.entries(principal)) {
+    if (t !== type) {
+      kept[t] = clone(value);
+      continue;
+    }
+    const list = Array.isArray(value) ? value : [value];
+    const stay: JsonLike[] = [];
+    for (const v of list) (values.has(renderValue(v)) ? moved : stay).push(clone(v));
+    if (stay.length > 0) kept[t] = Array.isArray(value) ? stay : (stay[0] as JsonLike);
+  }
+  if (moved.length === 0 || Object.keys(kept).length === 0) return undefined;
+  return { moved: { [type]: moved.length === 1 ? (moved[0] as JsonLike) : moved }, kept };
+}

@@ -3,9 +3,12 @@
  * (external id, MFA) and of the keys the caller cannot choose (who they are, their organization).
  * Every other key is `free`. Only keys the policy uses get more than one value.
  */
+import { conditionMet } from '../eval/conditions.js';
+import type { ContextEntry } from '../eval/context.js';
+import { makeContext } from '../eval/context.js';
 import type { ContextValue, RequestContext } from '../eval/types.js';
 import type { ExampleRequest } from '../findings/types.js';
-import { isSymbolic, type PolicyValue, type Statement } from '../model/types.js';
+import { type Condition, type Effect, isSymbolic, type PolicyValue, type Statement } from '../model/types.js';
 import type { Caller, PolicyFacts } from './callers.js';
 import { fillWildcards } from './callers.js';
 import { renderValue } from './render.js';
@@ -56,7 +59,7 @@ const PROBE_ORG = 'o-trustauditprobe';
 export function missingIn(ext: ExternalIdVariant, mfa: MfaVariant, mode: RequireMode): Protection[] {
   switch (mode) {
     case 'external-id-or-mfa':
-      return !ext.known && !mfa.mfa ? ['external-id', 'mfa'] : [];
+      return [];
     case 'external-id':
       return ext.known ? [] : ['external-id'];
     case 'mfa':
@@ -154,6 +157,89 @@ export function buildVariants(
     }
   }
   return { externalIds, mfa, orgs };
+}
+
+const ABSENT_ENTRY: ContextValue = { kind: 'absent' };
+
+function entry(v: PolicyValue | undefined): ContextEntry {
+  return v === undefined ? ABSENT_ENTRY : v;
+}
+
+/**
+ * Drop the values that cannot matter for statement `st`, one dimension (external id, MFA, organization)
+ * at a time: a value that fails one of `st`'s own conditions on that dimension can never let `st` apply,
+ * and two values that every condition of `st` and of the Deny statements on that dimension judges alike
+ * (and that count the same for the `require` mode) are interchangeable, so the first is kept. This keeps
+ * the product of scenarios small for large policies. Conditions whose values hold policy variables may
+ * depend on other keys, so such a dimension is not pruned.
+ */
+export function pruneVariants(v: Variants, st: Statement, denies: readonly Statement[]): Variants {
+  return {
+    externalIds: v.externalIds.some((x) => x.template !== undefined)
+      ? v.externalIds
+      : prune(
+          v.externalIds,
+          [KEY_EXTERNAL_ID],
+          st,
+          denies,
+          (x) => ({ [KEY_EXTERNAL_ID]: entry(x.value) }),
+          (x) => String(x.known),
+        ),
+    mfa: prune(
+      v.mfa,
+      [KEY_MFA_PRESENT, KEY_MFA_AGE],
+      st,
+      denies,
+      (x) => ({ [KEY_MFA_PRESENT]: entry(x.present), [KEY_MFA_AGE]: entry(x.age) }),
+      (x) => String(x.mfa),
+    ),
+    orgs: prune(
+      v.orgs,
+      ['aws:principalorgid', 'aws:principalorgpaths'],
+      st,
+      denies,
+      (x) => ({ 'aws:principalorgid': entry(x.orgId), 'aws:principalorgpaths': entry(x.orgPaths) }),
+      () => '',
+    ),
+  };
+}
+
+function prune<T>(
+  variants: T[],
+  keys: readonly string[],
+  st: Statement,
+  denies: readonly Statement[],
+  contextOf: (v: T) => Record<string, ContextEntry>,
+  flag: (v: T) => string,
+): T[] {
+  if (variants.length <= 1) return variants;
+  const conds: { c: Condition; effect: Effect; own: boolean }[] = [];
+  for (const s of [st, ...denies]) {
+    for (const c of s.conditions) {
+      if (!keys.includes(c.key.toLowerCase())) continue;
+      if (c.values.some((x) => typeof x === 'string' && x.includes('${'))) return variants;
+      conds.push({ c, effect: s.effect, own: s === st });
+    }
+  }
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const v of variants) {
+    const ctx = makeContext(contextOf(v), 'free');
+    let key = flag(v);
+    let possible = true;
+    for (const x of conds) {
+      const met = conditionMet(x.c, ctx, x.effect);
+      if (x.own && !met) {
+        possible = false;
+        break;
+      }
+      key += met ? '1' : '0';
+    }
+    if (!possible || seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out;
 }
 
 /** One concrete request: who calls and what they send. */

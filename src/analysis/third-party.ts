@@ -12,7 +12,13 @@
 import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
 import type { PolicyEvaluation, Request } from '../eval/types.js';
 import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
-import { DEPLOYING_ACCOUNT, type Principal, type Role, type Statement } from '../model/types.js';
+import {
+  DEPLOYING_ACCOUNT,
+  type PolicyValue,
+  type Principal,
+  type Role,
+  type Statement,
+} from '../model/types.js';
 import { ASSUME_ROLE, admitsAssumeRole } from './assume-action.js';
 import {
   type CallerSetting,
@@ -28,6 +34,7 @@ import {
   exampleRequest,
   missingIn,
   type Protection,
+  pruneVariants,
   type RequireMode,
   type Scenario,
   scenarioContext,
@@ -78,7 +85,7 @@ function hasCallerPrincipal(st: Statement): boolean {
 }
 
 /** The policy with one principal value replaced (see Candidate.substitute). */
-function substituted(statements: readonly Statement[], from: string, to: string): Statement[] {
+function substituted(statements: readonly Statement[], from: PolicyValue, to: string): Statement[] {
   const swap = (ps: Principal[] | undefined): Principal[] | undefined =>
     ps?.map((p) => (p.value === from ? { ...p, value: to } : p));
   return statements.map((st) =>
@@ -142,25 +149,24 @@ export function findThirdPartyAccess(role: Role, zone: ZoneOfTrust, mode: Requir
   );
   if (allows.length === 0) return [];
 
-  const facts = policyFacts(statements);
   // A template's "deploying account" is the --account owner when one was given.
   const declared = ownerOf(role, zone);
   const owner = declared === DEPLOYING_ACCOUNT ? (zone.defaultOwner ?? declared) : declared;
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
-  const setting: CallerSetting = {
-    role,
-    zone,
-    owner,
-    facts,
-    probeAccount: chooseProbeAccount(owner, zone, facts),
-  };
-  let variants: Variants | undefined;
+  const allFacts = policyFacts(statements);
+  const probeAccount = chooseProbeAccount(owner, zone, allFacts);
+  const denies = statements.filter((st) => st.effect === 'Deny');
 
   const out: ThirdPartyAccess[] = [];
   for (const st of allows) {
+    // Whether `st` lets a caller in depends only on `st` itself and the Deny statements: other Allow
+    // statements cannot stop it. So the values worth trying come from those statements alone.
+    const relevant = denies.length > 0 ? [st, ...denies] : [st];
+    const facts = relevant.length === statements.length ? allFacts : policyFacts(relevant);
+    const setting: CallerSetting = { role, zone, owner, facts, probeAccount };
     const candidates = candidatesOf(st, setting);
     if (candidates.length === 0) continue;
-    variants ??= buildVariants(statements, facts, mode, zone);
+    const variants = pruneVariants(buildVariants(relevant, facts, mode, zone), st, denies);
     const hits: Hit[] = [];
     for (const c of candidates) {
       const hit = search(st, statements, c, variants, mode);

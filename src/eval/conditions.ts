@@ -5,7 +5,8 @@
  * - several values of one condition are ORed; a negated operator (`StringNotEquals`, `NotIpAddress`,
  *   `ArnNotLike`...) is met when the key matches none of them;
  * - key absent: positive operators are not met, negated operators and `...IfExists` are met;
- *   `ForAnyValue:` is not met, `ForAllValues:` is met; `Null` tests presence (`true` = absent);
+ *   `ForAnyValue:` is not met (unless it ends in IfExists), `ForAllValues:` is met; `Null` tests
+ *   presence (`true` = absent);
  * - a key with several values needs `ForAnyValue:`/`ForAllValues:`; a plain operator is not met;
  * - values that do not parse (numbers, dates, IPs, booleans, ARNs) and unresolvable policy variables
  *   never match, for negated operators too;
@@ -317,10 +318,17 @@ function nullMet(values: readonly PolicyValue[], absent: boolean): boolean {
   return false;
 }
 
+/**
+ * An absent key: `...IfExists` is met whatever else the operator says (AWS: "if the key is not present,
+ * evaluate the condition element as true", which the guide states for every operator but Null, so it
+ * also covers `ForAnyValue:...IfExists`); then ForAllValues is met, ForAnyValue is not, negated
+ * operators are met and positive ones are not.
+ */
 function absentMet(parsed: ParsedOperator, mod: OperatorModule): boolean {
+  if (parsed.ifExists) return true;
   if (parsed.setOperator === 'ForAllValues') return true;
   if (parsed.setOperator === 'ForAnyValue') return false;
-  return parsed.ifExists || mod.negated;
+  return mod.negated;
 }
 
 /** Compare the present request values with the policy values (plain, ForAnyValue or ForAllValues). */
@@ -386,8 +394,7 @@ function fastMet(cond: Condition, cc: CompiledCondition, ctx: RequestContext, ef
 }
 
 /** Traced path: the outcome with what the reason needs. */
-function evaluateCore(cond: Condition, ctx: RequestContext, effect: Effect): Outcome {
-  const cc = compile(cond);
+function evaluateCore(cond: Condition, cc: CompiledCondition, ctx: RequestContext, effect: Effect): Outcome {
   const mod = cc.mod;
   const parsed = cc.parsed;
   if (!mod || !parsed) return { result: false, assumed: false, why: 'unknown-operator' };
@@ -427,10 +434,9 @@ const FAMILY_NOUN: Record<string, string> = {
   bool: 'boolean',
 };
 
-function reasonFor(cond: Condition, o: Outcome, effect: Effect): string {
+function reasonFor(cond: Condition, cc: CompiledCondition, o: Outcome, effect: Effect): string {
   const op = cond.operator;
   const key = cond.key;
-  const cc = compile(cond);
   const mod = cc.mod;
   const parsed = cc.parsed;
   switch (o.why) {
@@ -445,6 +451,7 @@ function reasonFor(cond: Condition, o: Outcome, effect: Effect): string {
       return `Null ${list(cond.values)} is ${o.result ? 'met' : 'not met'} because ${key} is ${absent ? 'absent' : 'present'}`;
     }
     case 'absent':
+      if (parsed?.ifExists) return `${op} is met when ${key} is absent`;
       if (parsed?.setOperator === 'ForAllValues')
         return `${op} is met when ${key} is absent (no value to check)`;
       if (parsed?.setOperator === 'ForAnyValue') return `${op} is not met when ${key} is absent`;
@@ -459,11 +466,32 @@ function reasonFor(cond: Condition, o: Outcome, effect: Effect): string {
         : `${op} depends on \${${v}}, which is not known in advance, so the caller is assumed to avoid this Deny`;
     }
     case 'compared':
-      return comparedReason(cond, o, mod!, parsed!);
+      return comparedReason(cond, cc, o, mod!, parsed!);
   }
 }
 
-function comparedReason(cond: Condition, o: Outcome, mod: OperatorModule, parsed: ParsedOperator): string {
+/** "does not equal", "is not less than", "does not match"... */
+function notVerb(verb: string): string {
+  if (verb === 'is') return 'is not';
+  if (verb.startsWith('is ')) return `is not ${verb.slice(3)}`;
+  if (verb.startsWith('equals')) return `does not equal${verb.slice(6)}`;
+  if (verb.startsWith('matches')) return `does not match${verb.slice(7)}`;
+  return `fails '${verb}' for`;
+}
+
+/** "'a'" or "any of 'a', 'b'". */
+function anyOf(vals: readonly PolicyValue[]): string {
+  if (vals.length === 0) return 'any value (the condition lists none)';
+  return vals.length === 1 ? q(vals[0]!) : `any of ${list(vals)}`;
+}
+
+function comparedReason(
+  cond: Condition,
+  cc: CompiledCondition,
+  o: Outcome,
+  mod: OperatorModule,
+  parsed: ParsedOperator,
+): string {
   const op = cond.operator;
   const key = cond.key;
   const d = o.detail ?? {};
@@ -479,21 +507,19 @@ function comparedReason(cond: Condition, o: Outcome, mod: OperatorModule, parsed
   if (d.problem === 'invalid-request' && r !== undefined) {
     return `${op} ${met}: ${key} ${q(r)} is not a valid ${FAMILY_NOUN[mod.family] ?? 'value'}`;
   }
-  const anyPattern = cond.values.length === 1 && compiledValues(cond, compile(cond), mod)[0]?.matchesAll;
+  const anyPattern = cond.values.length === 1 && compiledValues(cond, cc, mod)[0]?.matchesAll;
+  const hit = (v: PolicyValue) =>
+    `${key} value ${q(v)} ${mod.verb} ${p !== undefined ? q(p) : list(cond.values)}`;
+  const miss = (v: PolicyValue) => `${key} value ${q(v)} ${notVerb(mod.verb)} ${anyOf(cond.values)}`;
   if (parsed.setOperator) {
     const all = o.present ?? [];
     if (parsed.setOperator === 'ForAnyValue') {
-      if (o.result) {
-        return r !== undefined
-          ? `${op} is met: ${key} value ${q(r)} ${mod.negated ? `${mod.verb} none of ${list(cond.values)}` : `${mod.verb} ${p !== undefined ? q(p) : list(cond.values)}`}`
-          : `${op} is met`;
-      }
-      return `${op} is not met: no value of ${key} (${list(all)}) ${mod.negated ? 'avoids' : mod.verb} ${list(cond.values)}`;
+      if (o.result)
+        return r !== undefined ? `${op} is met: ${mod.negated ? miss(r) : hit(r)}` : `${op} is met`;
+      return `${op} is not met: no value of ${key} (${list(all)}) ${mod.negated ? `avoids ${list(cond.values)}` : `${mod.verb} ${anyOf(cond.values)}`}`;
     }
     if (o.result) return `${op} is met: every value of ${key} (${list(all)}) satisfies it`;
-    return r !== undefined
-      ? `${op} is not met: ${key} value ${q(r)} ${mod.negated ? `${mod.verb} ${p !== undefined ? q(p) : list(cond.values)}` : `${mod.verb} none of ${list(cond.values)}`}`
-      : `${op} is not met`;
+    return r !== undefined ? `${op} is not met: ${mod.negated ? hit(r) : miss(r)}` : `${op} is not met`;
   }
   if (r === undefined) return `${op} ${met}`;
   if (anyPattern && !mod.negated) return `${op} pattern ${list(cond.values)} matches any ${key}`;
@@ -502,7 +528,7 @@ function comparedReason(cond: Condition, o: Outcome, mod: OperatorModule, parsed
   const positiveHit = o.result !== mod.negated; // the base comparison held for some value
   if (positiveHit)
     return `${op} ${met}: ${key} ${q(r)} ${mod.verb} ${p !== undefined ? q(p) : list(cond.values)}`;
-  return `${op} ${met}: ${key} ${q(r)} ${mod.verb} none of ${list(cond.values)}`;
+  return `${op} ${met}: ${key} ${q(r)} ${notVerb(mod.verb)} ${anyOf(cond.values)}`;
 }
 
 // ----------------------------------------------------------------------------------------- public API
@@ -537,8 +563,18 @@ export function compiledConditionsMet(
 
 /** One condition with its outcome and a human reason. */
 export function evaluateCondition(cond: Condition, ctx: RequestContext, effect: Effect): ConditionTrace {
-  const o = evaluateCore(cond, ctx, effect);
-  const t: ConditionTrace = { condition: cond, result: o.result, reason: reasonFor(cond, o, effect) };
+  return traceCompiled(cond, compile(cond), ctx, effect);
+}
+
+/** Traced evaluation of a condition compiled with `compileCondition`. */
+export function traceCompiled(
+  cond: Condition,
+  cc: CompiledCondition,
+  ctx: RequestContext,
+  effect: Effect,
+): ConditionTrace {
+  const o = evaluateCore(cond, cc, ctx, effect);
+  const t: ConditionTrace = { condition: cond, result: o.result, reason: reasonFor(cond, cc, o, effect) };
   if (o.assumed) t.assumed = true;
   return t;
 }

@@ -18,12 +18,12 @@ import {
   compileCondition,
   compiledConditionsMet,
   conditionsMet,
-  evaluateConditions,
+  traceCompiled,
 } from './conditions.js';
 import { type CallerInfo, callerInfo, listNames, principalMatches } from './principals.js';
 import type { Decision, PolicyEvaluation, Request, StatementTrace } from './types.js';
 
-interface CompiledStatement {
+export interface CompiledStatement {
   st: Statement;
   /** Principal (false) or NotPrincipal (true) list; undefined when the statement has neither. */
   list?: readonly Principal[];
@@ -35,10 +35,30 @@ interface CompiledStatement {
 // Memoisation of a pure function of an immutable input (see conditions.ts): one lookup per decision.
 const policyCache = new WeakMap<readonly Statement[], CompiledStatement[]>();
 
-function compilePolicy(statements: readonly Statement[]): CompiledStatement[] {
+/**
+ * A policy prepared for many decisions (principals classified, operators parsed, values compiled on
+ * first use). Callers judging several requests against one policy can hold it and use `decideCompiled`;
+ * `decide` does the same through a per-policy memo.
+ */
+export interface CompiledPolicy {
+  readonly statements: readonly CompiledStatement[];
+}
+
+export function compilePolicy(statements: readonly Statement[]): CompiledPolicy {
+  return { statements: compileStatements(statements) };
+}
+
+function cachedStatements(statements: readonly Statement[]): CompiledStatement[] {
   let cp = policyCache.get(statements);
-  if (cp) return cp;
-  cp = statements.map((st) => {
+  if (!cp) {
+    cp = compileStatements(statements);
+    policyCache.set(statements, cp);
+  }
+  return cp;
+}
+
+function compileStatements(statements: readonly Statement[]): CompiledStatement[] {
+  return statements.map((st) => {
     const list = st.principals ?? st.notPrincipals;
     const cs: CompiledStatement = {
       st,
@@ -49,8 +69,6 @@ function compilePolicy(statements: readonly Statement[]): CompiledStatement[] {
     if (list) cs.list = list;
     return cs;
   });
-  policyCache.set(statements, cp);
-  return cp;
 }
 
 function compiledApplies(cs: CompiledStatement, ci: CallerInfo, req: Request): boolean {
@@ -78,7 +96,15 @@ export function statementApplies(st: Statement, req: Request): boolean {
 
 /** Fast path: the decision only, no traces. */
 export function decide(statements: readonly Statement[], req: Request): Decision {
-  const cp = compilePolicy(statements);
+  return decideStatements(cachedStatements(statements), req);
+}
+
+/** Fast path on a policy compiled with `compilePolicy`. */
+export function decideCompiled(policy: CompiledPolicy, req: Request): Decision {
+  return decideStatements(policy.statements, req);
+}
+
+function decideStatements(cp: readonly CompiledStatement[], req: Request): Decision {
   const ci = callerInfo(req.principal);
   let allowed = false;
   for (const cs of cp) {
@@ -91,25 +117,43 @@ export function decide(statements: readonly Statement[], req: Request): Decision
   return allowed ? 'allow' : 'implicit-deny';
 }
 
-export function evaluateStatement(st: Statement, req: Request): StatementTrace {
-  const principal = principalMatches(st, req.principal);
+function traceStatement(cs: CompiledStatement, ci: CallerInfo, req: Request): StatementTrace {
+  const st = cs.st;
+  const principal = cs.list !== undefined && listNames(cs.list, cs.classes, ci) !== cs.not;
   const action = actionCovered(st, req.action);
-  const { met, traces } = evaluateConditions(st.conditions, req.context, st.effect);
+  const conditions = st.conditions.map((c, i) => traceCompiled(c, cs.conds[i]!, req.context, st.effect));
+  const met = conditions.every((t) => t.result);
   return {
     index: st.index,
     effect: st.effect,
     principalMatches: principal,
     actionMatches: action,
     conditionsMatch: met,
-    conditions: traces,
+    conditions,
     applies: principal && action && met,
   };
 }
 
-export function evaluatePolicy(statements: readonly Statement[], req: Request): PolicyEvaluation {
-  const traces = statements.map((st) => evaluateStatement(st, req));
+export function evaluateStatement(st: Statement, req: Request): StatementTrace {
+  const [cs] = compileStatements([st]);
+  return traceStatement(cs!, callerInfo(req.principal), req);
+}
+
+function traceAll(cp: readonly CompiledStatement[], req: Request): PolicyEvaluation {
+  const ci = callerInfo(req.principal);
+  const traces = cp.map((cs) => traceStatement(cs, ci, req));
   let decision: Decision = 'implicit-deny';
   if (traces.some((t) => t.applies && t.effect === 'Deny')) decision = 'explicit-deny';
   else if (traces.some((t) => t.applies && t.effect === 'Allow')) decision = 'allow';
   return { decision, statements: traces };
+}
+
+/** Every statement traced, with the decision. */
+export function evaluatePolicy(statements: readonly Statement[], req: Request): PolicyEvaluation {
+  return traceAll(cachedStatements(statements), req);
+}
+
+/** Traced evaluation on a policy compiled with `compilePolicy`. */
+export function evaluateCompiled(policy: CompiledPolicy, req: Request): PolicyEvaluation {
+  return traceAll(policy.statements, req);
 }

@@ -39,9 +39,11 @@ export function planRoleFix(target: FixTarget, currentRaw: string, opts: PlanOpt
     for (const [account, principals] of [...groups].sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))) {
       const fix: TrustFix = { statementIndex: st.statementIndex, principals };
       if (wantsId) {
-        const idFor = opts.externalIds.for(account || `unknown:${target.arn ?? target.roleName}`);
+        // Principals whose account cannot be told (e.g. a unique id) share one id, listed under their names.
+        const key = account || `unknown account: ${principals.join(', ')}`;
+        const idFor = opts.externalIds.for(key);
         fix.externalId = idFor.externalId;
-        if (account) used.set(account, idFor);
+        used.set(key, idFor);
       }
       if (wantsMfa) fix.requireMfa = true;
       corrected = correctTrustPolicy(corrected, [fix]);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import pc from 'picocolors';
 import { buildZone, loadConfig, ruleSettingsFrom } from '../config/load.js';
 import type { Finding } from '../findings/types.js';
 import { runScan } from '../scan/run.js';
@@ -27,6 +28,8 @@ export interface FixOptions {
   aws: AwsScanOptions;
   /** Config file for the re-scan's zone of trust and rule settings. */
   config?: string;
+  /** Colour the diffs (terminal output). */
+  color?: boolean;
 }
 
 export interface FixIO {
@@ -38,6 +41,9 @@ export interface FixIO {
   /** Ask a yes/no question on the terminal. */
   confirm(question: string): Promise<boolean>;
 }
+
+/** IAM's default size quota for a role trust policy, in characters without whitespace. */
+export const TRUST_POLICY_DEFAULT_QUOTA = 2048;
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 2;
@@ -230,15 +236,39 @@ function statusMark(r: ApplyResult): string {
   return r.status === 'fixed' ? 'fixed:' : r.status === 'changed-since-plan' ? 'skipped:' : 'FAILED:';
 }
 
-export function renderPlans(plans: readonly RolePlan[], opts: Pick<FixOptions, 'require'>): string {
+/** Red removed lines, green added lines, cyan hunk headers. */
+export function colorDiff(diff: string): string {
+  return diff
+    .split('\n')
+    .map((l) =>
+      l.startsWith('+++') || l.startsWith('---')
+        ? pc.bold(l)
+        : l.startsWith('+')
+          ? pc.green(l)
+          : l.startsWith('-')
+            ? pc.red(l)
+            : l.startsWith('@@')
+              ? pc.cyan(l)
+              : l,
+    )
+    .join('\n');
+}
+
+export function renderPlans(plans: readonly RolePlan[], opts: Pick<FixOptions, 'require' | 'color'>): string {
   const lines: string[] = [];
   for (const p of plans) {
     lines.push(`Role ${label(p)}${p.arn ? ` — ${p.arn}` : ''}`);
     lines.push(
       `  requires: ${opts.require}${p.externalIds.length ? ` (external id for ${p.externalIds.map((e) => e.account).join(', ')})` : ''}`,
     );
+    const size = p.correctedText.replace(/\s/g, '').length;
+    if (size > TRUST_POLICY_DEFAULT_QUOTA) {
+      lines.push(
+        `  note: the corrected policy has ${size} characters (whitespace excluded), over the default trust policy quota of ${TRUST_POLICY_DEFAULT_QUOTA}; AWS will refuse it unless the quota was raised`,
+      );
+    }
     lines.push('');
-    lines.push(p.diff.trimEnd());
+    lines.push(opts.color ? colorDiff(p.diff.trimEnd()) : p.diff.trimEnd());
     lines.push('');
     lines.push('Equivalent AWS CLI command:');
     lines.push(p.command);

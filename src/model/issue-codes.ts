@@ -6,6 +6,7 @@ export const ISSUE_ADVICE = {
   unparsable: 'Replace the document with valid JSON (a single object with "Version" and "Statement").',
   'unknown-policy-key': 'Remove the top-level key; a policy may only hold "Version", "Id" and "Statement".',
   'unsupported-version': 'Set "Version" to "2012-10-17".',
+  'invalid-id': 'Make "Id" a string, or remove it.',
   'no-statement': 'Add a "Statement" list with at least one statement.',
   'empty-statement': 'Add at least one statement to the "Statement" list.',
   'invalid-statement': 'Make every entry of "Statement" a JSON object.',

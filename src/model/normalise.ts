@@ -36,6 +36,7 @@ import {
   type PrincipalType,
   type SourceLocation,
   type Statement,
+  type Symbolic,
   type TrustPolicy,
 } from './types.js';
 
@@ -68,12 +69,15 @@ const STATEMENT_KEYS = [
   'Condition',
 ] as const;
 type StatementKey = (typeof STATEMENT_KEYS)[number];
+const STATEMENT_KEY_SET = new Set<string>(STATEMENT_KEYS);
 const STATEMENT_KEYS_LOWER = new Map<string, StatementKey>(STATEMENT_KEYS.map((k) => [k.toLowerCase(), k]));
 const POLICY_KEYS_LOWER = new Map<string, string>(POLICY_KEYS.map((k) => [k.toLowerCase(), k]));
-const PRINCIPAL_TYPES: readonly PrincipalType[] = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
+const PRINCIPAL_TYPE_SET = new Set<string>(['AWS', 'Service', 'Federated', 'CanonicalUser'] satisfies PrincipalType[]);
 const SID = /^[A-Za-z0-9]*$/;
 
 type Obj = { [key: string]: JsonLike };
+
+const NO_PATH: JsonPath = [];
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isSymbolic(v);
@@ -99,6 +103,28 @@ function show(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+type StatementKeys = Record<StatementKey, string | undefined>;
+
+/** Same shape every time (fast property access, no dictionary-mode objects). */
+function emptyKeys(): StatementKeys {
+  return {
+    Sid: undefined,
+    Effect: undefined,
+    Principal: undefined,
+    NotPrincipal: undefined,
+    Action: undefined,
+    NotAction: undefined,
+    Resource: undefined,
+    NotResource: undefined,
+    Condition: undefined,
+  };
+}
+
+function allStrings(list: readonly unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') return false;
+  return true;
+}
+
 function hasOwn(o: object, k: string): boolean {
   return Object.hasOwn(o, k);
 }
@@ -107,13 +133,29 @@ function hasOwn(o: object, k: string): boolean {
 class Parser {
   readonly issues: PolicyIssue[] = [];
   private readonly base: SourceLocation;
+  private readonly track: boolean;
+  sawSymbolic = false;
 
   constructor(private readonly opts: ParseTrustOptions) {
     this.base = opts.base ?? { file: opts.file };
+    this.track = opts.locate !== undefined;
   }
 
   loc(path: JsonPath): SourceLocation {
     return this.opts.locate?.(path) ?? this.base;
+  }
+
+  /** Whether a value is symbolic; remembers having seen one (symbolic objects are not depth-checked). */
+  isSym(v: unknown): v is Symbolic {
+    if (!isSymbolic(v)) return false;
+    this.sawSymbolic = true;
+    return true;
+  }
+
+  /** A child path; without `locate` nobody reads paths, so none are built. */
+  at(path: JsonPath, a: string | number, b?: string | number): JsonPath {
+    if (!this.track) return NO_PATH;
+    return b === undefined ? [...path, a] : [...path, a, b];
   }
 
   issue(code: IssueCode, message: string, path: JsonPath, statementIndex?: number): void {
@@ -123,7 +165,7 @@ class Parser {
   }
 
   document(doc: unknown): { version?: string; id?: string; statements: Statement[] } {
-    if (isSymbolic(doc)) {
+    if (this.isSym(doc)) {
       this.issue('symbolic-structure', `the whole document is computed at deploy time (${show(doc)})`, []);
       return { statements: [] };
     }
@@ -150,7 +192,7 @@ class Parser {
     if (versionKey !== undefined) {
       const v = doc[versionKey];
       if (typeof v === 'string' && VALID_VERSIONS.has(v)) out.version = v;
-      else if (!isSymbolic(v)) {
+      else if (!this.isSym(v)) {
         this.issue(
           'unsupported-version',
           `"Version" is ${show(v)}; only "2012-10-17" and "2008-10-17" are accepted`,
@@ -159,23 +201,28 @@ class Parser {
         if (typeof v === 'string') out.version = v;
       }
     }
-    if (idKey !== undefined && typeof doc[idKey] === 'string') out.id = doc[idKey] as string;
+    if (idKey !== undefined) {
+      const id = doc[idKey];
+      if (typeof id === 'string') out.id = id;
+      else if (!this.isSym(id)) this.issue('invalid-id', `"Id" is ${kindOf(id)}, not a string`, [idKey]);
+    }
     if (statementKey === undefined) {
       this.issue('no-statement', 'the document has no "Statement"', []);
       return out;
     }
     const st = doc[statementKey] as JsonLike;
-    if (isSymbolic(st)) {
+    if (this.isSym(st)) {
       this.issue('symbolic-structure', `"Statement" is computed at deploy time (${show(st)})`, [statementKey]);
       return out;
     }
     if (Array.isArray(st)) {
       if (st.length === 0) this.issue('empty-statement', '"Statement" is an empty list', [statementKey]);
-      const sids = new Map<string, number>();
+      let sids: Map<string, number> | undefined;
       for (let i = 0; i < st.length; i++) {
-        const s = this.statement(st[i], [statementKey, i], i);
+        const s = this.statement(st[i], this.at(NO_PATH, statementKey, i), i);
         out.statements.push(s);
         if (s.sid !== undefined) {
+          sids ??= new Map();
           const prev = sids.get(s.sid);
           if (prev !== undefined) {
             this.issue('duplicate-sid', `statement ${i} repeats the Sid "${s.sid}" of statement ${prev}`, [statementKey, i, 'Sid'], i);
@@ -183,14 +230,14 @@ class Parser {
         }
       }
     } else {
-      out.statements.push(this.statement(st, [statementKey], 0));
+      out.statements.push(this.statement(st, this.at(NO_PATH, statementKey), 0));
     }
     return out;
   }
 
   statement(raw: JsonLike | undefined, path: JsonPath, index: number): Statement {
     const location = this.loc(path);
-    if (isSymbolic(raw)) {
+    if (this.isSym(raw)) {
       this.issue('symbolic-structure', `statement ${index} is computed at deploy time (${show(raw)})`, path, index);
       return { index, effect: 'Allow', principals: [], actions: [], conditions: [], location };
     }
@@ -199,23 +246,23 @@ class Parser {
       return { index, effect: 'Allow', principals: [], actions: [], conditions: [], location };
     }
     // Resolve each element's key: the exact spelling, else a case variant (reported, but still used).
-    const keys: Partial<Record<StatementKey, string>> = {};
-    for (const k of Object.keys(raw)) {
-      const known = STATEMENT_KEYS_LOWER.get(k.toLowerCase());
-      if (known === k) {
-        keys[known] = k;
+    const keys = emptyKeys();
+    for (const k in raw) {
+      if (STATEMENT_KEY_SET.has(k)) {
+        keys[k as StatementKey] = k;
         continue;
       }
+      const known = STATEMENT_KEYS_LOWER.get(k.toLowerCase());
       if (known) {
         this.issue(
           'unknown-key',
           `statement ${index} has the key "${k}"; element names are case-sensitive ("${known}")`,
-          [...path, k],
+          this.at(path, k),
           index,
         );
         if (!hasOwn(raw, known) && keys[known] === undefined) keys[known] = k;
       } else {
-        this.issue('unknown-key', `statement ${index} has the unknown key "${k}"`, [...path, k], index);
+        this.issue('unknown-key', `statement ${index} has the unknown key "${k}"`, this.at(path, k), index);
       }
     }
     const st: Statement = { index, effect: this.effect(raw, keys.Effect, path, index), conditions: [], location };
@@ -224,20 +271,20 @@ class Parser {
       const sid = raw[keys.Sid];
       if (typeof sid === 'string') {
         if (!SID.test(sid)) {
-          this.issue('invalid-sid', `statement ${index} has the Sid ${show(sid)}; a Sid may hold only letters and digits`, [...path, keys.Sid], index);
+          this.issue('invalid-sid', `statement ${index} has the Sid ${show(sid)}; a Sid may hold only letters and digits`, this.at(path, keys.Sid), index);
         }
         if (sid !== '') st.sid = sid;
-      } else if (!isSymbolic(sid)) {
-        this.issue('invalid-sid', `statement ${index} has a Sid that is ${kindOf(sid)}, not a string`, [...path, keys.Sid], index);
+      } else if (!this.isSym(sid)) {
+        this.issue('invalid-sid', `statement ${index} has a Sid that is ${kindOf(sid)}, not a string`, this.at(path, keys.Sid), index);
       }
     }
 
     if (keys.NotPrincipal !== undefined) {
-      this.issue('not-principal', `statement ${index} uses "NotPrincipal", which a role trust policy does not allow`, [...path, keys.NotPrincipal], index);
-      st.notPrincipals = this.principals(raw[keys.NotPrincipal], [...path, keys.NotPrincipal], index);
+      this.issue('not-principal', `statement ${index} uses "NotPrincipal", which a role trust policy does not allow`, this.at(path, keys.NotPrincipal), index);
+      st.notPrincipals = this.principals(raw[keys.NotPrincipal], this.at(path, keys.NotPrincipal), index);
     }
     if (keys.Principal !== undefined) {
-      st.principals = this.principals(raw[keys.Principal], [...path, keys.Principal], index);
+      st.principals = this.principals(raw[keys.Principal], this.at(path, keys.Principal), index);
     } else if (keys.NotPrincipal === undefined) {
       this.issue('no-principal', `statement ${index} has no "Principal"`, path, index);
     }
@@ -245,19 +292,19 @@ class Parser {
     for (const k of ['Resource', 'NotResource'] as const) {
       const key = keys[k];
       if (key !== undefined) {
-        this.issue('resource-in-trust-policy', `statement ${index} has "${k}", which a role trust policy does not allow`, [...path, key], index);
+        this.issue('resource-in-trust-policy', `statement ${index} has "${k}", which a role trust policy does not allow`, this.at(path, key), index);
       }
     }
 
-    if (keys.Action !== undefined) st.actions = this.actions(raw[keys.Action], [...path, keys.Action], index);
-    if (keys.NotAction !== undefined) st.notActions = this.actions(raw[keys.NotAction], [...path, keys.NotAction], index);
+    if (keys.Action !== undefined) st.actions = this.actions(raw[keys.Action], this.at(path, keys.Action), index);
+    if (keys.NotAction !== undefined) st.notActions = this.actions(raw[keys.NotAction], this.at(path, keys.NotAction), index);
     if (keys.Action !== undefined && keys.NotAction !== undefined) {
       this.issue('action-and-not-action', `statement ${index} has both "Action" and "NotAction"`, path, index);
     } else if (keys.Action === undefined && keys.NotAction === undefined) {
       this.issue('no-action', `statement ${index} has no "Action"`, path, index);
     }
 
-    if (keys.Condition !== undefined) st.conditions = this.conditions(raw[keys.Condition], [...path, keys.Condition], index);
+    if (keys.Condition !== undefined) st.conditions = this.conditions(raw[keys.Condition], this.at(path, keys.Condition), index);
     return st;
   }
 
@@ -268,8 +315,8 @@ class Parser {
     }
     const v = raw[key];
     if (v === 'Allow' || v === 'Deny') return v;
-    if (isSymbolic(v)) {
-      this.issue('symbolic-structure', `statement ${index} has an "Effect" computed at deploy time (judged as Allow)`, [...path, key], index);
+    if (this.isSym(v)) {
+      this.issue('symbolic-structure', `statement ${index} has an "Effect" computed at deploy time (judged as Allow)`, this.at(path, key), index);
       return 'Allow';
     }
     const lower = typeof v === 'string' ? v.toLowerCase() : '';
@@ -277,7 +324,7 @@ class Parser {
     this.issue(
       'invalid-effect',
       `statement ${index} has "Effect": ${show(v)}; it must be exactly "Allow" or "Deny" (judged as ${effect})`,
-      [...path, key],
+      this.at(path, key),
       index,
     );
     return effect;
@@ -285,7 +332,7 @@ class Parser {
 
   principals(v: JsonLike | undefined, path: JsonPath, index: number): Principal[] {
     if (v === '*') return [{ type: '*', value: '*', location: this.loc(path) }];
-    if (isSymbolic(v)) {
+    if (this.isSym(v)) {
       // The whole principal element is computed: its type is unknown; judge it as an AWS principal.
       return [{ type: 'AWS', value: v, location: this.loc(path) }];
     }
@@ -296,32 +343,36 @@ class Parser {
       return [];
     }
     const out: Principal[] = [];
-    const keys = Object.keys(v);
-    if (keys.length === 0) this.issue('empty-principal', `statement ${index} has an empty principal object`, path, index);
-    for (const k of keys) {
-      const type = PRINCIPAL_TYPES.find((t) => t === k);
-      if (!type) {
-        this.issue('unknown-principal-type', `statement ${index} has the unknown principal type "${k}"`, [...path, k], index);
+    let n = 0;
+    for (const k in v) {
+      n++;
+      if (!PRINCIPAL_TYPE_SET.has(k)) {
+        this.issue('unknown-principal-type', `statement ${index} has the unknown principal type "${k}"`, this.at(path, k), index);
         continue;
       }
+      const type = k as PrincipalType;
       const vals = v[k] as JsonLike;
-      const list = Array.isArray(vals) ? vals : [vals];
-      if (list.length === 0) {
-        this.issue('empty-principal', `statement ${index} lists no ${type} principal`, [...path, k], index);
+      if (!Array.isArray(vals)) {
+        const p = this.at(path, k);
+        const value = this.principalValue(vals, type, p, index);
+        if (value !== undefined) out.push({ type, value, location: this.loc(p) });
+        continue;
       }
-      const multi = Array.isArray(vals);
-      for (let j = 0; j < list.length; j++) {
-        const item = list[j] as JsonLike;
-        const p = multi ? [...path, k, j] : [...path, k];
-        const value = this.principalValue(item, type, p, index);
+      if (vals.length === 0) {
+        this.issue('empty-principal', `statement ${index} lists no ${type} principal`, this.at(path, k), index);
+      }
+      for (let j = 0; j < vals.length; j++) {
+        const p = this.at(path, k, j);
+        const value = this.principalValue(vals[j] as JsonLike, type, p, index);
         if (value !== undefined) out.push({ type, value, location: this.loc(p) });
       }
     }
+    if (n === 0) this.issue('empty-principal', `statement ${index} has an empty principal object`, path, index);
     return out;
   }
 
   principalValue(item: JsonLike, type: PrincipalType, path: JsonPath, index: number): PolicyValue | undefined {
-    if (isSymbolic(item)) return item;
+    if (this.isSym(item)) return item;
     let s: string;
     if (typeof item === 'string') s = item;
     else if (typeof item === 'number') s = String(item);
@@ -339,15 +390,28 @@ class Parser {
   }
 
   actions(v: JsonLike | undefined, path: JsonPath, index: number): PolicyValue[] {
-    if (isSymbolic(v)) return [v];
+    if (this.isSym(v)) return [v];
+    if (typeof v === 'string') {
+      const problem = checkAction(v);
+      if (problem) this.issue(problem.code, `statement ${index}: action ${show(v)}: ${problem.reason}`, path, index);
+      return [v];
+    }
     const multi = Array.isArray(v);
     const list = multi ? (v as JsonLike[]) : [v as JsonLike];
     if (list.length === 0) this.issue('empty-action', `statement ${index} lists no action`, path, index);
+    if (multi && allStrings(list)) {
+      // The common case: no copy, the parsed list is the normalised one.
+      for (let j = 0; j < list.length; j++) {
+        const problem = checkAction(list[j] as string);
+        if (problem) this.issue(problem.code, `statement ${index}: action ${show(list[j])}: ${problem.reason}`, this.at(path, j), index);
+      }
+      return list as string[];
+    }
     const out: PolicyValue[] = [];
     for (let j = 0; j < list.length; j++) {
       const a = list[j];
-      const p = multi ? [...path, j] : path;
-      if (isSymbolic(a)) out.push(a);
+      const p = multi ? this.at(path, j) : path;
+      if (this.isSym(a)) out.push(a);
       else if (typeof a === 'string') {
         const problem = checkAction(a);
         if (problem) this.issue(problem.code, `statement ${index}: action ${show(a)}: ${problem.reason}`, p, index);
@@ -360,7 +424,7 @@ class Parser {
   }
 
   conditions(v: JsonLike | undefined, path: JsonPath, index: number): Condition[] {
-    if (isSymbolic(v)) {
+    if (this.isSym(v)) {
       this.issue('symbolic-structure', `statement ${index} has a condition block computed at deploy time (not judged)`, path, index);
       return [];
     }
@@ -369,13 +433,13 @@ class Parser {
       return [];
     }
     const out: Condition[] = [];
-    for (const op of Object.keys(v)) {
+    for (const op in v) {
       const block = v[op];
-      const opPath = [...path, op];
+      const opPath = this.at(path, op);
       if (!isKnownOperator(op)) {
         this.issue('unknown-operator', `statement ${index} uses the unknown condition operator "${op}"`, opPath, index);
       }
-      if (isSymbolic(block)) {
+      if (this.isSym(block)) {
         this.issue('symbolic-structure', `statement ${index}: the keys of "${op}" are computed at deploy time (not judged)`, opPath, index);
         continue;
       }
@@ -383,8 +447,8 @@ class Parser {
         this.issue('invalid-condition', `statement ${index}: "${op}" holds ${kindOf(block)}; it must map condition keys to values`, opPath, index);
         continue;
       }
-      for (const key of Object.keys(block)) {
-        const keyPath = [...opPath, key];
+      for (const key in block) {
+        const keyPath = this.at(opPath, key);
         const values = this.conditionValues(block[key] as JsonLike, keyPath, index, op, key);
         out.push({ operator: op, key, values, location: this.loc(keyPath) });
       }
@@ -393,22 +457,24 @@ class Parser {
   }
 
   conditionValues(v: JsonLike, path: JsonPath, index: number, op: string, key: string): PolicyValue[] {
+    if (typeof v === 'string') return [v];
     const multi = Array.isArray(v);
     const list = multi ? (v as JsonLike[]) : [v];
     if (list.length === 0) {
       this.issue('empty-condition-values', `statement ${index}: ${op} on "${key}" has no values`, path, index);
     }
+    if (multi && allStrings(list)) return list as string[];
     const out: PolicyValue[] = [];
     for (let j = 0; j < list.length; j++) {
       const x = list[j] as JsonLike;
       if (typeof x === 'string') out.push(x);
       else if (typeof x === 'boolean' || typeof x === 'number') out.push(String(x));
-      else if (isSymbolic(x)) out.push(x);
+      else if (this.isSym(x)) out.push(x);
       else {
         this.issue(
           'invalid-condition-value',
           `statement ${index}: ${op} on "${key}" has a value that is ${kindOf(x)}, not a string`,
-          multi ? [...path, j] : path,
+          multi ? this.at(path, j) : path,
           index,
         );
       }
@@ -452,11 +518,14 @@ export function parseTrustDocument(input: JsonLike | string, opts: ParseTrustOpt
   }
   let doc: { version?: string; id?: string; statements: Statement[] };
   try {
-    if (deeperThan(raw, MAX_DEPTH)) {
-      parser.issue('unparsable', `the trust policy nests more than ${MAX_DEPTH} levels deep; no valid policy does`, []);
-      return { statements: [], issues: parser.issues, raw, location: parser.loc([]) };
-    }
     doc = parser.document(raw);
+    // Deep nesting can only sit where the parser found something out of place (a well-formed policy
+    // nests about 7 levels) or inside a symbolic value, so only those documents get the depth walk.
+    if ((parser.issues.length > 0 || parser.sawSymbolic) && deeperThan(raw, MAX_DEPTH)) {
+      const tooDeep = new Parser(opts);
+      tooDeep.issue('unparsable', `the trust policy nests more than ${MAX_DEPTH} levels deep; no valid policy does`, []);
+      return { statements: [], issues: tooDeep.issues, raw, location: parser.loc([]) };
+    }
   } catch (e) {
     // Defensive: hostile input (getters, cycles from a library caller) must not crash a scan.
     parser.issue('unparsable', `the trust policy cannot be read: ${(e as Error).message}`, []);

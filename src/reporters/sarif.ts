@@ -14,6 +14,8 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const TRUSTAUDIT_INFORMATION_URI = 'https://github.com/trustaudit/trustaudit';
 /** Base id for file locations: paths are relative to the directory the scan ran in (the repository root in CI). */
 export const SRCROOT = '%SRCROOT%';
+/** Base id for live roles, which have no file: their ARN as a path (see `artifactLocation`). */
+export const AWSROOT = 'AWSROOT';
 /** Key under `partialFingerprints`; bump the version if the fingerprint recipe ever changes. */
 export const FINGERPRINT_KEY = 'trustaudit/v1';
 
@@ -78,7 +80,8 @@ export interface SarifResult {
   ruleIndex: number;
   level: SarifLevel;
   message: SarifMessage;
-  locations: SarifLocation[];
+  /** Absent when the finding is not in a file (live roles). */
+  locations?: SarifLocation[];
   partialFingerprints: Record<string, string>;
   baselineState?: 'new' | 'unchanged';
   suppressions?: SarifSuppression[];
@@ -175,7 +178,6 @@ function ruleDescriptor(meta: RuleMeta): SarifReportingDescriptor {
     defaultConfiguration: { enabled: meta.enabledByDefault, level: sarifLevel(meta.severity) },
     properties: {
       tags: RULE_TAGS,
-      precision: 'high',
       'trustaudit-severity': meta.severity,
       ...(securitySeverity ? { 'security-severity': securitySeverity } : {}),
     },
@@ -198,14 +200,26 @@ function placeholderDescriptor(f: Finding): SarifReportingDescriptor {
   };
 }
 
-/** A URI reference for a finding's file, or undefined when the "file" is not a file (an ARN of a live role). */
+/**
+ * A URI reference for a finding's file. A live role has no file, only its ARN; GitHub code scanning
+ * rejects results without a physical location, so an ARN becomes a path under the `AWSROOT` base:
+ * `arn:aws:iam::111122223333:role/team/x` -> `aws/iam/111122223333/role/team/x`. Other strings with a
+ * URI scheme (and the empty string) are not files and get no location.
+ */
 export function artifactLocation(file: string): SarifArtifactLocation | undefined {
   if (file === '') return undefined;
   if (/^[A-Za-z]:[\\/]/.test(file)) {
     // Windows absolute path.
     return { uri: `file:///${encodePath(file.replaceAll('\\', '/'))}` };
   }
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(file)) return undefined; // arn:..., s3://...: not a file in the repository
+  const arn = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(file);
+  if (arn) {
+    const segments = [arn[1], arn[2], arn[3], arn[4], ...(arn[5] ?? '').split(/[:/]/)].filter(
+      (p): p is string => !!p,
+    );
+    return { uri: encodePath(segments.join('/')), uriBaseId: AWSROOT };
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(file)) return undefined; // s3://..., https://...: not a file in the repository
   const slashed = file.replaceAll('\\', '/');
   if (slashed.startsWith('/')) return { uri: `file://${encodePath(slashed)}` };
   return { uri: encodePath(slashed.replace(/^(\.\/)+/, '')), uriBaseId: SRCROOT };
@@ -243,18 +257,26 @@ function physicalLocation(loc: SourceLocation): SarifPhysicalLocation | undefine
   return { artifactLocation: artifact, ...(region ? { region } : {}) };
 }
 
-function resultLocation(f: Finding): SarifLocation {
+/**
+ * The finding's file and region, with the role as a companion logical location. GitHub code scanning
+ * rejects a whole upload when a location lacks `physicalLocation`, so a finding with no usable file gets
+ * no `locations` (live roles do have one: see `artifactLocation`).
+ */
+function resultLocations(f: Finding): SarifLocation[] | undefined {
   const physical = physicalLocation(f.location);
-  return {
-    ...(physical ? { physicalLocation: physical } : {}),
-    logicalLocations: [
-      {
-        name: f.resource.variant ? `${f.resource.name} (${f.resource.variant})` : f.resource.name,
-        fullyQualifiedName: f.resource.arn ?? f.resource.id,
-        kind: 'resource',
-      },
-    ],
-  };
+  if (!physical) return undefined;
+  return [
+    {
+      physicalLocation: physical,
+      logicalLocations: [
+        {
+          name: f.resource.variant ? `${f.resource.name} (${f.resource.variant})` : f.resource.name,
+          fullyQualifiedName: f.resource.arn ?? f.resource.id,
+          kind: 'resource',
+        },
+      ],
+    },
+  ];
 }
 
 function suppressionOf(f: Finding): SarifSuppression[] | undefined {
@@ -275,12 +297,13 @@ function suppressionOf(f: Finding): SarifSuppression[] | undefined {
 function resultOf(f: Finding, ruleIndex: number, withBaseline: boolean): SarifResult {
   const accounts = [...new Set(f.principals.flatMap((p) => (p.account ? [p.account] : [])))].sort();
   const suppressions = suppressionOf(f);
+  const locations = resultLocations(f);
   return {
     ruleId: f.ruleId,
     ruleIndex,
     level: sarifLevel(f.severity),
     message: { text: f.message },
-    locations: [resultLocation(f)],
+    ...(locations ? { locations } : {}),
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     ...(withBaseline ? { baselineState: f.inBaseline ? 'unchanged' : 'new' } : {}),
     ...(suppressions ? { suppressions } : {}),
@@ -336,7 +359,12 @@ export function toSarif(report: Report): SarifLog {
     indexById.set(f.ruleId, rules.length);
     rules.push(placeholderDescriptor(f));
   }
-  const withBaseline = report.findings.some((f) => f.inBaseline);
+  // `--baseline` marks every finding (true or false); without it the field is absent.
+  const withBaseline = report.findings.some((f) => f.inBaseline !== undefined);
+  const usesAwsRoot = [
+    ...report.findings.map((f) => f.location.file),
+    ...[...report.errors, ...report.warnings].map((e) => e.file ?? ''),
+  ].some((file) => artifactLocation(file)?.uriBaseId === AWSROOT);
   const results = report.findings.map((f) => resultOf(f, indexById.get(f.ruleId) ?? 0, withBaseline));
 
   const execution = [
@@ -366,6 +394,15 @@ export function toSarif(report: Report): SarifLog {
           [SRCROOT]: {
             description: { text: 'The directory trustaudit was run from; file paths are relative to it.' },
           },
+          ...(usesAwsRoot
+            ? {
+                [AWSROOT]: {
+                  description: {
+                    text: 'Roles of live AWS accounts, by ARN: partition/service/account/resource.',
+                  },
+                },
+              }
+            : {}),
         },
         invocations: [
           {

@@ -341,6 +341,11 @@ describe('fix and rollback (real CLI against moto)', () => {
     ).Statement[0]!;
     expect(st.Condition.Bool).toEqual({ 'aws:MultiFactorAuthPresent': 'true' });
     expect(st.Condition.StringEquals?.['sts:ExternalId']).toMatch(/^[\w-]{32}$/);
+    // The re-scan path reaches member accounts too (dry run: nothing changes).
+    const dry = await runCli(['fix', '--org', '--role', 'vendor-b'], env, { cwd });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`Role vendor-b (account ${prod!.id})`);
+    expect(dry.stdout).not.toContain('Role vendor-a');
     const rolled = await runCli(['rollback', '--yes', 'trustaudit-backups'], env, { cwd });
     expect(rolled.code).toBe(0);
     expect(await documents(prodIam)).toEqual(before);

@@ -17,6 +17,7 @@ import { readBackup } from '../../src/fix/backup.js';
 import { ExternalIdBook } from '../../src/fix/external-id.js';
 import { planRoleFix } from '../../src/fix/plan.js';
 import { rollbackOne } from '../../src/fix/rollback.js';
+import { type FixIO, runFix } from '../../src/fix/run.js';
 import { type AwsClientFactory, createClientFactory } from '../../src/sources/aws/clients.js';
 import { scanAws } from '../../src/sources/aws/provider.js';
 import type { AwsCredentials } from '../../src/sources/aws/types.js';
@@ -141,6 +142,35 @@ describe('URL-encoded trust documents (real AWS behaviour, aws-sdk-client-mock)'
     expect(sent[1]).toBe(DOC_TEXT);
   });
 
+  it('an update whose answer is lost but which took effect is reported fixed, not failed', async () => {
+    let stored = ENCODED;
+    stsMock.on(GetCallerIdentityCommand).resolves({ Account: CALLER, Arn: `arn:aws:iam::${CALLER}:user/me` });
+    iamMock.on(GetRoleCommand).callsFake(() => ({ Role: role('vendor', stored) }));
+    iamMock.on(UpdateAssumeRolePolicyCommand).callsFake((input: { PolicyDocument: string }) => {
+      stored = encodeURIComponent(input.PolicyDocument);
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    });
+    const plan = planRoleFix(
+      {
+        roleName: 'vendor',
+        account: CALLER,
+        statements: [
+          {
+            statementIndex: 0,
+            principals: [{ value: 'arn:aws:iam::111122223333:root', account: '111122223333' }],
+          },
+        ],
+      },
+      ENCODED,
+      { requirement: 'mfa', externalIds: new ExternalIdBook() },
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'ta-mock-'));
+    const [res] = await applyPlans([plan], { iamFor: createIamResolver(factory(), {}), backupDir: dir });
+    expect(res?.status).toBe('fixed');
+    expect(res?.message).toContain('answer was lost');
+    expect(readBackup(res!.backup!).document).toBe(ENCODED);
+  });
+
   it('a role changed since the plan is not touched', async () => {
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: CALLER, Arn: `arn:aws:iam::${CALLER}:user/me` });
     iamMock.on(GetRoleCommand).resolves({ Role: role('vendor', encodeURIComponent('{"Statement":[]}')) });
@@ -202,7 +232,10 @@ describe('organization faults (aws-sdk-client-mock)', () => {
           return { Roles: [role('own', ENCODED)] };
         });
     });
-    const r = await scanAws({ org: true }, { factory: factory(), env: {} });
+    const r = await scanAws(
+      { org: true, assumeRoleName: 'audit/Reader', externalId: 'org-xid-42' },
+      { factory: factory(), env: {} },
+    );
     expect(r.roles.map((x) => x.name)).toEqual(['own']);
     expect(r.errors).toEqual([
       expect.objectContaining({ code: 'expired-credentials', account: '333333333333' }),
@@ -214,7 +247,8 @@ describe('organization faults (aws-sdk-client-mock)', () => {
     expect(r.trusted?.map((a) => a.id)).toEqual([CALLER, '333333333333', '444444444444']);
     expect(r.organizationId).toBe('o-abcdefghij');
     expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
-      RoleArn: 'arn:aws:iam::333333333333:role/OrganizationAccountAccessRole',
+      RoleArn: 'arn:aws:iam::333333333333:role/audit/Reader',
+      ExternalId: 'org-xid-42',
       RoleSessionName: expect.stringMatching(/^trustaudit-\d{8}T\d{6}Z$/),
     });
   });
@@ -239,5 +273,52 @@ describe('organization faults (aws-sdk-client-mock)', () => {
     const r = await scanAws({ org: true }, { factory: factory(), env: {} });
     expect(r.roles).toHaveLength(1);
     expect(r.errors).toEqual([expect.objectContaining({ code: 'not-in-organization', account: CALLER })]);
+  });
+});
+
+describe('fix asks before changing anything', () => {
+  function io(answer: boolean, asked: string[], out: string[]): FixIO {
+    return {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => out.push(t) },
+      stdinIsTTY: true,
+      env: {},
+      cwd: mkdtempSync(join(tmpdir(), 'ta-confirm-')),
+      confirm: async (q) => {
+        asked.push(q);
+        return answer;
+      },
+    };
+  }
+  const setup = () => {
+    stsMock.on(GetCallerIdentityCommand).resolves({ Account: CALLER, Arn: `arn:aws:iam::${CALLER}:user/me` });
+    iamMock.on(ListRolesCommand).resolves({ Roles: [role('vendor', ENCODED)] });
+    let stored = ENCODED;
+    iamMock.on(GetRoleCommand).callsFake(() => ({ Role: role('vendor', stored) }));
+    iamMock.on(UpdateAssumeRolePolicyCommand).callsFake((input: { PolicyDocument: string }) => {
+      stored = encodeURIComponent(input.PolicyDocument);
+      return {};
+    });
+  };
+  const opts = { require: 'external-id' as const, apply: true, yes: false, backupDir: 'backups', aws: {} };
+
+  it('"no" at the prompt changes nothing and exits 2', async () => {
+    setup();
+    const asked: string[] = [];
+    const out: string[] = [];
+    const code = await runFix(opts, io(false, asked, out), { factory: factory() });
+    expect(asked).toEqual(['Update the trust policy of 1 role(s)? [y/N] ']);
+    expect(code).toBe(2);
+    expect(out.join('')).toContain('Cancelled: nothing was changed.');
+    expect(iamMock.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(0);
+  });
+
+  it('"yes" at the prompt applies the fix', async () => {
+    setup();
+    const out: string[] = [];
+    const code = await runFix(opts, io(true, [], out), { factory: factory() });
+    expect(code).toBe(0);
+    expect(out.join('')).toContain('1 of 1 role(s) fixed.');
+    expect(iamMock.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(1);
   });
 });

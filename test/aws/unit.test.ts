@@ -365,6 +365,21 @@ describe('planRoleFix', () => {
     expect(text).toContain('"Bool":{"aws:MultiFactorAuthPresent":"true"}');
     expect(text).not.toContain('ExternalId');
   });
+  it('principals of unknown account still get an id, listed under their names', () => {
+    const d = JSON.stringify({
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'AROAEXAMPLEUNIQUEID1' }, Action: 'sts:AssumeRole' }],
+    });
+    const plan = planRoleFix(
+      { roleName: 'r', statements: [{ statementIndex: 0, principals: [{ value: 'AROAEXAMPLEUNIQUEID1' }] }] },
+      d,
+      { requirement: 'external-id', externalIds: new ExternalIdBook('fixed-id-1') },
+    );
+    expect(plan.externalIds).toEqual([
+      { account: 'unknown account: AROAEXAMPLEUNIQUEID1', externalId: 'fixed-id-1', generated: false },
+    ]);
+    expect(JSON.stringify(plan.corrected)).toContain('"sts:ExternalId":"fixed-id-1"');
+  });
+
   it('an unreadable current document is an error', () => {
     expect(() =>
       planRoleFix(target, 'not json', { requirement: 'mfa', externalIds: new ExternalIdBook() }),

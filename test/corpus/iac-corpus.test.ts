@@ -9,7 +9,7 @@ import { buildReport } from '../../src/scan/report.js';
 import { runScan, type ScanResult } from '../../src/scan/run.js';
 import { fileSources } from '../../src/sources/index.js';
 import { validateSarif } from '../reporters/sarif-multitool.js';
-import { folderStats, vendorVerdicts } from './summarise.js';
+import { folderStats, sharedIds, vendorVerdicts } from './summarise.js';
 
 /**
  * The whole real-world corpus (/work/shared/corpus, see its README) through the same library function the
@@ -21,8 +21,17 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpusDir = resolve(repoRoot, '../shared/corpus');
 const SCAN_TIMEOUT = 600_000;
 
-/** Files the corpus README says are deliberately broken (cfn-lint "bad" templates that are not valid YAML/JSON). */
-const KNOWN_UNPARSABLE = ['cloudformation/cfn-lint-fixtures/test/fixtures/templates/bad/'];
+/**
+ * Files that are not valid JSON/YAML (checked independently with Python's json and PyYAML): each must be
+ * reported with its syntax error, not skipped.
+ */
+const KNOWN_UNPARSABLE = [
+  'cloudformation/cfn-lint-fixtures/test/fixtures/templates/bad/template.yaml',
+  'cloudformation/cfn-lint-fixtures/test/fixtures/templates/bad/json_parse.json',
+  'cloudformation/cfn-lint-fixtures/test/fixtures/templates/bad/core/config_invalid_json.json',
+  'cloudformation/cfn-lint-fixtures/test/fixtures/templates/bad/core/config_invalid_yaml.yaml',
+  'vendor/dynatrace/dynatrace-oss__cloud-snippets/aws/role-based-access/role_based_access_AG_account_multiple_monitoring_roles_template.yml',
+];
 
 describe('IaC corpus', () => {
   let result: ScanResult;
@@ -68,9 +77,13 @@ describe('IaC corpus', () => {
     }
   });
 
-  it('reports the deliberately broken cfn-lint templates', () => {
-    const broken = result.errors.filter((e) => KNOWN_UNPARSABLE.some((p) => e.file?.startsWith(p)));
-    expect(broken.length).toBeGreaterThan(0);
+  it('reports each known-broken file with a syntax error and its line', () => {
+    for (const file of KNOWN_UNPARSABLE) {
+      const e = result.errors.find((x) => x.file === file);
+      expect(e, file).toBeDefined();
+      expect(e?.code, file).toMatch(/syntax/);
+      expect(e?.line, file).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('every finding points into the corpus and has a stable fingerprint', () => {
@@ -83,13 +96,14 @@ describe('IaC corpus', () => {
     }
   });
 
-  it('matches the reviewed snapshot (roles per folder, unreadable files, vendor verdicts)', async () => {
+  it('matches the reviewed snapshot (roles per folder, unreadable files, vendor verdicts, shared ids)', async () => {
     const snapshot = {
       folders: folderStats(result.roles, result.findings, result.errors),
       unreadable: result.errors
         .map((e) => `${e.file}${e.line ? `:${e.line}` : ''} ${e.source}/${e.code}`)
         .sort(),
       vendorRoles: vendorVerdicts(result.roles, result.findings),
+      idsFromSeveralFiles: sharedIds(result.roles),
     };
     await expect(`${JSON.stringify(snapshot, null, 2)}\n`).toMatchFileSnapshot('./iac-corpus.snapshot.json');
   });

@@ -104,3 +104,22 @@ export function vendorVerdicts(
       .map(([k, v]) => [k, [...new Set(v)].sort()]),
   );
 }
+
+/**
+ * Resource ids that more than one file produced (with how many files). The engine keys findings by
+ * resource id, so two such roles with the same principals yield one finding: listed for review.
+ */
+export function sharedIds(roles: readonly Role[]): Record<string, number> {
+  const files = new Map<string, Set<string>>();
+  for (const r of roles) {
+    const set = files.get(r.id) ?? new Set();
+    set.add(r.source.location.file);
+    files.set(r.id, set);
+  }
+  return Object.fromEntries(
+    [...files.entries()]
+      .filter(([, s]) => s.size > 1)
+      .map(([id, s]) => [id, s.size] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}

@@ -21,20 +21,22 @@ export const DUMMY_CREDENTIALS = {
   sessionToken: 'trustaudit-dummy-session-token-0a1b2c3d4e5f',
 };
 
-/** The interpreter that can `import moto`: `python3` first, then pyenv's versions. */
+/** The interpreter that can `import moto`: $TRUSTAUDIT_PYTHON, `python3`, pyenv's versions, /usr/bin/python3. */
 export function findMotoPython(): string {
   const pyenv = '/root/.pyenv/versions';
   const versions = existsSync(pyenv) ? readdirSync(pyenv).sort().reverse() : [];
   const candidates = [
+    ...(process.env.TRUSTAUDIT_PYTHON ? [process.env.TRUSTAUDIT_PYTHON] : []),
     'python3',
     ...versions.map((v) => `${pyenv}/${v}/bin/python3`).filter((p) => existsSync(p)),
+    '/usr/bin/python3',
   ];
   for (const py of candidates) {
     const r = spawnSync(py, ['-c', 'import moto.server'], { stdio: 'ignore', timeout: 30_000 });
     if (r.status === 0) return py;
   }
   throw new Error(
-    `no Python interpreter can import moto (tried ${candidates.join(', ')}); install it with ` +
+    `no Python interpreter can import moto (tried ${candidates.join(', ')}); set TRUSTAUDIT_PYTHON to one that can, or install it with ` +
       `"pip install 'moto[server]'" — the AWS integration tests need it and are not skipped`,
   );
 }

@@ -54,6 +54,8 @@ export interface ExpectedFinding {
   /** `evidence.data.accounts`, in any order. */
   accounts?: string[];
   ownerKnown?: boolean;
+  /** The action of the example request; `sts:AssumeRole` unless given. */
+  action?: string;
 }
 
 export interface InvalidCase extends RuleCase {
@@ -138,7 +140,7 @@ export function ruleTester(rule: AnyRule, cases: { valid: RuleCase[]; invalid: I
           // Every finding must be actionable.
           expect(f.remediation.summary.length).toBeGreaterThan(0);
           expect(f.remediation.steps.length).toBeGreaterThan(0);
-          expect(f.evidence.request?.action).toBe('sts:AssumeRole');
+          expect(f.evidence.request?.action).toBe(e.action ?? 'sts:AssumeRole');
         });
       });
     }

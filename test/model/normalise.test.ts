@@ -212,6 +212,7 @@ describe('parseTrustDocument: issues for what IAM rejects', () => {
     { name: 'null document', input: null, codes: ['unparsable'] },
     { name: 'unsupported Version', input: { ...basic(), Version: '2012-10-18' }, codes: ['unsupported-version'] },
     { name: 'Version as a number', input: { ...basic(), Version: 2012 }, codes: ['unsupported-version'] },
+    { name: 'Id that is not a string', input: { ...basic(), Id: { a: 1 } }, codes: ['invalid-id'] },
     { name: 'unknown top-level key', input: { ...basic(), Statements: [] }, codes: ['unknown-policy-key'] },
     {
       name: 'top-level key with wrong case is reported and still used',
@@ -427,6 +428,14 @@ describe('parseTrustDocument: limits', () => {
     const tp = parse(basic({ Effect: v }));
     expect(codes(tp)).toEqual(['unparsable']);
     expect(tp.statements).toEqual([]);
+  });
+
+  it('deep nesting hidden in a value that claims to be symbolic is caught too', () => {
+    let v: JsonLike = 'x';
+    for (let i = 0; i < 5000; i++) v = [v];
+    const fake = { symbolic: true, description: 'x', hidden: v } as unknown as JsonLike;
+    const tp = parse(basic({ Principal: { AWS: fake } }));
+    expect(codes(tp)).toEqual(['unparsable']);
   });
 
   it('ordinary nesting (symbolic values inside condition lists) is fine', () => {

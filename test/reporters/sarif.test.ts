@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SourceLocation } from '../../src/model/types.js';
 import { reporters } from '../../src/reporters/index.js';
 import {
+  AWSROOT,
   artifactLocation,
   FINGERPRINT_KEY,
   type SarifRegion,
@@ -74,7 +75,15 @@ describe('artifactLocation: relative URIs with forward slashes', () => {
     ['../outside/x.yaml', { uri: '../outside/x.yaml', uriBaseId: SRCROOT }],
     ['/abs/x.yaml', { uri: 'file:///abs/x.yaml' }],
     ['C:\\repo\\x.yaml', { uri: 'file:///C:/repo/x.yaml' }],
-    ['arn:aws:iam::111122223333:role/vendor', undefined],
+    [
+      'arn:aws:iam::111122223333:role/vendor',
+      { uri: 'aws/iam/111122223333/role/vendor', uriBaseId: AWSROOT },
+    ],
+    [
+      'arn:aws-cn:iam::111122223333:role/team/x y',
+      { uri: 'aws-cn/iam/111122223333/role/team/x%20y', uriBaseId: AWSROOT },
+    ],
+    ['s3://bucket/key.json', undefined],
     ['', undefined],
   ];
   for (const [file, want] of cases) {
@@ -166,23 +175,48 @@ describe('toSarif', () => {
     const noBaseline = sarifFixtureReport();
     for (const f of noBaseline.findings) delete f.inBaseline;
     expect(toSarif(noBaseline).runs[0]!.results.some((r) => 'baselineState' in r)).toBe(false);
+    // A baseline that had none of the findings: every result is new.
+    for (const f of noBaseline.findings) f.inBaseline = false;
+    expect(new Set(toSarif(noBaseline).runs[0]!.results.map((r) => r.baselineState))).toEqual(new Set(['new']));
   });
 
-  it('puts resource, account and principals in result properties', () => {
-    const live = run.results.find((r) => r.locations[0]?.physicalLocation === undefined)!;
-    expect(live.locations[0]?.logicalLocations?.[0]).toEqual({
-      name: 'vendor',
-      fullyQualifiedName: 'arn:aws:iam::111122223333:role/vendor',
-      kind: 'resource',
+  it('every location has a physical location (GitHub rejects the upload otherwise)', () => {
+    for (const r of run.results) {
+      expect(r.locations?.length).toBe(1);
+      expect(r.locations?.[0]?.physicalLocation?.artifactLocation.uri).toBeTruthy();
+    }
+  });
+
+  it('a live role is located by its ARN under AWSROOT; account and principals are in the properties', () => {
+    const live = run.results.find(
+      (r) => r.locations?.[0]?.physicalLocation?.artifactLocation.uriBaseId === AWSROOT,
+    );
+    expect(live?.locations?.[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: 'aws/iam/111122223333/role/vendor', uriBaseId: AWSROOT },
     });
-    expect(live.properties).toMatchObject({
+    expect(run.originalUriBaseIds[AWSROOT]).toBeDefined();
+    expect(live?.properties).toMatchObject({
       account: '111122223333',
-      resource: { id: 'arn:aws:iam::111122223333:role/vendor' },
+      resource: { id: 'arn:aws:iam::111122223333:role/vendor', arn: 'arn:aws:iam::111122223333:role/vendor' },
       principals: [
         { value: 'arn:aws:iam::464622532012:root', account: '464622532012', accountName: 'Datadog' },
       ],
       principalAccounts: ['464622532012'],
     });
+  });
+
+  it('a finding whose "file" is neither a path nor an ARN gets no locations rather than a logical-only one', () => {
+    const odd = sarifFixtureReport();
+    odd.findings = [{ ...odd.findings[0]!, location: { file: 's3://bucket/policy.json', line: 3 } }];
+    const r = toSarif(odd).runs[0]!;
+    expect(r.results[0]?.locations).toBeUndefined();
+    expect(r.originalUriBaseIds[AWSROOT]).toBeUndefined();
+  });
+
+  it('names the role as a logical location next to the file', () => {
+    expect(run.results[0]?.locations?.[0]?.logicalLocations).toEqual([
+      { name: 'Role1', fullyQualifiedName: 'infra/roles.yaml#Role1', kind: 'resource' },
+    ]);
   });
 
   it('reports errors as execution notifications and config warnings as configuration notifications', () => {

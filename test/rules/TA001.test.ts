@@ -90,6 +90,24 @@ ruleTester(TA001, {
       role: { account: undefined },
       zone: { defaultOwner: OWNER },
     },
+    {
+      name: 'principal: symbolic value whose account is the deploying account',
+      policy: allow({
+        AWS: {
+          symbolic: true,
+          description: 'Fn::Sub',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation pseudo parameters as IaC sources render them
+          text: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root',
+        },
+      }),
+      role: { account: DEPLOYING_ACCOUNT },
+    },
+    {
+      name: 'principal: symbolic partition, literal own account',
+      policy: allow({
+        AWS: { symbolic: true, description: 'Fn::Sub', text: `arn:\${AWS::Partition}:iam::${OWNER}:root` },
+      }),
+    },
     { name: 'principal: service only', policy: allow({ Service: 'ec2.amazonaws.com' }) },
     {
       name: 'principal: federated only',
@@ -209,6 +227,27 @@ ruleTester(TA001, {
     {
       name: 'deny: Deny BoolIfExists MFA false protects (long-term keys are denied)',
       policy: vendorDenied({ Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+    },
+    {
+      name: 'deny: Allow needs id "a" but a Deny refuses anything but "b": nobody gets in, even knowing the ids',
+      policy: {
+        Version: VERSION,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: VENDOR },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'a1' } },
+          },
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sts:AssumeRole',
+            Condition: { StringNotEquals: { 'sts:ExternalId': 'b2' } },
+          },
+        ],
+      },
+      options: { require: 'mfa' },
     },
     // ---------------------------------------------------------------- require modes
     {
@@ -375,6 +414,13 @@ ruleTester(TA001, {
           evidenceIncludes: ['parameter VendorAccountId', 'may be a third-party account'],
         },
       ],
+    },
+    {
+      name: 'principal: symbolic partition, literal vendor account',
+      policy: allow({
+        AWS: { symbolic: true, description: 'Fn::Sub', text: `arn:\${AWS::Partition}:iam::${VENDOR}:root` },
+      }),
+      expect: [{ statementIndex: 0, accounts: [VENDOR] }],
     },
     {
       name: 'principal: trusted account, but not for this role path',
@@ -596,6 +642,33 @@ ruleTester(TA001, {
       },
       expect: [{ statementIndex: 1, principals: [VENDOR2], evidenceIncludes: ['statement 1 (Sid "Open")'] }],
     },
+    {
+      name: 'statements: a large policy, only statement 16 is open',
+      policy: {
+        Version: VERSION,
+        Statement: [
+          ...Array.from({ length: 20 }, (_, i) => ({
+            Sid: `S${i}`,
+            Effect: 'Allow',
+            Principal: { AWS: ['*', VENDOR, VENDOR2] },
+            Action: 'sts:AssumeRole',
+            Condition: (i === 16
+              ? { StringEqualsIfExists: { 'sts:ExternalId': [`id-${i}-a`, `id-${i}-b`] } }
+              : {
+                  StringEquals: { 'sts:ExternalId': [`id-${i}-a`, `id-${i}-b`] },
+                  StringLike: { 'aws:PrincipalOrgID': ['o-aaaaaaaaaa', 'o-bbbbbbbbbb'] },
+                }) as Obj,
+          })),
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sts:AssumeRole',
+            Condition: { StringNotEquals: { 'aws:PrincipalAccount': [VENDOR, VENDOR2] } },
+          },
+        ],
+      },
+      expect: [{ statementIndex: 16, principals: [VENDOR, VENDOR2, '*'], accounts: [VENDOR, VENDOR2] }],
+    },
     // ---------------------------------------------------------------- require modes
     {
       name: 'require external-id: MFA alone is not enough',
@@ -613,7 +686,16 @@ ruleTester(TA001, {
       name: 'require mfa: external id alone is not enough',
       policy: vendorWith({ StringEquals: { 'sts:ExternalId': 'x1y2z3' } }),
       options: { require: 'mfa' },
-      expect: [{ statementIndex: 0, missing: ['mfa'], evidenceIncludes: ['"sts:ExternalId":"x1y2z3"'] }],
+      expect: [
+        {
+          statementIndex: 0,
+          missing: ['mfa'],
+          evidenceIncludes: [
+            '"sts:ExternalId":"x1y2z3"',
+            'is met by a caller that has the agreed external ID',
+          ],
+        },
+      ],
     },
     {
       name: 'require mfa: symbolic external id alone is not enough',

@@ -11,7 +11,7 @@ import {
   checkAwsFlags,
   silenceSdkNodeWarning,
 } from '../aws-options.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, useColor } from '../io.js';
 import { collect } from '../parse.js';
 import { fixIO, registerRollbackCommand } from './rollback.js';
 import type { ScanHooks } from './scan.js';
@@ -74,6 +74,7 @@ export function registerFixCommands(
         backupDir: String(opts.backupDir ?? DEFAULT_BACKUP_DIR),
         aws: awsOptionsFrom(opts, 'assumeRoleExternalId'),
         ...(typeof opts.config === 'string' ? { config: opts.config } : {}),
+        color: useColor(io, undefined),
       },
       fixIO(io, confirm),
     );

@@ -209,7 +209,8 @@ export async function runScanCommand(
   for (const t of hooks.transformReport) report = t(report, opts, io);
 
   const color = useColor(io, opts.color);
-  const region = typeof opts.region === 'string' ? opts.region : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION);
+  const region =
+    typeof opts.region === 'string' ? opts.region : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION);
   const account = opts.account ?? zone.defaultOwner ?? result.accounts[0]?.id;
   // Render every format before writing anything, so a format that cannot be produced leaves no partial output.
   const render = (format: string, useColour: boolean): string => {
@@ -221,7 +222,9 @@ export async function runScanCommand(
         ...(account ? { account } : {}),
       });
     } catch (e) {
-      throw new UsageError(`cannot write the ${format} report: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UsageError(
+        `cannot write the ${format} report: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   };
   if (opts.outputDir) {

@@ -9,6 +9,6 @@ export const DateGreaterThan: OperatorModule = {
   variables: false,
   wildcards: false,
   reflexive: false,
-  verb: 'is later than',
+  verb: 'is after',
   compile: dateOperator((r, p) => r > p),
 };

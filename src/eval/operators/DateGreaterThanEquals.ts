@@ -9,6 +9,6 @@ export const DateGreaterThanEquals: OperatorModule = {
   variables: false,
   wildcards: false,
   reflexive: true,
-  verb: 'is no earlier than',
+  verb: 'is at or after',
   compile: dateOperator((r, p) => r >= p),
 };

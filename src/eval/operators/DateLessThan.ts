@@ -9,6 +9,6 @@ export const DateLessThan: OperatorModule = {
   variables: false,
   wildcards: false,
   reflexive: false,
-  verb: 'is earlier than',
+  verb: 'is before',
   compile: dateOperator((r, p) => r < p),
 };

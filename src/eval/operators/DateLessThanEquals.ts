@@ -9,6 +9,6 @@ export const DateLessThanEquals: OperatorModule = {
   variables: false,
   wildcards: false,
   reflexive: true,
-  verb: 'is no later than',
+  verb: 'is at or before',
   compile: dateOperator((r, p) => r <= p),
 };

@@ -146,14 +146,13 @@ export function expandJsonDocument(doc: RNode, text: string, lines: LineIndex): 
   const errors: ParseError[] = [];
   const tree = parseTree(json, errors, { disallowComments: true, allowTrailingComma: false });
   if (!tree || errors.length > 0 || tree.type !== 'object') return doc;
-  let where: (o: number) => Pos | undefined = () => doc.pos;
-  if (doc.src && typeof doc.src.v === 'string' && doc.src.v === json) {
-    const offs = valueOffsets(json, text, doc.src);
-    where = (o) => {
-      const f = offs[o];
-      return f === undefined ? doc.pos : lines.pos(f);
-    };
-  }
+  let offs: number[] | undefined;
+  if (doc.offsets && doc.offsets.length === json.length) offs = doc.offsets;
+  else if (doc.src && typeof doc.src.v === 'string' && doc.src.v === json) offs = valueOffsets(json, text, doc.src);
+  const where = (o: number): Pos | undefined => {
+    const f = offs?.[o];
+    return f === undefined ? doc.pos : lines.pos(f);
+  };
   return fromJson(tree, json, where, unknown);
 }
 

@@ -32,11 +32,41 @@ function scanError(file: string, code: string, message: string, line?: number, c
   return e;
 }
 
-/** Parse one template and extract its roles. */
+export type TemplateScanOptions = ExtractOptions & {
+  maxFileBytes: number;
+  explicit?: boolean;
+  allowAliases?: boolean;
+};
+
+/** Parse one template and extract its roles. Never throws: a failure is a ScanError for this file only. */
 export function scanTemplate(
   text: string,
   file: string,
-  opts: ExtractOptions & { maxFileBytes: number; explicit?: boolean },
+  opts: TemplateScanOptions,
+): { roles: Role[]; errors: ScanError[] } {
+  try {
+    return scanTemplateUnsafe(text, file, opts);
+  } catch (e) {
+    const deep = e instanceof RangeError;
+    return {
+      roles: [],
+      errors: [
+        scanError(
+          file,
+          deep ? 'too-deep' : 'internal',
+          deep
+            ? 'the template is nested too deeply to read'
+            : `the template could not be read: ${(e as Error)?.message ?? String(e)}`,
+        ),
+      ],
+    };
+  }
+}
+
+function scanTemplateUnsafe(
+  text: string,
+  file: string,
+  opts: TemplateScanOptions,
 ): { roles: Role[]; errors: ScanError[] } {
   const size = Buffer.byteLength(text, 'utf8');
   if (size > opts.maxFileBytes) {
@@ -51,7 +81,7 @@ export function scanTemplate(
       ],
     };
   }
-  const parsed = parseTemplateText(text, file);
+  const parsed = parseTemplateText(text, file, { allowAliases: opts.allowAliases === true });
   const o = parsed.outcome;
   if (!o.ok) {
     return { roles: [], errors: [scanError(file, o.code, o.message, o.pos.line, o.pos.column)] };

@@ -88,9 +88,8 @@ export function scalarText(n: CNode | undefined): string | undefined {
 export function toPlain(n: CNode): unknown {
   if (n.t === 'scalar') return n.v;
   if (n.t === 'seq') return n.items.map(toPlain);
-  const o: Record<string, unknown> = {};
-  for (const e of n.entries) o[e.key] = toPlain(e.value);
-  return o;
+  // fromEntries, not assignment: a key named __proto__ must stay a plain key.
+  return Object.fromEntries(n.entries.map((e) => [e.key, toPlain(e.value)]));
 }
 
 /** Add a mapping entry; a repeated key replaces the earlier one (last wins) and is reported. */

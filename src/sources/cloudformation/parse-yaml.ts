@@ -1,5 +1,6 @@
 import {
   type CollectionTag,
+  type Document,
   isAlias,
   isMap,
   isPair,
@@ -11,7 +12,15 @@ import {
   type Scalar,
   type ScalarTag,
 } from 'yaml';
-import { addEntry, type CEntry, type CMap, type CNode, type LineIndex, type Pos, type StringStyle } from './nodes.js';
+import {
+  addEntry,
+  type CEntry,
+  type CMap,
+  type CNode,
+  type LineIndex,
+  type Pos,
+  type StringStyle,
+} from './nodes.js';
 import type { ParseOutcome, ParseProblem } from './parse.js';
 
 /**
@@ -70,6 +79,19 @@ class AliasRefused extends Error {
   }
 }
 
+class AliasBudget extends Error {}
+
+/** Most nodes a document may expand to when aliases are allowed (an alias bomb stops here). */
+export const MAX_ALIAS_EXPANSION = 200_000;
+
+interface Ctx {
+  text: string;
+  lines: LineIndex;
+  warnings: ParseProblem[];
+  /** Set when aliases are allowed: the document they refer into, and what is left of the node budget. */
+  aliases?: { doc: Document.Parsed; left: number };
+}
+
 class BadKey extends Error {
   constructor(readonly offset: number) {
     super('key');
@@ -77,10 +99,11 @@ class BadKey extends Error {
 }
 
 /**
- * Parse a YAML template into positioned nodes. Aliases are refused (CloudFormation rejects them, and
- * refusing them before anything is expanded makes an alias bomb fail at once).
+ * Parse a YAML template into positioned nodes. Aliases are refused by default (CloudFormation rejects
+ * them, and refusing them before anything is expanded makes an alias bomb fail at once); when allowed,
+ * their expansion is bounded by `MAX_ALIAS_EXPANSION` nodes.
  */
-export function parseYaml(text: string, lines: LineIndex): ParseOutcome {
+export function parseYaml(text: string, lines: LineIndex, allowAliases = false): ParseOutcome {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     customTags: TAGS,
@@ -104,8 +127,9 @@ export function parseYaml(text: string, lines: LineIndex): ParseOutcome {
     return { ok: false, code: 'empty', message: 'the template is empty', pos: lines.pos(0) };
   }
   try {
-    const warnings: ParseProblem[] = [];
-    return { ok: true, root: convert(doc.contents as Node, text, lines, warnings), warnings };
+    const ctx: Ctx = { text, lines, warnings: [] };
+    if (allowAliases) ctx.aliases = { doc, left: MAX_ALIAS_EXPANSION };
+    return { ok: true, root: convert(doc.contents as Node, ctx), warnings: ctx.warnings };
   } catch (e) {
     if (e instanceof AliasRefused) {
       return {
@@ -113,6 +137,14 @@ export function parseYaml(text: string, lines: LineIndex): ParseOutcome {
         code: 'yaml-alias',
         message: `YAML alias *${e.alias} is not allowed: CloudFormation rejects anchors and aliases in templates`,
         pos: lines.pos(e.offset),
+      };
+    }
+    if (e instanceof AliasBudget) {
+      return {
+        ok: false,
+        code: 'yaml-alias',
+        message: `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes; the document was not read`,
+        pos: lines.pos(0),
       };
     }
     if (e instanceof BadKey) {
@@ -162,13 +194,20 @@ function styleOf(s: Scalar): StringStyle {
   }
 }
 
-function convert(n: Node, text: string, lines: LineIndex, warnings: ParseProblem[]): CNode {
-  if (isAlias(n)) throw new AliasRefused(rangeStart(n), n.source);
+function convert(n: Node, ctx: Ctx): CNode {
+  const { text, lines } = ctx;
+  if (ctx.aliases && --ctx.aliases.left < 0) throw new AliasBudget();
+  if (isAlias(n)) {
+    if (!ctx.aliases) throw new AliasRefused(rangeStart(n), n.source);
+    const target = n.resolve(ctx.aliases.doc);
+    if (!target) throw new AliasRefused(rangeStart(n), n.source);
+    return convert(target, ctx);
+  }
   const tag = n.tag;
   const long = tag ? shortFormKey(tag) : undefined;
   if (long) {
     const at = lines.pos(tagStart(n, text));
-    const inner = convertUntagged(n, text, lines, warnings);
+    const inner = convertUntagged(n, ctx);
     let value: CNode = inner;
     if (long === 'Fn::GetAtt' && inner.t === 'scalar' && typeof inner.v === 'string') {
       const dot = inner.v.indexOf('.');
@@ -187,7 +226,7 @@ function convert(n: Node, text: string, lines: LineIndex, warnings: ParseProblem
     const map: CMap = { t: 'map', pos: at, shortForm: tag, entries: [{ key: long, keyPos: at, value }] };
     return map;
   }
-  return convertUntagged(n, text, lines, warnings);
+  return convertUntagged(n, ctx);
 }
 
 /** `!Ref` -> `Ref`; an unknown `!Foo` -> `Fn::Foo` (judged later as an unknown intrinsic); YAML's own `!!` tags -> none. */
@@ -198,7 +237,8 @@ function shortFormKey(tag: string): string | undefined {
   return undefined;
 }
 
-function convertUntagged(n: Node, text: string, lines: LineIndex, warnings: ParseProblem[]): CNode {
+function convertUntagged(n: Node, ctx: Ctx): CNode {
+  const { lines } = ctx;
   const pos: Pos = lines.pos(rangeStart(n));
   if (isScalar(n)) {
     const v = n.value;
@@ -215,7 +255,7 @@ function convertUntagged(n: Node, text: string, lines: LineIndex, warnings: Pars
     return { t: 'scalar', v: String(v), pos };
   }
   if (isSeq(n)) {
-    return { t: 'seq', pos, items: n.items.map((it) => convert(it as Node, text, lines, warnings)) };
+    return { t: 'seq', pos, items: n.items.map((it) => convert(it as Node, ctx)) };
   }
   if (isMap(n)) {
     const entries: CEntry[] = [];
@@ -236,10 +276,8 @@ function convertUntagged(n: Node, text: string, lines: LineIndex, warnings: Pars
       }
       const vNode = item.value as Node | null;
       const value: CNode =
-        vNode === null || vNode === undefined
-          ? { t: 'scalar', v: null, pos: keyPos }
-          : convert(vNode, text, lines, warnings);
-      addEntry(entries, index, { key, keyPos, value }, warnings);
+        vNode === null || vNode === undefined ? { t: 'scalar', v: null, pos: keyPos } : convert(vNode, ctx);
+      addEntry(entries, index, { key, keyPos, value }, ctx.warnings);
     }
     return { t: 'map', pos, entries };
   }

@@ -26,11 +26,15 @@ export interface ParsedText {
  * Parse a template. `.json` files are read as strict JSON; `.yaml`/`.yml` as YAML; anything else
  * (`.template`) by its first character, as CloudFormation itself accepts either.
  */
-export function parseTemplateText(text: string, path: string): ParsedText {
+export function parseTemplateText(
+  text: string,
+  path: string,
+  opts: { allowAliases?: boolean } = {},
+): ParsedText {
   const lines = new LineIndex(text);
   const lower = path.toLowerCase();
   const json = lower.endsWith('.json') || (!/\.ya?ml$/.test(lower) && /^\uFEFF?\s*\{/.test(text));
   return json
     ? { outcome: parseJson(text, lines), lines, syntax: 'json' }
-    : { outcome: parseYaml(text, lines), lines, syntax: 'yaml' };
+    : { outcome: parseYaml(text, lines, opts.allowAliases === true), lines, syntax: 'yaml' };
 }

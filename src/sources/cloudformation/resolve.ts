@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation writes ${Name} substitutions in plain strings.
 /**
  * Static resolution of CloudFormation intrinsic functions. What can be known from the template, its
  * parameter defaults and the user's overrides is computed; what cannot (`Fn::GetAtt`, imports, a
@@ -7,6 +8,7 @@
  * policy's statements, principals and conditions point at their line in the template.
  */
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Symbolic } from '../../model/types.js';
+import { valueOffsets } from './embedded.js';
 import type { CNode, CScalar, Pos } from './nodes.js';
 import { get, scalarText } from './nodes.js';
 import type { TemplateModel } from './template.js';
@@ -18,6 +20,8 @@ export interface RNode {
   kids?: Map<string | number, RKid>;
   /** For strings taken verbatim from the template: the scalar, so offsets inside it can be mapped. */
   src?: CScalar;
+  /** For strings built by `Fn::Sub` (value or symbolic text): the file offset of each character. */
+  offsets?: number[];
 }
 
 export interface RKid {
@@ -412,28 +416,47 @@ export class Resolver {
     const vars = new Map<string, CNode>();
     if (varsNode?.t === 'map') for (const e of varsNode.entries) vars.set(e.key, e.value);
     const parts: (string | Symbolic)[] = [];
+    // Where each part starts in the template string: literal text maps character by character, a
+    // substituted value to its `${`.
+    const from: [number, boolean][] = [];
+    const add = (part: string | Symbolic, at: number, literal: boolean) => {
+      if (part === '') return;
+      parts.push(part);
+      from.push([at, literal]);
+    };
     let i = 0;
     while (i < str.length) {
       const open = str.indexOf('${', i);
       if (open < 0) {
-        parts.push(str.slice(i));
+        add(str.slice(i), i, true);
         break;
       }
-      parts.push(str.slice(i, open));
+      add(str.slice(i, open), i, true);
       const close = str.indexOf('}', open + 2);
       if (close < 0) {
-        parts.push(str.slice(open));
+        add(str.slice(open), open, true);
         break;
       }
       const inner = str.slice(open + 2, close);
       i = close + 1;
       if (inner.startsWith('!')) {
-        parts.push(`\${${inner.slice(1)}}`);
+        add(`\${${inner.slice(1)}}`, open, false);
         continue;
       }
-      parts.push(this.subVariable(inner.trim(), vars, pos));
+      add(this.subVariable(inner.trim(), vars, pos), open, false);
     }
-    return leaf(concat(parts.filter((p) => p !== '')), pos);
+    const out = leaf(concat(parts), pos);
+    if (template.range) {
+      const src = valueOffsets(str, this.tpl.text, template);
+      const offsets: number[] = [];
+      parts.forEach((p, k) => {
+        const [at, literal] = from[k] as [number, boolean];
+        const len = textPart(p).length;
+        for (let c = 0; c < len; c++) offsets.push(src[literal ? at + c : at] ?? pos.offset);
+      });
+      out.offsets = offsets;
+    }
+    return out;
   }
 
   private subVariable(name: string, vars: Map<string, CNode>, pos: Pos): string | Symbolic {

@@ -75,10 +75,19 @@ export function extractRoles(
       continue;
     }
     const type = tpl.resourceTypes.get(logicalId);
-    if (type === 'AWS::IAM::Role') {
-      resourceRoles(tpl, logicalId, entry, 'role', opts, roles, errors);
-    } else if (type === 'AWS::Serverless::Function' && isSam(tpl)) {
-      resourceRoles(tpl, logicalId, entry, 'sam-function', opts, roles, errors);
+    const kind =
+      type === 'AWS::IAM::Role'
+        ? 'role'
+        : type === 'AWS::Serverless::Function' && isSam(tpl)
+          ? 'sam-function'
+          : undefined;
+    if (!kind) continue;
+    try {
+      resourceRoles(tpl, logicalId, entry, kind, opts, roles, errors);
+    } catch (e) {
+      // One resource that cannot be judged must not cost the others.
+      const why = e instanceof RangeError ? 'it is nested too deeply' : String((e as Error)?.message ?? e);
+      errors.push(err(tpl, 'internal', `${logicalId} could not be read: ${why}`, entry.keyPos));
     }
   }
   return { roles, errors: dedupeErrors(errors) };
@@ -161,21 +170,23 @@ function resourceRoles(
   const docNode = docEntry.value;
   const roleName = kind === 'role' ? get(props, 'RoleName') : undefined;
   const pathNode = get(props, kind === 'role' ? 'Path' : 'RolePath');
+  // Only the trust policy forks (an `Fn::If` in RoleName alone does not make two roles to judge); the
+  // name and path follow the conditions chosen for the trust policy, and the defaults for the rest.
   const run = (assignment: ReadonlyMap<string, boolean>, fork: boolean): Resolved => {
     const r = new Resolver(tpl, opts, assignment, fork);
     const d = r.resolve(docNode);
-    const docIssues = r.issues.splice(0);
-    const out: Resolved = { docIssues, otherIssues: [], partition: r.partition() };
+    const out: Resolved = { docIssues: r.issues.splice(0), otherIssues: [], partition: r.partition() };
     if (d !== NO_VALUE) out.doc = d;
+    const names = new Resolver(tpl, opts, assignment, false);
     if (roleName) {
-      const n = r.text(roleName);
+      const n = names.text(roleName);
       if (n !== undefined) out.name = n;
     }
     if (pathNode) {
-      const p = r.text(pathNode);
+      const p = names.text(pathNode);
       if (p !== undefined) out.path = p;
     }
-    out.otherIssues = r.issues.splice(0);
+    out.otherIssues = names.issues.splice(0);
     return out;
   };
   const { variants, capped } = enumerateVariants(run, fixed, MAX_VARIANTS);
@@ -193,12 +204,7 @@ function resourceRoles(
   // Alternatives that read the same are one role.
   const seen = new Set<string>();
   const distinct = variants.filter((v) => {
-    const { doc, name, path } = v.value;
-    const key = JSON.stringify([
-      doc?.v,
-      typeof name === 'string' ? name : null,
-      typeof path === 'string' ? path : null,
-    ]);
+    const key = JSON.stringify(v.value.doc?.v ?? null);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

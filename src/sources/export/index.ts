@@ -116,7 +116,6 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
     }
   }
   const shape = detectShape(value);
-  const lines = new LineIndex(text);
   switch (shape.kind) {
     case 'unknown':
       if (file.explicit) {
@@ -131,7 +130,7 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
       break;
     case 'policy-file': {
       if (!file.explicit && !looksLikeTrustPolicy(shape.doc as Obj)) break;
-      const location = { file: file.path, ...lines.position(Math.max(0, text.indexOf('{'))) };
+      const location = { file: file.path, ...new LineIndex(text).position(Math.max(0, text.indexOf('{'))) };
       roles.push({
         id: file.path,
         name: baseName(file.path),
@@ -143,7 +142,7 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
       break;
     }
     case 'get-role': {
-      const locator = new RoleLocator(text, lines, file.path, text.indexOf('"Role"'));
+      const locator = new RoleLocator(text, file.path, text.indexOf('"Role"'));
       addRole(buildRole(shape.role, 'Role', 'get-role', file.path, locator), roles, errors);
       break;
     }
@@ -157,7 +156,7 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
         break;
       }
       const start = shape.key ? text.indexOf(`"${shape.key}"`) : 0;
-      const locator = new RoleLocator(text, lines, file.path, start);
+      const locator = new RoleLocator(text, file.path, start);
       const where = shape.key ?? 'entry';
       for (let i = 0; i < list.length; i++) {
         addRole(buildRole(list[i], `${where}[${i}]`, kind, file.path, locator), roles, errors);

@@ -1,6 +1,5 @@
 import { parseTrustDocument } from '../../model/normalise.js';
 import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
-import type { LineIndex } from './positions.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -43,42 +42,78 @@ function tagsOf(v: unknown): Record<string, string> | undefined {
   return undefined;
 }
 
-/** Finds each role's position in the text: a cursor that only moves forward through the file. */
+/**
+ * Finds each role's position in the text. Roles appear in file order, so a cursor only moves forward
+ * and lines are counted incrementally between successive roles (no line table for the whole file).
+ */
 export class RoleLocator {
   private cursor: number;
+  /** Offset up to which newlines have been counted, the line there, and where that line starts. */
+  private counted = 0;
+  private line = 1;
+  private lineStart = 0;
 
   constructor(
     private readonly text: string,
-    private readonly lines: LineIndex,
     private readonly file: string,
     start: number,
   ) {
     this.cursor = Math.max(0, start);
   }
 
+  private position(offset: number): { line: number; column: number } {
+    const t = this.text;
+    if (offset < this.counted) {
+      // Not expected (positions are monotonic), but stay correct: count from the start.
+      this.counted = 0;
+      this.line = 1;
+      this.lineStart = 0;
+    }
+    let nl = t.indexOf('\n', this.counted);
+    while (nl >= 0 && nl < offset) {
+      this.line++;
+      this.lineStart = nl + 1;
+      nl = t.indexOf('\n', nl + 1);
+    }
+    this.counted = offset;
+    return { line: this.line, column: offset - this.lineStart + 1 };
+  }
+
   /**
-   * Position of the next role: found by its first needle (RoleId, else ARN, else name) after the cursor,
-   * then moved back to its `"RoleName"` key when that key (with this role's name) comes just before.
+   * Position of the next role: its `"RoleName"` key (followed by this role's name) after the cursor;
+   * when the file is laid out differently, the first of `needles` (RoleId, ARN) found after the cursor.
    */
   locate(needles: (string | undefined)[], name?: string): SourceLocation {
+    const t = this.text;
     const from = this.cursor;
+    if (name !== undefined) {
+      const q = JSON.stringify(name);
+      // Bounded: a name key that belongs to something else (an instance profile's role list) is skipped.
+      let k = t.indexOf('"RoleName"', from);
+      for (let tries = 0; k >= 0 && tries < 8; tries++) {
+        let v = k + 10;
+        while (v < t.length && (t.charCodeAt(v) <= 32 || t.charCodeAt(v) === 58)) v++; // spaces and ':'
+        if (t.startsWith(q, v)) {
+          this.cursor = v + q.length;
+          return this.at(k);
+        }
+        k = t.indexOf('"RoleName"', k + 10);
+      }
+    }
     for (const n of needles) {
       if (!n) continue;
       const q = JSON.stringify(n);
-      let at = this.text.indexOf(q, from);
+      const at = t.indexOf(q, from);
       if (at < 0) continue;
       this.cursor = at + q.length;
-      if (name !== undefined) {
-        const k = this.text.lastIndexOf('"RoleName"', at);
-        if (k >= from) {
-          const v = this.text.indexOf(JSON.stringify(name), k + 10);
-          if (v > k && v - k < 32) at = k;
-        }
-      }
-      const { line, column } = this.lines.position(at);
-      return { file: this.file, line, column };
+      return this.at(at);
     }
     return { file: this.file };
+  }
+
+  private at(offset: number): SourceLocation {
+    const { line, column } = this.position(offset);
+    return { file: this.file, line, column };
   }
 }
 

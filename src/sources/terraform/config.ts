@@ -34,8 +34,11 @@ export function emptyModule(dir: string, displayDir: string): TfModule {
   };
 }
 
-/** Adds the top-level blocks of a parsed `.tf` file to its module. */
-export function addConfigFile(mod: TfModule, parsed: ParsedHcl): void {
+/**
+ * Adds the top-level blocks of a parsed `.tf` file to its module. `report` false: a sibling file read
+ * only for its variables, locals and data sources (its resources are not the user's input).
+ */
+export function addConfigFile(mod: TfModule, parsed: ParsedHcl, report = true): void {
   mod.files.push(parsed);
   for (const b of bodyBlocks(parsed.body)) {
     const [l0, l1] = b.labels;
@@ -50,7 +53,7 @@ export function addConfigFile(mod: TfModule, parsed: ParsedHcl): void {
         if (l0 !== undefined && l1 !== undefined) mod.data.set(`${l0}.${l1}`, b);
         break;
       case 'resource':
-        if (l0 !== undefined && l1 !== undefined) mod.resources.push(b);
+        if (report && l0 !== undefined && l1 !== undefined) mod.resources.push(b);
         break;
       case 'module':
         if (l0 !== undefined) mod.moduleCalls.set(l0, b);

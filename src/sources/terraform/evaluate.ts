@@ -8,6 +8,7 @@ import {
   bodyAttrs,
   type HclParser,
   locOf,
+  mapPos,
   type SrcFile,
   textOf,
   unescapeQuoted,
@@ -804,7 +805,8 @@ export function posAt(f: SrcFile, off: number): { line: number; col: number } {
     if ((starts[mid] as number) <= off) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1 - (f.lineOffset ?? 0), col: off - (starts[lo] as number) + 1 };
+  const m = mapPos(f, lo, off - (starts[lo] as number));
+  return { line: m.line, col: m.column };
 }
 
 /** A literal stretch of a template, unescaped, with its map back to the file. */

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Role, ScanError } from '../../model/types.js';
 import type { InputFile, SourceContext } from '../types.js';
@@ -11,7 +11,8 @@ import {
   tfvarsRank,
 } from './config.js';
 import { type EvalEnv, type Input, MAX_MODULE_NESTING, ModuleInstance } from './evaluate.js';
-import type { Ast, HclComment, HclParser, SrcFile } from './hcl.js';
+import { type Ast, type HclComment, type HclParser, locOf, type SrcFile } from './hcl.js';
+import { transpileJsonConfig } from './json-config.js';
 import { buildRole } from './roles.js';
 
 export interface HclScanOptions {
@@ -48,7 +49,22 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
       if (rank !== undefined) tfvarsFiles.push({ file: f, rank });
       continue;
     }
-    const src: SrcFile = { path: f.path, text: f.text };
+    let src: SrcFile = { path: f.path, text: f.text };
+    if (f.path.endsWith('.tf.json')) {
+      const t = transpileJsonConfig(f.text);
+      if (!t.ok) {
+        errors.push({
+          source: 'terraform',
+          code: 'json-syntax',
+          message: `${t.message}; the file was skipped`,
+          file: f.path,
+          line: t.line,
+          column: t.column,
+        });
+        continue;
+      }
+      src = { path: f.path, text: t.hcl, lineMap: t.lineMap };
+    }
     if (f.absPath) src.abs = f.absPath;
     const parsed = parser.parse(src);
     if (parsed.error) {
@@ -64,6 +80,45 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     }
     comments.set(src, parsed.comments);
     addConfigFile(moduleOf(f), parsed);
+  }
+  // A module is a whole directory: files next to the scanned ones that were not handed to us (a single
+  // file named on the command line) are read for their variables, locals and data sources only.
+  const given = new Set(files.map((f) => f.absPath).filter((p): p is string => p !== undefined));
+  for (const mod of modules.values()) {
+    if (!path.isAbsolute(mod.dir)) continue;
+    let names: string[];
+    try {
+      names = readdirSync(mod.dir);
+    } catch {
+      continue;
+    }
+    for (const name of names.sort()) {
+      const abs = path.join(mod.dir, name);
+      if (given.has(abs)) continue;
+      const isConfig = name.endsWith('.tf') || name.endsWith('.tf.json');
+      const rank = tfvarsRank(name);
+      if (!isConfig && rank === undefined) continue;
+      let text: string;
+      try {
+        if (statSync(abs).size > ctx.maxFileBytes) continue;
+        text = readFileSync(abs, 'utf8');
+      } catch {
+        continue;
+      }
+      const display = path.join(mod.displayDir, name);
+      if (rank !== undefined) {
+        tfvarsFiles.push({ file: { path: display, absPath: abs, text, explicit: false }, rank });
+        continue;
+      }
+      let src: SrcFile = { path: display, abs, text };
+      if (name.endsWith('.tf.json')) {
+        const t = transpileJsonConfig(text);
+        if (!t.ok) continue;
+        src = { path: display, abs, text: t.hcl, lineMap: t.lineMap };
+      }
+      const parsed = parser.parse(src);
+      if (!parsed.error) addConfigFile(mod, parsed, false);
+    }
   }
   // terraform.tfvars first, then *.auto.tfvars in name order, so later assignments win.
   tfvarsFiles.sort((a, b) => a.rank - b.rank || (a.file.path < b.file.path ? -1 : 1));
@@ -151,8 +206,8 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
           code: 'module-cycle',
           message: `module.${name} calls ${src}, which is already being evaluated (cycle or nesting deeper than ${MAX_MODULE_NESTING}); not expanded`,
           file: call.node.f.path,
-          line: call.node.sr + 1,
-          column: call.node.sc + 1,
+          line: locOf(call.node).line,
+          column: locOf(call.node).column,
         });
         continue;
       }
@@ -176,7 +231,7 @@ function internalError(node: Ast, e: unknown): ScanError {
     code: 'internal',
     message: `could not evaluate this resource: ${e instanceof Error ? e.message : String(e)}`,
     file: node.f.path,
-    line: node.sr + 1,
-    column: node.sc + 1,
+    line: locOf(node).line,
+    column: locOf(node).column,
   };
 }

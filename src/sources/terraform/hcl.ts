@@ -10,6 +10,15 @@ export interface SrcFile {
   text: string;
   /** Lines added in front of the real content (a template file is parsed wrapped in a heredoc). */
   lineOffset?: number;
+  /** For HCL generated from Terraform JSON: where each generated line (0-based) came from. */
+  lineMap?: readonly { line: number; col: number; genCol: number }[];
+}
+
+/** 1-based position in the user's file of a 0-based (row, column) of the parsed text. */
+export function mapPos(f: SrcFile, row: number, col: number): { line: number; column: number } {
+  const m = f.lineMap?.[row];
+  if (m) return { line: m.line, column: m.col + Math.max(0, col - m.genCol) };
+  return { line: row + 1 - (f.lineOffset ?? 0), column: col + 1 };
 }
 
 /**
@@ -91,10 +100,11 @@ export async function createHclParser(): Promise<HclParser> {
         if (body) out.body = body;
         if (tree.rootNode.hasError) {
           const bad = firstError(tree.rootNode);
+          const at = bad ? mapPos(file, bad.startPosition.row, bad.startPosition.column) : undefined;
           out.error = bad
             ? {
-                line: bad.startPosition.row + 1,
-                column: bad.startPosition.column + 1,
+                line: at?.line ?? 1,
+                column: at?.column ?? 1,
                 message: bad.isMissing
                   ? `syntax error: missing ${bad.type}`
                   : `syntax error near ${JSON.stringify(bad.text.slice(0, 40))}`,
@@ -155,10 +165,11 @@ function convert(cursor: TreeCursor, f: SrcFile, comments: HclComment[]): Ast {
       }
       if (cursor.nodeType === 'comment') {
         const p = cursor.startPosition;
+        const at = mapPos(f, p.row, p.column);
         comments.push({
           text: f.text.slice(cursor.startIndex, cursor.endIndex),
-          line: p.row + 1,
-          column: p.column + 1,
+          line: at.line,
+          column: at.column,
           si: cursor.startIndex,
         });
         continue;
@@ -206,8 +217,9 @@ export function textOf(n: Ast): string {
 }
 
 export function locOf(n: Ast): SourceLocation {
-  const d = n.f.lineOffset ?? 0;
-  return { file: n.f.path, line: n.sr + 1 - d, column: n.sc + 1, endLine: n.er + 1 - d, endColumn: n.ec + 1 };
+  const a = mapPos(n.f, n.sr, n.sc);
+  const b = mapPos(n.f, n.er, n.ec);
+  return { file: n.f.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
 }
 
 /** Block helpers. A block's kids: identifier (type), labels (string_lit | identifier), block_start, body?, block_end. */

@@ -6,13 +6,14 @@ import { looksLikePlan, scanPlan } from './plan.js';
 
 export { createHclParser, type HclParser } from './hcl.js';
 export { looksLikePlan } from './plan.js';
+export { loadVarFile, VarFileError } from './var-file.js';
 
 function isHcl(p: string): boolean {
-  return p.endsWith('.tf') || p.endsWith('.tfvars');
+  return p.endsWith('.tf') || p.endsWith('.tfvars') || p.endsWith('.tf.json');
 }
 
 /**
- * Terraform: HCL configuration (`.tf`, with `terraform.tfvars` / `*.auto.tfvars`) and plan JSON
+ * Terraform: configuration (`.tf`, `.tf.json`, with `terraform.tfvars` / `*.auto.tfvars`) and plan JSON
  * (`terraform show -json`). Must come before the CloudFormation and export sources (plans are JSON).
  */
 export const terraformSource: FileSource = {

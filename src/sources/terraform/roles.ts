@@ -109,7 +109,9 @@ export function buildRole(
     if (v.t === 'null') return undefined;
     return scalarText(v) ?? (v.t === 'sym' ? v.text : undefined);
   };
-  const roleName = text('name') ?? (text('name_prefix') !== undefined ? `${text('name_prefix')}*` : address);
+  const named = text('name');
+  const prefix = text('name_prefix');
+  const roleName = named ? named : prefix ? `${prefix}*` : address;
   const role: Role = {
     id: address,
     name: roleName,

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateAccountCommand,
@@ -38,6 +41,8 @@ export function cliEnv(endpoint: string, extra: Record<string, string> = {}): Re
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/trustaudit-test-credentials',
     AWS_EC2_METADATA_DISABLED: 'true',
     NO_COLOR: '1',
+    // Keep whatever the CLI writes under HOME (history database, caches) out of the real home folder.
+    HOME: mkdtempSync(join(tmpdir(), 'ta-home-')),
     ...extra,
   };
 }

@@ -48,9 +48,20 @@ conditionTable('StringEquals', 'sts:ExternalId', {
     },
     { name: 'ForAllValues: absent key', op: 'ForAllValues:StringEquals', values: ['a'], request: ABSENT },
     { name: 'ForAllValues: empty list', op: 'ForAllValues:StringEquals', values: ['a'], request: [] },
+    {
+      name: 'ForAnyValue with IfExists: absent key (IfExists wins)',
+      op: 'ForAnyValue:StringEqualsIfExists',
+      values: ['a'],
+      request: ABSENT,
+    },
   ],
   invalid: [
-    { name: 'different value', values: 'Ext-1', request: 'Ext-2', reason: /none of 'Ext-1'/ },
+    {
+      name: 'different value',
+      values: 'Ext-1',
+      request: 'Ext-2',
+      reason: /sts:ExternalId 'Ext-2' does not equal 'Ext-1'/,
+    },
     { name: 'case differs', values: 'abc', request: 'ABC' },
     { name: 'wildcard is not a wildcard here', values: '*', request: 'anything' },
     {

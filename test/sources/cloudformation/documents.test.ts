@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation writes ${Name} substitutions in plain strings.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,14 +50,17 @@ describe('AssumeRolePolicyDocument written as a JSON string', () => {
     expect(st?.location?.column).toBe(text.indexOf('{"Effect"') + 1);
   });
 
-  it('Fn::Sub of JSON text: parsed, the unknown parameter stays symbolic inside the principal', async () => {
+  it('Fn::Sub of JSON text: parsed with positions, the unknown parameter stays symbolic inside the principal', async () => {
     const role = roleById(await scanFixture(Y), `${Y}#SubJsonRole`);
     const st = role.trustPolicy.statements[0];
     expect(principals(st)).toEqual([
       'AWS:{arn:aws:iam::${VendorAccount}:root | parameter VendorAccount (no default)}',
     ]);
     expect(conditions(st)).toEqual(['StringEquals sts:ExternalId=fixed-id']);
-    expect(st?.principals?.[0]?.location?.line).toBe(lineOf(Y, 'AssumeRolePolicyDocument: !Sub |'));
+    // Offsets map through the substitution: each element is on its own line of the !Sub block.
+    expect(st?.principals?.[0]?.location).toMatchObject({ line: lineOf(Y, 'arn:aws:iam::${VendorAccount}:root'), column: 30 });
+    expect(st?.conditions[0]?.location?.line).toBe(lineOf(Y, '"sts:ExternalId": "fixed-id"'));
+    expect(st?.location?.line).toBe(lineOf(Y, '"Statement": [', 3) + 1);
   });
 
   it('a string that is not JSON is reported as an unparsable trust policy', async () => {

@@ -1,4 +1,6 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation writes ${Name} substitutions in plain strings.
 import { describe, expect, it } from 'vitest';
+import { scanTemplate } from '../../../src/sources/cloudformation/index.js';
 import { LineIndex, toPlain } from '../../../src/sources/cloudformation/nodes.js';
 import { parseTemplateText } from '../../../src/sources/cloudformation/parse.js';
 import { errorsOf, input, lineOf, scanFiles, scanFixture } from './helpers.js';
@@ -174,5 +176,37 @@ describe('templates that do not parse', () => {
     expect(r.roles).toEqual([]);
     expect(r.errors[0]).toMatchObject({ code: 'file-too-large', file: 'vendor-roles.yaml' });
     expect(r.errors[0]?.message).toMatch(/over the 100-byte limit/);
+  });
+
+  it('a template nested too deeply to read is a ScanError for that file, not a crash', () => {
+    const n = 50_000;
+    const text = `{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": ${'['.repeat(n)}${']'.repeat(n)}}}}}`;
+    const r = scanTemplate(text, 'deep.json', { parameters: new Map(), maxFileBytes: 1e7 });
+    expect(r.roles).toEqual([]);
+    expect(r.errors.map((e) => [e.file, e.code])).toEqual([['deep.json', 'too-deep']]);
+  });
+
+  it('a key named __proto__ stays a plain key', () => {
+    expect(Object.keys(yamlPlain('__proto__: {polluted: true}\n') as object)).toEqual(['__proto__']);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});
+
+describe('aliases, when explicitly allowed', () => {
+  const opts = { parameters: new Map<string, string>(), maxFileBytes: 1e7, allowAliases: true };
+  it('are expanded (both roles read from aliases.yaml)', async () => {
+    const text = input('aliases.yaml').text;
+    const r = scanTemplate(text, 'aliases.yaml', opts);
+    expect(r.errors).toEqual([]);
+    expect(r.roles.map((x) => [x.id, x.trustPolicy.statements[0]?.principals?.[0]?.value])).toEqual([
+      ['aliases.yaml#Role', '111111111111'],
+      ['aliases.yaml#Role2', '111111111111'],
+    ]);
+  });
+  it('still stop an alias bomb, by a bound on the expansion', async () => {
+    const r = scanTemplate(input('alias-bomb.yaml').text, 'alias-bomb.yaml', opts);
+    expect(r.roles).toEqual([]);
+    expect(r.errors.map((e) => e.code)).toEqual(['yaml-alias']);
+    expect(r.errors[0]?.message).toMatch(/expand to more than/);
   });
 });

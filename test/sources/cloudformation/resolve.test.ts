@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation writes ${Name} substitutions in plain strings.
 import { describe, expect, it } from 'vitest';
 import { DEPLOYING_ACCOUNT } from '../../../src/model/types.js';
 import { conditions, lineOf, principals, roleById, scanFixture } from './helpers.js';
@@ -196,7 +197,10 @@ describe('AWS::LanguageExtensions (language-extensions.yaml)', () => {
     expect(principals(role.trustPolicy.statements[0])).toEqual(['AWS:111111111111']);
     expect(role.description).toBe('2');
     expect(r.errors).toEqual([
-      expect.objectContaining({ code: 'cfn-foreach-unsupported', line: lineOf(L, 'Fn::ForEach::VendorRoles') }),
+      expect.objectContaining({
+        code: 'cfn-foreach-unsupported',
+        line: lineOf(L, 'Fn::ForEach::VendorRoles'),
+      }),
     ]);
     expect(r.roles).toHaveLength(1);
   });

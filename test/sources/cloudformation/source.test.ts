@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation writes ${Name} substitutions in plain strings.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEPLOYING_ACCOUNT } from '../../../src/model/types.js';
@@ -151,7 +152,9 @@ describe('CDK cloud assembly (cdk.out/manifest.json)', () => {
 
   it('a stack template over the size limit is refused by name; the other stacks are still read', async () => {
     const r = await scanFiles([input('cdk-app/cdk.out/manifest.json')], { maxFileBytes: 700 });
-    expect(r.roles.map((x) => x.id)).toEqual(['cdk-app/cdk.out/VendorStack.template.json#VendorRole1A2B3C4D']);
+    expect(r.roles.map((x) => x.id)).toEqual([
+      'cdk-app/cdk.out/VendorStack.template.json#VendorRole1A2B3C4D',
+    ]);
     expect(r.errors).toEqual([
       expect.objectContaining({
         code: 'file-too-large',

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation writes ${Name} substitutions in plain strings.
 import { describe, expect, it } from 'vitest';
 import { MAX_VARIANTS } from '../../../src/sources/cloudformation/roles.js';
 import { conditions, lineOf, principals, roleById, scanFixture } from './helpers.js';
@@ -35,6 +36,11 @@ describe('Fn::If: every alternative is judged (conditions.yaml)', () => {
     expect(site[0]?.trustPolicy.statements[0]?.conditions[0]?.location?.line).toBe(
       lineOf(C, 'sts:ExternalId: !Ref ExternalId'),
     );
+  });
+
+  it('an Fn::If that only chooses the role name does not fork: the name follows the parameter defaults', async () => {
+    const roles = (await scanFixture(C)).roles.filter((x) => x.id === `${C}#NamedRole`);
+    expect(roles.map((x) => [x.name, x.variant])).toEqual([['reader', undefined]]);
   });
 
   it('a condition decided by literals does not fork', async () => {

@@ -1,4 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform `${...}` text is data here
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEPLOYING_ACCOUNT,
@@ -7,8 +9,8 @@ import {
   type ScanError,
   type Statement,
 } from '../../../src/model/types.js';
-import { terraformSource } from '../../../src/sources/terraform/index.js';
-import { byId, conditionsOf, loadFixture, principalsOf } from './helpers.js';
+import { loadVarFile, terraformSource } from '../../../src/sources/terraform/index.js';
+import { byId, conditionsOf, ctxFor, loadFixture, principalsOf, repoRoot } from './helpers.js';
 
 const F = 'test/fixtures/terraform';
 
@@ -50,12 +52,7 @@ describe('terraform source: claim', () => {
       text: '{"format_version":"1.0","values":{}}',
       claimed: false,
     },
-    {
-      name: '.tf.json (not supported; left to others)',
-      path: 'main.tf.json',
-      text: '{"resource":{}}',
-      claimed: false,
-    },
+    { name: '.tf.json', path: 'cdk.tf.json', text: '{"resource":{}}', claimed: true },
     { name: 'YAML', path: 'template.yaml', text: 'Resources: {}', claimed: false },
     { name: '.tpl', path: 'trust.json.tpl', text: '{}', claimed: false },
   ];
@@ -387,6 +384,15 @@ describe('terraform source: expressions', async () => {
   });
 });
 
+describe('terraform source: data sources that only name things', async () => {
+  const { roles } = await loadFixture('expressions');
+  it('data.aws_service_principal.X.name is <service_name>.amazonaws.com', () => {
+    const s = stmt(byId(roles, 'aws_iam_role.service'), 0);
+    expect(principalsOf(s)).toEqual(['Service:ec2.amazonaws.com']);
+    expect(s.principals?.[0]?.location?.line).toBe(62);
+  });
+});
+
 describe('terraform source: odd files never crash', async () => {
   const { roles, errors } = await loadFixture('garbage');
   it('empty and comment-only files are fine; syntax errors are named; odd content still yields its role', () => {
@@ -396,5 +402,91 @@ describe('terraform source: odd files never crash', async () => {
     ]);
     expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.x']);
     expect(byId(roles, 'aws_iam_role.x').trustPolicy.issues.map((i) => i.code)).toContain('no-statement');
+  });
+});
+
+describe('terraform source: JSON configuration (.tf.json)', async () => {
+  const { roles, errors } = await loadFixture('tf-json');
+  it('a bad JSON file is named; the good one is read', () => {
+    expect(errors.map((e) => `${e.code} ${e.file}:${e.line}:${e.column}`)).toEqual([
+      `json-syntax ${F}/tf-json/broken.tf.json:4:1`,
+    ]);
+    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.vendor', 'aws_iam_role.inline']);
+  });
+  it('policy document blocks, templates in strings, literal variable defaults, "//" suppression, JSON lines', () => {
+    const r = byId(roles, 'aws_iam_role.vendor');
+    expect(lineOf(r.source)).toBe(`${F}/tf-json/cdk.tf.json:34`);
+    const s = stmt(r, 0);
+    expect(s.sid).toBe('Vendor');
+    expect(lineOf(s)).toBe(`${F}/tf-json/cdk.tf.json:18`);
+    expect(principalsOf(s)).toEqual(['AWS:arn:aws:iam::464622532012:root']);
+    expect(s.principals?.[0]?.location?.line).toBe(22);
+    expect(conditionsOf(s)).toEqual(['StringEquals sts:ExternalId = ${not-a-template}']);
+    expect(s.conditions[0]?.location?.line).toBe(25);
+    expect(r.inlineSuppressions).toEqual([
+      expect.objectContaining({
+        ruleId: 'TA001',
+        reason: 'vendor onboarding reviewed by security',
+        location: expect.objectContaining({ line: 35 }),
+      }),
+    ]);
+  });
+  it('a JSON string policy is parsed', () => {
+    const s = stmt(byId(roles, 'aws_iam_role.inline'), 0);
+    expect(principalsOf(s)).toEqual(['Service:ec2.amazonaws.com']);
+    expect(lineOf(s.principals?.[0])).toBe(`${F}/tf-json/cdk.tf.json:41`);
+  });
+});
+
+describe('terraform --var-file', () => {
+  const dir = `${F}/var-files`;
+  const read = (name: string) => readFileSync(path.join(repoRoot, dir, name), 'utf8');
+  it('HCL .tfvars: strings as themselves, collections as HCL text that the source parses by type', async () => {
+    const vars = await loadVarFile(`${dir}/prod.tfvars`, read('prod.tfvars'));
+    expect(Object.fromEntries(vars)).toEqual({
+      from_cli: '888888888888',
+      org_ids: '["o-prod1111", "o-prod2222"]',
+      escaped: 'a"b',
+    });
+    const { roles } = await loadFixture('variables', { variables: Object.fromEntries(vars) });
+    const s = stmt(byId(roles, 'aws_iam_role.vars'), 0);
+    expect(principalsOf(s)).toContain('AWS:arn:aws:iam::888888888888:root');
+    expect(conditionsOf(s)).toEqual(['StringEquals aws:PrincipalOrgID = o-prod1111|o-prod2222']);
+  });
+  it('.tfvars.json', async () => {
+    const vars = await loadVarFile(`${dir}/prod.tfvars.json`, read('prod.tfvars.json'));
+    expect(Object.fromEntries(vars)).toEqual({ from_cli: '999999999999', org_ids: '["o-json1111"]' });
+  });
+  it('a broken file throws VarFileError with its position', async () => {
+    await expect(loadVarFile(`${dir}/bad.tfvars`, read('bad.tfvars'))).rejects.toMatchObject({
+      name: 'VarFileError',
+      file: `${dir}/bad.tfvars`,
+      line: 1,
+    });
+  });
+});
+
+describe('terraform source: one file named on its own', () => {
+  it('reads the variables, locals and tfvars of its directory, but reports only its own roles', async () => {
+    const abs = path.join(repoRoot, F, 'variables/main.tf');
+    const file = {
+      path: `${F}/variables/main.tf`,
+      absPath: abs,
+      text: readFileSync(abs, 'utf8'),
+      explicit: true,
+    };
+    const { roles, errors } = await terraformSource.load(
+      [file],
+      ctxFor([file], { variables: { from_cli: '444444444444' } }),
+    );
+    expect(errors).toEqual([]);
+    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.vars']);
+    const s = stmt(byId(roles, 'aws_iam_role.vars'), 0);
+    expect(principalsOf(s).slice(0, 4)).toEqual([
+      'AWS:arn:aws:iam::111111111111:root',
+      'AWS:arn:aws:iam::222222222222:root',
+      'AWS:arn:aws:iam::333333333333:root',
+      'AWS:arn:aws:iam::444444444444:root',
+    ]);
   });
 });

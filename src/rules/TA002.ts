@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { addStatementConditions, type ConditionFix } from '../analysis/remediate.js';
+import { listText, statementLabel } from '../analysis/render.js';
+import { findServiceAccess, SOURCE_KEYS, type ServiceAccess } from '../analysis/service-source.js';
+import { exampleOf } from '../analysis/probe.js';
+import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
+import type { FindingDraft, Remediation } from '../findings/types.js';
+import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import type { Rule } from './types.js';
+
+const options = z
+  .object({
+    /**
+     * More service principals (`states.amazonaws.com`, or just `states`) not to report, added to the
+     * built-in list of services that send no source keys.
+     */
+    exemptServices: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export type TA002Options = z.infer<typeof options>;
+
+/** What findings put where the role's own account id goes when it is not known. */
+export const ACCOUNT_PLACEHOLDER = '<YOUR-ACCOUNT-ID>';
+
+function isPolicyObject(raw: JsonLike): boolean {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
+}
+
+function remediation(role: Role, a: ServiceAccess): Remediation {
+  const label = statementLabel(a.statementIndex, a.sid);
+  const owner = role.account && role.account !== DEPLOYING_ACCOUNT ? role.account : ACCOUNT_PLACEHOLDER;
+  const iac =
+    role.source.kind === 'cloudformation' || role.source.kind === 'terraform' || role.source.kind === 'terraform-plan';
+  const steps = [
+    `Find out which of your resources ${listText(a.services)} acts for with this role (a state machine, a delivery stream, a project...).`,
+    `In ${label}, add "StringEquals": {"aws:SourceAccount": "${owner}"} for ${listText(a.services.map((s) => `"${s}"`))}` +
+      ' (or "ArnLike": {"aws:SourceArn": "<the resource ARN>"} to pin the exact resource); the corrected policy below keeps every other principal as it was.',
+    "Check the service's documentation (its \"confused deputy prevention\" section) that it sends these keys when it assumes the role; if it does not, the condition locks the service out: list it in the rule's exemptServices option instead.",
+  ];
+  if (iac) {
+    steps.push(
+      `Make the change in ${role.source.location.file}; there the account is usually written as ${role.source.kind === 'cloudformation' ? '!Ref AWS::AccountId' : 'data.aws_caller_identity.current.account_id'}.`,
+    );
+  }
+  const out: Remediation = {
+    summary: `Require aws:SourceAccount (or aws:SourceArn) to name your own account in ${label} for ${listText(a.services)}.`,
+    steps,
+    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+  };
+  if (isPolicyObject(role.trustPolicy.raw)) {
+    const fix: ConditionFix = {
+      statementIndex: a.statementIndex,
+      principals: { type: 'Service', values: a.services },
+      add: [{ operator: 'StringEquals', key: 'aws:SourceAccount', values: [owner] }],
+      replaceKeys: ['aws:sourceaccount'],
+    };
+    out.correctedPolicy = addStatementConditions(role.trustPolicy.raw, [fix]);
+  }
+  return out;
+}
+
+/** `TA002`: a service principal can assume the role while acting for another account's resource. */
+export const TA002: Rule<TA002Options> = {
+  meta: {
+    id: 'TA002',
+    name: 'service-trust-without-source-condition',
+    title: 'AWS service can assume the role on behalf of any account (no source condition)',
+    description:
+      'For each Allow statement that lets an AWS service principal perform sts:AssumeRole, evaluates the whole trust ' +
+      'policy for the service acting on behalf of a resource in an account that is not yours (aws:SourceAccount, ' +
+      'aws:SourceArn, aws:SourceOrgID and aws:SourceOrgPaths of a stranger, of each wildcard pattern in the policy, and ' +
+      'no source keys at all). Reports the statement when such a request is allowed. Service-linked roles and services ' +
+      'that send no source keys when they assume a role (EC2 instance profiles, Lambda execution roles and others, see ' +
+      'the rule documentation) are not reported.',
+    risk:
+      'A service that works for many customers can be steered by one customer into using a role of another (the ' +
+      'cross-service confused deputy): whoever configures the service with your role ARN may get it to act in your ' +
+      'account. Pinning the source account, resource or organization makes the service prove on whose behalf it acts.',
+    severity: 'low',
+    remediation:
+      'Add "StringEquals": {"aws:SourceAccount": "<your account>"} (or ArnLike aws:SourceArn on the exact resource, or ' +
+      'aws:SourceOrgID for an organization-wide role) to the statement, without IfExists and without wildcard-only ' +
+      'values, after checking that the service sends the key. Each finding carries a corrected trust policy.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgid',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html',
+    ],
+    enabledByDefault: true,
+  },
+  options,
+  check(role, ctx): FindingDraft[] {
+    const exempt = new Set([
+      ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => serviceKey(e.service)),
+      ...ctx.options.exemptServices.map(serviceKey),
+    ]);
+    const out: FindingDraft[] = [];
+    for (const a of findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s)))) {
+      const label = statementLabel(a.statementIndex, a.sid);
+      const st = role.trustPolicy.statements[a.statementIndex];
+      out.push({
+        message: `Role ${role.name} lets ${listText(a.services)} assume it on behalf of resources of any account through ${label}: no aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths condition pins the source to your accounts.`,
+        ...(st?.location ? { location: st.location } : {}),
+        statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
+        principals: a.principals,
+        evidence: {
+          summary: `No effective source condition applies to ${listText(a.services)} in ${label}.`,
+          details: a.details,
+          request: exampleOf(a.hit.probe),
+          ownerKnown: a.ownerKnown,
+          data: {
+            statementIndex: a.statementIndex,
+            services: a.services,
+            sourceAccounts: a.sourceAccounts,
+            sourceKeys: [...SOURCE_KEYS],
+          },
+        },
+        remediation: remediation(role, a),
+      });
+    }
+    return out;
+  },
+};

@@ -245,14 +245,17 @@ function wildcardCandidates(
   s: CallerSetting,
   partition: string,
   note?: string,
+  substitute?: Candidate['substitute'],
 ): Candidate[] {
   const out: Candidate[] = [];
   const notes = note ? [`${note}.`] : [];
+  const sub = substitute ? { substitute } : {};
   out.push({
     writtenAs,
     finding: { value: writtenAs, kind: 'wildcard', note: 'any AWS account' },
     callers: callersInAccount(s.probeAccount, partition, s.facts, s.zone),
     notes,
+    ...sub,
   });
   for (const account of s.facts.namedAccounts) {
     if (accountStanding(account, s) !== 'third-party') continue;
@@ -266,9 +269,46 @@ function wildcardCandidates(
       },
       callers: callersInAccount(account, partition, s.facts, s.zone),
       notes,
+      ...sub,
     });
   }
   return out;
+}
+
+const PARTIAL_WILDCARD_NOTE =
+  'IAM does not accept a partial wildcard in Principal (the policy is rejected as written); read literally it admits';
+
+/**
+ * `arn:aws:iam::*:root`, `arn:aws:iam::111122223333:role/vendor-*`: IAM rejects these, but what they
+ * would grant is still judged, erring on the side of reporting: a wildcard account reads as any account,
+ * a literal account with a wildcard name as any principal of that account.
+ */
+function partialWildcardCandidates(
+  p: Principal,
+  written: string,
+  s: CallerSetting,
+  partition: string,
+): Candidate[] {
+  if (typeof p.value !== 'string' || !/[*?]/.test(p.value)) return [];
+  const arn = parseArn(p.value.trim());
+  if (!arn || !/^(iam|sts)$/.test(arn.service)) return [];
+  if (/[*?]/.test(arn.account)) {
+    return wildcardCandidates(written, s, partition, `${PARTIAL_WILDCARD_NOTE} any account`, {
+      from: p.value,
+      to: '*',
+    });
+  }
+  if (!isAccountId(arn.account) || accountStanding(arn.account, s) !== 'third-party') return [];
+  const part = /[*?]/.test(arn.partition) ? partition : arn.partition;
+  return [
+    {
+      writtenAs: written,
+      finding: { value: written, kind: 'account', ...describeAccount(arn.account, s) },
+      callers: callersInAccount(arn.account, part, s.facts, s.zone),
+      notes: [`${PARTIAL_WILDCARD_NOTE} principals of account ${arn.account}.`],
+      substitute: { from: p.value, to: `arn:${part}:iam::${arn.account}:root` },
+    },
+  ];
 }
 
 function principalCandidates(p: Principal, s: CallerSetting, partition: string): Candidate[] {
@@ -367,8 +407,10 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
         },
       ];
     }
+    case 'invalid':
+      return partialWildcardCandidates(p, written, s, partition);
     default:
-      // Services, providers, federated users (they cannot call sts:AssumeRole) and malformed values.
+      // Services, providers and federated users (they cannot call sts:AssumeRole).
       return [];
   }
 }

@@ -13,7 +13,7 @@ import { DEPLOYING_ACCOUNT, type Role, type Statement } from '../model/types.js'
 import { ASSUME_ROLE, admitsAssumeRole } from './assume-action.js';
 import { type Caller, type CallerSetting, candidatesOf, chooseProbeAccount, policyFacts } from './callers.js';
 import { exampleRequest, KEY_EXTERNAL_ID, type Scenario, scenarioContext } from './scenarios.js';
-import { ownerOf, type ZoneOfTrust } from './zone.js';
+import { accountName, ownerOf, type ZoneOfTrust } from './zone.js';
 
 /** One statement that requires `externalId` from third-party accounts. */
 export interface ExternalIdUse {
@@ -140,13 +140,61 @@ export interface SharedExternalId {
   use: ExternalIdUse;
   /** Every third-party account the ID is required from across the scan. */
   allAccounts: string[];
+  /** Accounts that belong to a different third party than this statement's. */
+  otherParties: string[];
+  /** This statement itself trusts several third parties with the one ID. */
+  withinStatement: boolean;
   /** The other statements (of this or other roles) that require it. */
   others: ExternalIdUse[];
 }
 
 /**
- * The statements of `role` whose external ID is also required from a different third-party account
- * (in the same statement, another statement, or another role of the scan).
+ * Which accounts are one third party: accounts named alike in the zone (vendor list, trusted names) are
+ * one party, and accounts listed together in one statement are taken as one party with several
+ * accounts (e.g. a vendor with regional accounts) unless the zone names them differently.
+ */
+function parties(uses: readonly ExternalIdUse[], zone: ZoneOfTrust): Map<string, string> {
+  const parent = new Map<string, string>();
+  const find = (a: string): string => {
+    let r = a;
+    while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r) as string;
+    parent.set(a, r);
+    return r;
+  };
+  const union = (a: string, b: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  };
+  const byName = new Map<string, string>();
+  for (const u of uses) {
+    for (const a of u.accounts) {
+      if (!parent.has(a)) parent.set(a, a);
+      const name = accountName(a, zone);
+      if (name) {
+        const first = byName.get(name);
+        if (first) union(first, a);
+        else byName.set(name, a);
+      }
+    }
+    for (let i = 1; i < u.accounts.length; i++) {
+      const a = u.accounts[0] as string;
+      const b = u.accounts[i] as string;
+      const na = accountName(a, zone);
+      const nb = accountName(b, zone);
+      if (na && nb && na !== nb) continue;
+      union(a, b);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const a of parent.keys()) out.set(a, find(a));
+  return out;
+}
+
+/**
+ * The statements of `role` whose external ID is also required from a different third party (in the
+ * same statement when the zone names its accounts differently, in another statement, or in another
+ * role of the scan).
  */
 export function findSharedExternalIds(role: Role, allRoles: readonly Role[], zone: ZoneOfTrust): SharedExternalId[] {
   const out: SharedExternalId[] = [];
@@ -154,12 +202,21 @@ export function findSharedExternalIds(role: Role, allRoles: readonly Role[], zon
   const own = index.byRole.get(role) ?? (allRoles.includes(role) ? [] : externalIdUses(role, zone));
   for (const use of own) {
     const uses = index.byId.get(use.externalId) ?? [use];
+    const party = parties(uses.includes(use) ? uses : [...uses, use], zone);
     const allAccounts = [...new Set(uses.flatMap((u) => u.accounts).concat(use.accounts))].sort();
-    if (allAccounts.length < 2) continue;
-    const others = uses.filter(
-      (u) => !(u.role.id === role.id && u.role.variant === role.variant && u.statementIndex === use.statementIndex),
-    );
-    out.push({ use, allAccounts, others });
+    const mine = new Set(use.accounts.map((a) => party.get(a)));
+    if (new Set(allAccounts.map((a) => party.get(a))).size < 2) continue;
+    out.push({
+      use,
+      allAccounts,
+      otherParties: allAccounts.filter((a) => !mine.has(party.get(a))),
+      withinStatement: mine.size > 1,
+      others: uses.filter(
+        (u) =>
+          !(u.role.id === role.id && u.role.variant === role.variant && u.statementIndex === use.statementIndex) &&
+          u.accounts.some((a) => !use.accounts.includes(a)),
+      ),
+    });
   }
   return out;
 }

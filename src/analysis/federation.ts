@@ -19,7 +19,7 @@ import { parseArn } from '../model/arn.js';
 import { isSymbolic, type PolicyValue, type Principal, type Role, type Statement } from '../model/types.js';
 import { fillWildcards } from './callers.js';
 import { admitsAction, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
-import { renderValue, statementLabel } from './render.js';
+import { displayValue, statementLabel } from './render.js';
 import { accountName, type ZoneOfTrust } from './zone.js';
 
 export const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -124,6 +124,8 @@ function oidcProbes(
       }
     }
     for (const k of ['aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:PrincipalOrgID', 'sts:ExternalId']) keys.set(k, undefined);
+    // A token carries the claims of its own issuer only: keys of other providers are absent.
+    if (host) for (const k of otherProviderKeys(statements, host)) keys.set(k, undefined);
     return {
       principal: { type: 'federated', id: p.value },
       action: WEB_IDENTITY,
@@ -136,6 +138,20 @@ function oidcProbes(
             : 'any token of the provider',
     };
   });
+}
+
+/** Condition keys of the policy that belong to an identity provider other than `host`. */
+function otherProviderKeys(statements: readonly Statement[], host: string): string[] {
+  const out = new Set<string>();
+  for (const st of statements) {
+    for (const c of st.conditions) {
+      const colon = c.key.lastIndexOf(':');
+      if (colon <= 0) continue;
+      const prefix = c.key.slice(0, colon).toLowerCase();
+      if (prefix !== host && (prefix.includes('.') || prefix.includes('/'))) out.add(c.key);
+    }
+  }
+  return [...out];
 }
 
 function samlProbe(p: Principal): Probe {
@@ -152,7 +168,7 @@ function samlProbe(p: Principal): Probe {
 }
 
 function principalOf(p: Principal, zone: ZoneOfTrust): FindingPrincipal {
-  const written = renderValue(p.value);
+  const written = displayValue(p.value);
   const t = textOf(p.value);
   const arn = t ? parseArn(t) : undefined;
   const account = arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined;
@@ -180,7 +196,7 @@ export function findFederationAccess(role: Role, zone: ZoneOfTrust): FederationA
       for (const p of federated) {
         if (isSaml(p, st)) continue;
         const host = hostOf(p, st);
-        const profile = host ? providerProfile(host) : GENERIC_PROVIDER;
+        const profile = host ? providerProfile(host.replace(/\$\{[^}]*\}/g, 'x')) : GENERIC_PROVIDER;
         const hit = firstAllowed(statements, st, oidcProbes(statements, p, host, profile));
         if (hit) hits.push({ p, ...(host ? { host } : {}), profile, hit });
       }
@@ -217,7 +233,7 @@ export function findFederationAccess(role: Role, zone: ZoneOfTrust): FederationA
           statementIndex: st.index,
           ...(st.sid !== undefined ? { sid: st.sid } : {}),
           kind: 'oidc',
-          providers: hits.map((h) => renderValue(h.p.value)),
+          providers: hits.map((h) => displayValue(h.p.value)),
           principals: hits.map((h) => principalOf(h.p, zone)),
           ...(host ? { host } : {}),
           profile,
@@ -243,7 +259,7 @@ export function findFederationAccess(role: Role, zone: ZoneOfTrust): FederationA
           statementIndex: st.index,
           ...(st.sid !== undefined ? { sid: st.sid } : {}),
           kind: 'saml',
-          providers: hits.map((h) => renderValue(h.p.value)),
+          providers: hits.map((h) => displayValue(h.p.value)),
           principals: hits.map((h) => principalOf(h.p, zone)),
           profile: GENERIC_PROVIDER,
           hit: first.hit,

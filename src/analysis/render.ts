@@ -19,3 +19,8 @@ export function listText(items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? '';
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/** Like `renderValue`, but a symbolic value whose text is partly known shows that text (`ec2.${AWS::URLSuffix}`). */
+export function displayValue(v: PolicyValue): string {
+  return isSymbolic(v) && v.text ? v.text : renderValue(v);
+}

@@ -59,7 +59,7 @@ const PROBE_ORG = 'o-trustauditprobe';
 export function missingIn(ext: ExternalIdVariant, mfa: MfaVariant, mode: RequireMode): Protection[] {
   switch (mode) {
     case 'external-id-or-mfa':
-      return [];
+      return !ext.known && !mfa.mfa ? ['external-id', 'mfa'] : [];
     case 'external-id':
       return ext.known ? [] : ['external-id'];
     case 'mfa':

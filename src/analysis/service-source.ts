@@ -12,7 +12,7 @@ import { DEPLOYING_ACCOUNT, isSymbolic, type PolicyValue, type Role, type Statem
 import { ASSUME_ROLE } from './assume-action.js';
 import { accountStanding, type CallerSetting, chooseProbeAccount, fillWildcards, policyFacts } from './callers.js';
 import { admitsAction, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
-import { renderValue } from './render.js';
+import { displayValue, renderValue } from './render.js';
 import { ownerOf, type ZoneOfTrust } from './zone.js';
 
 export const SOURCE_KEYS = ['aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOrgID', 'aws:SourceOrgPaths'] as const;
@@ -177,7 +177,7 @@ export function findServiceAccess(
     }
     const hits: { service: string; hit: ProbeHit }[] = [];
     for (const p of services) {
-      const written = renderValue(p.value);
+      const written = displayValue(p.value);
       const text = isSymbolic(p.value) ? (p.value.text ?? p.value.description) : p.value;
       if (isExempt(text)) continue;
       const list = strangers(statements, text, role.partition || 'aws', setting.probeAccount, setting, zone);

@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createProgress } from '../sources/aws/progress.js';
-import { createAwsProvider } from '../sources/aws/provider.js';
 import {
   type AwsConnectionOptions,
   type AwsScanOptions,
@@ -169,5 +168,9 @@ export function awsProviderFromOptions(opts: Record<string, unknown>, io: CliIO)
   if (!live) return undefined;
   silenceSdkNodeWarning();
   const o = awsOptionsFrom(opts);
-  return createAwsProvider(o, { progress: createProgress(io.stderr, Boolean(opts.quiet)), env: io.env });
+  // The AWS SDK takes a while to load: only pay for it when a live scan actually runs.
+  return async (ctx) => {
+    const { createAwsProvider } = await import('../sources/aws/provider.js');
+    return createAwsProvider(o, { progress: createProgress(io.stderr, Boolean(opts.quiet)), env: io.env })(ctx);
+  };
 }

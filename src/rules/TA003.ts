@@ -96,12 +96,14 @@ export const TA003: Rule<TA003Options> = {
             ? `any account of organization ${listText(a.organizations)}`
             : 'any AWS account';
       const caveat = [
-        a.presentedExternalId ? 'an external ID' : undefined,
+        a.presentedExternalId ? 'external ID' : undefined,
         a.presentedMfa ? 'MFA' : undefined,
       ].filter((x): x is string => x !== undefined);
       out.push({
         message: `Role ${role.name} can be assumed by ${who} through ${label}${
-          caveat.length > 0 ? ` (the ${listText(caveat)} condition only makes callers present it; anyone can try)` : ''
+          caveat.length > 0
+            ? ` (the ${listText(caveat)} condition${caveat.length > 1 ? 's only make' : ' only makes'} callers present ${caveat.length > 1 ? 'them' : 'it'}; anyone can try)`
+            : ''
         }.`,
         ...(st?.location ? { location: st.location } : {}),
         statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },

@@ -82,7 +82,7 @@ export const TA005: Rule<TA005Options> = {
       const { use } = s;
       const label = statementLabel(use.statementIndex, use.sid);
       const st = role.trustPolicy.statements[use.statementIndex];
-      const elsewhere = s.allAccounts.filter((a) => !use.accounts.includes(a));
+      const elsewhere = s.otherParties.filter((a) => !use.accounts.includes(a));
       const others = s.others.map(
         (o) =>
           `${o.role.id === role.id ? 'this role' : `role ${o.role.name} (${o.role.id}${o.role.variant ? `, ${o.role.variant}` : ''})`}, ${statementLabel(o.statementIndex, o.sid)}, for ${accountsText(o.accounts, ctx.zone)}`,
@@ -90,17 +90,18 @@ export const TA005: Rule<TA005Options> = {
       const listed = others.slice(0, ctx.options.maxListed);
       const details = [
         `${label} requires sts:ExternalId ${JSON.stringify(use.externalId)} from ${accountsText(use.accounts, ctx.zone)}.`,
-        ...(use.accounts.length > 1
-          ? [`The statement itself requires the one ID from ${use.accounts.length} different third-party accounts.`]
+        ...(s.withinStatement
+          ? [`The statement itself requires the one ID from accounts of different third parties (${accountsText(use.accounts, ctx.zone)}).`]
           : []),
         ...listed.map((o) => `The same ID is required by ${o}.`),
         ...(others.length > listed.length ? [`... and ${others.length - listed.length} more statements.`] : []),
       ];
       const first = use.accounts[0] as string;
       out.push({
-        message: `Role ${role.name} requires the same external ID from ${accountsText(use.accounts, ctx.zone)} as ${
-          elsewhere.length > 0 ? `other trust policies require from ${accountsText(elsewhere, ctx.zone)}` : 'from each other'
-        } (${label}); each third party must have its own.`,
+        message:
+          elsewhere.length > 0
+            ? `Role ${role.name} requires the same external ID from ${accountsText(use.accounts, ctx.zone)} (${label}) as other trust policies require from ${accountsText(elsewhere, ctx.zone)}; each third party must have its own.`
+            : `Role ${role.name} requires one external ID from different third parties, ${accountsText(use.accounts, ctx.zone)} (${label}); each third party must have its own.`,
         ...(st?.location ? { location: st.location } : {}),
         statement: use.sid !== undefined ? { index: use.statementIndex, sid: use.sid } : { index: use.statementIndex },
         principals: use.principals,

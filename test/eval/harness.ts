@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { conditionMet, evaluateCondition } from '../../src/eval/conditions.js';
 import { type ContextEntry, makeContext } from '../../src/eval/context.js';
-import { compilePolicy, decide, decideCompiled, evaluatePolicy } from '../../src/eval/evaluate.js';
+import {
+  compilePolicy,
+  decide,
+  decideCompiled,
+  evaluateCompiled,
+  evaluatePolicy,
+} from '../../src/eval/evaluate.js';
 import type { Decision, Request, RequestPrincipal } from '../../src/eval/types.js';
 import type {
   Condition,
@@ -140,7 +146,9 @@ export function policyTable(title: string, cases: PolicyCase[]): void {
         const ev = evaluatePolicy(c.policy, c.request);
         expect(ev.decision, JSON.stringify(ev.statements, null, 1)).toBe(c.decision);
         expect(decide(c.policy, c.request)).toBe(c.decision);
-        expect(decideCompiled(compilePolicy(c.policy), c.request)).toBe(c.decision);
+        const compiled = compilePolicy(c.policy);
+        expect(decideCompiled(compiled, c.request)).toBe(c.decision);
+        expect(evaluateCompiled(compiled, c.request)).toEqual(ev);
         expect(ev.statements).toHaveLength(c.policy.length);
         if (c.applies) {
           expect(ev.statements.filter((s) => s.applies).map((s) => s.index)).toEqual(c.applies);

@@ -108,6 +108,10 @@ ruleTester(TA001, {
         AWS: { symbolic: true, description: 'Fn::Sub', text: `arn:\${AWS::Partition}:iam::${OWNER}:root` },
       }),
     },
+    {
+      name: 'principal: partial wildcard role name in the own account',
+      policy: allow({ AWS: `arn:aws:iam::${OWNER}:role/ci-*` }),
+    },
     { name: 'principal: service only', policy: allow({ Service: 'ec2.amazonaws.com' }) },
     {
       name: 'principal: federated only',
@@ -421,6 +425,23 @@ ruleTester(TA001, {
         AWS: { symbolic: true, description: 'Fn::Sub', text: `arn:\${AWS::Partition}:iam::${VENDOR}:root` },
       }),
       expect: [{ statementIndex: 0, accounts: [VENDOR] }],
+    },
+    {
+      name: 'principal: partial wildcard account (invalid) read as any account',
+      policy: allow({ AWS: 'arn:aws:iam::*:root' }),
+      expect: [
+        {
+          statementIndex: 0,
+          principals: ['arn:aws:iam::*:root'],
+          accounts: ['*'],
+          evidenceIncludes: ['partial wildcard'],
+        },
+      ],
+    },
+    {
+      name: 'principal: partial wildcard role name in a vendor account (invalid) read as that account',
+      policy: allow({ AWS: `arn:aws:iam::${VENDOR}:role/vendor-*` }),
+      expect: [{ statementIndex: 0, accounts: [VENDOR], evidenceIncludes: ['partial wildcard'] }],
     },
     {
       name: 'principal: trusted account, but not for this role path',

@@ -51,13 +51,23 @@ ruleTester(TA005, {
     { name: 'ID from an IaC parameter (symbolic)', policy: trusts([DATADOG, DYNATRACE], { symbolic: true, description: 'parameter ExternalId' }) },
     { name: 'ID built from a policy variable', policy: trusts([DATADOG, DYNATRACE], '${aws:PrincipalAccount}') },
     { name: 'one vendor listed twice (root and a role)', policy: trusts([DATADOG, `arn:aws:iam::${DATADOG}:role/DatadogIntegration`], 'dd-1') },
+    {
+      name: 'one statement, several accounts of one vendor (regional accounts, e.g. JupiterOne)',
+      policy: trusts([DATADOG, DYNATRACE, OTHER], 'vendor-id'),
+    },
+    {
+      name: 'two accounts the vendor list names alike',
+      policy: trusts([DATADOG, '417141415827'], 'dd-1'),
+      zone: { known: { [DATADOG]: 'Datadog', '417141415827': 'Datadog' } },
+    },
     { name: 'Deny statements do not count', policy: trusts([DATADOG, DYNATRACE], 'x', 'StringEquals', { Effect: 'Deny' }) },
   ],
   invalid: [
     {
-      name: 'one statement trusts two vendors with one ID',
+      name: 'one statement trusts two vendors the zone names differently, with one ID',
       policy: trusts([DATADOG, DYNATRACE], 'shared-id-1'),
-      expect: [{ statementIndex: 0, principals: [DATADOG, DYNATRACE], evidenceIncludes: ['2 different third-party accounts', 'shared-id-1'] }],
+      zone: { known: { [DATADOG]: 'Datadog', [DYNATRACE]: 'Dynatrace' } },
+      expect: [{ statementIndex: 0, principals: [DATADOG, DYNATRACE], evidenceIncludes: ['accounts of different third parties', 'shared-id-1'] }],
     },
     {
       name: 'two statements of one role, same ID',
@@ -73,13 +83,17 @@ ruleTester(TA005, {
     {
       name: 'IfExists still names the ID the vendor is given',
       policy: trusts([DATADOG, DYNATRACE], 'same', 'StringEqualsIfExists'),
+      zone: { known: { [DATADOG]: 'Datadog', [DYNATRACE]: 'Dynatrace' } },
       expect: [{ statementIndex: 0 }],
     },
     {
       name: 'owner unknown: every account is a possible third party',
-      policy: trusts([OTHER, DATADOG], 'same'),
+      policy: { Version: VERSION, Statement: [
+        { Effect: 'Allow', Principal: { AWS: OWNER }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'same' } } },
+        { Effect: 'Allow', Principal: { AWS: DATADOG }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'same' } } },
+      ] },
       role: { account: undefined },
-      expect: [{ statementIndex: 0 }],
+      expect: [{ statementIndex: 0 }, { statementIndex: 1 }],
     },
   ],
 });
@@ -99,6 +113,12 @@ describe('TA005 across roles', () => {
     expect(dd?.evidence.data).toMatchObject({ sharedWith: [DYNATRACE], otherRoles: [dtRole.id] });
     expect(out.get('DynatraceIntegration')).toHaveLength(1);
     expect(out.get('OtherVendor')).toEqual([]);
+  });
+
+  it('two roles of one vendor with several accounts, listed differently, are one third party', () => {
+    const a = role('A', trusts([DATADOG, '417141415827'], 'dd'));
+    const b = role('B', trusts(['417141415827'], 'dd'));
+    expect([...scan([a, b]).values()].flat()).toEqual([]);
   });
 
   it('the same vendor in two roles with one ID is fine', () => {

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 import { DEFAULT_BACKUP_DIR } from '../../fix/backup.js';
-import { runFix } from '../../fix/run.js';
-import { runRollback } from '../../fix/run-rollback.js';
+import type { RollbackOptions } from '../../fix/run-rollback.js';
 import { REQUIREMENTS, type Requirement } from '../../fix/types.js';
 import {
   addAwsConnectionOptions,
@@ -63,6 +62,8 @@ export function registerFixCommands(
   cmd.action(async (opts: Record<string, unknown>) => {
     silenceSdkNodeWarning();
     checkAwsFlags(opts, true);
+    // Loaded on demand: the fixer pulls in the AWS SDK.
+    const { runFix } = await import('../../fix/run.js');
     const code = await runFix(
       {
         ...(typeof opts.from === 'string' ? { from: opts.from } : {}),
@@ -80,7 +81,10 @@ export function registerFixCommands(
     );
     setExit(code);
   });
-  registerRollbackCommand(program, io, setExit, confirm, runRollback);
+  registerRollbackCommand(program, io, setExit, confirm, async (o: RollbackOptions, fio) => {
+    const { runRollback } = await import('../../fix/run-rollback.js');
+    return runRollback(o, fio);
+  });
 }
 
 /**

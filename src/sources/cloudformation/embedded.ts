@@ -148,7 +148,8 @@ export function expandJsonDocument(doc: RNode, text: string, lines: LineIndex): 
   if (!tree || errors.length > 0 || tree.type !== 'object') return doc;
   let offs: number[] | undefined;
   if (doc.offsets && doc.offsets.length === json.length) offs = doc.offsets;
-  else if (doc.src && typeof doc.src.v === 'string' && doc.src.v === json) offs = valueOffsets(json, text, doc.src);
+  else if (doc.src && typeof doc.src.v === 'string' && doc.src.v === json)
+    offs = valueOffsets(json, text, doc.src);
   const where = (o: number): Pos | undefined => {
     const f = offs?.[o];
     return f === undefined ? doc.pos : lines.pos(f);

@@ -110,7 +110,9 @@ export const cloudformationSource: FileSource = {
   name: 'cloudformation',
 
   claim(file: InputFile): boolean {
-    if (!EXTENSIONS.test(file.path)) return false;
+    // Standard input has no extension: judged by its content alone.
+    const stdin = file.absPath === undefined && !/\.[A-Za-z0-9]+$/.test(file.path);
+    if (!stdin && !EXTENSIONS.test(file.path)) return false;
     if (isCdkManifest(file.path, file.text)) return true;
     return looksLikeCloudFormation(file.text);
   },

@@ -143,7 +143,7 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
     }
     case 'get-role': {
       const locator = new RoleLocator(text, file.path, text.indexOf('"Role"'));
-      addRole(buildRole(shape.role, 'Role', 'get-role', file.path, locator), roles, errors);
+      addRole(buildRole(shape.role, 'Role', undefined, 'get-role', file.path, locator), roles, errors);
       break;
     }
     case 'account-authorization-details':
@@ -159,7 +159,7 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
       const locator = new RoleLocator(text, file.path, start);
       const where = shape.key ?? 'entry';
       for (let i = 0; i < list.length; i++) {
-        addRole(buildRole(list[i], `${where}[${i}]`, kind, file.path, locator), roles, errors);
+        addRole(buildRole(list[i], where, i, kind, file.path, locator), roles, errors);
       }
       break;
     }

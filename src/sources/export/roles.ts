@@ -123,9 +123,18 @@ export interface RoleBuild {
 }
 
 /** One role entry of list-roles / get-role / get-account-authorization-details output. */
-export function buildRole(entry: unknown, where: string, kind: SourceKind, file: string, locator: RoleLocator): RoleBuild {
+export function buildRole(
+  entry: unknown,
+  list: string,
+  index: number | undefined,
+  kind: SourceKind,
+  file: string,
+  locator: RoleLocator,
+): RoleBuild {
+  // Built only when an error needs it.
+  const where = (): string => (index === undefined ? list : `${list}[${index}]`);
   if (!isObj(entry)) {
-    return { error: { source: 'export', code: 'invalid-role-entry', message: `${where} is not an object`, file } };
+    return { error: { source: 'export', code: 'invalid-role-entry', message: `${where()} is not an object`, file } };
   }
   const arn = typeof entry.Arn === 'string' ? entry.Arn : undefined;
   const roleId = typeof entry.RoleId === 'string' ? entry.RoleId : undefined;
@@ -134,7 +143,7 @@ export function buildRole(entry: unknown, where: string, kind: SourceKind, file:
   const location = locator.locate([roleId, arn, name], name);
   if (name === undefined) {
     return {
-      error: { source: 'export', code: 'invalid-role-entry', message: `${where} has no RoleName or Arn`, file, ...lineCol(location) },
+      error: { source: 'export', code: 'invalid-role-entry', message: `${where()} has no RoleName or Arn`, file, ...lineCol(location) },
     };
   }
   const doc = entry.AssumeRolePolicyDocument;
@@ -143,7 +152,7 @@ export function buildRole(entry: unknown, where: string, kind: SourceKind, file:
       error: {
         source: 'export',
         code: 'missing-trust-policy',
-        message: `role ${name} (${where}) has no AssumeRolePolicyDocument`,
+        message: `role ${name} (${where()}) has no AssumeRolePolicyDocument`,
         file,
         ...lineCol(location),
       },

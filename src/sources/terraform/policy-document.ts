@@ -102,10 +102,13 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
     const byType = new Map<string, Val[]>();
     let firstLoc: SourceLocation | undefined;
     let star = false;
+    let unknownType: Val | undefined;
     for (const p of blocks) {
       const ploc = locOf(p.node);
       firstLoc ??= ploc;
-      const type = keyText(attr(inst, p, 'type'));
+      const typeVal = attr(inst, p, 'type');
+      if (typeVal?.t === 'sym') unknownType ??= { ...typeVal, loc: ploc };
+      const type = keyText(typeVal);
       const ids = attr(inst, p, 'identifiers') ?? { t: 'list', v: [] };
       const idList: Val[] =
         ids.t === 'list' ? ids.v.map((x) => (x.loc ? x : { ...x, loc: ploc })) : [{ ...ids, loc: ploc }];
@@ -113,6 +116,16 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
       const list = byType.get(type) ?? [];
       list.push(...idList);
       byType.set(type, list);
+    }
+    if (unknownType?.t === 'sym') {
+      // A principal whose type is unknown cannot be written as a key: the whole element is unknown.
+      m.set(json, {
+        t: 'sym',
+        description: `${blockType} with an unknown type (${unknownType.description})`,
+        text: `${blockType} { type = ${unknownType.text} }`,
+        ...(unknownType.loc ? { loc: unknownType.loc } : {}),
+      });
+      continue;
     }
     if (star && byType.size === 1) {
       m.set(json, str('*', firstLoc));
@@ -127,10 +140,13 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
   if (conds.length > 0) {
     const cm = new Map<string, Val>();
     let firstLoc: SourceLocation | undefined;
+    let unknownTest: Val | undefined;
     for (const c of conds) {
       const cloc = locOf(c.node);
       firstLoc ??= cloc;
-      const test = keyText(attr(inst, c, 'test'));
+      const testVal = attr(inst, c, 'test');
+      if (testVal?.t === 'sym') unknownTest ??= { ...testVal, loc: cloc };
+      const test = keyText(testVal);
       const variable = keyText(attr(inst, c, 'variable'));
       const values = attr(inst, c, 'values') ?? { t: 'list', v: [] };
       const vlist: Val[] =
@@ -146,7 +162,15 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
       if (prev?.t === 'list') prev.v.push(...vlist);
       else byVar.v.set(variable, { t: 'list', v: vlist, loc: cloc });
     }
-    m.set('Condition', { t: 'obj', v: cm, loc: firstLoc ?? loc });
+    if (unknownTest?.t === 'sym') {
+      // An unknown operator could mean anything: the statement's conditions are unknown as a whole.
+      m.set('Condition', {
+        t: 'sym',
+        description: `condition with an unknown test (${unknownTest.description})`,
+        text: `condition { test = ${unknownTest.text} }`,
+        ...(unknownTest.loc ? { loc: unknownTest.loc } : {}),
+      });
+    } else m.set('Condition', { t: 'obj', v: cm, loc: firstLoc ?? loc });
   }
   return { t: 'obj', v: m, loc };
 }

@@ -58,9 +58,12 @@ describe('AssumeRolePolicyDocument written as a JSON string', () => {
     ]);
     expect(conditions(st)).toEqual(['StringEquals sts:ExternalId=fixed-id']);
     // Offsets map through the substitution: each element is on its own line of the !Sub block.
-    expect(st?.principals?.[0]?.location).toMatchObject({ line: lineOf(Y, 'arn:aws:iam::${VendorAccount}:root'), column: 30 });
+    expect(st?.principals?.[0]?.location).toMatchObject({
+      line: lineOf(Y, 'arn:aws:iam::${VendorAccount}:root'),
+      column: 30,
+    });
     expect(st?.conditions[0]?.location?.line).toBe(lineOf(Y, '"sts:ExternalId": "fixed-id"'));
-    expect(st?.location?.line).toBe(lineOf(Y, '"Statement": [', 3) + 1);
+    expect(st?.location?.line).toBe(lineOf(Y, '"Statement": [', 4) + 1);
   });
 
   it('a string that is not JSON is reported as an unparsable trust policy', async () => {

@@ -69,12 +69,30 @@ describe('claim', () => {
     },
     { name: 'a Terraform file', path: 'main.tf', text: 'AWSTemplateFormatVersion', claimed: false },
     { name: 'an empty file', path: 'empty.yaml', text: '', claimed: false },
+    {
+      name: 'a template on standard input',
+      path: '<stdin>',
+      text: 'AWSTemplateFormatVersion: "2010-09-09"\n',
+      claimed: true,
+    },
+    { name: 'a trust policy on standard input', path: '<stdin>', text: '{"Statement": []}', claimed: false },
   ];
   for (const c of cases) {
     it(`${c.claimed ? 'claims' : 'leaves'} ${c.name}`, () => {
       expect(cloudformationSource.claim({ path: c.path, text: c.text, explicit: false })).toBe(c.claimed);
     });
   }
+
+  it('reads a YAML or JSON template from standard input', async () => {
+    const yaml = input('vendor-roles.yaml').text;
+    const json = input('long-forms.json').text;
+    const r = await scanFiles([
+      { path: '<stdin>', text: yaml, explicit: true },
+      { path: '<stdin>', text: json, explicit: true },
+    ]);
+    expect(r.errors).toEqual([]);
+    expect(r.roles.filter((x) => x.id.startsWith('<stdin>#')).length).toBe(8);
+  });
 
   it('a file that mentions the words but is not a template is skipped quietly (and reported only when named)', async () => {
     const f = input('not-cloudformation.yaml');

@@ -490,3 +490,18 @@ describe('terraform source: one file named on its own', () => {
     ]);
   });
 });
+
+describe('terraform source: unknown block keys', async () => {
+  const { roles } = await loadFixture('policy-document');
+  it('a principal type or condition test from an unknown for_each makes that element symbolic, not invalid', () => {
+    const r = byId(roles, 'aws_iam_role.unknown_keys');
+    const raw = r.trustPolicy.raw as { Statement: { Principal: unknown; Condition: unknown }[] };
+    const st = raw.Statement[0];
+    expect(isSymbolic(st?.Principal)).toBe(true);
+    expect(isSymbolic(st?.Condition)).toBe(true);
+    expect(JSON.stringify(st?.Principal)).toContain('var.principal_map (no default)');
+    expect(JSON.stringify(st?.Condition)).toContain('var.conditions (no default)');
+    expect(r.trustPolicy.issues.map((i) => i.code)).not.toContain('unknown-principal-type');
+    expect(r.trustPolicy.issues.map((i) => i.code)).not.toContain('unknown-operator');
+  });
+});

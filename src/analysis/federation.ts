@@ -18,7 +18,7 @@ import type { FindingPrincipal } from '../findings/types.js';
 import { parseArn } from '../model/arn.js';
 import { isSymbolic, type PolicyValue, type Principal, type Role, type Statement } from '../model/types.js';
 import { fillWildcards } from './callers.js';
-import { admitsAction, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
+import { admitsAction, conditionsUnknown, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
 import { displayValue, statementLabel } from './render.js';
 import { accountName, type ZoneOfTrust } from './zone.js';
 
@@ -187,6 +187,7 @@ export function findFederationAccess(role: Role, zone: ZoneOfTrust): FederationA
   const out: FederationAccess[] = [];
   for (const st of statements) {
     if (st.effect !== 'Allow' || !st.principals) continue;
+    if (conditionsUnknown(role, st)) continue;
     const federated = st.principals.filter((p) => p.type === 'Federated');
     if (federated.length === 0) continue;
     const label = statementLabel(st.index, st.sid);

@@ -8,7 +8,7 @@ import { actionMatches } from '../eval/actions.js';
 import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
 import type { ContextValue, PolicyEvaluation, Request, RequestContext, RequestPrincipal } from '../eval/types.js';
 import type { ExampleRequest } from '../findings/types.js';
-import type { PolicyValue, Statement } from '../model/types.js';
+import type { PolicyValue, Role, Statement } from '../model/types.js';
 import { conditionText, explainDenies } from './explain.js';
 import { renderValue, statementLabel } from './render.js';
 
@@ -132,4 +132,18 @@ export function admitsAction(st: Statement, action: string): boolean {
   if (st.actions) return actionMatches(st.actions, action);
   if (st.notActions) return !actionMatches(st.notActions, action);
   return false;
+}
+
+/**
+ * Whether part of the statement's Condition element is only known at deploy time (an IaC condition block
+ * or operator block computed from variables). Such a statement may well narrow its principals, so the
+ * rules built on probes do not judge it.
+ */
+export function conditionsUnknown(role: Role, st: Statement): boolean {
+  return role.trustPolicy.issues.some(
+    (i) =>
+      i.code === 'symbolic-structure' &&
+      i.statementIndex === st.index &&
+      /condition|keys of/i.test(i.message),
+  );
 }

@@ -20,7 +20,7 @@ import type { Request } from '../eval/types.js';
 import { DEPLOYING_ACCOUNT } from '../model/types.js';
 import { ASSUME_ROLE } from './assume-action.js';
 import { callersInAccount, chooseProbeAccount, policyFacts } from './callers.js';
-import { admitsAction, exampleOf, explainTrace, firstAllowed, type Probe } from './probe.js';
+import { admitsAction, conditionsUnknown, exampleOf, explainTrace, firstAllowed, type Probe } from './probe.js';
 import { renderValue } from './render.js';
 import {
   buildVariants,
@@ -112,6 +112,7 @@ export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] 
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
   for (const st of statements) {
     if (st.effect !== 'Allow') continue;
+    if (conditionsUnknown(role, st)) continue;
     const written = wildcardValues(st);
     if (!written) continue;
     const assume = admitsAction(st, ASSUME_ROLE);

@@ -11,7 +11,7 @@ import { isAccountId, parseArn } from '../model/arn.js';
 import { DEPLOYING_ACCOUNT, isSymbolic, type PolicyValue, type Role, type Statement } from '../model/types.js';
 import { ASSUME_ROLE } from './assume-action.js';
 import { accountStanding, type CallerSetting, chooseProbeAccount, fillWildcards, policyFacts } from './callers.js';
-import { admitsAction, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
+import { admitsAction, conditionsUnknown, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
 import { displayValue, renderValue } from './render.js';
 import { ownerOf, type ZoneOfTrust } from './zone.js';
 
@@ -169,6 +169,7 @@ export function findServiceAccess(
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
   for (const st of statements) {
     if (st.effect !== 'Allow' || !st.principals || !admitsAction(st, ASSUME_ROLE)) continue;
+    if (conditionsUnknown(role, st)) continue;
     const services = st.principals.filter((p) => p.type === 'Service');
     if (services.length === 0) continue;
     if (!setting) {

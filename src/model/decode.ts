@@ -32,7 +32,16 @@ function looksUrlEncoded(t: string): boolean {
     return t.indexOf('"') < 0 && /%(22|7[bB])/.test(t);
   }
   const h = t.slice(1, 3).toUpperCase();
-  return h === '7B' || h === '5B' || h === '22' || h === '25' || h === '20' || h === '0A' || h === '09' || h === '0D';
+  return (
+    h === '7B' ||
+    h === '5B' ||
+    h === '22' ||
+    h === '25' ||
+    h === '20' ||
+    h === '0A' ||
+    h === '09' ||
+    h === '0D'
+  );
 }
 
 /** Decode a policy document given as text. Never throws. */
@@ -44,7 +53,8 @@ export function decodePolicyText(text: string): DecodeResult {
     if (t.length === 0) return { ok: false, reason: 'the document is empty' };
     if (looksUrlEncoded(t)) {
       const d = percentDecode(t);
-      if (d === undefined || d === t) return { ok: false, reason: 'the URL-encoded document could not be decoded' };
+      if (d === undefined || d === t)
+        return { ok: false, reason: 'the URL-encoded document could not be decoded' };
       t = d;
       continue;
     }

@@ -14,9 +14,10 @@
  * - Symbolic values (IaC) are never validated; a symbolic structure (a whole condition block, statement
  *   list...) yields a `symbolic-structure` issue, which is not a defect.
  */
-import { type IssueCode, ISSUE_ADVICE } from './issue-codes.js';
-import { isKnownOperator } from './operator-check.js';
+
 import { decodePolicyText } from './decode.js';
+import { ISSUE_ADVICE, type IssueCode } from './issue-codes.js';
+import { isKnownOperator } from './operator-check.js';
 import {
   checkAction,
   checkAwsPrincipal,
@@ -72,7 +73,12 @@ type StatementKey = (typeof STATEMENT_KEYS)[number];
 const STATEMENT_KEY_SET = new Set<string>(STATEMENT_KEYS);
 const STATEMENT_KEYS_LOWER = new Map<string, StatementKey>(STATEMENT_KEYS.map((k) => [k.toLowerCase(), k]));
 const POLICY_KEYS_LOWER = new Map<string, string>(POLICY_KEYS.map((k) => [k.toLowerCase(), k]));
-const PRINCIPAL_TYPE_SET = new Set<string>(['AWS', 'Service', 'Federated', 'CanonicalUser'] satisfies PrincipalType[]);
+const PRINCIPAL_TYPE_SET = new Set<string>([
+  'AWS',
+  'Service',
+  'Federated',
+  'CanonicalUser',
+] satisfies PrincipalType[]);
 const SID = /^[A-Za-z0-9]*$/;
 
 type Obj = { [key: string]: JsonLike };
@@ -182,7 +188,9 @@ class Parser {
       const known = POLICY_KEYS_LOWER.get(k.toLowerCase());
       this.issue(
         'unknown-policy-key',
-        known ? `unknown top-level key "${k}" (element names are case-sensitive: "${known}")` : `unknown top-level key "${k}"`,
+        known
+          ? `unknown top-level key "${k}" (element names are case-sensitive: "${known}")`
+          : `unknown top-level key "${k}"`,
         [k],
       );
       if (known === 'Version' && versionKey === undefined) versionKey = k;
@@ -212,7 +220,9 @@ class Parser {
     }
     const st = doc[statementKey] as JsonLike;
     if (this.isSym(st)) {
-      this.issue('symbolic-structure', `"Statement" is computed at deploy time (${show(st)})`, [statementKey]);
+      this.issue('symbolic-structure', `"Statement" is computed at deploy time (${show(st)})`, [
+        statementKey,
+      ]);
       return out;
     }
     if (Array.isArray(st)) {
@@ -225,7 +235,12 @@ class Parser {
           sids ??= new Map();
           const prev = sids.get(s.sid);
           if (prev !== undefined) {
-            this.issue('duplicate-sid', `statement ${i} repeats the Sid "${s.sid}" of statement ${prev}`, [statementKey, i, 'Sid'], i);
+            this.issue(
+              'duplicate-sid',
+              `statement ${i} repeats the Sid "${s.sid}" of statement ${prev}`,
+              [statementKey, i, 'Sid'],
+              i,
+            );
           } else sids.set(s.sid, i);
         }
       }
@@ -238,7 +253,12 @@ class Parser {
   statement(raw: JsonLike | undefined, path: JsonPath, index: number): Statement {
     const location = this.loc(path);
     if (this.isSym(raw)) {
-      this.issue('symbolic-structure', `statement ${index} is computed at deploy time (${show(raw)})`, path, index);
+      this.issue(
+        'symbolic-structure',
+        `statement ${index} is computed at deploy time (${show(raw)})`,
+        path,
+        index,
+      );
       return { index, effect: 'Allow', principals: [], actions: [], conditions: [], location };
     }
     if (!isObj(raw)) {
@@ -265,22 +285,42 @@ class Parser {
         this.issue('unknown-key', `statement ${index} has the unknown key "${k}"`, this.at(path, k), index);
       }
     }
-    const st: Statement = { index, effect: this.effect(raw, keys.Effect, path, index), conditions: [], location };
+    const st: Statement = {
+      index,
+      effect: this.effect(raw, keys.Effect, path, index),
+      conditions: [],
+      location,
+    };
 
     if (keys.Sid !== undefined) {
       const sid = raw[keys.Sid];
       if (typeof sid === 'string') {
         if (!SID.test(sid)) {
-          this.issue('invalid-sid', `statement ${index} has the Sid ${show(sid)}; a Sid may hold only letters and digits`, this.at(path, keys.Sid), index);
+          this.issue(
+            'invalid-sid',
+            `statement ${index} has the Sid ${show(sid)}; a Sid may hold only letters and digits`,
+            this.at(path, keys.Sid),
+            index,
+          );
         }
         if (sid !== '') st.sid = sid;
       } else if (!this.isSym(sid)) {
-        this.issue('invalid-sid', `statement ${index} has a Sid that is ${kindOf(sid)}, not a string`, this.at(path, keys.Sid), index);
+        this.issue(
+          'invalid-sid',
+          `statement ${index} has a Sid that is ${kindOf(sid)}, not a string`,
+          this.at(path, keys.Sid),
+          index,
+        );
       }
     }
 
     if (keys.NotPrincipal !== undefined) {
-      this.issue('not-principal', `statement ${index} uses "NotPrincipal", which a role trust policy does not allow`, this.at(path, keys.NotPrincipal), index);
+      this.issue(
+        'not-principal',
+        `statement ${index} uses "NotPrincipal", which a role trust policy does not allow`,
+        this.at(path, keys.NotPrincipal),
+        index,
+      );
       st.notPrincipals = this.principals(raw[keys.NotPrincipal], this.at(path, keys.NotPrincipal), index);
     }
     if (keys.Principal !== undefined) {
@@ -292,19 +332,32 @@ class Parser {
     for (const k of ['Resource', 'NotResource'] as const) {
       const key = keys[k];
       if (key !== undefined) {
-        this.issue('resource-in-trust-policy', `statement ${index} has "${k}", which a role trust policy does not allow`, this.at(path, key), index);
+        this.issue(
+          'resource-in-trust-policy',
+          `statement ${index} has "${k}", which a role trust policy does not allow`,
+          this.at(path, key),
+          index,
+        );
       }
     }
 
-    if (keys.Action !== undefined) st.actions = this.actions(raw[keys.Action], this.at(path, keys.Action), index);
-    if (keys.NotAction !== undefined) st.notActions = this.actions(raw[keys.NotAction], this.at(path, keys.NotAction), index);
+    if (keys.Action !== undefined)
+      st.actions = this.actions(raw[keys.Action], this.at(path, keys.Action), index);
+    if (keys.NotAction !== undefined)
+      st.notActions = this.actions(raw[keys.NotAction], this.at(path, keys.NotAction), index);
     if (keys.Action !== undefined && keys.NotAction !== undefined) {
-      this.issue('action-and-not-action', `statement ${index} has both "Action" and "NotAction"`, path, index);
+      this.issue(
+        'action-and-not-action',
+        `statement ${index} has both "Action" and "NotAction"`,
+        path,
+        index,
+      );
     } else if (keys.Action === undefined && keys.NotAction === undefined) {
       this.issue('no-action', `statement ${index} has no "Action"`, path, index);
     }
 
-    if (keys.Condition !== undefined) st.conditions = this.conditions(raw[keys.Condition], this.at(path, keys.Condition), index);
+    if (keys.Condition !== undefined)
+      st.conditions = this.conditions(raw[keys.Condition], this.at(path, keys.Condition), index);
     return st;
   }
 
@@ -316,7 +369,12 @@ class Parser {
     const v = raw[key];
     if (v === 'Allow' || v === 'Deny') return v;
     if (this.isSym(v)) {
-      this.issue('symbolic-structure', `statement ${index} has an "Effect" computed at deploy time (judged as Allow)`, this.at(path, key), index);
+      this.issue(
+        'symbolic-structure',
+        `statement ${index} has an "Effect" computed at deploy time (judged as Allow)`,
+        this.at(path, key),
+        index,
+      );
       return 'Allow';
     }
     const lower = typeof v === 'string' ? v.toLowerCase() : '';
@@ -337,7 +395,12 @@ class Parser {
       return [{ type: 'AWS', value: v, location: this.loc(path) }];
     }
     if (!isObj(v)) {
-      this.issue('invalid-principal', `statement ${index} has a principal element that is ${show(v)}; it must be "*" or an object`, path, index);
+      this.issue(
+        'invalid-principal',
+        `statement ${index} has a principal element that is ${show(v)}; it must be "*" or an object`,
+        path,
+        index,
+      );
       // Still judged: a lone string is read as an AWS principal.
       if (typeof v === 'string') return [{ type: 'AWS', value: v, location: this.loc(path) }];
       return [];
@@ -347,7 +410,12 @@ class Parser {
     for (const k in v) {
       n++;
       if (!PRINCIPAL_TYPE_SET.has(k)) {
-        this.issue('unknown-principal-type', `statement ${index} has the unknown principal type "${k}"`, this.at(path, k), index);
+        this.issue(
+          'unknown-principal-type',
+          `statement ${index} has the unknown principal type "${k}"`,
+          this.at(path, k),
+          index,
+        );
         continue;
       }
       const type = k as PrincipalType;
@@ -359,7 +427,12 @@ class Parser {
         continue;
       }
       if (vals.length === 0) {
-        this.issue('empty-principal', `statement ${index} lists no ${type} principal`, this.at(path, k), index);
+        this.issue(
+          'empty-principal',
+          `statement ${index} lists no ${type} principal`,
+          this.at(path, k),
+          index,
+        );
       }
       for (let j = 0; j < vals.length; j++) {
         const p = this.at(path, k, j);
@@ -367,17 +440,28 @@ class Parser {
         if (value !== undefined) out.push({ type, value, location: this.loc(p) });
       }
     }
-    if (n === 0) this.issue('empty-principal', `statement ${index} has an empty principal object`, path, index);
+    if (n === 0)
+      this.issue('empty-principal', `statement ${index} has an empty principal object`, path, index);
     return out;
   }
 
-  principalValue(item: JsonLike, type: PrincipalType, path: JsonPath, index: number): PolicyValue | undefined {
+  principalValue(
+    item: JsonLike,
+    type: PrincipalType,
+    path: JsonPath,
+    index: number,
+  ): PolicyValue | undefined {
     if (this.isSym(item)) return item;
     let s: string;
     if (typeof item === 'string') s = item;
     else if (typeof item === 'number') s = String(item);
     else {
-      this.issue('malformed-principal', `statement ${index} has a ${type} principal that is ${kindOf(item)}, not a string`, path, index);
+      this.issue(
+        'malformed-principal',
+        `statement ${index} has a ${type} principal that is ${kindOf(item)}, not a string`,
+        path,
+        index,
+      );
       return undefined;
     }
     let problem: FormatProblem | undefined;
@@ -385,7 +469,13 @@ class Parser {
     else if (type === 'Service') problem = checkServicePrincipal(s);
     else if (type === 'Federated') problem = checkFederatedPrincipal(s);
     else problem = checkCanonicalUser(s);
-    if (problem) this.issue(problem.code, `statement ${index}: ${type} principal ${show(s)}: ${problem.reason}`, path, index);
+    if (problem)
+      this.issue(
+        problem.code,
+        `statement ${index}: ${type} principal ${show(s)}: ${problem.reason}`,
+        path,
+        index,
+      );
     return s;
   }
 
@@ -393,7 +483,8 @@ class Parser {
     if (this.isSym(v)) return [v];
     if (typeof v === 'string') {
       const problem = checkAction(v);
-      if (problem) this.issue(problem.code, `statement ${index}: action ${show(v)}: ${problem.reason}`, path, index);
+      if (problem)
+        this.issue(problem.code, `statement ${index}: action ${show(v)}: ${problem.reason}`, path, index);
       return [v];
     }
     const multi = Array.isArray(v);
@@ -403,7 +494,13 @@ class Parser {
       // The common case: no copy, the parsed list is the normalised one.
       for (let j = 0; j < list.length; j++) {
         const problem = checkAction(list[j] as string);
-        if (problem) this.issue(problem.code, `statement ${index}: action ${show(list[j])}: ${problem.reason}`, this.at(path, j), index);
+        if (problem)
+          this.issue(
+            problem.code,
+            `statement ${index}: action ${show(list[j])}: ${problem.reason}`,
+            this.at(path, j),
+            index,
+          );
       }
       return list as string[];
     }
@@ -414,10 +511,16 @@ class Parser {
       if (this.isSym(a)) out.push(a);
       else if (typeof a === 'string') {
         const problem = checkAction(a);
-        if (problem) this.issue(problem.code, `statement ${index}: action ${show(a)}: ${problem.reason}`, p, index);
+        if (problem)
+          this.issue(problem.code, `statement ${index}: action ${show(a)}: ${problem.reason}`, p, index);
         out.push(a);
       } else {
-        this.issue('invalid-action', `statement ${index} has an action that is ${kindOf(a)}, not a string`, p, index);
+        this.issue(
+          'invalid-action',
+          `statement ${index} has an action that is ${kindOf(a)}, not a string`,
+          p,
+          index,
+        );
       }
     }
     return out;
@@ -425,11 +528,21 @@ class Parser {
 
   conditions(v: JsonLike | undefined, path: JsonPath, index: number): Condition[] {
     if (this.isSym(v)) {
-      this.issue('symbolic-structure', `statement ${index} has a condition block computed at deploy time (not judged)`, path, index);
+      this.issue(
+        'symbolic-structure',
+        `statement ${index} has a condition block computed at deploy time (not judged)`,
+        path,
+        index,
+      );
       return [];
     }
     if (!isObj(v)) {
-      this.issue('invalid-condition', `statement ${index} has a "Condition" that is ${kindOf(v)}, not an object`, path, index);
+      this.issue(
+        'invalid-condition',
+        `statement ${index} has a "Condition" that is ${kindOf(v)}, not an object`,
+        path,
+        index,
+      );
       return [];
     }
     const out: Condition[] = [];
@@ -437,14 +550,29 @@ class Parser {
       const block = v[op];
       const opPath = this.at(path, op);
       if (!isKnownOperator(op)) {
-        this.issue('unknown-operator', `statement ${index} uses the unknown condition operator "${op}"`, opPath, index);
+        this.issue(
+          'unknown-operator',
+          `statement ${index} uses the unknown condition operator "${op}"`,
+          opPath,
+          index,
+        );
       }
       if (this.isSym(block)) {
-        this.issue('symbolic-structure', `statement ${index}: the keys of "${op}" are computed at deploy time (not judged)`, opPath, index);
+        this.issue(
+          'symbolic-structure',
+          `statement ${index}: the keys of "${op}" are computed at deploy time (not judged)`,
+          opPath,
+          index,
+        );
         continue;
       }
       if (!isObj(block)) {
-        this.issue('invalid-condition', `statement ${index}: "${op}" holds ${kindOf(block)}; it must map condition keys to values`, opPath, index);
+        this.issue(
+          'invalid-condition',
+          `statement ${index}: "${op}" holds ${kindOf(block)}; it must map condition keys to values`,
+          opPath,
+          index,
+        );
         continue;
       }
       for (const key in block) {
@@ -461,7 +589,12 @@ class Parser {
     const multi = Array.isArray(v);
     const list = multi ? (v as JsonLike[]) : [v];
     if (list.length === 0) {
-      this.issue('empty-condition-values', `statement ${index}: ${op} on "${key}" has no values`, path, index);
+      this.issue(
+        'empty-condition-values',
+        `statement ${index}: ${op} on "${key}" has no values`,
+        path,
+        index,
+      );
     }
     if (multi && allStrings(list)) return list as string[];
     const out: PolicyValue[] = [];
@@ -523,7 +656,11 @@ export function parseTrustDocument(input: JsonLike | string, opts: ParseTrustOpt
     // nests about 7 levels) or inside a symbolic value, so only those documents get the depth walk.
     if ((parser.issues.length > 0 || parser.sawSymbolic) && deeperThan(raw, MAX_DEPTH)) {
       const tooDeep = new Parser(opts);
-      tooDeep.issue('unparsable', `the trust policy nests more than ${MAX_DEPTH} levels deep; no valid policy does`, []);
+      tooDeep.issue(
+        'unparsable',
+        `the trust policy nests more than ${MAX_DEPTH} levels deep; no valid policy does`,
+        [],
+      );
       return { statements: [], issues: tooDeep.issues, raw, location: parser.loc([]) };
     }
   } catch (e) {
@@ -531,7 +668,12 @@ export function parseTrustDocument(input: JsonLike | string, opts: ParseTrustOpt
     parser.issue('unparsable', `the trust policy cannot be read: ${(e as Error).message}`, []);
     doc = { statements: [] };
   }
-  const tp: TrustPolicy = { statements: doc.statements, issues: parser.issues, raw, location: parser.loc([]) };
+  const tp: TrustPolicy = {
+    statements: doc.statements,
+    issues: parser.issues,
+    raw,
+    location: parser.loc([]),
+  };
   if (doc.version !== undefined) tp.version = doc.version;
   if (doc.id !== undefined) tp.id = doc.id;
   return tp;
@@ -539,5 +681,7 @@ export function parseTrustDocument(input: JsonLike | string, opts: ParseTrustOpt
 
 /** The change that fixes an issue, for remediation text. */
 export function adviceFor(code: string): string {
-  return (ISSUE_ADVICE as Record<string, string>)[code] ?? 'Correct the element so that IAM accepts the document.';
+  return (
+    (ISSUE_ADVICE as Record<string, string>)[code] ?? 'Correct the element so that IAM accepts the document.'
+  );
 }

@@ -10,7 +10,8 @@ export interface FormatProblem {
 
 const ACCOUNT = /^\d{12}$/;
 /** IAM/STS principal ARNs: root, user, role, assumed-role session, federated user. */
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|user\/.+|role\/.+|assumed-role\/.+|federated-user\/.+)$/;
+const PRINCIPAL_ARN =
+  /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|user\/.+|role\/.+|assumed-role\/.+|federated-user\/.+)$/;
 /** Unique ids IAM writes in place of a deleted user (AIDA...) or role (AROA...). */
 const UNIQUE_ID = /^A(IDA|ROA)[A-Z0-9]{12,}$/;
 /** A DNS name: service principals (`ec2.amazonaws.com`) and web-identity providers (`accounts.google.com`). */
@@ -21,7 +22,10 @@ const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
 function wildcard(v: string): FormatProblem | undefined {
   if (v !== '*' && v.includes('*')) {
-    return { code: 'principal-wildcard', reason: 'a principal cannot contain a partial wildcard; only a bare "*" is allowed' };
+    return {
+      code: 'principal-wildcard',
+      reason: 'a principal cannot contain a partial wildcard; only a bare "*" is allowed',
+    };
   }
   return undefined;
 }
@@ -58,10 +62,15 @@ export function checkFederatedPrincipal(v: string): FormatProblem | undefined {
 
 export function checkCanonicalUser(v: string): FormatProblem | undefined {
   if (CANONICAL_USER.test(v)) return undefined;
-  return wildcard(v) ?? { code: 'malformed-principal', reason: 'a canonical user id is 64 hexadecimal characters' };
+  return (
+    wildcard(v) ?? { code: 'malformed-principal', reason: 'a canonical user id is 64 hexadecimal characters' }
+  );
 }
 
 export function checkAction(v: string): FormatProblem | undefined {
   if (v === '*' || ACTION.test(v)) return undefined;
-  return { code: 'invalid-action', reason: 'an action must be "*" or "service:Action" (e.g. "sts:AssumeRole")' };
+  return {
+    code: 'invalid-action',
+    reason: 'an action must be "*" or "service:Action" (e.g. "sts:AssumeRole")',
+  };
 }

@@ -64,10 +64,10 @@ export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d
     principals: d.principals,
     evidence: d.evidence,
     remediation: d.remediation,
+    // The variant is left out: the same finding in several Fn::If branches is one finding (see runRules).
     fingerprint: fingerprint([
       rule.meta.id,
       role.id,
-      role.variant,
       d.statement?.sid ?? d.statement?.index,
       d.principals
         .map((p) => p.value)
@@ -82,19 +82,40 @@ export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d
 /** Run every enabled rule over every role. Findings come back in a deterministic order. */
 export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts: EngineOptions): Finding[] {
   const prepared = prepareRules(rules, opts.settings);
-  const seen = new Set<string>();
-  const findings: Finding[] = [];
+  const byPrint = new Map<string, { finding: Finding; variants: Set<string> }>();
   for (const { rule, options, severity } of prepared) {
     const ctx: RuleContext<unknown> = { zone: opts.zone, options, allRoles: roles };
     for (const role of roles) {
       for (const d of rule.check(role, ctx)) {
         const f = completeFinding(rule, severity, role, d);
-        // The same role judged in several variants (Fn::If) can yield the same finding twice.
-        if (seen.has(f.fingerprint)) continue;
-        seen.add(f.fingerprint);
-        findings.push(f);
+        // A role judged in several alternatives (CloudFormation Fn::If) can yield the same finding in
+        // each: report it once, labelled with the alternatives it holds in.
+        const prev = byPrint.get(f.fingerprint);
+        if (prev) {
+          if (role.variant) prev.variants.add(role.variant);
+          continue;
+        }
+        byPrint.set(f.fingerprint, { finding: f, variants: new Set(role.variant ? [role.variant] : []) });
       }
     }
+  }
+  const variantsOf = new Map<string, Set<string>>();
+  for (const r of roles) {
+    if (!r.variant) continue;
+    const set = variantsOf.get(r.id) ?? new Set<string>();
+    set.add(r.variant);
+    variantsOf.set(r.id, set);
+  }
+  const findings: Finding[] = [];
+  for (const { finding, variants } of byPrint.values()) {
+    const all = variantsOf.get(finding.resource.id);
+    if (variants.size === 0 || (all && variants.size === all.size)) {
+      // Holds whatever the conditions are: no variant to name.
+      delete finding.resource.variant;
+    } else {
+      finding.resource.variant = [...variants].sort().join(' or ');
+    }
+    findings.push(finding);
   }
   return sortFindings(findings);
 }

@@ -315,6 +315,8 @@ const principalPool: JsonLike[] = [
   `arn:aws:iam::${V2}:user/ops`,
   '*',
   'AROAEXAMPLEUNIQUEID01',
+  'arn:aws:iam::*:root',
+  `arn:aws:iam::${V2}:role/vendor-*`,
 ];
 const allowConditions: [string, string, JsonLike][] = [
   ['StringLike', 'sts:ExternalId', '*'],

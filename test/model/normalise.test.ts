@@ -32,16 +32,24 @@ describe('parseTrustDocument: normalisation of valid documents', () => {
     },
     {
       name: 'Statement as a single object',
-      input: { Version: '2012-10-17', Statement: { Effect: 'Deny', Principal: '*', Action: ['sts:AssumeRole'] } },
+      input: {
+        Version: '2012-10-17',
+        Statement: { Effect: 'Deny', Principal: '*', Action: ['sts:AssumeRole'] },
+      },
       check: (tp) => {
         expect(tp.statements).toHaveLength(1);
-        expect(tp.statements[0]).toMatchObject({ index: 0, effect: 'Deny', principals: [{ type: '*', value: '*' }] });
+        expect(tp.statements[0]).toMatchObject({
+          index: 0,
+          effect: 'Deny',
+          principals: [{ type: '*', value: '*' }],
+        });
       },
     },
     {
       name: 'JSON string input',
       input: JSON.stringify(basic()),
-      check: (tp) => expect(tp.statements[0]?.principals).toEqual([expect.objectContaining({ type: 'AWS', value: ACCT })]),
+      check: (tp) =>
+        expect(tp.statements[0]?.principals).toEqual([expect.objectContaining({ type: 'AWS', value: ACCT })]),
     },
     {
       name: 'URL-encoded JSON string input (as the IAM API returns it)',
@@ -147,7 +155,9 @@ describe('parseTrustDocument: normalisation of valid documents', () => {
       name: 'NotAction is kept',
       input: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, NotAction: 'sts:TagSession' }],
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, NotAction: 'sts:TagSession' },
+        ],
       },
       check: (tp) => {
         expect(tp.statements[0]?.notActions).toEqual(['sts:TagSession']);
@@ -177,7 +187,10 @@ describe('parseTrustDocument: normalisation of valid documents', () => {
       }),
       check: (tp) => {
         const st = tp.statements[0];
-        expect(st?.principals?.map((p) => p.value)).toEqual([sym('parameter VendorAccount'), sym('Fn::GetAtt Vendor.Arn')]);
+        expect(st?.principals?.map((p) => p.value)).toEqual([
+          sym('parameter VendorAccount'),
+          sym('Fn::GetAtt Vendor.Arn'),
+        ]);
         expect(st?.actions).toEqual([sym('parameter Action')]);
         expect(st?.conditions[0]?.values).toEqual([sym('parameter ExternalId')]);
       },
@@ -185,7 +198,10 @@ describe('parseTrustDocument: normalisation of valid documents', () => {
     {
       name: 'a whole symbolic Principal is judged as an AWS principal',
       input: basic({ Principal: sym('Fn::If IsProd') }),
-      check: (tp) => expect(tp.statements[0]?.principals).toEqual([expect.objectContaining({ type: 'AWS', value: sym('Fn::If IsProd') })]),
+      check: (tp) =>
+        expect(tp.statements[0]?.principals).toEqual([
+          expect.objectContaining({ type: 'AWS', value: sym('Fn::If IsProd') }),
+        ]),
     },
     {
       name: 'raw keeps the parsed document',
@@ -203,14 +219,29 @@ describe('parseTrustDocument: normalisation of valid documents', () => {
 });
 
 describe('parseTrustDocument: issues for what IAM rejects', () => {
-  const cases: { name: string; input: JsonLike | string; codes: string[]; statementIndex?: number; check?: (tp: TrustPolicy) => void }[] = [
-    { name: 'not JSON', input: 'Version: 2012-10-17', codes: ['unparsable'], check: (tp) => expect(tp.statements).toEqual([]) },
+  const cases: {
+    name: string;
+    input: JsonLike | string;
+    codes: string[];
+    statementIndex?: number;
+    check?: (tp: TrustPolicy) => void;
+  }[] = [
+    {
+      name: 'not JSON',
+      input: 'Version: 2012-10-17',
+      codes: ['unparsable'],
+      check: (tp) => expect(tp.statements).toEqual([]),
+    },
     { name: 'truncated JSON', input: '{"Version": "2012-10-17", "Statement": [', codes: ['unparsable'] },
     { name: 'damaged URL-encoding', input: '%7B%22Version%22%3A%2', codes: ['unparsable'] },
     { name: 'empty string', input: '   ', codes: ['unparsable'] },
     { name: 'a list, not an object', input: [basic()], codes: ['unparsable'] },
     { name: 'null document', input: null, codes: ['unparsable'] },
-    { name: 'unsupported Version', input: { ...basic(), Version: '2012-10-18' }, codes: ['unsupported-version'] },
+    {
+      name: 'unsupported Version',
+      input: { ...basic(), Version: '2012-10-18' },
+      codes: ['unsupported-version'],
+    },
     { name: 'Version as a number', input: { ...basic(), Version: 2012 }, codes: ['unsupported-version'] },
     { name: 'Id that is not a string', input: { ...basic(), Id: { a: 1 } }, codes: ['invalid-id'] },
     { name: 'unknown top-level key', input: { ...basic(), Statements: [] }, codes: ['unknown-policy-key'] },
@@ -221,10 +252,17 @@ describe('parseTrustDocument: issues for what IAM rejects', () => {
       check: (tp) => expect(tp.statements).toHaveLength(1),
     },
     { name: 'missing Statement', input: { Version: '2012-10-17' }, codes: ['no-statement'] },
-    { name: 'empty Statement list', input: { Version: '2012-10-17', Statement: [] }, codes: ['empty-statement'] },
+    {
+      name: 'empty Statement list',
+      input: { Version: '2012-10-17', Statement: [] },
+      codes: ['empty-statement'],
+    },
     {
       name: 'a statement that is not an object keeps indexes aligned',
-      input: { Version: '2012-10-17', Statement: ['sts:AssumeRole', (basic().Statement as JsonLike[])[0] as JsonLike] },
+      input: {
+        Version: '2012-10-17',
+        Statement: ['sts:AssumeRole', (basic().Statement as JsonLike[])[0] as JsonLike],
+      },
       codes: ['invalid-statement'],
       statementIndex: 0,
       check: (tp) => {
@@ -251,19 +289,27 @@ describe('parseTrustDocument: issues for what IAM rejects', () => {
       name: 'NotPrincipal (cfn_nag: with the misspelt dAction)',
       input: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', NotPrincipal: { Service: ['ec2.amazonaws.com'] }, dAction: 'sts:AssumeRole' }],
+        Statement: [
+          { Effect: 'Allow', NotPrincipal: { Service: ['ec2.amazonaws.com'] }, dAction: 'sts:AssumeRole' },
+        ],
       },
       codes: ['no-action', 'not-principal', 'unknown-key'],
       statementIndex: 0,
       check: (tp) => {
-        expect(tp.statements[0]?.notPrincipals).toEqual([expect.objectContaining({ type: 'Service', value: 'ec2.amazonaws.com' })]);
+        expect(tp.statements[0]?.notPrincipals).toEqual([
+          expect.objectContaining({ type: 'Service', value: 'ec2.amazonaws.com' }),
+        ]);
         expect(tp.statements[0]?.principals).toBeUndefined();
         expect(tp.statements[0]?.actions).toBeUndefined();
         expect(tp.issues.find((i) => i.code === 'unknown-key')?.message).toContain('dAction');
       },
     },
     { name: 'Resource', input: basic({ Resource: '*' }), codes: ['resource-in-trust-policy'] },
-    { name: 'NotResource', input: basic({ NotResource: 'arn:aws:s3:::b' }), codes: ['resource-in-trust-policy'] },
+    {
+      name: 'NotResource',
+      input: basic({ NotResource: 'arn:aws:s3:::b' }),
+      codes: ['resource-in-trust-policy'],
+    },
     {
       name: 'no Principal',
       input: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] },
@@ -275,13 +321,24 @@ describe('parseTrustDocument: issues for what IAM rejects', () => {
       input: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ACCT } }] },
       codes: ['no-action'],
     },
-    { name: 'both Action and NotAction', input: basic({ NotAction: 'sts:TagSession' }), codes: ['action-and-not-action'] },
+    {
+      name: 'both Action and NotAction',
+      input: basic({ NotAction: 'sts:TagSession' }),
+      codes: ['action-and-not-action'],
+    },
     { name: 'empty Action list', input: basic({ Action: [] }), codes: ['empty-action'] },
-    { name: 'action without a service prefix', input: basic({ Action: 'AssumeRole' }), codes: ['invalid-action'] },
+    {
+      name: 'action without a service prefix',
+      input: basic({ Action: 'AssumeRole' }),
+      codes: ['invalid-action'],
+    },
     { name: 'action that is a number', input: basic({ Action: [42] }), codes: ['invalid-action'] },
     {
       name: 'key with the wrong case is reported and still used',
-      input: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] },
+      input: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+      },
       codes: ['unknown-key'],
       check: (tp) => expect(tp.statements[0]?.principals?.[0]?.value).toBe('*'),
     },
@@ -299,7 +356,11 @@ describe('parseTrustDocument: issues for what IAM rejects', () => {
       codes: ['duplicate-sid'],
       statementIndex: 1,
     },
-    { name: 'Principal as a plain string other than "*"', input: basic({ Principal: ACCT }), codes: ['invalid-principal'] },
+    {
+      name: 'Principal as a plain string other than "*"',
+      input: basic({ Principal: ACCT }),
+      codes: ['invalid-principal'],
+    },
     { name: 'Principal as a list', input: basic({ Principal: [ACCT] }), codes: ['invalid-principal'] },
     { name: 'empty Principal object', input: basic({ Principal: {} }), codes: ['empty-principal'] },
     { name: 'empty principal list', input: basic({ Principal: { AWS: [] } }), codes: ['empty-principal'] },
@@ -309,41 +370,114 @@ describe('parseTrustDocument: issues for what IAM rejects', () => {
       codes: ['unknown-principal-type'],
       check: (tp) => expect(tp.statements[0]?.principals).toHaveLength(1),
     },
-    { name: 'AWS principal that is an account id with 11 digits', input: basic({ Principal: { AWS: '11112222333' } }), codes: ['malformed-principal'] },
-    { name: 'AWS principal that is a bucket ARN', input: basic({ Principal: { AWS: 'arn:aws:s3:::bucket' } }), codes: ['malformed-principal'] },
-    { name: 'AWS principal that is null', input: basic({ Principal: { AWS: null } }), codes: ['malformed-principal'] },
+    {
+      name: 'AWS principal that is an account id with 11 digits',
+      input: basic({ Principal: { AWS: '11112222333' } }),
+      codes: ['malformed-principal'],
+    },
+    {
+      name: 'AWS principal that is a bucket ARN',
+      input: basic({ Principal: { AWS: 'arn:aws:s3:::bucket' } }),
+      codes: ['malformed-principal'],
+    },
+    {
+      name: 'AWS principal that is null',
+      input: basic({ Principal: { AWS: null } }),
+      codes: ['malformed-principal'],
+    },
     {
       name: 'partial wildcard in an AWS principal',
       input: basic({ Principal: { AWS: 'arn:aws:iam::111122223333:role/vendor-*' } }),
       codes: ['principal-wildcard'],
-      check: (tp) => expect(tp.statements[0]?.principals?.[0]?.value).toBe('arn:aws:iam::111122223333:role/vendor-*'),
+      check: (tp) =>
+        expect(tp.statements[0]?.principals?.[0]?.value).toBe('arn:aws:iam::111122223333:role/vendor-*'),
     },
-    { name: 'wildcard account in an ARN', input: basic({ Principal: { AWS: 'arn:aws:iam::*:root' } }), codes: ['principal-wildcard'] },
-    { name: 'service principal "*"', input: basic({ Principal: { Service: '*' } }), codes: ['malformed-principal'] },
-    { name: 'partial wildcard service', input: basic({ Principal: { Service: '*.amazonaws.com' } }), codes: ['principal-wildcard'] },
-    { name: 'service principal given as an ARN', input: basic({ Principal: { Service: 'arn:aws:iam::111122223333:root' } }), codes: ['malformed-principal'] },
-    { name: 'federated principal with spaces', input: basic({ Principal: { Federated: 'my idp' } }), codes: ['malformed-principal'] },
-    { name: 'malformed canonical user', input: basic({ Principal: { CanonicalUser: 'abc' } }), codes: ['malformed-principal'] },
-    { name: 'Condition that is a list', input: basic({ Condition: [{ StringEquals: { a: 'b' } }] }), codes: ['invalid-condition'] },
-    { name: 'Condition that is a string', input: basic({ Condition: 'sts:ExternalId=abc' }), codes: ['invalid-condition'] },
-    { name: 'operator block that is a string', input: basic({ Condition: { StringEquals: 'abc' } }), codes: ['invalid-condition'] },
+    {
+      name: 'wildcard account in an ARN',
+      input: basic({ Principal: { AWS: 'arn:aws:iam::*:root' } }),
+      codes: ['principal-wildcard'],
+    },
+    {
+      name: 'service principal "*"',
+      input: basic({ Principal: { Service: '*' } }),
+      codes: ['malformed-principal'],
+    },
+    {
+      name: 'partial wildcard service',
+      input: basic({ Principal: { Service: '*.amazonaws.com' } }),
+      codes: ['principal-wildcard'],
+    },
+    {
+      name: 'service principal given as an ARN',
+      input: basic({ Principal: { Service: 'arn:aws:iam::111122223333:root' } }),
+      codes: ['malformed-principal'],
+    },
+    {
+      name: 'federated principal with spaces',
+      input: basic({ Principal: { Federated: 'my idp' } }),
+      codes: ['malformed-principal'],
+    },
+    {
+      name: 'malformed canonical user',
+      input: basic({ Principal: { CanonicalUser: 'abc' } }),
+      codes: ['malformed-principal'],
+    },
+    {
+      name: 'Condition that is a list',
+      input: basic({ Condition: [{ StringEquals: { a: 'b' } }] }),
+      codes: ['invalid-condition'],
+    },
+    {
+      name: 'Condition that is a string',
+      input: basic({ Condition: 'sts:ExternalId=abc' }),
+      codes: ['invalid-condition'],
+    },
+    {
+      name: 'operator block that is a string',
+      input: basic({ Condition: { StringEquals: 'abc' } }),
+      codes: ['invalid-condition'],
+    },
     {
       name: 'unknown operator (misspelt) still yields the condition',
       input: basic({ Condition: { StringEqual: { 'sts:ExternalId': 'abc' } } }),
       codes: ['unknown-operator'],
       check: (tp) => expect(tp.statements[0]?.conditions).toHaveLength(1),
     },
-    { name: 'unknown set operator prefix', input: basic({ Condition: { 'ForSomeValues:StringLike': { k: 'v' } } }), codes: ['unknown-operator'] },
-    { name: 'NullIfExists is not an operator', input: basic({ Condition: { NullIfExists: { k: 'true' } } }), codes: ['unknown-operator'] },
-    { name: 'empty condition values', input: basic({ Condition: { StringEquals: { 'sts:ExternalId': [] } } }), codes: ['empty-condition-values'] },
-    { name: 'condition value that is an object', input: basic({ Condition: { StringEquals: { 'sts:ExternalId': { a: 1 } } } }), codes: ['invalid-condition-value'] },
-    { name: 'condition value that is null', input: basic({ Condition: { StringEquals: { 'sts:ExternalId': null } } }), codes: ['invalid-condition-value'] },
+    {
+      name: 'unknown set operator prefix',
+      input: basic({ Condition: { 'ForSomeValues:StringLike': { k: 'v' } } }),
+      codes: ['unknown-operator'],
+    },
+    {
+      name: 'NullIfExists is not an operator',
+      input: basic({ Condition: { NullIfExists: { k: 'true' } } }),
+      codes: ['unknown-operator'],
+    },
+    {
+      name: 'empty condition values',
+      input: basic({ Condition: { StringEquals: { 'sts:ExternalId': [] } } }),
+      codes: ['empty-condition-values'],
+    },
+    {
+      name: 'condition value that is an object',
+      input: basic({ Condition: { StringEquals: { 'sts:ExternalId': { a: 1 } } } }),
+      codes: ['invalid-condition-value'],
+    },
+    {
+      name: 'condition value that is null',
+      input: basic({ Condition: { StringEquals: { 'sts:ExternalId': null } } }),
+      codes: ['invalid-condition-value'],
+    },
     {
       name: 'symbolic condition block (computed at deploy time) is marked, not a defect',
       input: basic({ Condition: { StringEquals: sym('Fn::GetAtt CustomResource.Value') } }),
       codes: ['symbolic-structure'],
     },
-    { name: 'symbolic Statement list', input: { Version: '2012-10-17', Statement: sym('Fn::If X') }, codes: ['symbolic-structure'] },
+    {
+      name: 'symbolic Statement list',
+      input: { Version: '2012-10-17', Statement: sym('Fn::If X') },
+      codes: ['symbolic-structure'],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -398,14 +532,24 @@ describe('parseTrustDocument: locations', () => {
     expect(tp.statements[0]?.location).toEqual({ file: 't.yaml', line: 2 });
     expect(tp.statements[0]?.principals?.[1]?.location).toEqual({ file: 't.yaml', line: 5 });
     expect(tp.statements[0]?.conditions[0]?.location).toEqual({ file: 't.yaml', line: 5 });
-    expect(tp.issues[0]).toMatchObject({ code: 'malformed-principal', statementIndex: 0, location: { line: 5 } });
+    expect(tp.issues[0]).toMatchObject({
+      code: 'malformed-principal',
+      statementIndex: 0,
+      location: { line: 5 },
+    });
   });
 
   it('a single Statement object has the path ["Statement"]', () => {
     const asked: string[] = [];
     parseTrustDocument(
       { Version: '2012-10-17', Statement: { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' } },
-      { file: 'f', locate: (p) => (asked.push(p.join('.')), undefined) },
+      {
+        file: 'f',
+        locate: (p) => {
+          asked.push(p.join('.'));
+          return undefined;
+        },
+      },
     );
     expect(asked).toContain('Statement');
     expect(asked).toContain('Statement.Principal');

@@ -56,10 +56,16 @@ const scalar = fc.oneof(
   fc.boolean(),
   fc.constant(null),
 );
-const valueOrList = fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 4 }), scalar, { maxKeys: 2 }));
+const valueOrList = fc.oneof(
+  scalar,
+  fc.array(scalar, { maxLength: 4 }),
+  fc.dictionary(fc.string({ maxLength: 4 }), scalar, { maxKeys: 2 }),
+);
 const principal = fc.oneof(
   fc.constant('*'),
-  fc.dictionary(fc.constantFrom('AWS', 'Service', 'Federated', 'CanonicalUser', 'IAM', 'aws'), valueOrList, { maxKeys: 3 }),
+  fc.dictionary(fc.constantFrom('AWS', 'Service', 'Federated', 'CanonicalUser', 'IAM', 'aws'), valueOrList, {
+    maxKeys: 3,
+  }),
   valueOrList,
 );
 const operator = fc.oneof(
@@ -79,9 +85,18 @@ const operator = fc.oneof(
   ),
   fc.string({ maxLength: 12 }),
 );
-const condKey = fc.constantFrom('sts:ExternalId', 'aws:MultiFactorAuthPresent', 'aws:PrincipalOrgID', 'aws:SourceArn', 'x', '');
+const condKey = fc.constantFrom(
+  'sts:ExternalId',
+  'aws:MultiFactorAuthPresent',
+  'aws:PrincipalOrgID',
+  'aws:SourceArn',
+  'x',
+  '',
+);
 const condition = fc.oneof(
-  fc.dictionary(operator, fc.oneof(fc.dictionary(condKey, valueOrList, { maxKeys: 3 }), scalar), { maxKeys: 3 }),
+  fc.dictionary(operator, fc.oneof(fc.dictionary(condKey, valueOrList, { maxKeys: 3 }), scalar), {
+    maxKeys: 3,
+  }),
   valueOrList,
 );
 const statement = fc.oneof(
@@ -141,13 +156,17 @@ function wrap(doc: J, sh: string, pretty = true): string {
   const indent = pretty ? 2 : undefined;
   switch (sh) {
     case 'bare':
-      return typeof doc === 'string' ? doc : JSON.stringify(doc) ?? '';
+      return typeof doc === 'string' ? doc : (JSON.stringify(doc) ?? '');
     case 'get-role':
       return JSON.stringify({ Role: roleEntry(doc, 0) });
     case 'list-roles':
       return JSON.stringify({ Roles: [roleEntry(doc, 0), roleEntry(doc, 1)] }, null, indent);
     case 'authz':
-      return JSON.stringify({ UserDetailList: [], RoleDetailList: [roleEntry(doc, 0)], Policies: [] }, null, indent);
+      return JSON.stringify(
+        { UserDetailList: [], RoleDetailList: [roleEntry(doc, 0)], Policies: [] },
+        null,
+        indent,
+      );
     default:
       return JSON.stringify([roleEntry(doc, 0)]);
   }
@@ -188,10 +207,18 @@ function realDocuments(): J[] {
 const ODD = ['\uD800', '\u202E', '\u200B', '\u0000', '😀', 'e\u0301', '\uFEFF', '"', '\\', '%', '\n'];
 
 /** Every (container, key) pair inside a value, for picking mutation targets. */
-function slots(v: J, acc: [Record<string, J> | J[], string | number][] = [], depth = 0): [Record<string, J> | J[], string | number][] {
+function slots(
+  v: J,
+  acc: [Record<string, J> | J[], string | number][] = [],
+  depth = 0,
+): [Record<string, J> | J[], string | number][] {
   if (depth > 12) return acc;
-  if (Array.isArray(v)) v.forEach((x, i) => (acc.push([v, i]), slots(x, acc, depth + 1)));
-  else if (typeof v === 'object' && v !== null) {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      acc.push([v, i]);
+      slots(x, acc, depth + 1);
+    });
+  } else if (typeof v === 'object' && v !== null) {
     for (const [k, x] of Object.entries(v)) {
       acc.push([v as Record<string, J>, k]);
       slots(x, acc, depth + 1);
@@ -221,14 +248,18 @@ function mutate(doc: J, ops: number[][]): J {
         obj[key] = [42, true, null, [], {}, 'str', [obj[key]], { v: obj[key] }][b % 8] as J;
         break;
       case 2:
-        obj[key] = b % 2 ? 'A'.repeat(100_000) : Array.from({ length: 2_000 }, (_, i) => `arn:aws:iam::${String(i).padStart(12, '0')}:root`);
+        obj[key] =
+          b % 2
+            ? 'A'.repeat(100_000)
+            : Array.from({ length: 2_000 }, (_, i) => `arn:aws:iam::${String(i).padStart(12, '0')}:root`);
         break;
       case 3:
         obj[key] = deep(500 + (b % 3000));
         break;
       case 4: {
         const odd = ODD[b % ODD.length] as string;
-        if (typeof obj[key] === 'string') obj[key] = `${String(obj[key]).slice(0, b % 8)}${odd}${String(obj[key]).slice(b % 8)}`;
+        if (typeof obj[key] === 'string')
+          obj[key] = `${String(obj[key]).slice(0, b % 8)}${odd}${String(obj[key]).slice(b % 8)}`;
         else if (!Array.isArray(obj)) {
           obj[`${key}${odd}`] = obj[key] as J;
           delete obj[key];
@@ -271,21 +302,39 @@ interface Case {
 
 function buildCases(): Case[] {
   const cases: Case[] = [];
-  const gen = fc.sample(fc.tuple(document, encoding, shape, fc.nat(), fc.boolean()), { seed: SEED, numRuns: 4500 });
+  const gen = fc.sample(fc.tuple(document, encoding, shape, fc.nat(), fc.boolean()), {
+    seed: SEED,
+    numRuns: 4500,
+  });
   gen.forEach(([doc, enc, sh, n, explicit], i) => {
     cases.push({ label: `generated#${i} ${sh}/${enc}`, text: wrap(encodeDoc(doc, enc, n), sh), explicit });
   });
-  const junk = fc.sample(fc.oneof(fc.string({ maxLength: 60 }), fc.json({ maxDepth: 3 })), { seed: SEED + 1, numRuns: 1000 });
-  junk.forEach((t, i) => cases.push({ label: `junk#${i}`, text: t, explicit: i % 2 === 0 }));
+  const junk = fc.sample(fc.oneof(fc.string({ maxLength: 60 }), fc.json({ maxDepth: 3 })), {
+    seed: SEED + 1,
+    numRuns: 1000,
+  });
+  junk.forEach((t, i) => {
+    cases.push({ label: `junk#${i}`, text: t, explicit: i % 2 === 0 });
+  });
 
   const real = realDocuments();
   expect(real.length).toBeGreaterThan(80);
   const plans = fc.sample(
-    fc.tuple(fc.nat(), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 }), shape, encoding, fc.nat(), fc.nat()),
+    fc.tuple(
+      fc.nat(),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 }),
+      shape,
+      encoding,
+      fc.nat(),
+      fc.nat(),
+    ),
     { seed: SEED + 2, numRuns: 4500 },
   );
   plans.forEach(([pick, ops, sh, enc, tk, n], i) => {
-    const mutated = mutate(real[pick % real.length], ops.map((o) => [...o]));
+    const mutated = mutate(
+      real[pick % real.length],
+      ops.map((o) => [...o]),
+    );
     // Compact: pretty-printing a 3,000-deep value is quadratic.
     let text = wrap(encodeDoc(mutated, enc, n), sh, false);
     if (tk % 5 === 0) text = damageText(text, tk, n);
@@ -303,7 +352,8 @@ function checkError(e: ScanError): void {
   assert(e.source === 'export', `error source ${e.source}`);
   assert(typeof e.code === 'string' && e.message.length > 0, 'error has code and message');
   assert(typeof e.file === 'string', 'error names its file');
-  if (e.code === 'json-syntax') assert((e.line ?? 0) > 0 && (e.column ?? 0) > 0, 'syntax error has line and column');
+  if (e.code === 'json-syntax')
+    assert((e.line ?? 0) > 0 && (e.column ?? 0) > 0, 'syntax error has line and column');
 }
 
 function checkRole(r: Role): void {
@@ -313,7 +363,8 @@ function checkRole(r: Role): void {
     assert(s.effect === 'Allow' || s.effect === 'Deny', `effect ${String(s.effect)}`);
     assert(Array.isArray(s.conditions), 'conditions is a list');
   });
-  for (const i of r.trustPolicy.issues) assert(typeof i.code === 'string' && i.message.length > 0, 'issue has code and message');
+  for (const i of r.trustPolicy.issues)
+    assert(typeof i.code === 'string' && i.message.length > 0, 'issue has code and message');
 }
 
 describe('fuzz: export source + all rules', () => {
@@ -327,7 +378,12 @@ describe('fuzz: export source + all rules', () => {
     let issues = 0;
     let findings = 0;
     for (const c of cases) {
-      const file: InputFile = { path: `fuzz/${c.label.replace(/[^\w#-]/g, '_')}.json`, absPath: '/fuzz.json', text: c.text, explicit: c.explicit };
+      const file: InputFile = {
+        path: `fuzz/${c.label.replace(/[^\w#-]/g, '_')}.json`,
+        absPath: '/fuzz.json',
+        text: c.text,
+        explicit: c.explicit,
+      };
       try {
         exportSource.claim(file);
         const r = await exportSource.load([file], ctx);
@@ -335,7 +391,10 @@ describe('fuzz: export source + all rules', () => {
         r.roles.forEach(checkRole);
         // An explicit file is never silently dropped: it yields roles or errors (or is an export with no roles).
         if (c.explicit && r.roles.length === 0 && r.errors.length === 0) {
-          assert(/"(Roles|RoleDetailList|UserDetailList)"|^\s*\[\s*\]\s*$/.test(c.text), 'explicit file yields roles or errors');
+          assert(
+            /"(Roles|RoleDetailList|UserDetailList)"|^\s*\[\s*\]\s*$/.test(c.text),
+            'explicit file yields roles or errors',
+          );
         }
         const fs = runRules(r.roles, allRules, { zone });
         for (const f of fs) assert(typeof f.fingerprint === 'string', 'finding has a fingerprint');
@@ -344,7 +403,9 @@ describe('fuzz: export source + all rules', () => {
         issues += r.roles.reduce((n, x) => n + x.trustPolicy.issues.length, 0);
         findings += fs.length;
       } catch (e) {
-        throw new Error(`${c.label} failed: ${(e as Error).stack?.split("\n").slice(0, 12).join("\n")}\ninput: ${c.text.slice(0, 400)}`);
+        throw new Error(
+          `${c.label} failed: ${(e as Error).stack?.split('\n').slice(0, 12).join('\n')}\ninput: ${c.text.slice(0, 400)}`,
+        );
       }
     }
     // The mix really exercises both paths.

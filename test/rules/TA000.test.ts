@@ -7,19 +7,32 @@ import { describe, expect, it } from 'vitest';
 import { emptyZone } from '../../src/analysis/zone.js';
 import type { JsonLike } from '../../src/model/types.js';
 import { runRules } from '../../src/rules/engine.js';
-import { TA000 } from '../../src/rules/TA000.js';
 import { findRule } from '../../src/rules/index.js';
+import { TA000 } from '../../src/rules/TA000.js';
 import { makeRole, runCase } from '../helpers/rule-tester.js';
 
 const ok = (extra: Record<string, JsonLike> = {}): JsonLike => ({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole', ...extra }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+      Action: 'sts:AssumeRole',
+      ...extra,
+    },
+  ],
 });
 
 const valid: { name: string; policy: JsonLike }[] = [
   { name: 'well-formed cross-account trust', policy: ok() },
-  { name: 'no Version (IAM reads it as 2008-10-17)', policy: { Statement: (ok() as { Statement: JsonLike }).Statement } },
-  { name: 'service principal, list Statement with empty Sid', policy: ok({ Sid: '', Principal: { Service: 'ec2.amazonaws.com' } }) },
+  {
+    name: 'no Version (IAM reads it as 2008-10-17)',
+    policy: { Statement: (ok() as { Statement: JsonLike }).Statement },
+  },
+  {
+    name: 'service principal, list Statement with empty Sid',
+    policy: ok({ Sid: '', Principal: { Service: 'ec2.amazonaws.com' } }),
+  },
   {
     name: 'condition block computed at deploy time is not a defect',
     policy: ok({ Condition: { StringEquals: { symbolic: true, description: 'Fn::GetAtt Custom.Value' } } }),
@@ -30,13 +43,28 @@ const valid: { name: string; policy: JsonLike }[] = [
 const invalid: { name: string; policy: JsonLike | string; codes: string[]; mentions: string[] }[] = [
   {
     name: 'NotPrincipal and misspelt action key (cfn_nag)',
-    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { Service: 'ec2.amazonaws.com' }, dAction: 'sts:AssumeRole' }] },
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', NotPrincipal: { Service: 'ec2.amazonaws.com' }, dAction: 'sts:AssumeRole' },
+      ],
+    },
     codes: ['not-principal', 'unknown-key', 'no-action'],
     mentions: ['NotPrincipal', 'dAction', 'statement 0'],
   },
-  { name: 'Resource in a trust policy', policy: ok({ Resource: '*' }), codes: ['resource-in-trust-policy'], mentions: ['Resource'] },
+  {
+    name: 'Resource in a trust policy',
+    policy: ok({ Resource: '*' }),
+    codes: ['resource-in-trust-policy'],
+    mentions: ['Resource'],
+  },
   { name: 'unparsable text', policy: '{"Version": ', codes: ['unparsable'], mentions: ['not valid JSON'] },
-  { name: 'unknown operator', policy: ok({ Condition: { StringEqual: { 'sts:ExternalId': 'x' } } }), codes: ['unknown-operator'], mentions: ['StringEqual'] },
+  {
+    name: 'unknown operator',
+    policy: ok({ Condition: { StringEqual: { 'sts:ExternalId': 'x' } } }),
+    codes: ['unknown-operator'],
+    mentions: ['StringEqual'],
+  },
   {
     name: 'two statements, problems in both',
     policy: {
@@ -89,7 +117,11 @@ describe('TA000 metadata and engine', () => {
     const policy = ok({ Resource: '*' });
     const file = runCase(TA000, { name: 'f', policy });
     expect(file[0]?.remediation.command).toBeUndefined();
-    const live = runCase(TA000, { name: 'l', policy, role: { source: { kind: 'list-roles', location: { file: 'r.json' } } } });
+    const live = runCase(TA000, {
+      name: 'l',
+      policy,
+      role: { source: { kind: 'list-roles', location: { file: 'r.json' } } },
+    });
     expect(live[0]?.remediation.command).toContain('aws iam update-assume-role-policy --role-name TestRole');
   });
 

@@ -97,6 +97,10 @@ ruleTester(TA002, {
       policy: service('elasticmapreduce.amazonaws.com'),
       role: { arn: `arn:aws:iam::${OWNER}:role/aws-service-role/elasticmapreduce.amazonaws.com/AWSServiceRoleForEMR` },
     },
+    {
+      name: 'condition block computed at deploy time (not judged)',
+      policy: service('states.amazonaws.com', { Condition: { symbolic: true, description: 'var.assume_role_conditions' } }),
+    },
     { name: 'action does not admit AssumeRole', policy: service('states.amazonaws.com', { Action: 'sts:TagSession' }) },
     {
       name: 'only an AWS account principal (TA001 territory)',

@@ -79,6 +79,14 @@ ruleTester(TA003, {
         '*',
       ),
     },
+    {
+      name: '* with a condition block computed at deploy time (not judged)',
+      policy: anyone({ Condition: { symbolic: true, description: 'var.trust_conditions' } }),
+    },
+    {
+      name: '* with an operator block computed at deploy time (not judged)',
+      policy: anyone({ Condition: { StringEquals: { symbolic: true, description: 'var.conditions' } } }),
+    },
     { name: '* only in a Deny', policy: { Version: VERSION, Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sts:*' }] } },
   ],
   invalid: [

@@ -84,6 +84,10 @@ ruleTester(TA004, {
       name: 'SAML: SAML:aud pinned to the sign-in endpoint',
       policy: fed(SAML_ARN, { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } }, 'sts:AssumeRoleWithSAML'),
     },
+    {
+      name: 'condition block computed at deploy time (not judged)',
+      policy: fed(oidc(GH), { StringLike: { symbolic: true, description: 'dynamic condition' } }),
+    },
     { name: 'not federated (an AWS account)', policy: { Version: VERSION, Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }] } },
     { name: 'federated principal with an unrelated action', policy: fed(oidc(GH), undefined, 'sts:TagSession') },
     { name: 'OIDC provider only admitted for SAML (cannot be used)', policy: fed(oidc(GH), undefined, 'sts:AssumeRoleWithSAML') },

@@ -2,17 +2,25 @@
  * Export files: a bare trust policy, `aws iam get-account-authorization-details`, `aws iam list-roles`
  * and `aws iam get-role` output (JSON; stdin as `-`).
  */
+
+import { decodePolicyText } from '../../model/decode.js';
 import { parseTrustDocument } from '../../model/normalise.js';
 import type { JsonLike, Role, ScanError, SourceKind } from '../../model/types.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
-import { decodePolicyText } from '../../model/decode.js';
 import { jsonSyntaxError } from './json-error.js';
 import { LineIndex } from './positions.js';
 import { buildRole, isObj, type Obj, RoleLocator } from './roles.js';
 
 const SOURCE = 'export';
 /** Keys that only an export (or a policy) has at the top level; a walked `.json` without any is not read. */
-const MARKERS = ['"RoleDetailList"', '"UserDetailList"', '"GroupDetailList"', '"Roles"', '"Role"', '"Statement"'];
+const MARKERS = [
+  '"RoleDetailList"',
+  '"UserDetailList"',
+  '"GroupDetailList"',
+  '"Roles"',
+  '"Role"',
+  '"Statement"',
+];
 
 function isStdin(file: InputFile): boolean {
   return file.path === '-' || (file.absPath === undefined && file.explicit);
@@ -41,7 +49,8 @@ export type ExportShape =
 export function detectShape(v: unknown): ExportShape {
   if (Array.isArray(v)) {
     const first = v[0];
-    if (isObj(first) && ('RoleName' in first || 'AssumeRolePolicyDocument' in first)) return { kind: 'list-roles', roles: v };
+    if (isObj(first) && ('RoleName' in first || 'AssumeRolePolicyDocument' in first))
+      return { kind: 'list-roles', roles: v };
     return { kind: 'unknown' };
   }
   if (!isObj(v)) return { kind: 'unknown' };
@@ -87,7 +96,10 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
   const roles: Role[] = [];
   const errors: ScanError[] = [];
   const text = file.text;
-  if (text.length > ctx.maxFileBytes || (text.length * 3 > ctx.maxFileBytes && Buffer.byteLength(text) > ctx.maxFileBytes)) {
+  if (
+    text.length > ctx.maxFileBytes ||
+    (text.length * 3 > ctx.maxFileBytes && Buffer.byteLength(text) > ctx.maxFileBytes)
+  ) {
     errors.push(
       fileError(
         file,
@@ -152,7 +164,9 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
       const list = shape.roles;
       if (list === undefined && shape.key !== undefined) break; // e.g. an export of users and policies only
       if (!Array.isArray(list)) {
-        errors.push(fileError(file, 'invalid-export', `${file.path}: "${shape.key ?? 'Roles'}" is not a list`));
+        errors.push(
+          fileError(file, 'invalid-export', `${file.path}: "${shape.key ?? 'Roles'}" is not a list`),
+        );
         break;
       }
       const start = shape.key ? text.indexOf(`"${shape.key}"`) : 0;

@@ -30,7 +30,8 @@ function tagsOf(v: unknown): Record<string, string> | undefined {
     if (v.length === 0) return undefined;
     const out: Record<string, string> = {};
     for (const t of v) {
-      if (isObj(t) && typeof t.Key === 'string') out[t.Key] = typeof t.Value === 'string' ? t.Value : String(t.Value ?? '');
+      if (isObj(t) && typeof t.Key === 'string')
+        out[t.Key] = typeof t.Value === 'string' ? t.Value : String(t.Value ?? '');
     }
     return out;
   }
@@ -134,7 +135,9 @@ export function buildRole(
   // Built only when an error needs it.
   const where = (): string => (index === undefined ? list : `${list}[${index}]`);
   if (!isObj(entry)) {
-    return { error: { source: 'export', code: 'invalid-role-entry', message: `${where()} is not an object`, file } };
+    return {
+      error: { source: 'export', code: 'invalid-role-entry', message: `${where()} is not an object`, file },
+    };
   }
   const arn = typeof entry.Arn === 'string' ? entry.Arn : undefined;
   const roleId = typeof entry.RoleId === 'string' ? entry.RoleId : undefined;
@@ -143,7 +146,13 @@ export function buildRole(
   const location = locator.locate([roleId, arn, name], name);
   if (name === undefined) {
     return {
-      error: { source: 'export', code: 'invalid-role-entry', message: `${where()} has no RoleName or Arn`, file, ...lineCol(location) },
+      error: {
+        source: 'export',
+        code: 'invalid-role-entry',
+        message: `${where()} has no RoleName or Arn`,
+        file,
+        ...lineCol(location),
+      },
     };
   }
   const doc = entry.AssumeRolePolicyDocument;

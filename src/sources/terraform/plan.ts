@@ -1,6 +1,7 @@
 /**
  * Terraform plan JSON (`terraform show -json plan.out`): roles from `planned_values` (root and child
- * modules) and `resource_changes` (resources that are not deleted).
+ * modules) and `resource_changes` (resources that are not deleted). State JSON (`terraform show -json`
+ * without a plan) is read the same way from its `values`.
  *
  * A trust policy that is unknown until apply (`after_unknown.assume_role_policy`, typically because it
  * is built from a data source that depends on another resource) is read from the
@@ -31,13 +32,13 @@ type JObj = { [k: string]: J };
 const isObj = (v: J | undefined): v is JObj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArr = (v: J | undefined): J[] => (Array.isArray(v) ? v : []);
 
-/** Cheap test: a JSON file that starts like a plan or state rendered by `terraform show -json`. */
+/** Cheap test: a JSON file that starts like a plan or a state rendered by `terraform show -json`. */
 export function looksLikePlan(text: string): boolean {
   const head = text.slice(0, 4096);
   return (
     /"format_version"\s*:/.test(head) &&
     /"terraform_version"\s*:/.test(head) &&
-    /"(planned_values|resource_changes)"\s*:/.test(text)
+    /"(planned_values|resource_changes|root_module)"\s*:/.test(text)
   );
 }
 

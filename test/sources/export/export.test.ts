@@ -27,7 +27,12 @@ function fixture(name: string, explicit = true): InputFile {
 }
 
 function inline(name: string, value: unknown, explicit = true): InputFile {
-  return { path: name, absPath: `/tmp/${name}`, text: typeof value === 'string' ? value : JSON.stringify(value, null, 2), explicit };
+  return {
+    path: name,
+    absPath: `/tmp/${name}`,
+    text: typeof value === 'string' ? value : JSON.stringify(value, null, 2),
+    explicit,
+  };
 }
 
 const byName = (roles: Role[], name: string): Role => {
@@ -50,15 +55,26 @@ describe('export source: shapes', () => {
       partition: 'aws',
       path: '/',
       description: 'Read-only access for the audit vendor',
-      source: { kind: 'list-roles', location: { file: 'test/fixtures/export/list-roles.json', line: 5, column: 13 } },
+      source: {
+        kind: 'list-roles',
+        location: { file: 'test/fixtures/export/list-roles.json', line: 5, column: 13 },
+      },
     });
     expect(v.trustPolicy.statements[0]?.principals?.[0]?.value).toBe('arn:aws:iam::444455556666:root');
     expect(v.trustPolicy.statements[0]?.location).toEqual(v.source.location);
     expect(v.tags).toBeUndefined();
     const e = byName(roles, 'emulated');
-    expect(e).toMatchObject({ account: '210987654321', partition: 'aws-cn', path: '/service-role/', tags: { team: 'payments' } });
+    expect(e).toMatchObject({
+      account: '210987654321',
+      partition: 'aws-cn',
+      path: '/service-role/',
+      tags: { team: 'payments' },
+    });
     expect(e.trustPolicy.issues).toEqual([]);
-    expect(e.trustPolicy.statements[0]?.principals?.[0]).toMatchObject({ type: 'Service', value: 'lambda.amazonaws.com' });
+    expect(e.trustPolicy.statements[0]?.principals?.[0]).toMatchObject({
+      type: 'Service',
+      value: 'lambda.amazonaws.com',
+    });
     // The document exactly as it appeared: still URL-encoded.
     expect(e.extra?.rawTrustDocument).toMatch(/^%7B%22Version/);
     expect(e.source.location.line).toBe(26);
@@ -69,10 +85,16 @@ describe('export source: shapes', () => {
     expect(errors).toEqual([]);
     expect(roles).toHaveLength(1);
     const r = roles[0] as Role;
-    expect(r).toMatchObject({ name: 'ci-deployer', source: { kind: 'get-role', location: { line: 4 } }, tags: { owner: 'platform' } });
+    expect(r).toMatchObject({
+      name: 'ci-deployer',
+      source: { kind: 'get-role', location: { line: 4 } },
+      tags: { owner: 'platform' },
+    });
     expect(r.trustPolicy.issues.map((i) => i.code)).toEqual(['resource-in-trust-policy']);
     expect(r.trustPolicy.issues[0]?.location?.line).toBe(4);
-    expect(r.trustPolicy.statements[0]?.principals).toEqual([expect.objectContaining({ type: 'AWS', value: '*' })]);
+    expect(r.trustPolicy.statements[0]?.principals).toEqual([
+      expect.objectContaining({ type: 'AWS', value: '*' }),
+    ]);
   });
 
   it('account-authorization-details: bad entries become errors with lines, the rest is read', () => {
@@ -100,12 +122,21 @@ describe('export source: shapes', () => {
       source: { kind: 'policy-file', location: { line: 1, column: 1 } },
     });
     expect(roles[0]?.arn).toBeUndefined();
-    expect(roles[0]?.trustPolicy.statements[0]?.conditions[0]).toMatchObject({ operator: 'StringEquals', key: 'sts:ExternalId' });
+    expect(roles[0]?.trustPolicy.statements[0]?.conditions[0]).toMatchObject({
+      operator: 'StringEquals',
+      key: 'sts:ExternalId',
+    });
   });
 
   it('bare URL-encoded trust policy file', () => {
-    const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] };
-    const { roles, errors } = loadExportFile(inline('enc.json', encodeURIComponent(JSON.stringify(doc))), ctx);
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+    };
+    const { roles, errors } = loadExportFile(
+      inline('enc.json', encodeURIComponent(JSON.stringify(doc))),
+      ctx,
+    );
     expect(errors).toEqual([]);
     expect(roles[0]?.trustPolicy.statements[0]?.principals?.[0]?.value).toBe('*');
   });
@@ -122,7 +153,10 @@ describe('export source: shapes', () => {
   it('identity policy: read when named explicitly, skipped quietly when walked', () => {
     const explicit = loadExportFile(fixture('identity-policy.json'), ctx);
     expect(explicit.roles).toHaveLength(1);
-    expect(explicit.roles[0]?.trustPolicy.issues.map((i) => i.code).sort()).toEqual(['no-principal', 'resource-in-trust-policy']);
+    expect(explicit.roles[0]?.trustPolicy.issues.map((i) => i.code).sort()).toEqual([
+      'no-principal',
+      'resource-in-trust-policy',
+    ]);
     const walked = loadExportFile(fixture('identity-policy.json', false), ctx);
     expect(walked).toEqual({ roles: [], errors: [] });
   });
@@ -130,7 +164,9 @@ describe('export source: shapes', () => {
   it('JSON that is no export: error when explicit, skipped when walked', () => {
     const e = loadExportFile(fixture('not-an-export.json'), ctx);
     expect(e.roles).toEqual([]);
-    expect(e.errors).toMatchObject([{ code: 'unrecognised', file: 'test/fixtures/export/not-an-export.json' }]);
+    expect(e.errors).toMatchObject([
+      { code: 'unrecognised', file: 'test/fixtures/export/not-an-export.json' },
+    ]);
     expect(loadExportFile(fixture('not-an-export.json', false), ctx)).toEqual({ roles: [], errors: [] });
   });
 
@@ -195,7 +231,10 @@ describe('export source: claim and registration', () => {
   });
 
   it('load() reads several files and never throws', async () => {
-    const r = await exportSource.load([fixture('list-roles.json'), fixture('malformed.json'), fixture('get-role.json')], ctx);
+    const r = await exportSource.load(
+      [fixture('list-roles.json'), fixture('malformed.json'), fixture('get-role.json')],
+      ctx,
+    );
     expect(r.roles).toHaveLength(3);
     expect(r.errors).toHaveLength(1);
   });
@@ -236,16 +275,24 @@ describe('export source: real exports in the corpus', () => {
     const lines = roles.map((r) => r.source.location.line ?? 0);
     expect([...lines].sort((a, b) => a - b)).toEqual(lines);
     expect(new Set(lines).size).toBe(78);
-    expect(roles.filter((r) => r.trustPolicy.statements.some((s) => s.principals?.some((p) => p.type === 'Federated')))).toHaveLength(2);
+    expect(
+      roles.filter((r) =>
+        r.trustPolicy.statements.some((s) => s.principals?.some((p) => p.type === 'Federated')),
+      ),
+    ).toHaveLength(2);
   });
 
   it('CloudMapper demo: 4 roles, bad_role trusts {"AWS": "*"}', () => {
-    const { roles } = load('cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json');
+    const { roles } = load(
+      'cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json',
+    );
     expect(roles).toHaveLength(4);
     const bad = byName(roles, 'bad_role');
     expect(bad.account).toBe('123456789012');
     expect(bad.trustPolicy.issues).toEqual([]);
-    expect(bad.trustPolicy.statements[0]?.principals).toEqual([expect.objectContaining({ type: 'AWS', value: '*' })]);
+    expect(bad.trustPolicy.statements[0]?.principals).toEqual([
+      expect.objectContaining({ type: 'AWS', value: '*' }),
+    ]);
     expect(bad.trustPolicy.statements[0]?.conditions).toEqual([]);
   });
 

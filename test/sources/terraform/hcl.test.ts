@@ -29,6 +29,12 @@ describe('terraform source: claim', () => {
     { name: '.tf', path: 'a/main.tf', text: 'resource "x" "y" {}', claimed: true },
     { name: '.tfvars', path: 'a/terraform.tfvars', text: 'a = 1', claimed: true },
     {
+      name: 'state JSON',
+      path: 'state.json',
+      text: '{"format_version":"1.0","terraform_version":"1.9.0","values":{"root_module":{}}}',
+      claimed: true,
+    },
+    {
       name: 'plan JSON',
       path: 'plan.json',
       text: '{"format_version":"1.2","terraform_version":"1.5.7","planned_values":{}}',

@@ -13,6 +13,7 @@ describe('terraform plan JSON', async () => {
   it('roles from planned_values (root and child modules) and resource_changes; deleted roles skipped', () => {
     expect(roles.map((r) => r.id).sort()).toEqual([
       'aws_iam_role.changing',
+      'aws_iam_role.deployed',
       'aws_iam_role.vendor',
       'module.app.aws_iam_role.svc',
       'module.oidc.aws_iam_role.ci["main"]',
@@ -41,6 +42,18 @@ describe('terraform plan JSON', async () => {
     expect(r.account).toBe('<deploying-account>');
     expect(m.source.location.line).toBe(28);
     expect(principalsOf(m.trustPolicy.statements[0])).toEqual(['Service:ec2.amazonaws.com']);
+  });
+
+  it('state JSON (terraform show -json of a state): values.root_module, ARN, unique id', () => {
+    const r = byId(roles, 'aws_iam_role.deployed');
+    expect([r.account, r.arn, r.roleId, r.name]).toEqual([
+      '210987654321',
+      'arn:aws:iam::210987654321:role/deployed-role',
+      'AROAEXAMPLEID123',
+      'deployed-role',
+    ]);
+    expect(principalsOf(r.trustPolicy.statements[0])).toEqual(['AWS:arn:aws:iam::464622532012:root']);
+    expect(r.source.location).toMatchObject({ file: `${F}/state.json`, line: 7 });
   });
 
   it('a role only in resource_changes uses change.after', () => {

@@ -59,6 +59,8 @@ export interface CompiledCondition {
   mod?: OperatorModule;
   /** Compiled on first use: a condition whose key is absent or free never needs its values compiled. */
   values?: CompiledValue[];
+  /** The list `values` was compiled from (to notice in-place edits). */
+  valuesOf?: readonly PolicyValue[];
   /** When no value has a policy variable: the resolved values, shared by every request. */
   staticResolved?: Resolved[];
 }
@@ -146,7 +148,7 @@ function compile(cond: Condition): CompiledCondition {
 /** Compiled form of a statement's conditions (memoised per list). */
 export function compileList(conds: readonly Condition[]): CompiledCondition[] {
   let l = listCache.get(conds);
-  if (!l) {
+  if (!l || l.length !== conds.length) {
     l = conds.map(compile);
     listCache.set(conds, l);
   }
@@ -154,9 +156,11 @@ export function compileList(conds: readonly Condition[]): CompiledCondition[] {
 }
 
 function compiledValues(cond: Condition, cc: CompiledCondition, mod: OperatorModule): CompiledValue[] {
-  if (!cc.values) {
+  if (!cc.values || cc.valuesOf !== cond.values || cc.values.length !== cond.values.length) {
     const values = cond.values.map((v) => compileValue(mod, v));
     cc.values = values;
+    cc.valuesOf = cond.values;
+    cc.staticResolved = undefined;
     if (values.every((v) => v.resolved)) cc.staticResolved = values.map((v) => v.resolved!);
   }
   return cc.values;
@@ -341,7 +345,8 @@ function compareAll(
   ctx: RequestContext,
   d: Detail | undefined,
 ): Tri {
-  let vals = cc.staticResolved;
+  let vals =
+    cc.valuesOf === cond.values && cc.values?.length === cond.values.length ? cc.staticResolved : undefined;
   if (!vals) {
     const cvs = compiledValues(cond, cc, mod);
     vals = cc.staticResolved;

@@ -11,7 +11,7 @@
  * produce traces with human reasons.
  */
 import { type ClassifiedPrincipal, classifyPrincipal } from '../model/arn.js';
-import type { Principal, Statement } from '../model/types.js';
+import type { Condition, Principal, Statement } from '../model/types.js';
 import { actionMatches } from './actions.js';
 import {
   type CompiledCondition,
@@ -29,6 +29,8 @@ export interface CompiledStatement {
   list?: readonly Principal[];
   not: boolean;
   classes: ClassifiedPrincipal[];
+  /** The conditions list compiled (to notice in-place edits). */
+  condsOf: readonly Condition[];
   conds: CompiledCondition[];
 }
 
@@ -53,8 +55,22 @@ export function compilePolicy(statements: readonly Statement[]): CompiledPolicy 
  */
 const last: { statements?: readonly Statement[]; compiled?: CompiledStatement[] } = {};
 
+/** Cheap identity check so that a policy edited in place after an evaluation is recompiled. */
+function stillValid(cp: readonly CompiledStatement[], statements: readonly Statement[]): boolean {
+  if (cp.length !== statements.length) return false;
+  for (let i = 0; i < cp.length; i++) {
+    const cs = cp[i]!;
+    const st = statements[i]!;
+    if (cs.st !== st || cs.condsOf !== st.conditions || cs.conds.length !== st.conditions.length)
+      return false;
+    const list = st.principals ?? st.notPrincipals;
+    if (cs.list !== list || (list !== undefined && cs.classes.length !== list.length)) return false;
+  }
+  return true;
+}
+
 function cachedStatements(statements: readonly Statement[]): CompiledStatement[] {
-  if (last.statements !== statements || !last.compiled) {
+  if (last.statements !== statements || !last.compiled || !stillValid(last.compiled, statements)) {
     last.compiled = compileStatements(statements);
     last.statements = statements;
   }
@@ -68,6 +84,7 @@ function compileStatements(statements: readonly Statement[]): CompiledStatement[
       st,
       not: !st.principals && !!st.notPrincipals,
       classes: list ? list.map((p) => classifyPrincipal(p.type, p.value)) : [],
+      condsOf: st.conditions,
       conds: st.conditions.map(compileCondition),
     };
     if (list) cs.list = list;

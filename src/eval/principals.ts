@@ -149,7 +149,7 @@ const listCache = new WeakMap<readonly Principal[], ClassifiedPrincipal[]>();
 /** Classifications of a Principal/NotPrincipal list (memoised per list). */
 export function classifiedList(list: readonly Principal[]): ClassifiedPrincipal[] {
   let cl = listCache.get(list);
-  if (!cl) {
+  if (!cl || cl.length !== list.length) {
     cl = list.map(classified);
     listCache.set(list, cl);
   }

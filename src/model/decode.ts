@@ -46,7 +46,20 @@ function looksUrlEncoded(t: string): boolean {
 
 /** Decode a policy document given as text. Never throws. */
 export function decodePolicyText(text: string): DecodeResult {
+  const r = decodeLayers(text);
+  // Form encoding writes spaces as '+' (AWS itself uses %20): retry that way before giving up.
+  if (!r.ok && r.encoded?.includes('+')) {
+    const again = decodeLayers(r.encoded.replace(/\+/g, '%20'));
+    if (again.ok) return again;
+  }
+  return r.ok ? r : { ok: false, reason: r.reason };
+}
+
+type LayerResult = { ok: true; value: unknown } | { ok: false; reason: string; encoded?: string };
+
+function decodeLayers(text: string): LayerResult {
   let t = text;
+  let encoded: string | undefined;
   for (let layer = 0; layer < MAX_LAYERS; layer++) {
     t = t.trim();
     if (t.charCodeAt(0) === 0xfeff) t = t.slice(1).trim();
@@ -55,6 +68,7 @@ export function decodePolicyText(text: string): DecodeResult {
       const d = percentDecode(t);
       if (d === undefined || d === t)
         return { ok: false, reason: 'the URL-encoded document could not be decoded' };
+      encoded = t;
       t = d;
       continue;
     }
@@ -66,7 +80,8 @@ export function decodePolicyText(text: string): DecodeResult {
     try {
       v = JSON.parse(t);
     } catch (e) {
-      return { ok: false, reason: `the document is not valid JSON (${(e as Error).message})` };
+      const reason = `the document is not valid JSON (${(e as Error).message})`;
+      return encoded === undefined ? { ok: false, reason } : { ok: false, reason, encoded };
     }
     if (typeof v === 'string') {
       // A JSON string holding the document (double-serialised exports).

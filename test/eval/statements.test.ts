@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, evaluateStatement } from '../../src/eval/evaluate.js';
+import { decide, evaluatePolicy, evaluateStatement } from '../../src/eval/evaluate.js';
 import { ACCOUNT_A, ACCOUNT_B, aws, cond, policyTable, principal, request, statements } from './harness.js';
 
 const A = ACCOUNT_A;
@@ -177,5 +177,19 @@ describe('statement traces', () => {
     const policy = statements({ principals: trustB, actions: ['sts:AssumeRole'], conditions: [extId] });
     const ev = evaluatePolicy(policy, request(vendor, { 'sts:ExternalId': { kind: 'free' } }));
     expect(ev.statements[0]!.conditions[0]!.assumed).toBe(true);
+  });
+});
+
+describe('policies edited in place after an evaluation', () => {
+  it('notice an added statement, condition and value', () => {
+    const policy = statements({ principals: trustB, actions: ['sts:AssumeRole'] });
+    const req = request(vendor, { 'sts:ExternalId': 'other' });
+    expect(decide(policy, req)).toBe('allow');
+    policy[0]!.conditions.push(cond('StringEquals', 'sts:ExternalId', 'secret-1'));
+    expect(decide(policy, req)).toBe('implicit-deny');
+    policy[0]!.conditions[0]!.values.push('other');
+    expect(decide(policy, req)).toBe('allow');
+    policy.push(...statements({ effect: 'Deny', principals: [principal('*', '*')], actions: ['*'] }));
+    expect(decide(policy, req)).toBe('explicit-deny');
   });
 });

@@ -65,6 +65,11 @@ describe('parseTrustDocument: normalisation of valid documents', () => {
       check: (tp) => expect(tp.statements).toHaveLength(1),
     },
     {
+      name: 'form-encoded (spaces as +)',
+      input: encodeURIComponent(JSON.stringify(basic(), null, 1)).replace(/%20/g, '+'),
+      check: (tp) => expect(tp.statements[0]?.actions).toEqual(['sts:AssumeRole']),
+    },
+    {
       name: 'doubly URL-encoded',
       input: encodeURIComponent(encodeURIComponent(JSON.stringify(basic()))),
       check: (tp) => expect(tp.statements).toHaveLength(1),

@@ -484,7 +484,7 @@ export class Resolver {
       if (!this.tpl.resources.has(res)) {
         this.issue('cfn-unresolved-reference', `Fn::Sub \${${name}}: no resource ${res}`, pos);
       }
-      return sym(`Fn::GetAtt ${name}`, `\${${name}}`);
+      return this.getAttSymbol(res, name.slice(dot + 1), pos);
     }
     this.issue(
       'cfn-unresolved-reference',
@@ -573,8 +573,28 @@ export class Resolver {
     if (!this.tpl.resources.has(res)) {
       this.issue('cfn-unresolved-reference', `Fn::GetAtt ${res}.${textPart(attr)}: no resource ${res}`, pos);
     }
-    const name = `${res}.${textPart(attr)}`;
-    return leaf(sym(`Fn::GetAtt ${name}`, `\${${name}}`), pos);
+    return leaf(this.getAttSymbol(res, textPart(attr), pos), pos);
+  }
+
+  /**
+   * `Fn::GetAtt Res.Attr` is known only at deploy time. The ARN of a role or user created in the same
+   * stack is still known to be in the deploying account, which the symbolic text records so the
+   * analysis does not take it for a third party.
+   */
+  private getAttSymbol(res: string, attr: string, pos: Pos): Symbolic {
+    const name = `${res}.${attr}`;
+    const type = this.tpl.resourceTypes.get(res);
+    const kind = type === 'AWS::IAM::Role' ? 'role' : type === 'AWS::IAM::User' ? 'user' : undefined;
+    if (kind && attr === 'Arn') {
+      const account = this.refValue('AWS::AccountId', pos);
+      if (typeof account === 'string') {
+        return sym(
+          `Fn::GetAtt ${name} (a ${kind} created in this stack)`,
+          `arn:\${AWS::Partition}:iam::${account}:${kind}/\${${res}}`,
+        );
+      }
+    }
+    return sym(`Fn::GetAtt ${name}`, `\${${name}}`);
   }
 
   private fnFindInMap(arg: CNode, pos: Pos): Resolved {

@@ -15,6 +15,9 @@ import { type Ast, type HclComment, type HclParser, locOf, type SrcFile } from '
 import { transpileJsonConfig } from './json-config.js';
 import { buildRole } from './roles.js';
 
+/** Guard against module graphs that fan out exponentially (each call is a separate instance). */
+const MAX_MODULE_INSTANCES = 5000;
+
 export interface HclScanOptions {
   parser: HclParser;
   ctx: SourceContext;
@@ -176,6 +179,7 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     }
   }
   const instantiated = new Set<string>();
+  let instances = 0;
   const instantiate = (
     mod: TfModule,
     address: string,
@@ -184,6 +188,17 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     stack: string[],
   ): void => {
     instantiated.add(mod.dir);
+    if (++instances > MAX_MODULE_INSTANCES) {
+      if (instances === MAX_MODULE_INSTANCES + 1) {
+        errors.push({
+          source: 'terraform',
+          code: 'module-budget',
+          message: `more than ${MAX_MODULE_INSTANCES} module instances (module calls fan out too much); ${address || mod.displayDir} and the rest were not expanded`,
+          file: mod.files[0]?.file.path ?? mod.displayDir,
+        });
+      }
+      return;
+    }
     const inst = new ModuleInstance(env, mod, address, inputs, rootDir);
     for (const block of mod.resources) {
       if (block.labels[0] !== 'aws_iam_role') continue;

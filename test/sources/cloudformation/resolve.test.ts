@@ -84,8 +84,8 @@ describe('static resolution of intrinsics (vendor-roles.yaml)', () => {
   it('Fn::GetAtt in scalar and list form is symbolic and named', async () => {
     const st = roleById(await scanFixture(F), `${F}#GetAttRole`).trustPolicy.statements[0];
     expect(principals(st)).toEqual([
-      'AWS:{${VendorUser.Arn} | Fn::GetAtt VendorUser.Arn}',
-      'AWS:{${VendorUser.Arn} | Fn::GetAtt VendorUser.Arn}',
+      'AWS:{arn:${AWS::Partition}:iam::<deploying-account>:user/${VendorUser} | Fn::GetAtt VendorUser.Arn (a user created in this stack)}',
+      'AWS:{arn:${AWS::Partition}:iam::<deploying-account>:user/${VendorUser} | Fn::GetAtt VendorUser.Arn (a user created in this stack)}',
     ]);
   });
 

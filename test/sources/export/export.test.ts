@@ -216,6 +216,7 @@ describe('export source: claim and registration', () => {
     ['explicit .json', inline('x.json', '{}'), true],
     ['explicit .JSON (case)', inline('X.JSON', '{}'), true],
     ['stdin JSON', { path: '-', text: ' {"Roles": []}', explicit: true }, true],
+    ['stdin as the scanner names it', { path: '<stdin>', text: '{"Statement": []}', explicit: true }, true],
     ['stdin YAML', { path: '-', text: 'Resources: {}', explicit: true }, false],
     ['explicit .yaml', inline('x.yaml', '{}'), false],
     ['walked package.json', inline('package.json', { name: 'x', dependencies: {} }, false), false],

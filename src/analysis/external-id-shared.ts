@@ -63,13 +63,20 @@ export function externalIdUses(role: Role, zone: ZoneOfTrust): ExternalIdUse[] {
       const owner = declared === DEPLOYING_ACCOUNT ? (zone.defaultOwner ?? declared) : declared;
       setting = { role, zone, owner, facts, probeAccount: chooseProbeAccount(owner, zone, facts) };
     }
-    const candidates = candidatesOf(st, setting).filter((c) => c.finding.account && /^\d{12}$/.test(c.finding.account));
+    const candidates = candidatesOf(st, setting).filter(
+      (c) => c.finding.account && /^\d{12}$/.test(c.finding.account),
+    );
     if (candidates.length === 0) continue;
     const accounts = [...new Set(candidates.map((c) => c.finding.account as string))].sort();
     const principals = candidates.map((c) => c.finding);
     const principalValues = [...new Set(candidates.map((c) => c.writtenAs))];
     for (const externalId of ids) {
-      const request = provenRequest(statements, candidates.flatMap((c) => c.callers), externalId, setting.facts.keys);
+      const request = provenRequest(
+        statements,
+        candidates.flatMap((c) => c.callers),
+        externalId,
+        setting.facts.keys,
+      );
       out.push({
         ...(request ? { request } : {}),
         role,
@@ -95,7 +102,11 @@ function provenRequest(
   for (const caller of callers) {
     for (const mfa of [{ mfa: false }, { present: 'true', age: '0', mfa: true }]) {
       const scenario: Scenario = { caller, externalId: { value: externalId, known: true }, mfa, org: {} };
-      const request = { principal: caller.principal, action: ASSUME_ROLE, context: scenarioContext(scenario) };
+      const request = {
+        principal: caller.principal,
+        action: ASSUME_ROLE,
+        context: scenarioContext(scenario),
+      };
       if (decide(statements, request) === 'allow') return exampleRequest(scenario, keys);
     }
   }
@@ -164,7 +175,9 @@ function parties(uses: readonly ExternalIdUse[], zone: ZoneOfTrust): Map<string,
   const union = (a: string, b: string): void => {
     const ra = find(a);
     const rb = find(b);
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    if (ra === rb) return;
+    const [lo, hi] = ra < rb ? [ra, rb] : [rb, ra];
+    parent.set(hi, lo); // the smaller account id is the root
   };
   const byName = new Map<string, string>();
   for (const u of uses) {
@@ -196,7 +209,11 @@ function parties(uses: readonly ExternalIdUse[], zone: ZoneOfTrust): Map<string,
  * same statement when the zone names its accounts differently, in another statement, or in another
  * role of the scan).
  */
-export function findSharedExternalIds(role: Role, allRoles: readonly Role[], zone: ZoneOfTrust): SharedExternalId[] {
+export function findSharedExternalIds(
+  role: Role,
+  allRoles: readonly Role[],
+  zone: ZoneOfTrust,
+): SharedExternalId[] {
   const out: SharedExternalId[] = [];
   const index = externalIdIndex(allRoles, zone);
   const own = index.byRole.get(role) ?? (allRoles.includes(role) ? [] : externalIdUses(role, zone));
@@ -213,8 +230,11 @@ export function findSharedExternalIds(role: Role, allRoles: readonly Role[], zon
       withinStatement: mine.size > 1,
       others: uses.filter(
         (u) =>
-          !(u.role.id === role.id && u.role.variant === role.variant && u.statementIndex === use.statementIndex) &&
-          u.accounts.some((a) => !use.accounts.includes(a)),
+          !(
+            u.role.id === role.id &&
+            u.role.variant === role.variant &&
+            u.statementIndex === use.statementIndex
+          ) && u.accounts.some((a) => !use.accounts.includes(a)),
       ),
     });
   }

@@ -13,12 +13,24 @@
  * sts:AssumeRoleWithSAML: an assertion made for another service provider of the same IdP is tried
  * (SAML:aud not the AWS sign-in endpoint).
  */
-import { GENERIC_PROVIDER, type OidcProviderProfile, PROBE, providerProfile } from '../data/oidc-providers.js';
+import {
+  GENERIC_PROVIDER,
+  type OidcProviderProfile,
+  PROBE,
+  providerProfile,
+} from '../data/oidc-providers.js';
 import type { FindingPrincipal } from '../findings/types.js';
 import { parseArn } from '../model/arn.js';
 import { isSymbolic, type PolicyValue, type Principal, type Role, type Statement } from '../model/types.js';
 import { fillWildcards } from './callers.js';
-import { admitsAction, conditionsUnknown, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
+import {
+  admitsAction,
+  conditionsUnknown,
+  explainHit,
+  firstAllowed,
+  type Probe,
+  type ProbeHit,
+} from './probe.js';
 import { displayValue, statementLabel } from './render.js';
 import { accountName, type ZoneOfTrust } from './zone.js';
 
@@ -57,13 +69,14 @@ function hostOf(p: Principal, st: Statement): string | undefined {
   const t = textOf(p.value);
   if (t !== undefined) {
     const arn = parseArn(t);
-    if (arn && arn.resource.startsWith('oidc-provider/')) return arn.resource.slice('oidc-provider/'.length).toLowerCase();
+    if (arn?.resource.startsWith('oidc-provider/'))
+      return arn.resource.slice('oidc-provider/'.length).toLowerCase();
     if (!t.startsWith('arn:') && !t.includes('${')) return t.toLowerCase();
   }
   for (const c of st.conditions) {
     const key = c.key.toLowerCase();
     const m = /^(.+):(sub|aud|amr|oaud|azp)$/.exec(key);
-    if (m?.[1] && m[1].includes('.')) return m[1];
+    if (m?.[1]?.includes('.')) return m[1];
   }
   return undefined;
 }
@@ -76,7 +89,8 @@ function hasWildcard(s: string): boolean {
 function valuesOf(statements: readonly Statement[], key: string): string[] {
   const out: string[] = [];
   for (const st of statements)
-    for (const c of st.conditions) if (c.key.toLowerCase() === key) for (const v of c.values) if (typeof v === 'string') out.push(v);
+    for (const c of st.conditions)
+      if (c.key.toLowerCase() === key) for (const v of c.values) if (typeof v === 'string') out.push(v);
   return out;
 }
 
@@ -101,9 +115,12 @@ function oidcProbes(
   profile: OidcProviderProfile,
 ): Probe[] {
   const subKey = host ? `${host}:sub` : undefined;
-  const audKey = host ? `${host}:aud` : undefined;
   const subs = attackerSubjects(profile, subKey ? valuesOf(statements, subKey) : []);
-  const aud = profile.audienceChosenByCaller ? undefined : profile.id === 'cognito' ? `us-east-1:${PROBE}` : `${PROBE}-client`;
+  const aud = profile.audienceChosenByCaller
+    ? undefined
+    : profile.id === 'cognito'
+      ? `us-east-1:${PROBE}`
+      : `${PROBE}-client`;
   // With no known issuer, every provider-style key of the policy is given the attacker's values.
   const unknownKeys = host
     ? []
@@ -123,7 +140,8 @@ function oidcProbes(
         else if (/:aud$/i.test(k)) keys.set(k, [`${PROBE}-client`]);
       }
     }
-    for (const k of ['aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:PrincipalOrgID', 'sts:ExternalId']) keys.set(k, undefined);
+    for (const k of ['aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:PrincipalOrgID', 'sts:ExternalId'])
+      keys.set(k, undefined);
     // A token carries the claims of its own issuer only: keys of other providers are absent.
     if (host) for (const k of otherProviderKeys(statements, host)) keys.set(k, undefined);
     return {
@@ -209,23 +227,34 @@ export function findFederationAccess(role: Role, zone: ZoneOfTrust): FederationA
         const subKey = host ? `${host}:sub` : undefined;
         const audKey = host ? `${host}:aud` : undefined;
         if (subKey && profile.tenantOf && !keys.has(subKey)) {
-          details.push(`${label} has no condition on ${subKey}: any ${profile.name} user can present a token of their own.`);
+          details.push(
+            `${label} has no condition on ${subKey}: any ${profile.name} user can present a token of their own.`,
+          );
         }
         if (subKey && (profile.tenantOf || profile.id === 'generic')) missingKeys.push(subKey);
         if (audKey && profile.audienceRequired) {
           missingKeys.push(audKey);
-          if (!keys.has(audKey)) details.push(`${label} has no condition on ${audKey}: tokens of every identity pool, yours or not, are accepted.`);
+          if (!keys.has(audKey))
+            details.push(
+              `${label} has no condition on ${audKey}: tokens of every identity pool, yours or not, are accepted.`,
+            );
         }
         if (profile.id === 'generic' && host && !keys.has(`${host}:sub`) && !keys.has(`${host}:aud`)) {
-          details.push(`${label} pins neither ${host}:sub nor ${host}:aud: every identity of the provider may assume the role.`);
+          details.push(
+            `${label} pins neither ${host}:sub nor ${host}:aud: every identity of the provider may assume the role.`,
+          );
           if (audKey) missingKeys.push(audKey);
         }
         if (!host) {
-          details.push(`The identity provider of ${label} is only known at deploy time and its condition keys do not name it; judged as an unknown provider.`);
+          details.push(
+            `The identity provider of ${label} is only known at deploy time and its condition keys do not name it; judged as an unknown provider.`,
+          );
         }
         details.push(...explainHit(statements, st, first.hit));
         if (audKey && profile.audienceChosenByCaller && keys.has(audKey)) {
-          details.push(`${audKey} is chosen by whoever requests the token, so pinning it keeps no other tenant out; the subject has to.`);
+          details.push(
+            `${audKey} is chosen by whoever requests the token, so pinning it keeps no other tenant out; the subject has to.`,
+          );
         }
         if (audKey && profile.recommendedAudience && !keys.has(audKey)) {
           details.push(`Also pin ${audKey} to "${profile.recommendedAudience}" as the provider recommends.`);

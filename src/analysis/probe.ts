@@ -6,7 +6,13 @@
  */
 import { actionMatches } from '../eval/actions.js';
 import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
-import type { ContextValue, PolicyEvaluation, Request, RequestContext, RequestPrincipal } from '../eval/types.js';
+import type {
+  ContextValue,
+  PolicyEvaluation,
+  Request,
+  RequestContext,
+  RequestPrincipal,
+} from '../eval/types.js';
 import type { ExampleRequest } from '../findings/types.js';
 import type { PolicyValue, Role, Statement } from '../model/types.js';
 import { conditionText, explainDenies } from './explain.js';

@@ -11,23 +11,25 @@
  * sts:AssumeRoleWithSAML is not public: STS only accepts assertions from a SAML provider registered in the
  * role's own account (TA004 judges those statements).
  */
-import { classifyPrincipal } from '../model/arn.js';
-import type { FindingPrincipal } from '../findings/types.js';
-import type { PolicyValue, Role, Statement } from '../model/types.js';
-import type { ExampleRequest } from '../findings/types.js';
+
 import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
 import type { Request } from '../eval/types.js';
+import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
+import { classifyPrincipal } from '../model/arn.js';
+import type { PolicyValue, Role, Statement } from '../model/types.js';
 import { DEPLOYING_ACCOUNT } from '../model/types.js';
 import { ASSUME_ROLE } from './assume-action.js';
 import { callersInAccount, chooseProbeAccount, policyFacts } from './callers.js';
-import { admitsAction, conditionsUnknown, exampleOf, explainTrace, firstAllowed, type Probe } from './probe.js';
-import { renderValue } from './render.js';
 import {
-  buildVariants,
-  exampleRequest,
-  type Scenario,
-  scenarioContext,
-} from './scenarios.js';
+  admitsAction,
+  conditionsUnknown,
+  exampleOf,
+  explainTrace,
+  firstAllowed,
+  type Probe,
+} from './probe.js';
+import { renderValue } from './render.js';
+import { buildVariants, exampleRequest, type Scenario, scenarioContext } from './scenarios.js';
 import { ownerOf, type ZoneOfTrust } from './zone.js';
 
 export const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -56,7 +58,9 @@ export interface PublicAccess {
 function wildcardValues(st: Statement): string[] | undefined {
   if (!st.principals) return st.notPrincipals ? ['NotPrincipal'] : undefined;
   const out = st.principals
-    .filter((p) => (p.type === '*' || p.type === 'AWS') && classifyPrincipal(p.type, p.value).kind === 'wildcard')
+    .filter(
+      (p) => (p.type === '*' || p.type === 'AWS') && classifyPrincipal(p.type, p.value).kind === 'wildcard',
+    )
     .map((p) => renderValue(p.value));
   return out.length > 0 ? [...new Set(out)] : undefined;
 }
@@ -73,7 +77,11 @@ function searchAssumeRole(
 ): AssumeHit | undefined {
   const hasDeny = statements.some((x) => x.effect === 'Deny');
   for (const scenario of scenarios) {
-    const request: Request = { principal: scenario.caller.principal, action: ASSUME_ROLE, context: scenarioContext(scenario) };
+    const request: Request = {
+      principal: scenario.caller.principal,
+      action: ASSUME_ROLE,
+      context: scenarioContext(scenario),
+    };
     if (!statementApplies(st, request)) continue;
     if (hasDeny && decide(statements, request) !== 'allow') continue;
     return { scenario, request };
@@ -94,7 +102,8 @@ function webIdentityProbe(statements: readonly Statement[]): Probe {
       if (prefix.includes('.') && prefix !== 'cognito-identity.amazonaws.com') keys.set(key, undefined);
     }
   }
-  for (const k of ['aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:PrincipalOrgID', 'sts:ExternalId']) keys.set(k, undefined);
+  for (const k of ['aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:PrincipalOrgID', 'sts:ExternalId'])
+    keys.set(k, undefined);
   return {
     principal: { type: 'federated', id: 'cognito-identity.amazonaws.com' },
     action: WEB_IDENTITY,

@@ -7,15 +7,39 @@
  * `...IfExists` condition lets through). The whole policy is evaluated for each probe.
  */
 import type { FindingPrincipal } from '../findings/types.js';
-import { isAccountId, parseArn } from '../model/arn.js';
-import { DEPLOYING_ACCOUNT, isSymbolic, type PolicyValue, type Role, type Statement } from '../model/types.js';
+import { isAccountId } from '../model/arn.js';
+import {
+  DEPLOYING_ACCOUNT,
+  isSymbolic,
+  type PolicyValue,
+  type Role,
+  type Statement,
+} from '../model/types.js';
 import { ASSUME_ROLE } from './assume-action.js';
-import { accountStanding, type CallerSetting, chooseProbeAccount, fillWildcards, policyFacts } from './callers.js';
-import { admitsAction, conditionsUnknown, explainHit, firstAllowed, type Probe, type ProbeHit } from './probe.js';
+import {
+  accountStanding,
+  type CallerSetting,
+  chooseProbeAccount,
+  fillWildcards,
+  policyFacts,
+} from './callers.js';
+import {
+  admitsAction,
+  conditionsUnknown,
+  explainHit,
+  firstAllowed,
+  type Probe,
+  type ProbeHit,
+} from './probe.js';
 import { displayValue, renderValue } from './render.js';
 import { ownerOf, type ZoneOfTrust } from './zone.js';
 
-export const SOURCE_KEYS = ['aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOrgID', 'aws:SourceOrgPaths'] as const;
+export const SOURCE_KEYS = [
+  'aws:SourceAccount',
+  'aws:SourceArn',
+  'aws:SourceOrgID',
+  'aws:SourceOrgPaths',
+] as const;
 const SOURCE_KEYS_LOWER = new Set(SOURCE_KEYS.map((k) => k.toLowerCase()));
 const PROBE_ORG = 'o-trustauditprobe';
 const PROBE_ORG_PATH = `${PROBE_ORG}/r-prob/ou-prob-probe/`;
@@ -46,7 +70,9 @@ function servicePrefix(service: string): string {
 /** A 12-digit account an account pattern (`1111*`, `*`) matches, for a stranger's resource. */
 function fillAccountPattern(pattern: string, probe: string): string | undefined {
   if (pattern === '*' || pattern === '') return probe;
-  const filled = pattern.replace(/\*/g, '0'.repeat(Math.max(0, 12 - pattern.replace(/\*/g, '').length))).replace(/\?/g, '0');
+  const filled = pattern
+    .replace(/\*/g, '0'.repeat(Math.max(0, 12 - pattern.replace(/\*/g, '').length)))
+    .replace(/\?/g, '0');
   return isAccountId(filled) ? filled : undefined;
 }
 
@@ -70,7 +96,11 @@ function strangers(
   const prefix = servicePrefix(service);
   const genericArn = `arn:${partition}:${prefix}:us-east-1:${probeAccount}:trustaudit-probe`;
   const out: Stranger[] = [
-    { account: probeAccount, arn: genericArn, label: `the service acting for a resource of account ${probeAccount}` },
+    {
+      account: probeAccount,
+      arn: genericArn,
+      label: `the service acting for a resource of account ${probeAccount}`,
+    },
     {
       account: probeAccount,
       arn: genericArn,
@@ -79,7 +109,8 @@ function strangers(
       label: `the service acting for a resource of account ${probeAccount} in organization ${PROBE_ORG}`,
     },
   ];
-  const outside = (a: string): boolean => a !== DEPLOYING_ACCOUNT && accountStanding(a, setting) === 'third-party';
+  const outside = (a: string): boolean =>
+    a !== DEPLOYING_ACCOUNT && accountStanding(a, setting) === 'third-party';
   for (const st of statements) {
     for (const c of st.conditions) {
       const key = c.key.toLowerCase();
@@ -90,7 +121,8 @@ function strangers(
           const parts = v.split(':');
           if (parts.length < 6) continue;
           const account = parts[4] ?? '';
-          const acct = account === '' ? '' : hasWildcard(account) ? fillAccountPattern(account, probeAccount) : account;
+          const acct =
+            account === '' ? '' : hasWildcard(account) ? fillAccountPattern(account, probeAccount) : account;
           if (acct === undefined || (acct !== '' && !outside(acct))) continue;
           const arn = fillWildcards([...parts.slice(0, 4), acct, parts.slice(5).join(':')].join(':'));
           const owner = acct === '' ? probeAccount : acct;
@@ -148,7 +180,9 @@ function probesFor(service: PolicyValue, list: readonly Stranger[]): Probe[] {
 
 /** Whether the role is a service-linked role (its trust policy belongs to AWS and cannot be edited). */
 export function isServiceLinked(role: Role): boolean {
-  return (role.path ?? '').startsWith('/aws-service-role/') || (role.arn ?? '').includes(':role/aws-service-role/');
+  return (
+    (role.path ?? '').startsWith('/aws-service-role/') || (role.arn ?? '').includes(':role/aws-service-role/')
+  );
 }
 
 /**
@@ -226,4 +260,3 @@ export function findServiceAccess(
 function label(st: Statement): string {
   return st.sid ? `statement ${st.index} (Sid "${st.sid}")` : `statement ${st.index}`;
 }
-

@@ -49,11 +49,14 @@ export const OIDC_PROVIDERS: readonly OidcProviderProfile[] = [
       `repo:${PROBE}/${PROBE}:pull_request`,
       `repo:${PROBE}/${PROBE}:environment:production`,
     ],
-    wildcardFills: [PROBE, `${PROBE}/${PROBE}:ref:refs/heads/main`, `repo:${PROBE}/${PROBE}:ref:refs/heads/main`],
+    wildcardFills: [
+      PROBE,
+      `${PROBE}/${PROBE}:ref:refs/heads/main`,
+      `repo:${PROBE}/${PROBE}:ref:refs/heads/main`,
+    ],
     // Default subjects `repo:OWNER/REPO:...`; customised ones may lead with the owner claims instead.
     tenantOf: (sub) =>
-      /^repo:([^/:]+)\/[^/:]+(:|$)/.exec(sub)?.[1] ??
-      /^repository_owner(?:_id)?:([^:]+):/.exec(sub)?.[1],
+      /^repo:([^/:]+)\/[^/:]+(:|$)/.exec(sub)?.[1] ?? /^repository_owner(?:_id)?:([^:]+):/.exec(sub)?.[1],
     audienceChosenByCaller: true,
     audienceRequired: false,
     recommendedAudience: 'sts.amazonaws.com',

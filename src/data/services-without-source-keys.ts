@@ -47,12 +47,14 @@ export const SERVICES_WITHOUT_SOURCE_KEYS: readonly ExemptService[] = [
   },
   {
     service: 'glue.amazonaws.com',
-    reason: 'Glue job and crawler roles are passed with iam:PassRole; users report that source conditions break them.',
+    reason:
+      'Glue job and crawler roles are passed with iam:PassRole; users report that source conditions break them.',
     source: 'https://github.com/prowler-cloud/prowler/issues/2810',
   },
   {
     service: 'backup.amazonaws.com',
-    reason: 'AWS Backup service roles are passed with iam:PassRole; users report that source conditions break them.',
+    reason:
+      'AWS Backup service roles are passed with iam:PassRole; users report that source conditions break them.',
     source: 'https://github.com/prowler-cloud/prowler/issues/2810',
   },
   {
@@ -63,7 +65,8 @@ export const SERVICES_WITHOUT_SOURCE_KEYS: readonly ExemptService[] = [
   },
   {
     service: 'elastictranscoder.amazonaws.com',
-    reason: 'Elastic Transcoder pipeline roles stop working when source conditions are added (reported by users).',
+    reason:
+      'Elastic Transcoder pipeline roles stop working when source conditions are added (reported by users).',
     source: 'https://github.com/prowler-cloud/prowler/issues/4714',
   },
 ];

@@ -4,7 +4,7 @@
  * Decisions (documented in docs/rules/TA000.md):
  * - A missing `Version` is accepted (IAM treats it as 2008-10-17) and is not an issue.
  * - A statement is built even when it is invalid, so its grant is still judged: a missing or unknown
- *   `Effect` is read as Allow (case-insensitive `allow`/`deny` are honoured), a key that differs from a
+ *   `Effect` is read as Allow (`allow`/`deny` in another case are accepted, as IAM does), a key that differs from a
  *   known element only by case is used as that element (and reported), `NotPrincipal` is kept in
  *   `notPrincipals`.
  * - `statements[i].index === i` always: an entry that is not an object becomes an empty statement that
@@ -377,15 +377,17 @@ class Parser {
       );
       return 'Allow';
     }
+    // IAM accepts the value in any case (AWS's own Account Factory for Terraform ships "allow").
     const lower = typeof v === 'string' ? v.toLowerCase() : '';
-    const effect: Effect = lower === 'deny' ? 'Deny' : 'Allow';
+    if (lower === 'allow') return 'Allow';
+    if (lower === 'deny') return 'Deny';
     this.issue(
       'invalid-effect',
-      `statement ${index} has "Effect": ${show(v)}; it must be exactly "Allow" or "Deny" (judged as ${effect})`,
+      `statement ${index} has "Effect": ${show(v)}; it must be "Allow" or "Deny" (judged as Allow)`,
       this.at(path, key),
       index,
     );
-    return effect;
+    return 'Allow';
   }
 
   principals(v: JsonLike | undefined, path: JsonPath, index: number): Principal[] {

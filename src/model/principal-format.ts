@@ -1,3 +1,5 @@
+import { DEPLOYING_ACCOUNT } from './types.js';
+
 /**
  * Shape checks for principal and action values, as IAM validates them when a trust policy is saved.
  * Each check returns undefined when the value is acceptable, else the issue code and a short reason.
@@ -30,7 +32,13 @@ function wildcard(v: string): FormatProblem | undefined {
   return undefined;
 }
 
-export function checkAwsPrincipal(v: string): FormatProblem | undefined {
+/** IaC sources write DEPLOYING_ACCOUNT where the deploying account goes: check it as an account id. */
+function withAccount(v: string): string {
+  return v.includes(DEPLOYING_ACCOUNT) ? v.split(DEPLOYING_ACCOUNT).join('000000000000') : v;
+}
+
+export function checkAwsPrincipal(raw: string): FormatProblem | undefined {
+  const v = withAccount(raw);
   const w = wildcard(v);
   if (w) return w;
   if (v === '*' || ACCOUNT.test(v) || PRINCIPAL_ARN.test(v) || UNIQUE_ID.test(v)) return undefined;
@@ -50,7 +58,8 @@ export function checkServicePrincipal(v: string): FormatProblem | undefined {
   );
 }
 
-export function checkFederatedPrincipal(v: string): FormatProblem | undefined {
+export function checkFederatedPrincipal(raw: string): FormatProblem | undefined {
+  const v = withAccount(raw);
   if (!v.includes('*') && (PROVIDER_ARN.test(v) || DNS_NAME.test(v))) return undefined;
   return (
     wildcard(v) ?? {

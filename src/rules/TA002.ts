@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { exampleOf } from '../analysis/probe.js';
 import { addStatementConditions, type ConditionFix } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
-import { findServiceAccess, SOURCE_KEYS, type ServiceAccess } from '../analysis/service-source.js';
-import { exampleOf } from '../analysis/probe.js';
+import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/service-source.js';
 import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
@@ -31,12 +31,14 @@ function remediation(role: Role, a: ServiceAccess): Remediation {
   const label = statementLabel(a.statementIndex, a.sid);
   const owner = role.account && role.account !== DEPLOYING_ACCOUNT ? role.account : ACCOUNT_PLACEHOLDER;
   const iac =
-    role.source.kind === 'cloudformation' || role.source.kind === 'terraform' || role.source.kind === 'terraform-plan';
+    role.source.kind === 'cloudformation' ||
+    role.source.kind === 'terraform' ||
+    role.source.kind === 'terraform-plan';
   const steps = [
     `Find out which of your resources ${listText(a.services)} acts for with this role (a state machine, a delivery stream, a project...).`,
     `In ${label}, add "StringEquals": {"aws:SourceAccount": "${owner}"} for ${listText(a.services.map((s) => `"${s}"`))}` +
       ' (or "ArnLike": {"aws:SourceArn": "<the resource ARN>"} to pin the exact resource); the corrected policy below keeps every other principal as it was.',
-    "Check the service's documentation (its \"confused deputy prevention\" section) that it sends these keys when it assumes the role; if it does not, the condition locks the service out: list it in the rule's exemptServices option instead.",
+    'Check the service\'s documentation (its "confused deputy prevention" section) that it sends these keys when it assumes the role; if it does not, the condition locks the service out: list it in the rule\'s exemptServices option instead.',
   ];
   if (iac) {
     steps.push(
@@ -104,7 +106,8 @@ export const TA002: Rule<TA002Options> = {
       out.push({
         message: `Role ${role.name} lets ${listText(a.services)} assume it on behalf of resources of any account through ${label}: no aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths condition pins the source to your accounts.`,
         ...(st?.location ? { location: st.location } : {}),
-        statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
+        statement:
+          a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
         principals: a.principals,
         evidence: {
           summary: `No effective source condition applies to ${listText(a.services)} in ${label}.`,

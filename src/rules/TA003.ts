@@ -33,7 +33,11 @@ function remediation(role: Role, a: PublicAccess, zone: ZoneOfTrust): Remediatio
         'An external ID or an MFA condition alone does not make a "*" principal safe: anyone can try, with any account of their own.',
         `Edit it in the IAM console (Roles, ${role.name}, Trust relationships, Edit trust policy) or with the command below, then check CloudTrail for AssumeRole calls from accounts you do not know.`,
       ];
-  if (role.source.kind === 'cloudformation' || role.source.kind === 'terraform' || role.source.kind === 'terraform-plan') {
+  if (
+    role.source.kind === 'cloudformation' ||
+    role.source.kind === 'terraform' ||
+    role.source.kind === 'terraform-plan'
+  ) {
     steps.push(`Make the same change in ${role.source.location.file} so the next deployment keeps it.`);
   }
   const out: Remediation = {
@@ -106,7 +110,8 @@ export const TA003: Rule<TA003Options> = {
             : ''
         }.`,
         ...(st?.location ? { location: st.location } : {}),
-        statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
+        statement:
+          a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
         principals: a.principals,
         ...(a.reach === 'organization' ? { severity: 'high' as const } : {}),
         evidence: {

@@ -29,7 +29,8 @@ function requiredConditions(a: FederationAccess): RequiredCondition[] {
     return out;
   }
   if (p.subjectExample) out.push({ operator: 'StringLike', key: `${host}:sub`, values: [p.subjectExample] });
-  if (p.recommendedAudience) out.push({ operator: 'StringEquals', key: `${host}:aud`, values: [p.recommendedAudience] });
+  if (p.recommendedAudience)
+    out.push({ operator: 'StringEquals', key: `${host}:aud`, values: [p.recommendedAudience] });
   if (p.id === 'generic') out.push({ operator: 'StringEquals', key: `${host}:aud`, values: ['<CLIENT-ID>'] });
   return out;
 }
@@ -48,13 +49,19 @@ function remediation(role: Role, a: FederationAccess): Remediation {
       `In ${label}, add ${listText(text)}, replacing the placeholders with your own ${a.profile.id === 'cognito' ? 'identity pool id' : 'organization, repository, workspace or namespace'} (no wildcard in the tenant part).`,
     );
   } else {
-    steps.push(`In ${label}, pin the provider's subject (<issuer>:sub) or audience (<issuer>:aud) to values only your tenant can obtain.`);
+    steps.push(
+      `In ${label}, pin the provider's subject (<issuer>:sub) or audience (<issuer>:aud) to values only your tenant can obtain.`,
+    );
   }
   steps.push(
     `Edit the trust policy in the IAM console (Roles, ${role.name}, Trust relationships, Edit trust policy) or with the command below.`,
     `The provider's own guidance: ${a.profile.docs}`,
   );
-  if (role.source.kind === 'cloudformation' || role.source.kind === 'terraform' || role.source.kind === 'terraform-plan') {
+  if (
+    role.source.kind === 'cloudformation' ||
+    role.source.kind === 'terraform' ||
+    role.source.kind === 'terraform-plan'
+  ) {
     steps.push(`Make the same change in ${role.source.location.file} so the next deployment keeps it.`);
   }
   const out: Remediation = {
@@ -123,7 +130,8 @@ export const TA004: Rule<TA004Options> = {
       out.push({
         message,
         ...(st?.location ? { location: st.location } : {}),
-        statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
+        statement:
+          a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
         principals: a.principals,
         fingerprintExtra: a.kind,
         evidence: {

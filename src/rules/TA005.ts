@@ -33,8 +33,14 @@ function remediation(role: Role, s: SharedExternalId, zone: ZoneOfTrust): Remedi
     'Important: a vendor that assumes roles for many customers must give each customer a unique external ID; an ID shared between third parties (or customers) tells none of them apart.',
     `Edit the trust policy in the IAM console (Roles, ${role.name}, Trust relationships, Edit trust policy) or with the command below.`,
   ];
-  if (role.source.kind === 'cloudformation' || role.source.kind === 'terraform' || role.source.kind === 'terraform-plan') {
-    steps.push(`Make the same change in ${role.source.location.file} (usually a parameter or variable per vendor).`);
+  if (
+    role.source.kind === 'cloudformation' ||
+    role.source.kind === 'terraform' ||
+    role.source.kind === 'terraform-plan'
+  ) {
+    steps.push(
+      `Make the same change in ${role.source.location.file} (usually a parameter or variable per vendor).`,
+    );
   }
   const out: Remediation = {
     summary: `Give ${accountsText(s.use.accounts, zone)} its own external ID in ${label}.`,
@@ -43,7 +49,11 @@ function remediation(role: Role, s: SharedExternalId, zone: ZoneOfTrust): Remedi
   };
   if (isPolicyObject(role.trustPolicy.raw)) {
     out.correctedPolicy = correctTrustPolicy(role.trustPolicy.raw, [
-      { statementIndex: s.use.statementIndex, principals: s.use.principalValues, externalId: EXTERNAL_ID_PLACEHOLDER },
+      {
+        statementIndex: s.use.statementIndex,
+        principals: s.use.principalValues,
+        externalId: EXTERNAL_ID_PLACEHOLDER,
+      },
     ]);
   }
   return out;
@@ -91,10 +101,14 @@ export const TA005: Rule<TA005Options> = {
       const details = [
         `${label} requires sts:ExternalId ${JSON.stringify(use.externalId)} from ${accountsText(use.accounts, ctx.zone)}.`,
         ...(s.withinStatement
-          ? [`The statement itself requires the one ID from accounts of different third parties (${accountsText(use.accounts, ctx.zone)}).`]
+          ? [
+              `The statement itself requires the one ID from accounts of different third parties (${accountsText(use.accounts, ctx.zone)}).`,
+            ]
           : []),
         ...listed.map((o) => `The same ID is required by ${o}.`),
-        ...(others.length > listed.length ? [`... and ${others.length - listed.length} more statements.`] : []),
+        ...(others.length > listed.length
+          ? [`... and ${others.length - listed.length} more statements.`]
+          : []),
       ];
       const first = use.accounts[0] as string;
       out.push({
@@ -103,7 +117,8 @@ export const TA005: Rule<TA005Options> = {
             ? `Role ${role.name} requires the same external ID from ${accountsText(use.accounts, ctx.zone)} (${label}) as other trust policies require from ${accountsText(elsewhere, ctx.zone)}; each third party must have its own.`
             : `Role ${role.name} requires one external ID from different third parties, ${accountsText(use.accounts, ctx.zone)} (${label}); each third party must have its own.`,
         ...(st?.location ? { location: st.location } : {}),
-        statement: use.sid !== undefined ? { index: use.statementIndex, sid: use.sid } : { index: use.statementIndex },
+        statement:
+          use.sid !== undefined ? { index: use.statementIndex, sid: use.sid } : { index: use.statementIndex },
         principals: use.principals,
         fingerprintExtra: fingerprint([use.externalId]).slice(0, 12),
         evidence: {

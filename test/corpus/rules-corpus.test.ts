@@ -18,7 +18,10 @@ const corpusDir = resolve(repoRoot, '../shared/corpus');
 const SCAN_TIMEOUT = 600_000;
 const RULES = ['TA002', 'TA003', 'TA004', 'TA005'] as const;
 
-function count(findings: readonly Finding[], folderOf: (file: string) => string): Record<string, Record<string, number>> {
+function count(
+  findings: readonly Finding[],
+  folderOf: (file: string) => string,
+): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const f of findings) {
     if (!(RULES as readonly string[]).includes(f.ruleId)) continue;
@@ -85,14 +88,32 @@ describe('rules TA002-TA005 on the real-world corpus', () => {
   });
 
   it('TA002 stays quiet on Lambda, EC2 and the other services that send no source keys', () => {
-    const services = new Set(ours.filter((f) => f.ruleId === 'TA002').flatMap((f) => f.principals.map((p) => p.value)));
-    for (const s of ['lambda.amazonaws.com', 'ec2.amazonaws.com', 'apigateway.amazonaws.com', 'edgelambda.amazonaws.com'])
+    const services = new Set(
+      ours.filter((f) => f.ruleId === 'TA002').flatMap((f) => f.principals.map((p) => p.value)),
+    );
+    for (const s of [
+      'lambda.amazonaws.com',
+      'ec2.amazonaws.com',
+      'apigateway.amazonaws.com',
+      'edgelambda.amazonaws.com',
+    ])
       expect(services.has(s), s).toBe(false);
     // SAM: most implicit roles are function execution roles; only Step Functions, AppSync, EventBridge,
     // EventBridge Scheduler and CodeDeploy roles are reported.
-    const sam = ours.filter((f) => f.ruleId === 'TA002' && f.location.file.startsWith('cloudformation/serverless-application-model/'));
-    expect(new Set(sam.flatMap((f) => f.principals.map((p) => p.value.replace(/\$\{[^}]*\}\./, ''))))).toEqual(
-      new Set(['states.amazonaws.com', 'appsync.amazonaws.com', 'events.amazonaws.com', 'codedeploy.amazonaws.com', 'scheduler.amazonaws.com']),
+    const sam = ours.filter(
+      (f) =>
+        f.ruleId === 'TA002' && f.location.file.startsWith('cloudformation/serverless-application-model/'),
+    );
+    expect(
+      new Set(sam.flatMap((f) => f.principals.map((p) => p.value.replace(/\$\{[^}]*\}\./, '')))),
+    ).toEqual(
+      new Set([
+        'states.amazonaws.com',
+        'appsync.amazonaws.com',
+        'events.amazonaws.com',
+        'codedeploy.amazonaws.com',
+        'scheduler.amazonaws.com',
+      ]),
     );
   });
 
@@ -106,7 +127,9 @@ describe('rules TA002-TA005 on the real-world corpus', () => {
 
   it('TA004: the checkov GitHub OIDC fixtures are judged with AWS semantics', () => {
     const names = ours
-      .filter((f) => f.ruleId === 'TA004' && f.location.file.includes('example_GithubActionsOIDCTrustPolicyOnRole'))
+      .filter(
+        (f) => f.ruleId === 'TA004' && f.location.file.includes('example_GithubActionsOIDCTrustPolicyOnRole'),
+      )
       .map((f) => f.resource.name);
     // Only the role without any sub condition; StringEquals "*" / "repo:*" are literal values no token carries,
     // and a condition on another issuer's key ("token.actions.githubusercontent.com/github-org:sub") is never met.

@@ -13,6 +13,9 @@
  * Cases where the two implementations legitimately differ are excluded explicitly by `knownDifference`
  * below (each with the AWS documentation it relies on) and counted.
  */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../../src/eval/context.js';
@@ -399,13 +402,19 @@ function knownDifference(doc: JsonStatement[], ctx: Ctx): string | undefined {
 
 type SimModule = typeof import('@cloud-copilot/iam-simulate');
 
-async function simulate(sim: SimModule, doc: JsonStatement[], caller: Caller, ctx: Ctx) {
+async function simulate(
+  sim: SimModule,
+  doc: JsonStatement[],
+  caller: Caller,
+  ctx: Ctx,
+  role = { arn: ROLE_ARN, account: ROLE_ACCOUNT },
+) {
   const res = await sim.runSimulation(
     {
       request: {
         principal: caller.sim,
         action: 'sts:AssumeRole',
-        resource: { resource: ROLE_ARN, accountId: ROLE_ACCOUNT },
+        resource: { resource: role.arn, accountId: role.account },
         contextVariables: ctx,
       },
       identityPolicies: [
@@ -502,4 +511,123 @@ describe('differential: evaluator vs @cloud-copilot/iam-simulate', () => {
     expect(stats.decisions.get('implicit-deny') ?? 0).toBeGreaterThan(200);
     expect(stats.rejected).toBeLessThan(RUNS / 10);
   }, 120_000);
+});
+
+// ------------------------------------------------------------------------ real-world trust policies
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const authzDir = path.resolve(repoRoot, '../shared/corpus/account-authorization-details');
+
+function jsonFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...jsonFiles(p));
+    else if (name.endsWith('.json')) out.push(p);
+  }
+  return out;
+}
+
+interface CorpusRole {
+  arn: string;
+  account: string;
+  doc: JsonStatement[];
+}
+
+function corpusRoles(): CorpusRole[] {
+  const seen = new Set<string>();
+  const out: CorpusRole[] = [];
+  for (const f of jsonFiles(authzDir)) {
+    let data: { RoleDetailList?: { Arn?: string; AssumeRolePolicyDocument?: unknown }[] };
+    try {
+      data = JSON.parse(readFileSync(f, 'utf8'));
+    } catch {
+      continue;
+    }
+    for (const r of data.RoleDetailList ?? []) {
+      let d = r.AssumeRolePolicyDocument;
+      if (typeof d === 'string') d = JSON.parse(decodeURIComponent(d));
+      const st = (d as { Statement?: JsonStatement | JsonStatement[] } | undefined)?.Statement;
+      if (!st || !r.Arn) continue;
+      const doc = Array.isArray(st) ? st : [st];
+      const key = JSON.stringify(doc);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ arn: r.Arn, account: r.Arn.split(':')[4]!, doc });
+    }
+  }
+  return out;
+}
+
+/** Callers worth asking about: sessions and users of every account the policy names, a stranger, its services. */
+function corpusCallers(role: CorpusRole): Caller[] {
+  const text = JSON.stringify(role.doc);
+  const accounts = new Set([role.account, '999999999999', ...(text.match(/\b\d{12}\b/g) ?? [])]);
+  const out: Caller[] = [];
+  for (const a of accounts) {
+    const session = `arn:aws:sts::${a}:assumed-role/R1/s1`;
+    out.push({
+      sim: session,
+      ours: { type: 'aws', id: session },
+      account: a,
+      principalArn: `arn:aws:iam::${a}:role/R1`,
+    });
+    const user = `arn:aws:iam::${a}:user/alice`;
+    out.push({ sim: user, ours: { type: 'aws', id: user }, account: a, principalArn: user });
+  }
+  for (const svc of text.match(/[a-z0-9.-]+\.amazonaws\.com/g) ?? []) {
+    out.push({ sim: svc, ours: { type: 'service', id: svc } });
+  }
+  return out;
+}
+
+/** No condition keys, then each condition key set to each of its policy values. */
+function corpusContexts(role: CorpusRole): Record<string, string>[] {
+  const out: Record<string, string>[] = [{}];
+  for (const st of role.doc) {
+    for (const kv of Object.values(st.Condition ?? {})) {
+      for (const [key, vals] of Object.entries(kv)) for (const v of list(vals)) out.push({ [key]: v });
+    }
+  }
+  return out;
+}
+
+describe('differential on real trust policies (account-authorization-details corpus)', () => {
+  it.skipIf(!existsSync(authzDir))(
+    'agrees with iam-simulate on every corpus trust policy',
+    async () => {
+      const sim = await import('@cloud-copilot/iam-simulate');
+      const roles = corpusRoles();
+      expect(roles.length).toBeGreaterThan(5);
+      let compared = 0;
+      const divergences: string[] = [];
+      for (const role of roles) {
+        const statements = toStatements(role.doc);
+        for (const caller of corpusCallers(role)) {
+          for (const extra of corpusContexts(role)) {
+            const ctx = requestContext(caller, extra);
+            const theirs = await simulate(sim, role.doc, caller, ctx, role);
+            if (theirs.error !== undefined) continue;
+            const ours = decide(statements, {
+              principal: caller.ours,
+              action: 'sts:AssumeRole',
+              context: makeContext(ctx),
+            });
+            compared++;
+            if (ours !== theirs.decision) {
+              divergences.push(
+                `${role.arn} caller=${caller.sim} ctx=${JSON.stringify(ctx)}: ours=${ours} theirs=${theirs.decision}`,
+              );
+            }
+          }
+        }
+      }
+      console.log(
+        `corpus differential: ${roles.length} distinct trust policies, ${compared} requests compared`,
+      );
+      expect(divergences).toEqual([]);
+      expect(compared).toBeGreaterThan(roles.length);
+    },
+    60_000,
+  );
 });

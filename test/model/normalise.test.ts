@@ -90,6 +90,27 @@ describe('parseTrustDocument: normalisation of valid documents', () => {
       check: (tp) => expect(tp.version).toBeUndefined(),
     },
     {
+      name: 'Effect in another case is accepted (IAM accepts it; AFT ships "allow")',
+      input: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'deny', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' },
+          { Effect: 'allow', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' },
+        ],
+      },
+      check: (tp) => expect(tp.statements.map((s) => s.effect)).toEqual(['Deny', 'Allow']),
+    },
+    {
+      name: 'the deploying-account marker counts as an account id in ARNs',
+      input: basic({
+        Principal: {
+          AWS: ['arn:aws:iam::<deploying-account>:root', '<deploying-account>'],
+          Federated: 'arn:aws:iam::<deploying-account>:oidc-provider/token.actions.githubusercontent.com',
+        },
+      }),
+      check: (tp) => expect(tp.statements[0]?.principals).toHaveLength(3),
+    },
+    {
       name: 'Id is kept',
       input: { ...basic(), Id: 'TrustPolicy1' },
       check: (tp) => expect(tp.id).toBe('TrustPolicy1'),
@@ -283,12 +304,7 @@ describe('parseTrustDocument: issues for what IAM rejects', () => {
       statementIndex: 0,
       check: (tp) => expect(tp.statements[0]?.effect).toBe('Allow'),
     },
-    {
-      name: 'lower-case effect "deny" is invalid but judged as Deny',
-      input: basic({ Effect: 'deny' }),
-      codes: ['invalid-effect'],
-      check: (tp) => expect(tp.statements[0]?.effect).toBe('Deny'),
-    },
+
     { name: 'Effect "Permit"', input: basic({ Effect: 'Permit' }), codes: ['invalid-effect'] },
     {
       name: 'NotPrincipal (cfn_nag: with the misspelt dAction)',

@@ -70,7 +70,7 @@ const invalid: { name: string; policy: JsonLike | string; codes: string[]; menti
     policy: {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' },
+        { Effect: 'Permit', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' },
         { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::*:root' }, Action: 'sts:AssumeRole' },
       ],
     },

@@ -18,14 +18,55 @@ const VENDOR_A = '464622532012';
 const VENDOR_B = '509560245411';
 
 const policies: Record<string, unknown> = {
-  'service.json': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-  'public.json': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'x1' } } }] },
+  'service.json': {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  },
+  'public.json': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'x1' } },
+      },
+    ],
+  },
   'github.json': {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${OWNER}:oidc-provider/token.actions.githubusercontent.com` }, Action: 'sts:AssumeRoleWithWebIdentity' }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${OWNER}:oidc-provider/token.actions.githubusercontent.com` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+      },
+    ],
   },
-  'vendor-a.json': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: VENDOR_A }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'acme-shared' } } }] },
-  'vendor-b.json': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: VENDOR_B }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'acme-shared' } } }] },
+  'vendor-a.json': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: VENDOR_A },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'acme-shared' } },
+      },
+    ],
+  },
+  'vendor-b.json': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: VENDOR_B },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'acme-shared' } },
+      },
+    ],
+  },
 };
 
 function fixtureDir(): string {
@@ -60,7 +101,9 @@ describe('TA002-TA005 configuration', () => {
       expect(findRule(id)?.meta.name).toBe(name);
       expect(findRule(name)?.meta.id).toBe(id);
     }
-    expect(allRules.map((r) => r.meta.id)).toEqual(expect.arrayContaining(['TA002', 'TA003', 'TA004', 'TA005']));
+    expect(allRules.map((r) => r.meta.id)).toEqual(
+      expect.arrayContaining(['TA002', 'TA003', 'TA004', 'TA005']),
+    );
   });
 
   it('all enabled by default, each with its own finding on the fixtures', async () => {
@@ -87,10 +130,12 @@ describe('TA002-TA005 configuration', () => {
   });
 
   it('invalid options are refused with the rule named', async () => {
-    await expect(scan(JSON.stringify({ rules: { TA002: { options: { exemptServices: 'states' } } } }))).rejects.toThrow(
-      RuleOptionsError,
+    await expect(
+      scan(JSON.stringify({ rules: { TA002: { options: { exemptServices: 'states' } } } })),
+    ).rejects.toThrow(RuleOptionsError);
+    await expect(scan(JSON.stringify({ rules: { TA005: { options: { maxListed: 0 } } } }))).rejects.toThrow(
+      /TA005/,
     );
-    await expect(scan(JSON.stringify({ rules: { TA005: { options: { maxListed: 0 } } } }))).rejects.toThrow(/TA005/);
   });
 
   it('--known-accounts names land in FindingPrincipal.accountName', async () => {
@@ -98,7 +143,9 @@ describe('TA002-TA005 configuration', () => {
     const ta005 = r.findings.filter((f) => f.ruleId === 'TA005').flatMap((f) => f.principals);
     expect(ta005.map((p) => p.accountName).sort()).toEqual(['Datadog', 'Dynatrace']);
     expect(r.findings.find((f) => f.ruleId === 'TA004')?.principals[0]?.accountName).toBe('Acme');
-    expect(r.findings.find((f) => f.ruleId === 'TA005')?.message).toMatch(/Datadog \(464622532012\)|Dynatrace \(509560245411\)/);
+    expect(r.findings.find((f) => f.ruleId === 'TA005')?.message).toMatch(
+      /Datadog \(464622532012\)|Dynatrace \(509560245411\)/,
+    );
   });
 
   it('`trustaudit rules` lists them with their severity (built CLI)', () => {
@@ -106,9 +153,19 @@ describe('TA002-TA005 configuration', () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as { id: string; name: string; severity: string; enabled: boolean }[];
     expect(rows.filter((x) => /^TA00[2-5]$/.test(x.id))).toEqual([
-      expect.objectContaining({ id: 'TA002', name: 'service-trust-without-source-condition', severity: 'low', enabled: true }),
+      expect.objectContaining({
+        id: 'TA002',
+        name: 'service-trust-without-source-condition',
+        severity: 'low',
+        enabled: true,
+      }),
       expect.objectContaining({ id: 'TA003', name: 'public-trust', severity: 'critical', enabled: true }),
-      expect.objectContaining({ id: 'TA004', name: 'federation-trust-unrestricted', severity: 'high', enabled: true }),
+      expect.objectContaining({
+        id: 'TA004',
+        name: 'federation-trust-unrestricted',
+        severity: 'high',
+        enabled: true,
+      }),
       expect.objectContaining({ id: 'TA005', name: 'external-id-shared', severity: 'low', enabled: true }),
     ]);
   });

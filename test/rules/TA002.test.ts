@@ -21,14 +21,21 @@ function statesWith(condition: Obj): JsonLike {
 ruleTester(TA002, {
   valid: [
     // ------------------------------------------------------------ pinned
-    { name: 'SourceAccount pinned to the owner', policy: statesWith({ StringEquals: { 'aws:SourceAccount': OWNER } }) },
+    {
+      name: 'SourceAccount pinned to the owner',
+      policy: statesWith({ StringEquals: { 'aws:SourceAccount': OWNER } }),
+    },
     {
       name: 'SourceArn pinned to an owner resource (ArnLike with a wildcard only in the name)',
-      policy: statesWith({ ArnLike: { 'aws:SourceArn': `arn:aws:states:us-east-1:${OWNER}:stateMachine:*` } }),
+      policy: statesWith({
+        ArnLike: { 'aws:SourceArn': `arn:aws:states:us-east-1:${OWNER}:stateMachine:*` },
+      }),
     },
     {
       name: 'SourceArn pinned exactly (ArnEquals)',
-      policy: statesWith({ ArnEquals: { 'aws:SourceArn': `arn:aws:states:us-east-1:${OWNER}:stateMachine:x` } }),
+      policy: statesWith({
+        ArnEquals: { 'aws:SourceArn': `arn:aws:states:us-east-1:${OWNER}:stateMachine:x` },
+      }),
     },
     {
       name: 'SourceOrgID pinned to a literal organization',
@@ -36,7 +43,9 @@ ruleTester(TA002, {
     },
     {
       name: 'SourceOrgPaths pinned to a literal path',
-      policy: statesWith({ 'ForAnyValue:StringLike': { 'aws:SourceOrgPaths': 'o-abc123def4/r-ab12/ou-ab12-11111111/*' } }),
+      policy: statesWith({
+        'ForAnyValue:StringLike': { 'aws:SourceOrgPaths': 'o-abc123def4/r-ab12/ou-ab12-11111111/*' },
+      }),
     },
     {
       name: 'SourceAccount pinned to a trusted account',
@@ -70,11 +79,15 @@ ruleTester(TA002, {
       },
     },
     // ------------------------------------------------------------ exempt / out of scope
-    ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => ({ name: `exempt service: ${e.service}`, policy: service(e.service) })),
+    ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => ({
+      name: `exempt service: ${e.service}`,
+      policy: service(e.service),
+    })),
     { name: 'exempt service in the cn partition form', policy: service('ec2.amazonaws.com.cn') },
     { name: 'exempt service in upper case', policy: service('Lambda.amazonaws.com') },
     {
       name: 'exempt service written with an unresolved URL suffix',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: how IaC sources write a partly known value
       policy: service({ symbolic: true, description: 'Fn::Sub', text: 'ec2.${AWS::URLSuffix}' }),
     },
     {
@@ -95,22 +108,34 @@ ruleTester(TA002, {
     {
       name: 'service-linked role (ARN)',
       policy: service('elasticmapreduce.amazonaws.com'),
-      role: { arn: `arn:aws:iam::${OWNER}:role/aws-service-role/elasticmapreduce.amazonaws.com/AWSServiceRoleForEMR` },
+      role: {
+        arn: `arn:aws:iam::${OWNER}:role/aws-service-role/elasticmapreduce.amazonaws.com/AWSServiceRoleForEMR`,
+      },
     },
     {
       name: 'condition block computed at deploy time (not judged)',
-      policy: service('states.amazonaws.com', { Condition: { symbolic: true, description: 'var.assume_role_conditions' } }),
+      policy: service('states.amazonaws.com', {
+        Condition: { symbolic: true, description: 'var.assume_role_conditions' },
+      }),
     },
-    { name: 'action does not admit AssumeRole', policy: service('states.amazonaws.com', { Action: 'sts:TagSession' }) },
+    {
+      name: 'action does not admit AssumeRole',
+      policy: service('states.amazonaws.com', { Action: 'sts:TagSession' }),
+    },
     {
       name: 'only an AWS account principal (TA001 territory)',
-      policy: { Version: VERSION, Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }] },
+      policy: {
+        Version: VERSION,
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }],
+      },
     },
     {
       name: 'service only in a Deny',
       policy: {
         Version: VERSION,
-        Statement: [{ Effect: 'Deny', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        Statement: [
+          { Effect: 'Deny', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
       },
     },
   ],
@@ -118,7 +143,13 @@ ruleTester(TA002, {
     {
       name: 'no condition at all',
       policy: service('states.amazonaws.com'),
-      expect: [{ statementIndex: 0, principals: ['states.amazonaws.com'], evidenceIncludes: ['has no condition on aws:SourceAccount'] }],
+      expect: [
+        {
+          statementIndex: 0,
+          principals: ['states.amazonaws.com'],
+          evidenceIncludes: ['has no condition on aws:SourceAccount'],
+        },
+      ],
     },
     {
       name: 'sts:* and a list of services, one exempt',
@@ -133,7 +164,12 @@ ruleTester(TA002, {
     {
       name: 'SourceArn with a wildcard account',
       policy: statesWith({ ArnLike: { 'aws:SourceArn': 'arn:aws:states:*:*:stateMachine:*' } }),
-      expect: [{ statementIndex: 0, evidenceIncludes: ['arn:aws:states:trustaudit-probe:999999999999:stateMachine:trustaudit-probe'] }],
+      expect: [
+        {
+          statementIndex: 0,
+          evidenceIncludes: ['arn:aws:states:trustaudit-probe:999999999999:stateMachine:trustaudit-probe'],
+        },
+      ],
     },
     {
       name: 'SourceArn of S3 with a wildcard bucket (S3 ARNs carry no account)',
@@ -203,13 +239,45 @@ describe('TA002 remediation', () => {
     });
   });
 
+  it('a single Statement object becomes a list only when it has to be split', () => {
+    const single = (svc: JsonLike) => ({
+      Version: VERSION,
+      Statement: { Effect: 'Allow', Principal: { Service: svc }, Action: 'sts:AssumeRole' },
+    });
+    const [kept] = runCase(TA002, { name: 'x', policy: single('states.amazonaws.com') });
+    expect(kept?.remediation.correctedPolicy).toEqual({
+      Version: VERSION,
+      Statement: {
+        Effect: 'Allow',
+        Principal: { Service: 'states.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': OWNER } },
+      },
+    });
+    const [split] = runCase(TA002, {
+      name: 'x',
+      policy: single(['ec2.amazonaws.com', 'states.amazonaws.com']),
+    });
+    const corrected = split?.remediation.correctedPolicy as { Statement: unknown } | undefined;
+    expect(Array.isArray(corrected?.Statement)).toBe(true);
+  });
+
   it('replaces an IfExists condition on the source account', () => {
-    const [f] = runCase(TA002, { name: 'x', policy: statesWith({ StringEqualsIfExists: { 'aws:SourceAccount': OWNER } }) });
-    expect(f?.remediation.correctedPolicy).toEqual(statesWith({ StringEquals: { 'aws:SourceAccount': OWNER } }));
+    const [f] = runCase(TA002, {
+      name: 'x',
+      policy: statesWith({ StringEqualsIfExists: { 'aws:SourceAccount': OWNER } }),
+    });
+    expect(f?.remediation.correctedPolicy).toEqual(
+      statesWith({ StringEquals: { 'aws:SourceAccount': OWNER } }),
+    );
   });
 
   it('uses a placeholder when the owner is unknown', () => {
-    const [f] = runCase(TA002, { name: 'x', policy: service('states.amazonaws.com'), role: { account: undefined } });
+    const [f] = runCase(TA002, {
+      name: 'x',
+      policy: service('states.amazonaws.com'),
+      role: { account: undefined },
+    });
     expect(JSON.stringify(f?.remediation.correctedPolicy)).toContain('<YOUR-ACCOUNT-ID>');
   });
 

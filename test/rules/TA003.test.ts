@@ -10,7 +10,10 @@ const OWN_ORG = 'o-ownorg1234';
 type Obj = { [k: string]: JsonLike };
 
 function anyone(extra: Obj = {}, principal: JsonLike = { AWS: '*' }): JsonLike {
-  return { Version: VERSION, Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...extra }] };
+  return {
+    Version: VERSION,
+    Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...extra }],
+  };
 }
 function anyoneWith(condition: Obj): JsonLike {
   return anyone({ Condition: condition });
@@ -45,7 +48,9 @@ ruleTester(TA003, {
     },
     {
       name: '* narrowed by aws:PrincipalOrgPaths under a trusted organization',
-      policy: anyoneWith({ 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${OWN_ORG}/r-ab12/ou-ab12-11111111/*` } }),
+      policy: anyoneWith({
+        'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${OWN_ORG}/r-ab12/ou-ab12-11111111/*` },
+      }),
       zone: { trustedOrgIds: [OWN_ORG] },
     },
     {
@@ -74,7 +79,11 @@ ruleTester(TA003, {
       policy: anyone(
         {
           Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:11111111-2222-3333-4444-555555555555' } },
+          Condition: {
+            StringEquals: {
+              'cognito-identity.amazonaws.com:aud': 'us-east-1:11111111-2222-3333-4444-555555555555',
+            },
+          },
         },
         '*',
       ),
@@ -87,7 +96,10 @@ ruleTester(TA003, {
       name: '* with an operator block computed at deploy time (not judged)',
       policy: anyone({ Condition: { StringEquals: { symbolic: true, description: 'var.conditions' } } }),
     },
-    { name: '* only in a Deny', policy: { Version: VERSION, Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sts:*' }] } },
+    {
+      name: '* only in a Deny',
+      policy: { Version: VERSION, Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sts:*' }] },
+    },
   ],
   invalid: [
     {
@@ -95,12 +107,25 @@ ruleTester(TA003, {
       policy: anyone({}, '*'),
       expect: [{ statementIndex: 0, principals: ['*'], evidenceIncludes: ['every AWS account'] }],
     },
-    { name: '{"AWS": "*"} without conditions', policy: anyone(), expect: [{ statementIndex: 0, principals: ['*'] }] },
-    { name: '{"AWS": ["*", own account]}', policy: anyone({}, { AWS: ['*', OWNER] }), expect: [{ statementIndex: 0 }] },
+    {
+      name: '{"AWS": "*"} without conditions',
+      policy: anyone(),
+      expect: [{ statementIndex: 0, principals: ['*'] }],
+    },
+    {
+      name: '{"AWS": ["*", own account]}',
+      policy: anyone({}, { AWS: ['*', OWNER] }),
+      expect: [{ statementIndex: 0 }],
+    },
     {
       name: '* narrowed only by an external ID: still public, and the evidence says so',
       policy: anyoneWith({ StringEquals: { 'sts:ExternalId': 'shared-secret-1' } }),
-      expect: [{ statementIndex: 0, evidenceIncludes: ['does not make the role private', 'anyone can try', 'shared-secret-1'] }],
+      expect: [
+        {
+          statementIndex: 0,
+          evidenceIncludes: ['does not make the role private', 'anyone can try', 'shared-secret-1'],
+        },
+      ],
     },
     {
       name: '* narrowed only by MFA: still public',
@@ -166,7 +191,10 @@ ruleTester(TA003, {
 
 describe('TA003 details', () => {
   it('an undeclared organization gives severity high; an open role keeps the rule severity', () => {
-    const [org] = runCase(TA003, { name: 'x', policy: anyoneWith({ StringEquals: { 'aws:PrincipalOrgID': 'o-someoneelse1' } }) });
+    const [org] = runCase(TA003, {
+      name: 'x',
+      policy: anyoneWith({ StringEquals: { 'aws:PrincipalOrgID': 'o-someoneelse1' } }),
+    });
     expect(org?.severity).toBe('high');
     expect(org?.evidence.data?.reach).toBe('organization');
     const [open] = runCase(TA003, { name: 'x', policy: anyone() });
@@ -175,11 +203,20 @@ describe('TA003 details', () => {
   });
 
   it('IfExists on aws:PrincipalAccount still narrows (the key is always present for AWS callers)', () => {
-    expect(runCase(TA003, { name: 'x', policy: anyoneWith({ StringEqualsIfExists: { 'aws:PrincipalAccount': OWNER } }) })).toEqual([]);
+    expect(
+      runCase(TA003, {
+        name: 'x',
+        policy: anyoneWith({ StringEqualsIfExists: { 'aws:PrincipalAccount': OWNER } }),
+      }),
+    ).toEqual([]);
   });
 
   it('corrected policy pins the trusted organization and keeps other principals', () => {
-    const [f] = runCase(TA003, { name: 'x', policy: anyone({}, { AWS: ['*', OWNER] }), zone: { trustedOrgIds: [OWN_ORG] } });
+    const [f] = runCase(TA003, {
+      name: 'x',
+      policy: anyone({}, { AWS: ['*', OWNER] }),
+      zone: { trustedOrgIds: [OWN_ORG] },
+    });
     expect(f?.remediation.correctedPolicy).toEqual({
       Version: VERSION,
       Statement: [

@@ -22,7 +22,12 @@ function fed(provider: JsonLike, condition?: Obj, action: JsonLike = WI): JsonLi
   return {
     Version: VERSION,
     Statement: [
-      { Effect: 'Allow', Principal: { Federated: provider }, Action: action, ...(condition ? { Condition: condition } : {}) },
+      {
+        Effect: 'Allow',
+        Principal: { Federated: provider },
+        Action: action,
+        ...(condition ? { Condition: condition } : {}),
+      },
     ],
   };
 }
@@ -33,11 +38,25 @@ ruleTester(TA004, {
     // ------------------------------------------------------------ GitHub
     {
       name: 'GitHub: sub pinned to one repository and branch, aud pinned',
-      policy: gh({ StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: 'repo:octo-org/app:ref:refs/heads/main' } }),
+      policy: gh({
+        StringEquals: {
+          [`${GH}:aud`]: 'sts.amazonaws.com',
+          [`${GH}:sub`]: 'repo:octo-org/app:ref:refs/heads/main',
+        },
+      }),
     },
-    { name: 'GitHub: every repository of the organization', policy: gh({ StringLike: { [`${GH}:sub`]: 'repo:octo-org/*' } }) },
-    { name: 'GitHub: list of repositories', policy: gh({ StringLike: { [`${GH}:sub`]: ['repo:octo-org/a:*', 'repo:octo-org/b:*'] } }) },
-    { name: 'GitHub: environment of one repository', policy: gh({ StringEquals: { [`${GH}:sub`]: 'repo:octo-org/app:environment:prod' } }) },
+    {
+      name: 'GitHub: every repository of the organization',
+      policy: gh({ StringLike: { [`${GH}:sub`]: 'repo:octo-org/*' } }),
+    },
+    {
+      name: 'GitHub: list of repositories',
+      policy: gh({ StringLike: { [`${GH}:sub`]: ['repo:octo-org/a:*', 'repo:octo-org/b:*'] } }),
+    },
+    {
+      name: 'GitHub: environment of one repository',
+      policy: gh({ StringEquals: { [`${GH}:sub`]: 'repo:octo-org/app:environment:prod' } }),
+    },
     {
       name: 'GitHub: customised subject on the owner id',
       policy: gh({ StringLike: { [`${GH}:sub`]: 'repository_owner_id:123456:*' } }),
@@ -59,16 +78,33 @@ ruleTester(TA004, {
     },
     {
       name: 'GitHub provider given as an IaC reference, keys name the issuer',
-      policy: fed({ symbolic: true, description: 'Ref OIDCProvider' }, { StringLike: { [`${GH}:sub`]: 'repo:octo-org/*' } }),
+      policy: fed(
+        { symbolic: true, description: 'Ref OIDCProvider' },
+        { StringLike: { [`${GH}:sub`]: 'repo:octo-org/*' } },
+      ),
     },
     // ------------------------------------------------------------ others
     {
       name: 'Terraform Cloud: organization pinned',
-      policy: fed(oidc(TFC), { StringEquals: { [`${TFC}:aud`]: 'aws.workload.identity' }, StringLike: { [`${TFC}:sub`]: 'organization:acme:project:*:workspace:*:run_phase:*' } }),
+      policy: fed(oidc(TFC), {
+        StringEquals: { [`${TFC}:aud`]: 'aws.workload.identity' },
+        StringLike: { [`${TFC}:sub`]: 'organization:acme:project:*:workspace:*:run_phase:*' },
+      }),
     },
-    { name: 'GitLab: group pinned', policy: fed(oidc(GL), { StringLike: { [`${GL}:sub`]: 'project_path:acme/*:ref_type:branch:ref:main' } }) },
-    { name: 'EKS: namespace and service account pinned', policy: fed(oidc(EKS), { StringEquals: { [`${EKS}:sub`]: 'system:serviceaccount:payments:api' } }) },
-    { name: 'EKS: every service account of one namespace', policy: fed(oidc(EKS), { StringLike: { [`${EKS}:sub`]: 'system:serviceaccount:payments:*' } }) },
+    {
+      name: 'GitLab: group pinned',
+      policy: fed(oidc(GL), {
+        StringLike: { [`${GL}:sub`]: 'project_path:acme/*:ref_type:branch:ref:main' },
+      }),
+    },
+    {
+      name: 'EKS: namespace and service account pinned',
+      policy: fed(oidc(EKS), { StringEquals: { [`${EKS}:sub`]: 'system:serviceaccount:payments:api' } }),
+    },
+    {
+      name: 'EKS: every service account of one namespace',
+      policy: fed(oidc(EKS), { StringLike: { [`${EKS}:sub`]: 'system:serviceaccount:payments:*' } }),
+    },
     {
       name: 'Cognito: identity pool pinned, authenticated only',
       policy: fed(COG, {
@@ -76,35 +112,77 @@ ruleTester(TA004, {
         'ForAnyValue:StringLike': { [`${COG}:amr`]: 'authenticated' },
       }),
     },
-    { name: 'generic provider: audience pinned', policy: fed(oidc(KEYCLOAK), { StringEquals: { [`${KEYCLOAK}:aud`]: 'aws-app' } }) },
-    { name: 'generic provider: subject pinned with a prefix', policy: fed(oidc(KEYCLOAK), { StringLike: { [`${KEYCLOAK}:sub`]: 'team-a-*' } }) },
-    { name: 'Google: app id pinned', policy: fed('accounts.google.com', { StringEquals: { 'accounts.google.com:aud': '1234.apps.googleusercontent.com' } }) },
+    {
+      name: 'generic provider: audience pinned',
+      policy: fed(oidc(KEYCLOAK), { StringEquals: { [`${KEYCLOAK}:aud`]: 'aws-app' } }),
+    },
+    {
+      name: 'generic provider: subject pinned with a prefix',
+      policy: fed(oidc(KEYCLOAK), { StringLike: { [`${KEYCLOAK}:sub`]: 'team-a-*' } }),
+    },
+    {
+      name: 'Google: app id pinned',
+      policy: fed('accounts.google.com', {
+        StringEquals: { 'accounts.google.com:aud': '1234.apps.googleusercontent.com' },
+      }),
+    },
     // ------------------------------------------------------------ SAML / out of scope
     {
       name: 'SAML: SAML:aud pinned to the sign-in endpoint',
-      policy: fed(SAML_ARN, { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } }, 'sts:AssumeRoleWithSAML'),
+      policy: fed(
+        SAML_ARN,
+        { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+        'sts:AssumeRoleWithSAML',
+      ),
     },
     {
       name: 'condition block computed at deploy time (not judged)',
       policy: fed(oidc(GH), { StringLike: { symbolic: true, description: 'dynamic condition' } }),
     },
-    { name: 'not federated (an AWS account)', policy: { Version: VERSION, Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }] } },
-    { name: 'federated principal with an unrelated action', policy: fed(oidc(GH), undefined, 'sts:TagSession') },
-    { name: 'OIDC provider only admitted for SAML (cannot be used)', policy: fed(oidc(GH), undefined, 'sts:AssumeRoleWithSAML') },
+    {
+      name: 'not federated (an AWS account)',
+      policy: {
+        Version: VERSION,
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }],
+      },
+    },
+    {
+      name: 'federated principal with an unrelated action',
+      policy: fed(oidc(GH), undefined, 'sts:TagSession'),
+    },
+    {
+      name: 'OIDC provider only admitted for SAML (cannot be used)',
+      policy: fed(oidc(GH), undefined, 'sts:AssumeRoleWithSAML'),
+    },
   ],
   invalid: [
     {
       name: 'GitHub: no condition at all',
       policy: gh(),
-      expect: [{ statementIndex: 0, action: WI, principals: [oidc(GH)], evidenceIncludes: [`has no condition on ${GH}:sub`, 'sts.amazonaws.com'] }],
+      expect: [
+        {
+          statementIndex: 0,
+          action: WI,
+          principals: [oidc(GH)],
+          evidenceIncludes: [`has no condition on ${GH}:sub`, 'sts.amazonaws.com'],
+        },
+      ],
     },
     {
       name: 'GitHub: only the audience pinned (the caller chooses it)',
       policy: gh({ StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' } }),
       expect: [{ statementIndex: 0, action: WI, evidenceIncludes: ['chosen by whoever requests the token'] }],
     },
-    { name: 'GitHub: sub "*"', policy: gh({ StringLike: { [`${GH}:sub`]: '*' } }), expect: [{ statementIndex: 0, action: WI }] },
-    { name: 'GitHub: sub "repo:*"', policy: gh({ StringLike: { [`${GH}:sub`]: 'repo:*' } }), expect: [{ statementIndex: 0, action: WI }] },
+    {
+      name: 'GitHub: sub "*"',
+      policy: gh({ StringLike: { [`${GH}:sub`]: '*' } }),
+      expect: [{ statementIndex: 0, action: WI }],
+    },
+    {
+      name: 'GitHub: sub "repo:*"',
+      policy: gh({ StringLike: { [`${GH}:sub`]: 'repo:*' } }),
+      expect: [{ statementIndex: 0, action: WI }],
+    },
     {
       name: 'GitHub: org-less pattern "repo:*/app:*"',
       policy: gh({ StringLike: { [`${GH}:sub`]: 'repo:*/app:*' } }),
@@ -125,15 +203,29 @@ ruleTester(TA004, {
       policy: fed({ symbolic: true, description: 'Ref OIDCProvider' }),
       expect: [{ statementIndex: 0, action: WI, evidenceIncludes: ['only known at deploy time'] }],
     },
-    { name: 'Terraform Cloud: no sub', policy: fed(oidc(TFC), { StringEquals: { [`${TFC}:aud`]: 'aws.workload.identity' } }), expect: [{ statementIndex: 0, action: WI }] },
+    {
+      name: 'Terraform Cloud: no sub',
+      policy: fed(oidc(TFC), { StringEquals: { [`${TFC}:aud`]: 'aws.workload.identity' } }),
+      expect: [{ statementIndex: 0, action: WI }],
+    },
     {
       name: 'Terraform Cloud: organization wildcard',
-      policy: fed(oidc(TFC), { StringLike: { [`${TFC}:sub`]: 'organization:*:project:*:workspace:prod:run_phase:*' } }),
+      policy: fed(oidc(TFC), {
+        StringLike: { [`${TFC}:sub`]: 'organization:*:project:*:workspace:prod:run_phase:*' },
+      }),
       expect: [{ statementIndex: 0, action: WI }],
     },
     { name: 'GitLab: no sub', policy: fed(oidc(GL)), expect: [{ statementIndex: 0, action: WI }] },
-    { name: 'GitLab: any group', policy: fed(oidc(GL), { StringLike: { [`${GL}:sub`]: 'project_path:*' } }), expect: [{ statementIndex: 0, action: WI }] },
-    { name: 'EKS: no sub', policy: fed(oidc(EKS), { StringEquals: { [`${EKS}:aud`]: 'sts.amazonaws.com' } }), expect: [{ statementIndex: 0, action: WI }] },
+    {
+      name: 'GitLab: any group',
+      policy: fed(oidc(GL), { StringLike: { [`${GL}:sub`]: 'project_path:*' } }),
+      expect: [{ statementIndex: 0, action: WI }],
+    },
+    {
+      name: 'EKS: no sub',
+      policy: fed(oidc(EKS), { StringEquals: { [`${EKS}:aud`]: 'sts.amazonaws.com' } }),
+      expect: [{ statementIndex: 0, action: WI }],
+    },
     {
       name: 'EKS: every namespace',
       policy: fed(oidc(EKS), { StringLike: { [`${EKS}:sub`]: 'system:serviceaccount:*:api' } }),
@@ -149,12 +241,27 @@ ruleTester(TA004, {
       policy: fed(COG, { StringLike: { [`${COG}:aud`]: 'us-east-1:*' } }),
       expect: [{ statementIndex: 0, action: WI }],
     },
-    { name: 'generic provider: nothing pinned', policy: fed(oidc(KEYCLOAK)), expect: [{ statementIndex: 0, action: WI, evidenceIncludes: ['pins neither'] }] },
-    { name: 'Google: nothing pinned', policy: fed('accounts.google.com'), expect: [{ statementIndex: 0, action: WI }] },
+    {
+      name: 'generic provider: nothing pinned',
+      policy: fed(oidc(KEYCLOAK)),
+      expect: [{ statementIndex: 0, action: WI, evidenceIncludes: ['pins neither'] }],
+    },
+    {
+      name: 'Google: nothing pinned',
+      policy: fed('accounts.google.com'),
+      expect: [{ statementIndex: 0, action: WI }],
+    },
     {
       name: 'SAML: no SAML:aud',
       policy: fed(SAML_ARN, undefined, 'sts:AssumeRoleWithSAML'),
-      expect: [{ statementIndex: 0, action: 'sts:AssumeRoleWithSAML', principals: [SAML_ARN], evidenceIncludes: ['has no condition on SAML:aud'] }],
+      expect: [
+        {
+          statementIndex: 0,
+          action: 'sts:AssumeRoleWithSAML',
+          principals: [SAML_ARN],
+          evidenceIncludes: ['has no condition on SAML:aud'],
+        },
+      ],
     },
     {
       name: 'SAML: SAML:aud with a wildcard',
@@ -174,12 +281,18 @@ describe('TA004 details', () => {
   it('derives attacker subjects only where the tenant part is a wildcard', () => {
     const github = OIDC_PROVIDERS.find((p) => p.id === 'github-actions')!;
     expect(attackerSubjects(github, ['repo:octo-org/*'])).toEqual(github.attackerSubjects);
-    expect(attackerSubjects(github, ['repo:*/app:*'])).toContain('repo:trustaudit-probe/app:trustaudit-probe');
+    expect(attackerSubjects(github, ['repo:*/app:*'])).toContain(
+      'repo:trustaudit-probe/app:trustaudit-probe',
+    );
   });
 
   it('names the provider account from --known-accounts', () => {
     const [f] = runCase(TA004, { name: 'x', policy: gh(), zone: { known: { [OWNER]: 'Acme Platform' } } });
-    expect(f?.principals[0]).toMatchObject({ kind: 'federated', account: OWNER, accountName: 'Acme Platform' });
+    expect(f?.principals[0]).toMatchObject({
+      kind: 'federated',
+      account: OWNER,
+      accountName: 'Acme Platform',
+    });
   });
 
   it('corrected policy pins the GitHub subject and audience', () => {
@@ -195,7 +308,11 @@ describe('TA004 details', () => {
   it('corrected policy for SAML', () => {
     const [f] = runCase(TA004, { name: 'x', policy: fed(SAML_ARN, undefined, 'sts:AssumeRoleWithSAML') });
     expect(f?.remediation.correctedPolicy).toEqual(
-      fed(SAML_ARN, { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } }, 'sts:AssumeRoleWithSAML'),
+      fed(
+        SAML_ARN,
+        { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+        'sts:AssumeRoleWithSAML',
+      ),
     );
   });
 });

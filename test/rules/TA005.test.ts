@@ -11,7 +11,12 @@ const DYNATRACE = '509560245411';
 const OTHER = '111122223333';
 type Obj = { [k: string]: JsonLike };
 
-function trusts(accounts: string | string[], externalId: JsonLike, op = 'StringEquals', extra: Obj = {}): JsonLike {
+function trusts(
+  accounts: string | string[],
+  externalId: JsonLike,
+  op = 'StringEquals',
+  extra: Obj = {},
+): JsonLike {
   return {
     Version: VERSION,
     Statement: [
@@ -31,7 +36,11 @@ function role(name: string, policy: JsonLike, over: Partial<Role> = {}): Role {
 }
 
 /** Run TA005 over a whole scan and return the findings per role name. */
-function scan(roles: Role[], zone: ZoneSpec = {}, options: Record<string, unknown> = {}): Map<string, FindingDraft[]> {
+function scan(
+  roles: Role[],
+  zone: ZoneSpec = {},
+  options: Record<string, unknown> = {},
+): Map<string, FindingDraft[]> {
   const z = makeZone(zone);
   const opts = TA005.options.parse(options);
   return new Map(roles.map((r) => [r.name, TA005.check(r, { zone: z, options: opts, allRoles: roles })]));
@@ -41,16 +50,52 @@ function scan(roles: Role[], zone: ZoneSpec = {}, options: Record<string, unknow
 ruleTester(TA005, {
   valid: [
     { name: 'one vendor, one ID', policy: trusts(DATADOG, 'dd-7f3c') },
-    { name: 'two vendors, two IDs in two statements', policy: { Version: VERSION, Statement: [
-      { Effect: 'Allow', Principal: { AWS: DATADOG }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'a-1' } } },
-      { Effect: 'Allow', Principal: { AWS: DYNATRACE }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'b-2' } } },
-    ] } },
-    { name: 'own and trusted accounts share an ID (not third parties)', policy: trusts([OWNER, '777788889999'], 'same'), zone: { trusted: ['777788889999'] } },
-    { name: 'wildcard ID is not a fixed value (TA001 judges it)', policy: trusts([DATADOG, DYNATRACE], 'shared-*', 'StringLike') },
-    { name: 'negated operator is not a requirement', policy: trusts([DATADOG, DYNATRACE], 'x', 'StringNotEquals') },
-    { name: 'ID from an IaC parameter (symbolic)', policy: trusts([DATADOG, DYNATRACE], { symbolic: true, description: 'parameter ExternalId' }) },
-    { name: 'ID built from a policy variable', policy: trusts([DATADOG, DYNATRACE], '${aws:PrincipalAccount}') },
-    { name: 'one vendor listed twice (root and a role)', policy: trusts([DATADOG, `arn:aws:iam::${DATADOG}:role/DatadogIntegration`], 'dd-1') },
+    {
+      name: 'two vendors, two IDs in two statements',
+      policy: {
+        Version: VERSION,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: DATADOG },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'a-1' } },
+          },
+          {
+            Effect: 'Allow',
+            Principal: { AWS: DYNATRACE },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'b-2' } },
+          },
+        ],
+      },
+    },
+    {
+      name: 'own and trusted accounts share an ID (not third parties)',
+      policy: trusts([OWNER, '777788889999'], 'same'),
+      zone: { trusted: ['777788889999'] },
+    },
+    {
+      name: 'wildcard ID is not a fixed value (TA001 judges it)',
+      policy: trusts([DATADOG, DYNATRACE], 'shared-*', 'StringLike'),
+    },
+    {
+      name: 'negated operator is not a requirement',
+      policy: trusts([DATADOG, DYNATRACE], 'x', 'StringNotEquals'),
+    },
+    {
+      name: 'ID from an IaC parameter (symbolic)',
+      policy: trusts([DATADOG, DYNATRACE], { symbolic: true, description: 'parameter ExternalId' }),
+    },
+    {
+      name: 'ID built from a policy variable',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+      policy: trusts([DATADOG, DYNATRACE], '${aws:PrincipalAccount}'),
+    },
+    {
+      name: 'one vendor listed twice (root and a role)',
+      policy: trusts([DATADOG, `arn:aws:iam::${DATADOG}:role/DatadogIntegration`], 'dd-1'),
+    },
     {
       name: 'one statement, several accounts of one vendor (regional accounts, e.g. JupiterOne)',
       policy: trusts([DATADOG, DYNATRACE, OTHER], 'vendor-id'),
@@ -60,21 +105,43 @@ ruleTester(TA005, {
       policy: trusts([DATADOG, '417141415827'], 'dd-1'),
       zone: { known: { [DATADOG]: 'Datadog', '417141415827': 'Datadog' } },
     },
-    { name: 'Deny statements do not count', policy: trusts([DATADOG, DYNATRACE], 'x', 'StringEquals', { Effect: 'Deny' }) },
+    {
+      name: 'Deny statements do not count',
+      policy: trusts([DATADOG, DYNATRACE], 'x', 'StringEquals', { Effect: 'Deny' }),
+    },
   ],
   invalid: [
     {
       name: 'one statement trusts two vendors the zone names differently, with one ID',
       policy: trusts([DATADOG, DYNATRACE], 'shared-id-1'),
       zone: { known: { [DATADOG]: 'Datadog', [DYNATRACE]: 'Dynatrace' } },
-      expect: [{ statementIndex: 0, principals: [DATADOG, DYNATRACE], evidenceIncludes: ['accounts of different third parties', 'shared-id-1'] }],
+      expect: [
+        {
+          statementIndex: 0,
+          principals: [DATADOG, DYNATRACE],
+          evidenceIncludes: ['accounts of different third parties', 'shared-id-1'],
+        },
+      ],
     },
     {
       name: 'two statements of one role, same ID',
-      policy: { Version: VERSION, Statement: [
-        { Effect: 'Allow', Principal: { AWS: DATADOG }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'same' } } },
-        { Effect: 'Allow', Principal: { AWS: DYNATRACE }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'same' } } },
-      ] },
+      policy: {
+        Version: VERSION,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: DATADOG },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'same' } },
+          },
+          {
+            Effect: 'Allow',
+            Principal: { AWS: DYNATRACE },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'same' } },
+          },
+        ],
+      },
       expect: [
         { statementIndex: 0, principals: [DATADOG], evidenceIncludes: ['this role, statement 1'] },
         { statementIndex: 1, principals: [DYNATRACE], evidenceIncludes: ['this role, statement 0'] },
@@ -88,10 +155,23 @@ ruleTester(TA005, {
     },
     {
       name: 'owner unknown: every account is a possible third party',
-      policy: { Version: VERSION, Statement: [
-        { Effect: 'Allow', Principal: { AWS: OWNER }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'same' } } },
-        { Effect: 'Allow', Principal: { AWS: DATADOG }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'same' } } },
-      ] },
+      policy: {
+        Version: VERSION,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: OWNER },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'same' } },
+          },
+          {
+            Effect: 'Allow',
+            Principal: { AWS: DATADOG },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'same' } },
+          },
+        ],
+      },
       role: { account: undefined },
       expect: [{ statementIndex: 0 }, { statementIndex: 1 }],
     },
@@ -137,12 +217,18 @@ describe('TA005 across roles', () => {
   it('the corrected policy gives the vendor a placeholder ID and a request proves the ID admits the vendor', () => {
     const [dd] = scan([ddRole, dtRole]).get('DatadogIntegration') ?? [];
     expect(dd?.remediation.correctedPolicy).toEqual(trusts(DATADOG, '<EXTERNAL-ID>'));
-    expect(dd?.evidence.request).toMatchObject({ action: 'sts:AssumeRole', context: { 'sts:ExternalId': 'acme-2024' } });
+    expect(dd?.evidence.request).toMatchObject({
+      action: 'sts:AssumeRole',
+      context: { 'sts:ExternalId': 'acme-2024' },
+    });
   });
 
   it('through the engine: one finding per sharing role, stable fingerprints', () => {
     const findings = runRules([ddRole, dtRole, okRole], [TA005], { zone: makeZone() });
-    expect(findings.map((f) => f.resource.name).sort()).toEqual(['DatadogIntegration', 'DynatraceIntegration']);
+    expect(findings.map((f) => f.resource.name).sort()).toEqual([
+      'DatadogIntegration',
+      'DynatraceIntegration',
+    ]);
     const again = runRules([ddRole, dtRole, okRole], [TA005], { zone: makeZone() });
     expect(again.map((f) => f.fingerprint)).toEqual(findings.map((f) => f.fingerprint));
   });

@@ -1,10 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadKnownAccounts } from '../../config/known-accounts.js';
 import { buildZone, loadConfig, ruleSettingsFrom } from '../../config/load.js';
 import type { Severity } from '../../findings/types.js';
 import { reporters } from '../../reporters/index.js';
+import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
+import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
 import type { Report } from '../../reporters/types.js';
 import type { RuleSetting } from '../../rules/engine.js';
 import { buildReport, EXIT_CLEAN, exitCodeFor } from '../../scan/report.js';
@@ -38,7 +40,9 @@ export interface ScanCliOptions {
   require?: string;
   rule?: string[];
   parameter?: string[];
+  parametersFile?: string[];
   var?: string[];
+  varFile?: string[];
   maxFileSize?: number;
   color?: boolean;
   quiet?: boolean;
@@ -50,9 +54,9 @@ export interface ScanHooks {
   addOptions: ((cmd: Command) => Command)[];
   /** Live sources (e.g. --aws) built from the parsed options. */
   providers: ((opts: ScanCliOptions, io: CliIO) => RoleProvider | undefined)[];
-  /** Extra parameter/variable files (CloudFormation --parameters-file, Terraform --var-file). */
-  parameters: ((opts: ScanCliOptions, io: CliIO) => Map<string, string>)[];
-  variables: ((opts: ScanCliOptions, io: CliIO) => Map<string, string>)[];
+  /** Extra parameter/variable sources, applied before the --parameter/--var flags. */
+  parameters: ((opts: ScanCliOptions, io: CliIO) => Map<string, string> | Promise<Map<string, string>>)[];
+  variables: ((opts: ScanCliOptions, io: CliIO) => Map<string, string> | Promise<Map<string, string>>)[];
   /** Change the report before it is written (baseline marking). */
   transformReport: ((report: Report, opts: ScanCliOptions, io: CliIO) => Report)[];
   /** Act on the finished report (history recording). */
@@ -129,7 +133,13 @@ export function registerScanCommand(
       collect,
     )
     .option('--parameter <Key=Value>', 'CloudFormation parameter value (repeatable)', collect)
+    .option(
+      '--parameters-file <file>',
+      'CloudFormation parameters file: AWS CLI [{ParameterKey, ParameterValue}], {Parameters: {...}} or {Key: Value}, JSON or YAML (repeatable)',
+      collect,
+    )
     .option('--var <name=value>', 'Terraform variable value (repeatable)', collect)
+    .option('--var-file <file>', 'Terraform variables file (.tfvars or .tfvars.json; repeatable)', collect)
     .option(
       '--max-file-size <bytes>',
       `largest file read (default ${DEFAULT_MAX_FILE_BYTES})`,
@@ -185,11 +195,18 @@ export async function runScanCommand(
       'nothing to scan: give files or folders (or - for standard input), or a live source such as --aws',
     );
   }
+  // Files first, then single values: a --parameter/--var on the command line wins over a file.
   const parameters = new Map<string, string>();
-  for (const h of hooks.parameters) for (const [k, v] of h(opts, io)) parameters.set(k, v);
+  for (const f of opts.parametersFile ?? []) {
+    for (const [k, v] of readParameterFile(resolve(io.cwd, f))) parameters.set(k, v);
+  }
+  for (const h of hooks.parameters) for (const [k, v] of await h(opts, io)) parameters.set(k, v);
   for (const [k, v] of parsePairs(opts.parameter ?? [], 'parameter')) parameters.set(k, v);
   const variables = new Map<string, string>();
-  for (const h of hooks.variables) for (const [k, v] of h(opts, io)) variables.set(k, v);
+  for (const f of opts.varFile ?? []) {
+    for (const [k, v] of await readVarFile(resolve(io.cwd, f))) variables.set(k, v);
+  }
+  for (const h of hooks.variables) for (const [k, v] of await h(opts, io)) variables.set(k, v);
   for (const [k, v] of parsePairs(opts.var ?? [], 'variable')) variables.set(k, v);
 
   const startedAt = new Date().toISOString();
@@ -248,6 +265,32 @@ export async function runScanCommand(
   const failOn = opts.failOn ?? config.failOn ?? 'low';
   if (failOn === 'none') return report.errors.length > 0 ? exitCodeFor(report, 'critical') : EXIT_CLEAN;
   return exitCodeFor(report, failOn);
+}
+
+function readParameterFile(file: string): Map<string, string> {
+  try {
+    return loadParameterFile(file);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+async function readVarFile(file: string): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read variables file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return await loadVarFile(file, text);
+  } catch (e) {
+    if (e instanceof VarFileError) {
+      const at = e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : '';
+      throw new UsageError(`${e.file}${at}: ${e.message}`);
+    }
+    throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function applyRuleFlags(settings: Map<string, RuleSetting>, opts: ScanCliOptions): void {

@@ -5,7 +5,13 @@
  */
 import { bench, describe } from 'vitest';
 import { makeContext } from '../src/eval/context.js';
-import { decide, evaluatePolicy } from '../src/eval/evaluate.js';
+import {
+  compilePolicy,
+  decide,
+  decideCompiled,
+  evaluatePolicy,
+  statementApplies,
+} from '../src/eval/evaluate.js';
 import type { Request } from '../src/eval/types.js';
 import type { Statement } from '../src/model/types.js';
 
@@ -62,6 +68,17 @@ describe('evaluator', () => {
   bench('decide: 1 role x 6 scenarios', () => {
     const p = policy();
     for (const r of requests) decide(p, r);
+  });
+  bench('compilePolicy + decideCompiled: 1 role x 6 scenarios', () => {
+    const p = compilePolicy(policy());
+    for (const r of requests) decideCompiled(p, r);
+  });
+  bench('statementApplies per statement + decide: 1 role x 6 scenarios', () => {
+    const p = policy();
+    for (const r of requests) {
+      for (const st of p) statementApplies(st, r);
+      decide(p, r);
+    }
   });
   bench('baseline: building the policy objects only', () => {
     policy();

@@ -17,10 +17,9 @@ import {
   type CompiledCondition,
   compileCondition,
   compiledConditionsMet,
-  conditionsMet,
   traceCompiled,
 } from './conditions.js';
-import { type CallerInfo, callerInfo, listNames, principalMatches } from './principals.js';
+import { type CallerInfo, callerInfo, listNames } from './principals.js';
 import type { Decision, PolicyEvaluation, Request, StatementTrace } from './types.js';
 
 export interface CompiledStatement {
@@ -55,17 +54,16 @@ export function compilePolicy(statements: readonly Statement[]): CompiledPolicy 
  */
 const last: { statements?: readonly Statement[]; compiled?: CompiledStatement[] } = {};
 
-/** Cheap identity check so that a policy edited in place after an evaluation is recompiled. */
+/** Cheap identity check so that a statement edited in place after an evaluation is recompiled. */
+function statementValid(cs: CompiledStatement, st: Statement): boolean {
+  if (cs.st !== st || cs.condsOf !== st.conditions || cs.conds.length !== st.conditions.length) return false;
+  const list = st.principals ?? st.notPrincipals;
+  return cs.list === list && (list === undefined || cs.classes.length === list.length);
+}
+
 function stillValid(cp: readonly CompiledStatement[], statements: readonly Statement[]): boolean {
   if (cp.length !== statements.length) return false;
-  for (let i = 0; i < cp.length; i++) {
-    const cs = cp[i]!;
-    const st = statements[i]!;
-    if (cs.st !== st || cs.condsOf !== st.conditions || cs.conds.length !== st.conditions.length)
-      return false;
-    const list = st.principals ?? st.notPrincipals;
-    if (cs.list !== list || (list !== undefined && cs.classes.length !== list.length)) return false;
-  }
+  for (let i = 0; i < cp.length; i++) if (!statementValid(cp[i]!, statements[i]!)) return false;
   return true;
 }
 
@@ -106,13 +104,31 @@ function actionCovered(st: Statement, action: string): boolean {
   return false;
 }
 
+/**
+ * Statements judged on their own (statementApplies): the last few compiled, looked up by identity. A
+ * scan judges one role's statements many times in a row, so a small ring catches the repeats without a
+ * WeakMap entry (and its garbage-collection cost) per statement.
+ */
+const RING = 16;
+const ring: (CompiledStatement | undefined)[] = new Array(RING);
+const ringPos = { next: 0 };
+
+function compiledStatement(st: Statement): CompiledStatement {
+  for (let i = 0; i < RING; i++) {
+    const cs = ring[i];
+    if (cs !== undefined && cs.st === st && statementValid(cs, st)) return cs;
+  }
+  const cp = last.compiled;
+  let cs = cp?.find((c) => c.st === st && statementValid(c, st));
+  if (!cs) cs = compileStatements([st])[0]!;
+  ring[ringPos.next] = cs;
+  ringPos.next = (ringPos.next + 1) % RING;
+  return cs;
+}
+
 /** Fast path: whether the statement applies to the request. */
 export function statementApplies(st: Statement, req: Request): boolean {
-  return (
-    principalMatches(st, req.principal) &&
-    actionCovered(st, req.action) &&
-    conditionsMet(st.conditions, req.context, st.effect)
-  );
+  return compiledApplies(compiledStatement(st), callerInfo(req.principal), req);
 }
 
 /** Fast path: the decision only, no traces. */

@@ -33,13 +33,31 @@ export interface CallerInfo {
 }
 
 // Memoisation of pure functions of immutable inputs (see conditions.ts).
-const callerCache = new WeakMap<RequestPrincipal, CallerInfo>();
+/**
+ * The last caller classified (a one-entry memo: scenarios for one caller come in a row; a WeakMap entry
+ * per caller would cost more garbage-collection time than classifying again).
+ */
+const lastCaller: {
+  caller?: RequestPrincipal;
+  id?: RequestPrincipal['id'];
+  account?: RequestPrincipal['account'];
+  info?: CallerInfo;
+} = {};
 const principalCache = new WeakMap<Principal, ClassifiedPrincipal>();
 
-/** The caller's classification (memoised per RequestPrincipal object). */
+/** The caller's classification (memoised: the last caller, then per RequestPrincipal object). */
 export function callerInfo(caller: RequestPrincipal): CallerInfo {
-  let ci = callerCache.get(caller);
-  if (ci) return ci;
+  const memo = lastCaller.info;
+  if (
+    lastCaller.caller === caller &&
+    memo &&
+    lastCaller.id === caller.id &&
+    lastCaller.account === caller.account &&
+    memo.type === caller.type
+  ) {
+    return memo;
+  }
+  let ci: CallerInfo;
   const id = caller.id;
   let c: ClassifiedPrincipal = { kind: 'invalid' };
   ci = { type: caller.type, c };
@@ -58,7 +76,10 @@ export function callerInfo(caller: RequestPrincipal): CallerInfo {
   } else if (c.account !== undefined && caller.type === 'aws') {
     ci.account = c.account;
   }
-  callerCache.set(caller, ci);
+  lastCaller.caller = caller;
+  lastCaller.id = caller.id;
+  lastCaller.account = caller.account;
+  lastCaller.info = ci;
   return ci;
 }
 

@@ -120,3 +120,13 @@ describe('principalMatches: NotPrincipal', () => {
     expect(principalMatches(st([['AWS', other]], true), sessionA)).toBe(true);
   });
 });
+
+describe('callers edited in place', () => {
+  it('are re-read', () => {
+    const caller = aws(`arn:aws:iam::${A}:user/alice`);
+    const s = st([['AWS', A]]);
+    expect(principalMatches(s, caller)).toBe(true);
+    caller.id = `arn:aws:iam::${B}:user/alice`;
+    expect(principalMatches(s, caller)).toBe(false);
+  });
+});

@@ -53,6 +53,11 @@ export class RoleLocator {
   private counted = 0;
   private line = 1;
   private lineStart = 0;
+  private nextNewline: number;
+  /** False once no `"RoleName"` key is left after the cursor. */
+  private nameKeys = true;
+  /** Needle kinds (by position) that could not be found once: not searched again. */
+  private readonly lost: boolean[] = [];
 
   constructor(
     private readonly text: string,
@@ -60,6 +65,7 @@ export class RoleLocator {
     start: number,
   ) {
     this.cursor = Math.max(0, start);
+    this.nextNewline = text.indexOf('\n');
   }
 
   private position(offset: number): { line: number; column: number } {
@@ -69,13 +75,17 @@ export class RoleLocator {
       this.counted = 0;
       this.line = 1;
       this.lineStart = 0;
+      this.nextNewline = t.indexOf('\n');
     }
-    let nl = t.indexOf('\n', this.counted);
+    // `nextNewline` is the first newline at or after `counted` (-1: none left), so a file on one line
+    // (minified JSON) is never rescanned.
+    let nl = this.nextNewline;
     while (nl >= 0 && nl < offset) {
       this.line++;
       this.lineStart = nl + 1;
       nl = t.indexOf('\n', nl + 1);
     }
+    this.nextNewline = nl;
     this.counted = offset;
     return { line: this.line, column: offset - this.lineStart + 1 };
   }
@@ -87,10 +97,11 @@ export class RoleLocator {
   locate(needles: (string | undefined)[], name?: string): SourceLocation {
     const t = this.text;
     const from = this.cursor;
-    if (name !== undefined) {
+    if (name !== undefined && this.nameKeys) {
       const q = JSON.stringify(name);
       // Bounded: a name key that belongs to something else (an instance profile's role list) is skipped.
       let k = t.indexOf('"RoleName"', from);
+      if (k < 0) this.nameKeys = false;
       for (let tries = 0; k >= 0 && tries < 8; tries++) {
         let v = k + 10;
         while (v < t.length && (t.charCodeAt(v) <= 32 || t.charCodeAt(v) === 58)) v++; // spaces and ':'
@@ -101,11 +112,17 @@ export class RoleLocator {
         k = t.indexOf('"RoleName"', k + 10);
       }
     }
-    for (const n of needles) {
-      if (!n) continue;
+    for (let i = 0; i < needles.length; i++) {
+      const n = needles[i];
+      if (!n || this.lost[i]) continue;
       const q = JSON.stringify(n);
       const at = t.indexOf(q, from);
-      if (at < 0) continue;
+      if (at < 0) {
+        // Written differently in this file (escapes): stop looking for this kind, or every later role
+        // would scan to the end of the file again.
+        this.lost[i] = true;
+        continue;
+      }
       this.cursor = at + q.length;
       return this.at(at);
     }

@@ -20,7 +20,7 @@ if (mode === 'baseline') {
 } else {
   const { runScan } = await import(resolve(repoRoot, 'dist/scan/run.js'));
   const { emptyZone } = await import(resolve(repoRoot, 'dist/analysis/zone.js'));
-  const result = await runScan({ paths: [file], cwd: process.cwd(), zone: emptyZone() });
+  const result = await runScan({ paths: [file], cwd: process.cwd(), zone: emptyZone(), maxFileBytes: 1 << 30 });
   if (result.errors.length) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
   roles = result.roles.length;
   findings = result.findings.length;

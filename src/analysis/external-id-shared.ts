@@ -116,6 +116,8 @@ function provenRequest(
 export interface ExternalIdIndex {
   byId: ReadonlyMap<string, readonly ExternalIdUse[]>;
   byRole: ReadonlyMap<Role, readonly ExternalIdUse[]>;
+  /** The roles the index was built from. */
+  roles: ReadonlySet<Role>;
 }
 
 const indexMemo = new WeakMap<readonly Role[], WeakMap<ZoneOfTrust, ExternalIdIndex>>();
@@ -141,7 +143,7 @@ export function externalIdIndex(allRoles: readonly Role[], zone: ZoneOfTrust): E
         byId.set(use.externalId, list);
       }
     }
-    index = { byId, byRole };
+    index = { byId, byRole, roles: new Set(allRoles) };
     byZone.set(zone, index);
   }
   return index;
@@ -216,7 +218,7 @@ export function findSharedExternalIds(
 ): SharedExternalId[] {
   const out: SharedExternalId[] = [];
   const index = externalIdIndex(allRoles, zone);
-  const own = index.byRole.get(role) ?? (allRoles.includes(role) ? [] : externalIdUses(role, zone));
+  const own = index.byRole.get(role) ?? (index.roles.has(role) ? [] : externalIdUses(role, zone));
   for (const use of own) {
     const uses = index.byId.get(use.externalId) ?? [use];
     const party = parties(uses.includes(use) ? uses : [...uses, use], zone);

@@ -205,9 +205,9 @@ export function findFederationAccess(role: Role, zone: ZoneOfTrust): FederationA
   const out: FederationAccess[] = [];
   for (const st of statements) {
     if (st.effect !== 'Allow' || !st.principals) continue;
-    if (conditionsUnknown(role, st)) continue;
     const federated = st.principals.filter((p) => p.type === 'Federated');
     if (federated.length === 0) continue;
+    if (conditionsUnknown(role, st)) continue;
     const label = statementLabel(st.index, st.sid);
     const keys = new Set(st.conditions.map((c) => c.key.toLowerCase()));
     if (admitsAction(st, WEB_IDENTITY)) {

@@ -72,10 +72,14 @@ export function firstAllowed(
     const request = probeRequest(probe);
     if (!statementApplies(st, request)) continue;
     if (hasDeny && decide(statements, request) !== 'allow') continue;
-    return { probe, request, evaluation: evaluatePolicy(statements, request) };
+    // Traces are only worth their cost when there is something to explain (conditions, Deny statements).
+    const explain = hasDeny || st.conditions.length > 0;
+    return { probe, request, evaluation: explain ? evaluatePolicy(statements, request) : NO_TRACE };
   }
   return undefined;
 }
+
+const NO_TRACE: PolicyEvaluation = { decision: 'allow', statements: [] };
 
 /** The probe as evidence: keys it sends and keys it deliberately leaves out. */
 export function exampleOf(p: Probe): ExampleRequest {

@@ -15,7 +15,6 @@
 import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
 import type { Request } from '../eval/types.js';
 import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
-import { classifyPrincipal } from '../model/arn.js';
 import type { PolicyValue, Role, Statement } from '../model/types.js';
 import { DEPLOYING_ACCOUNT } from '../model/types.js';
 import { ASSUME_ROLE } from './assume-action.js';
@@ -57,9 +56,10 @@ export interface PublicAccess {
 
 function wildcardValues(st: Statement): string[] | undefined {
   if (!st.principals) return st.notPrincipals ? ['NotPrincipal'] : undefined;
+  // What classifyPrincipal calls a wildcard: the trimmed value "*" (checked without parsing every ARN).
   const out = st.principals
     .filter(
-      (p) => (p.type === '*' || p.type === 'AWS') && classifyPrincipal(p.type, p.value).kind === 'wildcard',
+      (p) => (p.type === '*' || p.type === 'AWS') && typeof p.value === 'string' && p.value.trim() === '*',
     )
     .map((p) => renderValue(p.value));
   return out.length > 0 ? [...new Set(out)] : undefined;
@@ -121,12 +121,12 @@ export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] 
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
   for (const st of statements) {
     if (st.effect !== 'Allow') continue;
-    if (conditionsUnknown(role, st)) continue;
     const written = wildcardValues(st);
     if (!written) continue;
     const assume = admitsAction(st, ASSUME_ROLE);
     const web = admitsAction(st, WEB_IDENTITY);
     if (!assume && !web) continue;
+    if (conditionsUnknown(role, st)) continue;
     const facts = policyFacts(statements);
     const probeAccount = chooseProbeAccount(owner, zone, facts);
     const label = st.sid ? `statement ${st.index} (Sid "${st.sid}")` : `statement ${st.index}`;

@@ -202,10 +202,10 @@ export function findServiceAccess(
   const owner = declared === DEPLOYING_ACCOUNT ? (zone.defaultOwner ?? declared) : declared;
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
   for (const st of statements) {
-    if (st.effect !== 'Allow' || !st.principals || !admitsAction(st, ASSUME_ROLE)) continue;
-    if (conditionsUnknown(role, st)) continue;
+    if (st.effect !== 'Allow' || !st.principals) continue;
     const services = st.principals.filter((p) => p.type === 'Service');
-    if (services.length === 0) continue;
+    if (services.length === 0 || !admitsAction(st, ASSUME_ROLE)) continue;
+    if (conditionsUnknown(role, st)) continue;
     if (!setting) {
       const facts = policyFacts(statements);
       setting = { role, zone, owner, facts, probeAccount: chooseProbeAccount(owner, zone, facts) };

@@ -205,6 +205,41 @@ describe('export source: shapes', () => {
     expect(errors[0]?.message).toMatch(/over the 100-byte limit/);
   });
 
+  it('minified export (one line): every role on line 1, at its own "RoleName" column', () => {
+    const entries = [0, 1, 2].map((i) => ({
+      RoleName: `r${i}`,
+      RoleId: `AROAEXAMPLE0000000000${i}`,
+      Arn: `arn:aws:iam::123456789012:role/r${i}`,
+      AssumeRolePolicyDocument: { Statement: [] },
+    }));
+    const text = JSON.stringify({ RoleDetailList: entries });
+    const { roles } = loadExportFile(inline('min.json', text), ctx);
+    expect(roles.map((r) => r.source.location.line)).toEqual([1, 1, 1]);
+    expect(roles.map((r) => r.source.location.column)).toEqual(
+      [0, 1, 2].map((i) => text.indexOf(`"RoleName":"r${i}"`) + 1),
+    );
+  });
+
+  it('names written with escapes: falls back to the RoleId, then gives up on that needle without failing', () => {
+    const text = [
+      '{"Roles": [',
+      '  {"RoleName": "caf\\u00e9", "RoleId": "AROAEXAMPLECAFE000001", "Arn": "arn:aws:iam::123456789012:role\\/caf\\u00e9",',
+      '   "AssumeRolePolicyDocument": {"Statement": []}},',
+      '  {"RoleName": "b\\u00e9", "Arn": "arn:aws:iam::123456789012:role\\/b\\u00e9",',
+      '   "AssumeRolePolicyDocument": {"Statement": []}}',
+      ']}',
+    ].join('\n');
+    const { roles, errors } = loadExportFile(inline('esc.json', text), ctx);
+    expect(errors).toEqual([]);
+    expect(roles.map((r) => r.name)).toEqual(['café', 'bé']);
+    expect(roles[0]?.source.location).toMatchObject({
+      line: 2,
+      column: text.split('\n')[1]!.indexOf('"AROA') + 1,
+    });
+    // Neither its name nor its ARN appears verbatim: the role keeps the file, without a line.
+    expect(roles[1]?.source.location).toEqual({ file: 'esc.json' });
+  });
+
   it('BOM is tolerated', () => {
     const text = `\uFEFF${readFileSync(path.join(fixtures, 'bare-trust.json'), 'utf8')}`;
     expect(loadExportFile(inline('bom.json', text), ctx).roles).toHaveLength(1);

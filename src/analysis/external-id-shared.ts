@@ -113,16 +113,39 @@ function provenRequest(
   return undefined;
 }
 
+/** Where a literal external ID is required, found without resolving any principal (the cheap pass). */
+interface ExternalIdRef {
+  role: Role;
+  statementIndex: number;
+  externalId: string;
+  /** AWS principals of the statement (a statement naming several may trust several third parties). */
+  awsPrincipals: number;
+}
+
+function externalIdRefs(role: Role): ExternalIdRef[] {
+  const out: ExternalIdRef[] = [];
+  for (const st of role.trustPolicy.statements) {
+    if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) continue;
+    const ids = requiredIds(st);
+    if (ids.length === 0 || !admitsAssumeRole(st)) continue;
+    const awsPrincipals = st.principals.filter((p) => p.type === 'AWS').length;
+    for (const externalId of ids) out.push({ role, statementIndex: st.index, externalId, awsPrincipals });
+  }
+  return out;
+}
+
 export interface ExternalIdIndex {
-  byId: ReadonlyMap<string, readonly ExternalIdUse[]>;
-  byRole: ReadonlyMap<Role, readonly ExternalIdUse[]>;
-  /** The roles the index was built from. */
-  roles: ReadonlySet<Role>;
+  byId: ReadonlyMap<string, readonly ExternalIdRef[]>;
+  byRole: ReadonlyMap<Role, readonly ExternalIdRef[]>;
+  /** Full uses per role, resolved on demand (only for IDs that appear more than once). */
+  uses: Map<Role, ExternalIdUse[]>;
+  /** Per external ID: its resolved uses and which third party each account belongs to. */
+  groups: Map<string, { uses: ExternalIdUse[]; party: Map<string, string> }>;
 }
 
 const indexMemo = new WeakMap<readonly Role[], WeakMap<ZoneOfTrust, ExternalIdIndex>>();
 
-/** External ID -> every use in the scan, and each role's own uses (memoised per scan). */
+/** External ID -> where it is required in the scan, and each role's own requirements (memoised per scan). */
 export function externalIdIndex(allRoles: readonly Role[], zone: ZoneOfTrust): ExternalIdIndex {
   let byZone = indexMemo.get(allRoles);
   if (!byZone) {
@@ -131,22 +154,31 @@ export function externalIdIndex(allRoles: readonly Role[], zone: ZoneOfTrust): E
   }
   let index = byZone.get(zone);
   if (!index) {
-    const byId = new Map<string, ExternalIdUse[]>();
-    const byRole = new Map<Role, ExternalIdUse[]>();
+    const byId = new Map<string, ExternalIdRef[]>();
+    const byRole = new Map<Role, ExternalIdRef[]>();
     for (const role of allRoles) {
-      const uses = externalIdUses(role, zone);
-      if (uses.length === 0) continue;
-      byRole.set(role, uses);
-      for (const use of uses) {
-        const list = byId.get(use.externalId) ?? [];
-        list.push(use);
-        byId.set(use.externalId, list);
+      const refs = externalIdRefs(role);
+      if (refs.length === 0) continue;
+      byRole.set(role, refs);
+      for (const ref of refs) {
+        const list = byId.get(ref.externalId) ?? [];
+        list.push(ref);
+        byId.set(ref.externalId, list);
       }
     }
-    index = { byId, byRole, roles: new Set(allRoles) };
+    index = { byId, byRole, uses: new Map(), groups: new Map() };
     byZone.set(zone, index);
   }
   return index;
+}
+
+function fullUse(index: ExternalIdIndex, ref: ExternalIdRef, zone: ZoneOfTrust): ExternalIdUse | undefined {
+  let uses = index.uses.get(ref.role);
+  if (!uses) {
+    uses = externalIdUses(ref.role, zone);
+    index.uses.set(ref.role, uses);
+  }
+  return uses.find((u) => u.statementIndex === ref.statementIndex && u.externalId === ref.externalId);
 }
 
 export interface SharedExternalId {
@@ -218,10 +250,24 @@ export function findSharedExternalIds(
 ): SharedExternalId[] {
   const out: SharedExternalId[] = [];
   const index = externalIdIndex(allRoles, zone);
-  const own = index.byRole.get(role) ?? (index.roles.has(role) ? [] : externalIdUses(role, zone));
-  for (const use of own) {
-    const uses = index.byId.get(use.externalId) ?? [use];
-    const party = parties(uses.includes(use) ? uses : [...uses, use], zone);
+  // The engine passes every role of the scan in allRoles, so a role missing from the index requires no ID.
+  const refs = index.byRole.get(role) ?? [];
+  for (const ref of refs) {
+    const group = index.byId.get(ref.externalId) ?? [ref];
+    // One statement with one principal, and nobody else requires the ID: nothing is shared.
+    if (group.length < 2 && ref.awsPrincipals < 2) continue;
+    const use = fullUse(index, ref, zone);
+    if (!use) continue;
+    let resolved = index.groups.get(ref.externalId);
+    if (!resolved || !resolved.uses.includes(use)) {
+      const list = group
+        .map((g) => fullUse(index, g, zone))
+        .filter((u): u is ExternalIdUse => u !== undefined);
+      if (!list.includes(use)) list.push(use);
+      resolved = { uses: list, party: parties(list, zone) };
+      index.groups.set(ref.externalId, resolved);
+    }
+    const { uses, party } = resolved;
     const allAccounts = [...new Set(uses.flatMap((u) => u.accounts).concat(use.accounts))].sort();
     const mine = new Set(use.accounts.map((a) => party.get(a)));
     if (new Set(allAccounts.map((a) => party.get(a))).size < 2) continue;

@@ -204,7 +204,8 @@ export function findFederationAccess(role: Role, zone: ZoneOfTrust): FederationA
   const statements = role.trustPolicy.statements;
   const out: FederationAccess[] = [];
   for (const st of statements) {
-    if (st.effect !== 'Allow' || !st.principals) continue;
+    if (st.effect !== 'Allow' || !st.principals || !st.principals.some((p) => p.type === 'Federated'))
+      continue;
     const federated = st.principals.filter((p) => p.type === 'Federated');
     if (federated.length === 0) continue;
     if (conditionsUnknown(role, st)) continue;

@@ -2,7 +2,7 @@
  * Scenario search for callers that are not AWS accounts (services, identity providers) and for the
  * public-trust question: each probe is one concrete request (who calls, which action, which context keys
  * it carries); the WHOLE policy is evaluated for it, so Deny statements count. Keys a probe does not fix
- * follow its fallback (`free`: decided in the caller's favour, the default).
+ * are `free` (decided in the caller's favour).
  */
 import { actionMatches } from '../eval/actions.js';
 import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
@@ -26,23 +26,22 @@ export interface Probe {
   action: string;
   /** Keys the probe fixes, as they should be displayed (`aws:SourceAccount`); undefined value = absent. */
   keys: ReadonlyMap<string, PolicyValue[] | undefined>;
-  /** What a key the probe does not fix holds; `absent` for key prefixes listed in `absentPrefixes`. */
-  absentPrefixes?: readonly string[];
   /** A few words on who this caller is, for the evidence. */
   label: string;
 }
 
 class ProbeContext implements RequestContext {
-  private readonly map = new Map<string, ContextValue>();
-  constructor(private readonly probe: Probe) {
-    for (const [k, v] of probe.keys) map(this.map, k, v);
-  }
+  /** Lower-cased keys, built on the first lookup (a statement without conditions never looks). */
+  private map: Map<string, ContextValue> | undefined;
+  constructor(private readonly probe: Probe) {}
   get(key: string): ContextValue {
+    if (!this.map) {
+      this.map = new Map();
+      for (const [k, v] of this.probe.keys) map(this.map, k, v);
+    }
     const lower = key.toLowerCase();
     const hit = this.map.get(lower);
-    if (hit) return hit;
-    if (this.probe.absentPrefixes?.some((p) => lower.startsWith(p))) return ABSENT;
-    return FREE;
+    return hit ?? FREE;
   }
 }
 
@@ -81,18 +80,34 @@ export function firstAllowed(
 
 const NO_TRACE: PolicyEvaluation = { decision: 'allow', statements: [] };
 
-/** The probe as evidence: keys it sends and keys it deliberately leaves out. */
-export function exampleOf(p: Probe): ExampleRequest {
+/**
+ * The probe as evidence: keys it sends and keys it deliberately leaves out. Absent keys are listed when
+ * they are in `shown` (display names) or tested by the policy (`policyKeys`, lower-cased); without
+ * `policyKeys` every absent key is listed.
+ */
+export function exampleOf(
+  p: Probe,
+  shown: readonly string[] = [],
+  policyKeys?: ReadonlySet<string>,
+): ExampleRequest {
   const context: Record<string, string | string[]> = {};
   const absentKeys: string[] = [];
   for (const [k, v] of p.keys) {
-    if (v === undefined) absentKeys.push(k);
-    else {
+    if (v === undefined) {
+      if (!policyKeys || shown.includes(k) || policyKeys.has(k.toLowerCase())) absentKeys.push(k);
+    } else {
       const vals = v.map(renderValue);
       context[k] = vals.length === 1 ? (vals[0] as string) : vals;
     }
   }
   return { action: p.action, principal: renderValue(p.principal.id), context, absentKeys };
+}
+
+/** The lower-cased condition keys of a whole policy. */
+export function policyKeys(statements: readonly Statement[]): Set<string> {
+  const out = new Set<string>();
+  for (const st of statements) for (const c of st.conditions) out.add(c.key.toLowerCase());
+  return out;
 }
 
 /**

@@ -15,7 +15,7 @@
 import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
 import type { Request } from '../eval/types.js';
 import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
-import type { PolicyValue, Role, Statement } from '../model/types.js';
+import type { PolicyValue, Principal, Role, Statement } from '../model/types.js';
 import { DEPLOYING_ACCOUNT } from '../model/types.js';
 import { ASSUME_ROLE } from './assume-action.js';
 import { callersInAccount, chooseProbeAccount, policyFacts } from './callers.js';
@@ -26,6 +26,7 @@ import {
   explainTrace,
   firstAllowed,
   type Probe,
+  policyKeys,
 } from './probe.js';
 import { renderValue } from './render.js';
 import { buildVariants, exampleRequest, type Scenario, scenarioContext } from './scenarios.js';
@@ -54,8 +55,13 @@ export interface PublicAccess {
   ownerKnown: boolean;
 }
 
+function isWildcard(p: Principal): boolean {
+  return (p.type === '*' || p.type === 'AWS') && typeof p.value === 'string' && p.value.trim() === '*';
+}
+
 function wildcardValues(st: Statement): string[] | undefined {
   if (!st.principals) return st.notPrincipals ? ['NotPrincipal'] : undefined;
+  if (!st.principals.some(isWildcard)) return undefined; // the common case, without allocating
   // What classifyPrincipal calls a wildcard: the trimmed value "*" (checked without parsing every ARN).
   const out = st.principals
     .filter(
@@ -211,7 +217,7 @@ export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] 
         reach: 'any',
         organizations: [],
         action: WEB_IDENTITY,
-        request: exampleOf(probe),
+        request: exampleOf(probe, [], policyKeys(statements)),
         presentedExternalId: false,
         presentedMfa: false,
         details: [...new Set(details)],

@@ -85,17 +85,17 @@ interface Stranger {
 }
 
 /** The requests a service makes when it acts for a stranger's resource, derived from the policy. */
-function strangers(
+function* strangers(
   statements: readonly Statement[],
   service: string,
   partition: string,
   probeAccount: string,
   setting: CallerSetting,
   zone: ZoneOfTrust,
-): Stranger[] {
+): Generator<Stranger> {
   const prefix = servicePrefix(service);
   const genericArn = `arn:${partition}:${prefix}:us-east-1:${probeAccount}:trustaudit-probe`;
-  const out: Stranger[] = [
+  yield* [
     {
       account: probeAccount,
       arn: genericArn,
@@ -126,56 +126,56 @@ function strangers(
           if (acct === undefined || (acct !== '' && !outside(acct))) continue;
           const arn = fillWildcards([...parts.slice(0, 4), acct, parts.slice(5).join(':')].join(':'));
           const owner = acct === '' ? probeAccount : acct;
-          out.push({ account: owner, arn, label: `the service acting for ${arn} (account ${owner})` });
+          yield { account: owner, arn, label: `the service acting for ${arn} (account ${owner})` };
         } else if (key === 'aws:sourceaccount') {
           const acct = fillAccountPattern(v, probeAccount);
           if (acct === undefined || !outside(acct)) continue;
-          out.push({
+          yield {
             account: acct,
             arn: `arn:${partition}:${prefix}:us-east-1:${acct}:trustaudit-probe`,
             label: `the service acting for a resource of account ${acct}`,
-          });
+          };
         } else {
           // A literal organization id with wildcards only below it pins the organization.
           if (key === 'aws:sourceorgpaths' && !hasWildcard(v.split('/')[0] ?? '')) continue;
           const filled = fillWildcards(v, 'probe');
           const orgId = key === 'aws:sourceorgid' ? filled : (filled.split('/')[0] ?? filled);
           if (zone.trustedOrgIds.has(orgId)) continue;
-          out.push({
+          yield {
             account: probeAccount,
             arn: genericArn,
             orgId,
             orgPaths: key === 'aws:sourceorgpaths' ? filled : `${orgId}/r-prob/ou-prob-probe/`,
             label: `the service acting for a resource of account ${probeAccount} in organization ${orgId}`,
-          });
+          };
         }
       }
     }
   }
-  out.push({ label: 'the service calling without any source key' });
-  return out;
+  yield { label: 'the service calling without any source key' };
 }
 
-function probesFor(service: PolicyValue, list: readonly Stranger[]): Probe[] {
+function* probesFor(service: PolicyValue, list: Iterable<Stranger>): Generator<Probe> {
   const id = service;
   const name = renderValue(service);
-  return list.map((s) => ({
-    principal: { type: 'service', id },
-    action: ASSUME_ROLE,
-    label: s.label,
-    keys: new Map<string, PolicyValue[] | undefined>([
-      ['aws:SourceAccount', s.account !== undefined ? [s.account] : undefined],
-      ['aws:SourceArn', s.arn !== undefined ? [s.arn] : undefined],
-      ['aws:SourceOrgID', s.orgId !== undefined ? [s.orgId] : undefined],
-      ['aws:SourceOrgPaths', s.orgPaths !== undefined ? [s.orgPaths] : undefined],
-      ['aws:PrincipalIsAWSService', ['true']],
-      ['aws:PrincipalServiceName', [name]],
-      ['aws:PrincipalAccount', undefined],
-      ['aws:PrincipalArn', undefined],
-      ['aws:PrincipalOrgID', undefined],
-      ['sts:ExternalId', undefined],
-    ]),
-  }));
+  for (const s of list)
+    yield {
+      principal: { type: 'service', id },
+      action: ASSUME_ROLE,
+      label: s.label,
+      keys: new Map<string, PolicyValue[] | undefined>([
+        ['aws:SourceAccount', s.account !== undefined ? [s.account] : undefined],
+        ['aws:SourceArn', s.arn !== undefined ? [s.arn] : undefined],
+        ['aws:SourceOrgID', s.orgId !== undefined ? [s.orgId] : undefined],
+        ['aws:SourceOrgPaths', s.orgPaths !== undefined ? [s.orgPaths] : undefined],
+        ['aws:PrincipalIsAWSService', ['true']],
+        ['aws:PrincipalServiceName', [name]],
+        ['aws:PrincipalAccount', undefined],
+        ['aws:PrincipalArn', undefined],
+        ['aws:PrincipalOrgID', undefined],
+        ['sts:ExternalId', undefined],
+      ]),
+    };
 }
 
 /** Whether the role is a service-linked role (its trust policy belongs to AWS and cannot be edited). */
@@ -194,7 +194,6 @@ export function findServiceAccess(
   zone: ZoneOfTrust,
   isExempt: (service: string) => boolean,
 ): ServiceAccess[] {
-  if (isServiceLinked(role)) return [];
   const statements = role.trustPolicy.statements;
   const out: ServiceAccess[] = [];
   let setting: CallerSetting | undefined;
@@ -203,9 +202,13 @@ export function findServiceAccess(
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
   for (const st of statements) {
     if (st.effect !== 'Allow' || !st.principals) continue;
-    const services = st.principals.filter((p) => p.type === 'Service');
+    const services = st.principals.filter(
+      (p) =>
+        p.type === 'Service' &&
+        !isExempt(isSymbolic(p.value) ? (p.value.text ?? p.value.description) : p.value),
+    );
     if (services.length === 0 || !admitsAction(st, ASSUME_ROLE)) continue;
-    if (conditionsUnknown(role, st)) continue;
+    if (conditionsUnknown(role, st) || isServiceLinked(role)) continue;
     if (!setting) {
       const facts = policyFacts(statements);
       setting = { role, zone, owner, facts, probeAccount: chooseProbeAccount(owner, zone, facts) };
@@ -214,7 +217,6 @@ export function findServiceAccess(
     for (const p of services) {
       const written = displayValue(p.value);
       const text = isSymbolic(p.value) ? (p.value.text ?? p.value.description) : p.value;
-      if (isExempt(text)) continue;
       const list = strangers(statements, text, role.partition || 'aws', setting.probeAccount, setting, zone);
       const hit = firstAllowed(statements, st, probesFor(p.value, list));
       if (hit) hits.push({ service: written, hit });

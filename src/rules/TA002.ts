@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exampleOf } from '../analysis/probe.js';
+import { exampleOf, policyKeys } from '../analysis/probe.js';
 import { addStatementConditions, type ConditionFix } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
 import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/service-source.js';
@@ -62,6 +62,21 @@ function remediation(role: Role, a: ServiceAccess): Remediation {
   return out;
 }
 
+// Memoisation of a pure function of the (immutable, validated) options object: one Set per scan, not per role.
+const exemptMemo = new WeakMap<TA002Options, ReadonlySet<string>>();
+
+function exemptSet(options: TA002Options): ReadonlySet<string> {
+  let set = exemptMemo.get(options);
+  if (!set) {
+    set = new Set([
+      ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => serviceKey(e.service)),
+      ...options.exemptServices.map(serviceKey),
+    ]);
+    exemptMemo.set(options, set);
+  }
+  return set;
+}
+
 /** `TA002`: a service principal can assume the role while acting for another account's resource. */
 export const TA002: Rule<TA002Options> = {
   meta: {
@@ -95,10 +110,7 @@ export const TA002: Rule<TA002Options> = {
   },
   options,
   check(role, ctx): FindingDraft[] {
-    const exempt = new Set([
-      ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => serviceKey(e.service)),
-      ...ctx.options.exemptServices.map(serviceKey),
-    ]);
+    const exempt = exemptSet(ctx.options);
     const out: FindingDraft[] = [];
     for (const a of findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s)))) {
       const label = statementLabel(a.statementIndex, a.sid);
@@ -112,7 +124,7 @@ export const TA002: Rule<TA002Options> = {
         evidence: {
           summary: `No effective source condition applies to ${listText(a.services)} in ${label}.`,
           details: a.details,
-          request: exampleOf(a.hit.probe),
+          request: exampleOf(a.hit.probe, [...SOURCE_KEYS], policyKeys(role.trustPolicy.statements)),
           ownerKnown: a.ownerKnown,
           data: {
             statementIndex: a.statementIndex,

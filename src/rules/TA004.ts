@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type FederationAccess, findFederationAccess } from '../analysis/federation.js';
-import { exampleOf } from '../analysis/probe.js';
+import { exampleOf, policyKeys } from '../analysis/probe.js';
 import { addStatementConditions, type ConditionFix, type RequiredCondition } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
@@ -140,7 +140,7 @@ export const TA004: Rule<TA004Options> = {
               ? `No SAML:aud condition in ${label}.`
               : `No condition in ${label} keeps other ${a.profile.name} tenants out.`,
           details: a.details,
-          request: exampleOf(a.hit.probe),
+          request: exampleOf(a.hit.probe, [], policyKeys(role.trustPolicy.statements)),
           data: {
             statementIndex: a.statementIndex,
             kind: a.kind,

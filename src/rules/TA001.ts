@@ -10,7 +10,7 @@ import {
 } from '../analysis/third-party.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import type { Rule } from './types.js';
+import { memoised, type Rule, type RuleContext } from './types.js';
 
 const options = z
   .object({
@@ -69,7 +69,13 @@ function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
 }
 
-function remediation(role: Role, a: ThirdPartyAccess, fix: Protection[]): Remediation {
+function remediation(
+  role: Role,
+  a: ThirdPartyAccess,
+  fix: Protection[],
+  ctx: RuleContext<TA001Options>,
+  key: string,
+): Remediation {
   const label = statementLabel(a.statementIndex, a.sid);
   const addsId = fix.includes('external-id');
   const addsMfa = fix.includes('mfa');
@@ -117,7 +123,9 @@ function remediation(role: Role, a: ThirdPartyAccess, fix: Protection[]): Remedi
     const tf: TrustFix = { statementIndex: a.statementIndex, principals: a.principalValues };
     if (addsId) tf.externalId = EXTERNAL_ID_PLACEHOLDER;
     if (addsMfa) tf.requireMfa = true;
-    out.correctedPolicy = correctTrustPolicy(role.trustPolicy.raw, [tf]);
+    const raw = role.trustPolicy.raw;
+    // Shared between roles with the same document: reporters only read it.
+    out.correctedPolicy = memoised(ctx, `${key}\u0000fix\u0000${JSON.stringify(tf)}`, () => correctTrustPolicy(raw, [tf]));
   }
   return out;
 }
@@ -159,7 +167,10 @@ export const TA001: Rule<TA001Options> = {
   check(role, ctx): FindingDraft[] {
     const mode = ctx.options.require;
     const out: FindingDraft[] = [];
-    for (const a of findThirdPartyAccess(role, ctx.zone, mode)) {
+    // Same trust policy and role facts, same analysis (the message and location come from this role).
+    const key = ctx.policyKey(role);
+    const accesses = memoised(ctx, key, () => findThirdPartyAccess(role, ctx.zone, mode));
+    for (const a of accesses) {
       const label = statementLabel(a.statementIndex, a.sid);
       const who = listText(a.principals.map(principalText));
       const lacking =
@@ -186,7 +197,7 @@ export const TA001: Rule<TA001Options> = {
             missing: a.missing,
           },
         },
-        remediation: remediation(role, a, chosenFix(a, mode, role)),
+        remediation: remediation(role, a, chosenFix(a, mode, role), ctx, key),
       });
     }
     return out;

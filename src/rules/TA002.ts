@@ -6,7 +6,7 @@ import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/
 import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import type { Rule } from './types.js';
+import { memoised, type Rule } from './types.js';
 
 const options = z
   .object({
@@ -112,7 +112,11 @@ export const TA002: Rule<TA002Options> = {
   check(role, ctx): FindingDraft[] {
     const exempt = exemptSet(ctx.options);
     const out: FindingDraft[] = [];
-    for (const a of findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s)))) {
+    // Same trust policy and role facts, same analysis (the message and location come from this role).
+    const accesses = memoised(ctx, ctx.policyKey(role), () =>
+      findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))),
+    );
+    for (const a of accesses) {
       const label = statementLabel(a.statementIndex, a.sid);
       const st = role.trustPolicy.statements[a.statementIndex];
       out.push({

@@ -83,8 +83,9 @@ export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d
 export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts: EngineOptions): Finding[] {
   const prepared = prepareRules(rules, opts.settings);
   const byPrint = new Map<string, { finding: Finding; variants: Set<string> }>();
+  const policyKey = policyKeys();
   for (const { rule, options, severity } of prepared) {
-    const ctx: RuleContext<unknown> = { zone: opts.zone, options, allRoles: roles };
+    const ctx: RuleContext<unknown> = { zone: opts.zone, options, allRoles: roles, policyKey, memo: new Map() };
     for (const role of roles) {
       for (const d of rule.check(role, ctx)) {
         const f = completeFinding(rule, severity, role, d);
@@ -118,6 +119,36 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
     findings.push(finding);
   }
   return sortFindings(findings);
+}
+
+/** A rule context for one rule run (tests and callers that run a single rule by hand). */
+export function makeRuleContext<O>(zone: ZoneOfTrust, options: O, allRoles: readonly Role[]): RuleContext<O> {
+  return { zone, options, allRoles, policyKey: policyKeys(), memo: new Map() };
+}
+
+/**
+ * Content keys of roles' trust policies, computed once per role per run. Everything an analysis may
+ * read besides the document is part of the key (owner account, path, partition, service-linked); the role's name
+ * and locations are not, so rules must take those from the role itself, not from a memoised result.
+ */
+export function policyKeys(): (role: Role) => string {
+  const keys = new WeakMap<Role, string>();
+  return (role) => {
+    let k = keys.get(role);
+    if (k === undefined) {
+      const raw = role.trustPolicy.raw;
+      k = [
+        typeof raw === 'string' ? raw : JSON.stringify(raw),
+        role.account ?? '',
+        role.path ?? '',
+        role.partition,
+        // The ARN itself differs for every role; all an analysis reads from it is whether the role is service-linked.
+        (role.arn ?? '').includes(':role/aws-service-role/') ? 'slr' : '',
+      ].join('\u0000');
+      keys.set(role, k);
+    }
+    return k;
+  };
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

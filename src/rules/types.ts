@@ -26,6 +26,22 @@ export interface RuleContext<O> {
   options: O;
   /** Every role of the scan, for rules that compare roles (e.g. a shared external id). */
   allRoles: readonly Role[];
+  /**
+   * A content key for the role's trust policy and the role facts an analysis may depend on (account,
+   * path, partition, ARN). Roles with the same key get the same analysis: real accounts repeat trust
+   * policies a lot (every Lambda role trusts the same document).
+   */
+  policyKey(role: Role): string;
+  /** This rule's memo for this run (cleared between runs; never shared between rules). */
+  memo: Map<string, unknown>;
+}
+
+/** Compute once per key within a run. */
+export function memoised<T>(ctx: RuleContext<unknown>, key: string, compute: () => T): T {
+  if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
+  const value = compute();
+  ctx.memo.set(key, value);
+  return value;
 }
 
 export interface Rule<O = Record<string, unknown>> {

@@ -1,3 +1,4 @@
+import { makeRuleContext } from '../../src/rules/engine.js';
 /**
  * A RuleTester-style harness: tables of named valid and invalid cases, one vitest case each.
  *
@@ -97,7 +98,7 @@ export function makeRole(policy: JsonLike, overrides: Partial<Role> = {}): Role 
 export function runCase(rule: AnyRule, c: RuleCase): FindingDraft[] {
   const role = makeRole(c.policy, c.role);
   const options = rule.options.parse(c.options ?? {});
-  return rule.check(role, { zone: makeZone(c.zone), options, allRoles: [role] });
+  return rule.check(role, makeRuleContext(makeZone(c.zone), options, [role]));
 }
 
 function summarise(findings: FindingDraft[]): string {

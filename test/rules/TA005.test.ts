@@ -1,3 +1,4 @@
+import { makeRuleContext } from '../../src/rules/engine.js';
 import { describe, expect, it } from 'vitest';
 import type { FindingDraft } from '../../src/findings/types.js';
 import type { JsonLike, Role } from '../../src/model/types.js';
@@ -43,7 +44,7 @@ function scan(
 ): Map<string, FindingDraft[]> {
   const z = makeZone(zone);
   const opts = TA005.options.parse(options);
-  return new Map(roles.map((r) => [r.name, TA005.check(r, { zone: z, options: opts, allRoles: roles })]));
+  return new Map(roles.map((r) => [r.name, TA005.check(r, makeRuleContext(z, opts, roles))]));
 }
 
 // Single-role cases (the scan is the one role).

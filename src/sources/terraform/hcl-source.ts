@@ -186,6 +186,7 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     inputs: Map<string, Input> | undefined,
     rootDir: string,
     stack: string[],
+    rootDisplay: string,
   ): void => {
     instantiated.add(mod.dir);
     if (++instances > MAX_MODULE_INSTANCES) {
@@ -205,7 +206,11 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
       try {
         const r = buildRole(inst, block, comments.get(block.node.f) ?? [], opts.account, opts.partition);
         errors.push(...r.errors);
-        if (r.role) roles.push(r.role);
+        if (r.role) {
+          // One module can be called from several roots: the root folder makes the id unique.
+          if (rootDisplay !== '' && rootDisplay !== '.') r.role.id = `${rootDisplay}#${r.role.id}`;
+          roles.push(r.role);
+        }
       } catch (e) {
         errors.push(internalError(block.node, e));
       }
@@ -226,17 +231,22 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
         });
         continue;
       }
-      instantiate(child, `${address}module.${name}.`, inst.moduleInputs(call, name), rootDir, [
-        ...stack,
-        child.dir,
-      ]);
+      instantiate(
+        child,
+        `${address}module.${name}.`,
+        inst.moduleInputs(call, name),
+        rootDir,
+        [...stack, child.dir],
+        rootDisplay,
+      );
     }
   };
   const sorted = [...modules.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1));
-  for (const mod of sorted) if (!calls.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir]);
+  for (const mod of sorted)
+    if (!calls.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir], mod.displayDir);
   // Modules only reachable through a cycle: evaluate them on their own.
   for (const mod of sorted)
-    if (!instantiated.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir]);
+    if (!instantiated.has(mod.dir)) instantiate(mod, '', undefined, mod.dir, [mod.dir], mod.displayDir);
   return { roles, errors };
 }
 

@@ -376,7 +376,8 @@ export function scanPlan(
     const arnParts =
       typeof r.values.arn === 'string' ? /^arn:([^:]+):iam::(\d{12}):role\//.exec(r.values.arn) : null;
     const role: Role = {
-      id: r.address,
+      // Two plans can hold the same address: the plan file makes the id unique.
+      id: `${file.path}#${r.address}`,
       name,
       account: arnParts?.[2] ?? account,
       partition: arnParts?.[1] ?? partition,

@@ -1,5 +1,5 @@
 import type { Role } from '../../../src/model/types.js';
-import { conditionsOf, principalsOf } from './helpers.js';
+import { conditionsOf, principalsOf, addressOf } from './helpers.js';
 
 /** `vendor/x/.../file.tf:line id :: P=[...] C=[...]` for each statement, for roles with an AWS principal. */
 export function vendorSummary(roles: Role[]): string[] {
@@ -13,7 +13,7 @@ export function vendorSummary(roles: Role[]): string[] {
     for (const s of statements) {
       const short = file.split('/').slice(1, 2).concat(file.split('/').slice(-2)).join('/');
       out.push(
-        `${short}:${r.source.location.line} ${r.id}#${s.index} P=[${principalsOf(s).join(', ')}] C=[${conditionsOf(s).join('; ')}]`,
+        `${short}:${r.source.location.line} ${addressOf(r)}#${s.index} P=[${principalsOf(s).join(', ')}] C=[${conditionsOf(s).join('; ')}]`,
       );
     }
   }

@@ -10,7 +10,7 @@ import {
   type Statement,
 } from '../../../src/model/types.js';
 import { loadVarFile, terraformSource } from '../../../src/sources/terraform/index.js';
-import { byId, conditionsOf, ctxFor, loadFixture, principalsOf, repoRoot } from './helpers.js';
+import { byId, conditionsOf, ctxFor, loadFixture, principalsOf, repoRoot, addressOf } from './helpers.js';
 
 const F = 'test/fixtures/terraform';
 
@@ -73,7 +73,7 @@ describe('terraform source: heredoc trust policies', async () => {
   const { roles, errors } = await loadFixture('heredoc');
   it('has no errors and two roles', () => {
     expect(errors).toEqual([]);
-    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.plain', 'aws_iam_role.indented']);
+    expect(roles.map(addressOf)).toEqual(['aws_iam_role.plain', 'aws_iam_role.indented']);
   });
   it('<<EOF: principal, condition and lines inside the heredoc', () => {
     const r = byId(roles, 'aws_iam_role.plain');
@@ -267,7 +267,7 @@ describe('terraform source: modules', async () => {
   const { roles, errors } = await loadFixture('modules');
   it('passes the caller arguments into the module; ids carry the module path', () => {
     expect(errors).toEqual([]);
-    expect(roles.map((r) => r.id).sort()).toEqual([
+    expect(roles.map(addressOf).sort()).toEqual([
       'aws_iam_role.reuses_policy',
       'aws_iam_role.uses_output',
       'module.datadog.aws_iam_role.this',
@@ -308,7 +308,7 @@ describe('terraform source: count / for_each', async () => {
   const { roles, errors } = await loadFixture('count');
   it('one role each, with the meta-argument mentioned', () => {
     expect(errors).toEqual([]);
-    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.counted', 'aws_iam_role.each']);
+    expect(roles.map(addressOf)).toEqual(['aws_iam_role.counted', 'aws_iam_role.each']);
     const c = byId(roles, 'aws_iam_role.counted');
     expect((c.extra?.terraform as { count?: string } | undefined)?.count).toBe('var.create ? 1 : 0');
     expect(principalsOf(stmt(c, 0))).toEqual(['AWS:arn:aws:iam::111122223333:root']);
@@ -357,7 +357,7 @@ describe('terraform source: bad input', async () => {
       `policy-json ${F}/broken/good.tf:13:38`,
       `missing-trust-policy ${F}/broken/good.tf:18:1`,
     ]);
-    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.good']);
+    expect(roles.map(addressOf)).toEqual(['aws_iam_role.good']);
     expect(principalsOf(stmt(byId(roles, 'aws_iam_role.good'), 0))).toEqual(['Service:ec2.amazonaws.com']);
   });
 });
@@ -406,7 +406,7 @@ describe('terraform source: odd files never crash', async () => {
       `hcl-syntax ${F}/garbage/unbalanced.tf:2:4`,
       `hcl-syntax ${F}/garbage/terraform.tfvars:2:1`,
     ]);
-    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.x']);
+    expect(roles.map(addressOf)).toEqual(['aws_iam_role.x']);
     expect(byId(roles, 'aws_iam_role.x').trustPolicy.issues.map((i) => i.code)).toContain('no-statement');
   });
 });
@@ -417,7 +417,7 @@ describe('terraform source: JSON configuration (.tf.json)', async () => {
     expect(errors.map((e) => `${e.code} ${e.file}:${e.line}:${e.column}`)).toEqual([
       `json-syntax ${F}/tf-json/broken.tf.json:4:1`,
     ]);
-    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.vendor', 'aws_iam_role.inline']);
+    expect(roles.map(addressOf)).toEqual(['aws_iam_role.vendor', 'aws_iam_role.inline']);
   });
   it('policy document blocks, templates in strings, literal variable defaults, "//" suppression, JSON lines', () => {
     const r = byId(roles, 'aws_iam_role.vendor');
@@ -486,7 +486,7 @@ describe('terraform source: one file named on its own', () => {
       ctxFor([file], { variables: { from_cli: '444444444444' } }),
     );
     expect(errors).toEqual([]);
-    expect(roles.map((r) => r.id)).toEqual(['aws_iam_role.vars']);
+    expect(roles.map(addressOf)).toEqual(['aws_iam_role.vars']);
     const s = stmt(byId(roles, 'aws_iam_role.vars'), 0);
     expect(principalsOf(s).slice(0, 4)).toEqual([
       'AWS:arn:aws:iam::111111111111:root',

@@ -73,8 +73,14 @@ export function conditionsOf(s: Statement | undefined): string[] {
   return (s?.conditions ?? []).map((c) => `${c.operator} ${c.key} = ${c.values.map(show).join('|')}`);
 }
 
+/** The resource address of a Terraform role id (`<root folder or plan file>#<address>`, or the bare address). */
+export function addressOf(role: Role): string {
+  return role.id.slice(role.id.lastIndexOf('#') + 1);
+}
+
+/** The role with this id, or with this address under any root folder / plan file. */
 export function byId(roles: Role[], id: string): Role {
-  const r = roles.find((x) => x.id === id);
+  const r = roles.find((x) => x.id === id) ?? roles.find((x) => addressOf(x) === id);
   if (!r) throw new Error(`no role ${id}; have ${roles.map((x) => x.id).join(', ')}`);
   return r;
 }

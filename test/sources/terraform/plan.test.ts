@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSymbolic } from '../../../src/model/types.js';
 import { terraformSource } from '../../../src/sources/terraform/index.js';
-import { byId, conditionsOf, corpusDir, ctxFor, inputsUnder, loadFixture, principalsOf } from './helpers.js';
+import { byId, conditionsOf, corpusDir, ctxFor, inputsUnder, loadFixture, principalsOf, addressOf } from './helpers.js';
 
 const F = 'test/fixtures/terraform/plan';
 
@@ -11,7 +11,7 @@ describe('terraform plan JSON', async () => {
   const { roles, errors } = await loadFixture('plan');
 
   it('roles from planned_values (root and child modules) and resource_changes; deleted roles skipped', () => {
-    expect(roles.map((r) => r.id).sort()).toEqual([
+    expect(roles.map(addressOf).sort()).toEqual([
       'aws_iam_role.changing',
       'aws_iam_role.deployed',
       'aws_iam_role.vendor',
@@ -100,7 +100,7 @@ describe('terraform plan JSON: checkov GitHub OIDC example', async () => {
   const { roles, errors } = await terraformSource.load(files, ctxFor(files));
   it('all four for_each instances resolve from their own data source instance', () => {
     expect(errors).toEqual([]);
-    expect(roles.map((r) => r.id).sort()).toEqual([
+    expect(roles.map(addressOf).sort()).toEqual([
       'module.poc.aws_iam_role.r1["p1"]',
       'module.poc.aws_iam_role.r1["p2"]',
       'module.poc.aws_iam_role.r6["p1"]',

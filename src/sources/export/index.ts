@@ -3,9 +3,10 @@
  * and `aws iam get-role` output (JSON; stdin as `-`).
  */
 
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { decodePolicyText } from '../../model/decode.js';
 import { parseTrustDocument } from '../../model/normalise.js';
-import type { JsonLike, Role, ScanError, SourceKind } from '../../model/types.js';
+import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { jsonSyntaxError } from './json-error.js';
 import { LineIndex } from './positions.js';
@@ -82,6 +83,21 @@ function looksLikeTrustPolicy(doc: Obj): boolean {
   return principal && !resource;
 }
 
+/**
+ * Positions of a bare policy file's elements (statements, principals, conditions). A policy file is
+ * small, so a position-keeping parse is cheap here; the large exports are located per role instead.
+ */
+function jsonLocator(text: string, file: string, lines: LineIndex): (path: (string | number)[]) => SourceLocation | undefined {
+  const tree = parseTree(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  return (path) => {
+    const node = tree ? findNodeAtLocation(tree, path) : undefined;
+    if (!node) return undefined;
+    const start = lines.position(node.offset);
+    const end = lines.position(node.offset + node.length);
+    return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  };
+}
+
 function baseName(p: string): string {
   const b = p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
   return b.replace(/\.json$/i, '') || b;
@@ -142,13 +158,18 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
       break;
     case 'policy-file': {
       if (!file.explicit && !looksLikeTrustPolicy(shape.doc as Obj)) break;
-      const location = { file: file.path, ...new LineIndex(text).position(Math.max(0, text.indexOf('{'))) };
+      const lines = new LineIndex(text);
+      const location = { file: file.path, ...lines.position(Math.max(0, text.indexOf('{'))) };
       roles.push({
         id: file.path,
         name: baseName(file.path),
         partition: 'aws',
         source: { kind: 'policy-file', location },
-        trustPolicy: parseTrustDocument(shape.doc, { file: file.path, base: location }),
+        trustPolicy: parseTrustDocument(shape.doc, {
+          file: file.path,
+          base: location,
+          ...(lead === '%' ? {} : { locate: jsonLocator(text, file.path, lines) }),
+        }),
         extra: { rawTrustDocument: shape.doc },
       });
       break;

@@ -177,7 +177,9 @@ describe('toSarif', () => {
     expect(toSarif(noBaseline).runs[0]!.results.some((r) => 'baselineState' in r)).toBe(false);
     // A baseline that had none of the findings: every result is new.
     for (const f of noBaseline.findings) f.inBaseline = false;
-    expect(new Set(toSarif(noBaseline).runs[0]!.results.map((r) => r.baselineState))).toEqual(new Set(['new']));
+    expect(new Set(toSarif(noBaseline).runs[0]!.results.map((r) => r.baselineState))).toEqual(
+      new Set(['new']),
+    );
   });
 
   it('every location has a physical location (GitHub rejects the upload otherwise)', () => {

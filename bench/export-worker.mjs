@@ -12,7 +12,10 @@ if (mode === 'baseline') {
   let statements = 0;
   for (const r of data.RoleDetailList) {
     roles++;
-    const doc = typeof r.AssumeRolePolicyDocument === 'string' ? JSON.parse(decodeURIComponent(r.AssumeRolePolicyDocument)) : r.AssumeRolePolicyDocument;
+    const doc =
+      typeof r.AssumeRolePolicyDocument === 'string'
+        ? JSON.parse(decodeURIComponent(r.AssumeRolePolicyDocument))
+        : r.AssumeRolePolicyDocument;
     const sts = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
     for (const s of sts) if (s.Effect) statements++;
   }
@@ -20,7 +23,12 @@ if (mode === 'baseline') {
 } else {
   const { runScan } = await import(resolve(repoRoot, 'dist/scan/run.js'));
   const { emptyZone } = await import(resolve(repoRoot, 'dist/analysis/zone.js'));
-  const result = await runScan({ paths: [file], cwd: process.cwd(), zone: emptyZone(), maxFileBytes: 1 << 30 });
+  const result = await runScan({
+    paths: [file],
+    cwd: process.cwd(),
+    zone: emptyZone(),
+    maxFileBytes: 1 << 30,
+  });
   if (result.errors.length) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
   roles = result.roles.length;
   findings = result.findings.length;

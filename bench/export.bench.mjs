@@ -21,7 +21,9 @@ export async function run({ repoRoot, log }) {
   const ratio = scan.ms / base.ms;
   log(`synthetic export: ${fmt(n)} roles, ${fmt(mb, 1)} MB, seed 42`);
   log(`baseline (JSON.parse + walk): ${fmt(base.ms)} ms, peak RSS ${fmt(base.maxRssMb)} MB`);
-  log(`trustaudit scan:              ${fmt(scan.ms)} ms, peak RSS ${fmt(scan.maxRssMb)} MB, ${fmt(scan.findings)} findings`);
+  log(
+    `trustaudit scan:              ${fmt(scan.ms)} ms, peak RSS ${fmt(scan.maxRssMb)} MB, ${fmt(scan.findings)} findings`,
+  );
   log(`roles/second: ${fmt(rate)} (target >= 100,000)  ${rate >= 100_000 ? 'OK' : 'BELOW TARGET'}`);
   log(`ratio scan/baseline: ${fmt(ratio, 2)} (target <= 1.5)  ${ratio <= 1.5 ? 'OK' : 'ABOVE TARGET'}`);
 }

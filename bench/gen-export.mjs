@@ -13,19 +13,56 @@ export function generateExport(n, seed = 42) {
     const kind = rand();
     let statements;
     if (kind < 0.45) {
-      statements = [{ Effect: 'Allow', Principal: { Service: pick(['lambda.amazonaws.com', 'ec2.amazonaws.com', 'ecs-tasks.amazonaws.com']) }, Action: 'sts:AssumeRole' }];
+      statements = [
+        {
+          Effect: 'Allow',
+          Principal: {
+            Service: pick(['lambda.amazonaws.com', 'ec2.amazonaws.com', 'ecs-tasks.amazonaws.com']),
+          },
+          Action: 'sts:AssumeRole',
+        },
+      ];
     } else if (kind < 0.6) {
-      statements = [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${owner}:root` }, Action: 'sts:AssumeRole' }];
+      statements = [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${owner}:root` }, Action: 'sts:AssumeRole' },
+      ];
     } else if (kind < 0.75) {
-      statements = [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${pick(vendors)}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': `ext-${i}` } } }];
+      statements = [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${pick(vendors)}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': `ext-${i}` } },
+        },
+      ];
     } else if (kind < 0.85) {
       statements = [{ Effect: 'Allow', Principal: { AWS: pick(vendors) }, Action: 'sts:AssumeRole' }];
     } else if (kind < 0.92) {
-      statements = [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${pick(vendors)}:role/vendor-${i % 7}`, `arn:aws:iam::${owner}:root`] }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } } }];
+      statements = [
+        {
+          Effect: 'Allow',
+          Principal: {
+            AWS: [`arn:aws:iam::${pick(vendors)}:role/vendor-${i % 7}`, `arn:aws:iam::${owner}:root`],
+          },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ];
     } else {
       statements = [
-        { Sid: 'Vendor', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${pick(vendors)}:root` }, Action: 'sts:*' },
-        { Sid: 'RequireId', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { Null: { 'sts:ExternalId': 'true' } } },
+        {
+          Sid: 'Vendor',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${pick(vendors)}:root` },
+          Action: 'sts:*',
+        },
+        {
+          Sid: 'RequireId',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sts:AssumeRole',
+          Condition: { Null: { 'sts:ExternalId': 'true' } },
+        },
       ];
     }
     const name = `role-${i}`;

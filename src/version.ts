@@ -5,7 +5,9 @@ let cached: string | undefined;
 /** The package version, read from package.json next to the compiled code. */
 export function toolVersion(): string {
   if (cached) return cached;
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   cached = pkg.version;
   return cached;
 }

@@ -259,7 +259,7 @@ export function findSharedExternalIds(
     const use = fullUse(index, ref, zone);
     if (!use) continue;
     let resolved = index.groups.get(ref.externalId);
-    if (!resolved || !resolved.uses.includes(use)) {
+    if (!resolved?.uses.includes(use)) {
       const list = group
         .map((g) => fullUse(index, g, zone))
         .filter((u): u is ExternalIdUse => u !== undefined);

@@ -171,6 +171,8 @@ export function awsProviderFromOptions(opts: Record<string, unknown>, io: CliIO)
   // The AWS SDK takes a while to load: only pay for it when a live scan actually runs.
   return async (ctx) => {
     const { createAwsProvider } = await import('../sources/aws/provider.js');
-    return createAwsProvider(o, { progress: createProgress(io.stderr, Boolean(opts.quiet)), env: io.env })(ctx);
+    return createAwsProvider(o, { progress: createProgress(io.stderr, Boolean(opts.quiet)), env: io.env })(
+      ctx,
+    );
   };
 }

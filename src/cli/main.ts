@@ -10,14 +10,21 @@ import { installHistory } from './history-options.js';
 import { type CliIO, processIO, UsageError } from './io.js';
 
 /** Feature modules plug into the CLI here (live AWS, history, fix...). */
-export function installFeatures(program: Command, io: CliIO, hooks: ScanHooks, setExit: (code: number) => void): void {
+export function installFeatures(
+  program: Command,
+  io: CliIO,
+  hooks: ScanHooks,
+  setExit: (code: number) => void,
+): void {
   installAwsFeatures(program, io, hooks, setExit);
   installHistory(program, io, hooks, setExit);
 }
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('trustaudit')
-    .description('Find AWS IAM roles that a third party can assume without an external ID or MFA (confused deputy).')
+    .description(
+      'Find AWS IAM roles that a third party can assume without an external ID or MFA (confused deputy).',
+    )
     .version(toolVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { UsageError } from './io.js';
 import { SEVERITIES, type Severity } from '../findings/types.js';
+import { UsageError } from './io.js';
 
 /** Commander collector for repeatable options. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -36,6 +36,7 @@ export function parsePairs(pairs: readonly string[], what: string): Map<string, 
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
   return n;
 }

@@ -29,7 +29,9 @@ export function loadKnownAccounts(file: string): Map<string, KnownAccount> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read known accounts ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ConfigError(
+      `cannot read known accounts ${file}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return parseKnownAccounts(text, file);
 }
@@ -60,9 +62,14 @@ export function parseKnownAccounts(text: string, file: string): Map<string, Know
     const retired = entry.enabled === false || entry.deprecated_date !== undefined;
     const name = entry.type === 'aws' ? `AWS ${entry.name}` : entry.name;
     for (const id of entry.accounts) {
-      if (!/^\d{12}$/.test(id)) throw new ConfigError(`${file}: "${id}" (${entry.name}) is not a 12-digit account id`);
+      if (!/^\d{12}$/.test(id))
+        throw new ConfigError(`${file}: "${id}" (${entry.name}) is not a 12-digit account id`);
       if (out.has(id)) continue; // first entry wins; lists sometimes repeat an account
-      out.set(id, { id, name: retired ? `${name} (retired)` : name, ...(entry.source?.[0] ? { source: entry.source[0] } : {}) });
+      out.set(id, {
+        id,
+        name: retired ? `${name} (retired)` : name,
+        ...(entry.source?.[0] ? { source: entry.source[0] } : {}),
+      });
     }
   }
   return out;

@@ -8,7 +8,11 @@ import type { Severity } from '../findings/types.js';
 import type { RuleSetting } from '../rules/engine.js';
 import { type Config, ConfigSchema } from './schema.js';
 
-export const CONFIG_FILE_NAMES = ['trustaudit.config.json', 'trustaudit.config.yaml', 'trustaudit.config.yml'];
+export const CONFIG_FILE_NAMES = [
+  'trustaudit.config.json',
+  'trustaudit.config.yaml',
+  'trustaudit.config.yml',
+];
 
 /** A config file that cannot be used; the message names the file, the place and the problem. */
 export class ConfigError extends Error {}
@@ -100,7 +104,10 @@ function offsetToLineCol(text: string, offset: number): { line: number; column: 
 }
 
 /** The zone of trust from config plus command-line flags (flags add to / override the config). */
-export function buildZone(config: Config, flags: { account?: string; trustedAccounts?: readonly string[] }): ZoneOfTrust {
+export function buildZone(
+  config: Config,
+  flags: { account?: string; trustedAccounts?: readonly string[] },
+): ZoneOfTrust {
   const zone = emptyZone();
   const owner = flags.account ?? config.account;
   if (owner) zone.defaultOwner = owner;

@@ -45,7 +45,9 @@ export const ConfigSchema = z
     /** Owner account for inputs that do not carry one. */
     account: AccountId.optional(),
     trustedAccounts: z.array(TrustedAccountSchema).default([]),
-    trustedOrganizations: z.array(z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o-...)')).default([]),
+    trustedOrganizations: z
+      .array(z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o-...)'))
+      .default([]),
     /** Path to a vendor list in the known_aws_accounts YAML format. */
     knownAccounts: z.string().optional(),
     failOn: z.enum(SEVERITIES).optional(),

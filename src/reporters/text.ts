@@ -21,7 +21,11 @@ export const textReporter: Reporter = (report, opts) => {
   for (const findings of groups.values()) {
     const first = findings[0]!;
     const r = first.resource;
-    const where = [r.arn && r.arn !== r.id ? r.arn : undefined, r.construct, r.variant ? `when ${r.variant}` : undefined]
+    const where = [
+      r.arn && r.arn !== r.id ? r.arn : undefined,
+      r.construct,
+      r.variant ? `when ${r.variant}` : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
     out.push(`${c.bold(r.name)}  ${c.dim(r.id)}${where ? c.dim(` (${where})`) : ''}`);
@@ -66,7 +70,9 @@ function thirdPartySection(report: Report, c: Colors): string[] {
     const g = byVendor.get(v)!;
     const roles = [...g.roles].sort();
     const shown = roles.slice(0, 5).join(', ') + (roles.length > 5 ? `, … (${roles.length - 5} more)` : '');
-    lines.push(`  ${c.bold(v)} ${c.dim(`(${[...g.accounts].sort().join(', ')})`)}: ${roles.length} role${roles.length === 1 ? '' : 's'}: ${shown}`);
+    lines.push(
+      `  ${c.bold(v)} ${c.dim(`(${[...g.accounts].sort().join(', ')})`)}: ${roles.length} role${roles.length === 1 ? '' : 's'}: ${shown}`,
+    );
   }
   lines.push('');
   return lines;
@@ -75,7 +81,9 @@ function thirdPartySection(report: Report, c: Colors): string[] {
 function renderFinding(f: Finding, c: Colors): string[] {
   const lines: string[] = [];
   const sev = paintSeverity(f.severity, c);
-  const st = f.statement ? ` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ''}` : '';
+  const st = f.statement
+    ? ` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ''}`
+    : '';
   const tag = f.suppressed ? c.dim(' [suppressed]') : f.inBaseline ? c.dim(' [in baseline]') : '';
   lines.push(`  ${sev} ${c.bold(f.ruleId)} ${f.title}${tag}`);
   lines.push(`    ${c.dim('at')} ${formatLocation(f.location)}${c.dim(st)}`);
@@ -87,7 +95,9 @@ function renderFinding(f: Finding, c: Colors): string[] {
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`)
       .join(', ');
     const absent = req.absentKeys.length > 0 ? `; without ${req.absentKeys.join(', ')}` : '';
-    lines.push(`    ${c.dim('allowed:')} ${req.action} by ${req.principal}${ctx ? ` with ${ctx}` : ''}${absent}`);
+    lines.push(
+      `    ${c.dim('allowed:')} ${req.action} by ${req.principal}${ctx ? ` with ${ctx}` : ''}${absent}`,
+    );
   }
   lines.push(`    ${c.green('fix:')} ${f.remediation.summary}`);
   if (f.remediation.command) lines.push(`      ${c.dim('$')} ${f.remediation.command}`);
@@ -120,7 +130,11 @@ export function formatLocation(l: SourceLocation): string {
 
 function renderError(e: ScanError): string {
   const where = e.file
-    ? formatLocation({ file: e.file, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) })
+    ? formatLocation({
+        file: e.file,
+        ...(e.line ? { line: e.line } : {}),
+        ...(e.column ? { column: e.column } : {}),
+      })
     : e.account
       ? `account ${e.account}`
       : e.source;
@@ -139,6 +153,7 @@ function summaryLine(report: Report, c: Colors): string {
     parts.push(c.bold(`${s.findings} finding${s.findings === 1 ? '' : 's'} (${bySev}) in ${scope}.`));
   }
   if (s.suppressed > 0) parts.push(`${s.suppressed} suppressed.`);
-  if (!s.complete) parts.push(c.red(`Incomplete: ${s.errors} input${s.errors === 1 ? '' : 's'} could not be scanned.`));
+  if (!s.complete)
+    parts.push(c.red(`Incomplete: ${s.errors} input${s.errors === 1 ? '' : 's'} could not be scanned.`));
   return parts.join(' ');
 }

@@ -125,7 +125,9 @@ function remediation(
     if (addsMfa) tf.requireMfa = true;
     const raw = role.trustPolicy.raw;
     // Shared between roles with the same document: reporters only read it.
-    out.correctedPolicy = memoised(ctx, `${key}\u0000fix\u0000${JSON.stringify(tf)}`, () => correctTrustPolicy(raw, [tf]));
+    out.correctedPolicy = memoised(ctx, `${key}\u0000fix\u0000${JSON.stringify(tf)}`, () =>
+      correctTrustPolicy(raw, [tf]),
+    );
   }
   return out;
 }

@@ -85,7 +85,13 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
   const byPrint = new Map<string, { finding: Finding; variants: Set<string> }>();
   const policyKey = policyKeys();
   for (const { rule, options, severity } of prepared) {
-    const ctx: RuleContext<unknown> = { zone: opts.zone, options, allRoles: roles, policyKey, memo: new Map() };
+    const ctx: RuleContext<unknown> = {
+      zone: opts.zone,
+      options,
+      allRoles: roles,
+      policyKey,
+      memo: new Map(),
+    };
     for (const role of roles) {
       for (const d of rule.check(role, ctx)) {
         const f = completeFinding(rule, severity, role, d);

@@ -50,7 +50,9 @@ export const EXIT_ERROR = 2;
 export function exitCodeFor(report: Report, failOn: Severity): number {
   if (report.errors.length > 0) return EXIT_ERROR;
   const threshold = severityRank(failOn);
-  const counted = report.findings.some((f) => !f.suppressed && !f.inBaseline && severityRank(f.severity) >= threshold);
+  const counted = report.findings.some(
+    (f) => !f.suppressed && !f.inBaseline && severityRank(f.severity) >= threshold,
+  );
   return counted ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

@@ -13,7 +13,16 @@ import { applySuppressions } from '../suppress/index.js';
 import { errMessage, walkPaths } from './walk.js';
 
 /** Extensions worth reading when a folder is walked (named files are always read). */
-const CANDIDATE_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template', '.tf', '.tfvars', '.hcl', '.tpl']);
+const CANDIDATE_EXTENSIONS = new Set([
+  '.json',
+  '.yaml',
+  '.yml',
+  '.template',
+  '.tf',
+  '.tfvars',
+  '.hcl',
+  '.tpl',
+]);
 
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
@@ -92,7 +101,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
 
   const roles: Role[] = [];
   const accounts: { id: string; name?: string }[] = [];
-  const absorb = (r: { roles: Role[]; errors: ScanError[]; trusted?: TrustedAccount[]; accounts?: { id: string; name?: string }[] }) => {
+  const absorb = (r: {
+    roles: Role[];
+    errors: ScanError[];
+    trusted?: TrustedAccount[];
+    accounts?: { id: string; name?: string }[];
+  }) => {
     roles.push(...r.roles);
     errors.push(...r.errors);
     for (const t of r.trusted ?? []) if (!zone.trusted.has(t.id)) zone.trusted.set(t.id, t);
@@ -117,7 +131,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  const found = runRules(roles, rules, { zone, ...(opts.ruleSettings ? { settings: opts.ruleSettings } : {}) });
+  const found = runRules(roles, rules, {
+    zone,
+    ...(opts.ruleSettings ? { settings: opts.ruleSettings } : {}),
+  });
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const suppressed = applySuppressions(found, roles, opts.suppressions ?? [], today);
   warnings.push(...suppressed.warnings);
@@ -152,7 +169,12 @@ async function readInputs(
   const paths = opts.paths.filter((p) => p !== '-');
   if (paths.length !== opts.paths.length) {
     if (!opts.readStdin) {
-      errors.push({ source: 'input', code: 'no-stdin', file: '-', message: 'standard input is not available' });
+      errors.push({
+        source: 'input',
+        code: 'no-stdin',
+        file: '-',
+        message: 'standard input is not available',
+      });
     } else {
       const text = await opts.readStdin();
       files.push({ path: '<stdin>', text, explicit: true });
@@ -173,9 +195,19 @@ async function readInputs(
         });
         continue;
       }
-      files.push({ path: f.display, absPath: f.abs, text: readFileSync(f.abs, 'utf8'), explicit: f.explicit });
+      files.push({
+        path: f.display,
+        absPath: f.abs,
+        text: readFileSync(f.abs, 'utf8'),
+        explicit: f.explicit,
+      });
     } catch (e) {
-      errors.push({ source: 'input', code: 'unreadable', file: f.display, message: `cannot read ${f.display}: ${errMessage(e)}` });
+      errors.push({
+        source: 'input',
+        code: 'unreadable',
+        file: f.display,
+        message: `cannot read ${f.display}: ${errMessage(e)}`,
+      });
     }
   }
   return { files, all: walked.files.map((f) => f.abs) };

@@ -16,7 +16,10 @@ export interface WalkedFile {
  * Expand the command-line paths into files. Directories are walked recursively (symbolic links to
  * folders are not followed, so loops are impossible); named files are marked explicit.
  */
-export function walkPaths(paths: readonly string[], cwd: string): { files: WalkedFile[]; errors: ScanError[] } {
+export function walkPaths(
+  paths: readonly string[],
+  cwd: string,
+): { files: WalkedFile[]; errors: ScanError[] } {
   const files: WalkedFile[] = [];
   const errors: ScanError[] = [];
   const seen = new Set<string>();
@@ -31,7 +34,12 @@ export function walkPaths(paths: readonly string[], cwd: string): { files: Walke
     try {
       st = statSync(abs);
     } catch (e) {
-      errors.push({ source: 'input', code: 'not-found', file: p, message: `cannot read ${p}: ${errMessage(e)}` });
+      errors.push({
+        source: 'input',
+        code: 'not-found',
+        file: p,
+        message: `cannot read ${p}: ${errMessage(e)}`,
+      });
       continue;
     }
     if (st.isDirectory()) walkDir(abs, add, errors, cwd);

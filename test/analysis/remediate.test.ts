@@ -252,7 +252,6 @@ const cases: FixCase[] = [
         },
       ],
     },
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: how a symbolic principal is rendered
     fixes: [{ statementIndex: 0, principals: ['${parameter VendorAccount}'], externalId: X }],
     expected: {
       Statement: [

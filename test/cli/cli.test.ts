@@ -7,7 +7,14 @@ const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as 
 
 const UNPROTECTED = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'Vendor', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }],
+  Statement: [
+    {
+      Sid: 'Vendor',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 'sts:AssumeRole',
+    },
+  ],
 });
 const PROTECTED = JSON.stringify({
   Version: '2012-10-17',
@@ -44,7 +51,11 @@ describe('trustaudit CLI (real binary)', () => {
   const usageErrors: { name: string; args: string[]; stderr: RegExp }[] = [
     { name: 'unknown option', args: ['scan', '--no-such-flag', 'x'], stderr: /unknown option/ },
     { name: 'unknown format', args: ['scan', 'examples', '--format', 'pdf'], stderr: /unknown format "pdf"/ },
-    { name: 'several formats need --output-dir', args: ['scan', 'examples', '--format', 'json,text'], stderr: /--output-dir/ },
+    {
+      name: 'several formats need --output-dir',
+      args: ['scan', 'examples', '--format', 'json,text'],
+      stderr: /--output-dir/,
+    },
     { name: 'bad --fail-on', args: ['scan', 'examples', '--fail-on', 'urgent'], stderr: /expected one of/ },
     { name: 'bad --account', args: ['scan', 'examples', '--account', '12'], stderr: /12-digit/ },
     { name: 'nothing to scan', args: ['scan'], stderr: /nothing to scan/ },
@@ -75,7 +86,10 @@ describe('trustaudit CLI (real binary)', () => {
   });
 
   it('an unreadable input exits 2 but the other inputs are still scanned and reported', () => {
-    const dir = dirWith({ 'bad.json': UNPROTECTED, 'broken.json': '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",,}\n  ]\n}\n' });
+    const dir = dirWith({
+      'bad.json': UNPROTECTED,
+      'broken.json': '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",,}\n  ]\n}\n',
+    });
     const { code, report } = runJson(['scan', 'bad.json', 'broken.json', 'missing.json'], { cwd: dir });
     expect(code).toBe(2);
     expect(report.summary.complete).toBe(false);
@@ -112,7 +126,10 @@ describe('trustaudit CLI (real binary)', () => {
     const own = runJson(['scan', 'own.json', '--account', '111122223333'], { cwd: dir });
     expect(own.code).toBe(0);
     expect(own.report.findings).toEqual([]);
-    const trusted = runJson(['scan', 'own.json', '--account', '123456789012', '--trusted-account', '111122223333'], { cwd: dir });
+    const trusted = runJson(
+      ['scan', 'own.json', '--account', '123456789012', '--trusted-account', '111122223333'],
+      { cwd: dir },
+    );
     expect(trusted.report.findings).toEqual([]);
   });
 
@@ -125,7 +142,9 @@ describe('trustaudit CLI (real binary)', () => {
     const r2 = runCli(['scan', 'bad.json', '--format', 'json,text', '--output-dir', 'reports'], { cwd: dir });
     expect(r2.code).toBe(1);
     expect(readFileSync(join(dir, 'reports/trustaudit.txt'), 'utf8')).toMatch(/TA001/);
-    expect(JSON.parse(readFileSync(join(dir, 'reports/trustaudit.json'), 'utf8')).schemaVersion).toMatch(/^1\./);
+    expect(JSON.parse(readFileSync(join(dir, 'reports/trustaudit.json'), 'utf8')).schemaVersion).toMatch(
+      /^1\./,
+    );
   });
 
   it('the JSON report follows the documented contract, deterministically', () => {
@@ -134,15 +153,38 @@ describe('trustaudit CLI (real binary)', () => {
     const b = runCli(['scan', '.', '--format', 'json'], { cwd: dir });
     expect(a.stdout).toBe(b.stdout);
     const report = JSON.parse(a.stdout);
-    expect(Object.keys(report)).toEqual(['schemaVersion', 'tool', 'findings', 'errors', 'warnings', 'summary']);
+    expect(Object.keys(report)).toEqual([
+      'schemaVersion',
+      'tool',
+      'findings',
+      'errors',
+      'warnings',
+      'summary',
+    ]);
     expect(report.tool).toEqual({ name: 'trustaudit', version: pkg.version });
     const f = report.findings[0];
-    for (const key of ['ruleId', 'severity', 'title', 'message', 'resource', 'location', 'statement', 'principals', 'evidence', 'remediation', 'fingerprint', 'suppressed']) {
+    for (const key of [
+      'ruleId',
+      'severity',
+      'title',
+      'message',
+      'resource',
+      'location',
+      'statement',
+      'principals',
+      'evidence',
+      'remediation',
+      'fingerprint',
+      'suppressed',
+    ]) {
       expect(f).toHaveProperty(key);
     }
     expect(f.resource).toMatchObject({ kind: 'aws-iam-role' });
     expect(f.statement).toEqual({ index: 0, sid: 'Vendor' });
-    expect(f.principals[0]).toMatchObject({ value: 'arn:aws:iam::111122223333:root', account: '111122223333' });
+    expect(f.principals[0]).toMatchObject({
+      value: 'arn:aws:iam::111122223333:root',
+      account: '111122223333',
+    });
     expect(f.remediation.command).toMatch(/aws iam update-assume-role-policy/);
   });
 
@@ -153,6 +195,7 @@ describe('trustaudit CLI (real binary)', () => {
     expect(r.stdout).toMatch(/bad\.json:\d+/);
     expect(r.stdout).toMatch(/fix:/);
     expect(r.stdout).toMatch(/1 finding \(1 medium\) in 1 role from 1 input\./);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI colour escapes on purpose
     expect(r.stdout).not.toMatch(/\u001b\[/); // no colour when not a terminal
   });
 

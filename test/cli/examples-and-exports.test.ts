@@ -55,7 +55,9 @@ describe('the bundled examples, through the real CLI', () => {
       expect(ta001(plain.report, (f) => f.location.file === path)).toEqual(a === undefined ? [] : [a]);
       expect(ta001(owned.report, (f) => f.location.file === path)).toEqual(b === undefined ? [] : [b]);
       if (withoutAccount!.includes('TA000')) {
-        expect(plain.report.findings.some((f) => f.ruleId === 'TA000' && f.location.file === path)).toBe(true);
+        expect(plain.report.findings.some((f) => f.ruleId === 'TA000' && f.location.file === path)).toBe(
+          true,
+        );
       }
     });
   }
@@ -68,13 +70,27 @@ describe('the bundled examples, through the real CLI', () => {
   }
 
   it('findings in the export know their owner and name the vendor with --known-accounts', () => {
-    const r = runJson(['scan', 'examples/account-export.json', '--known-accounts', join(corpusDir, 'known_aws_accounts/accounts.yaml')]);
-    const f = r.report.findings.find((x) => x.resource.name === 'MonitoringVendorReadOnly' && x.ruleId === 'TA001');
+    const r = runJson([
+      'scan',
+      'examples/account-export.json',
+      '--known-accounts',
+      join(corpusDir, 'known_aws_accounts/accounts.yaml'),
+    ]);
+    const f = r.report.findings.find(
+      (x) => x.resource.name === 'MonitoringVendorReadOnly' && x.ruleId === 'TA001',
+    );
     expect(f?.resource.account).toBe('123456789012');
     expect(f?.evidence.ownerKnown).toBe(true);
     expect(f?.principals[0]).toMatchObject({ account: '464622532012', accountName: 'Datadog' });
-    const text = runCli(['scan', 'examples/account-export.json', '--known-accounts', join(corpusDir, 'known_aws_accounts/accounts.yaml')]);
-    expect(text.stdout).toMatch(/Third parties that can get in:\n {2}Datadog \(464622532012\): 2 roles: MonitoringVendorReadOnly, SharedServicesMixed\n {2}Unnamed accounts \(210987654321\): 1 role: PartnerEngineersMfaIfExists/);
+    const text = runCli([
+      'scan',
+      'examples/account-export.json',
+      '--known-accounts',
+      join(corpusDir, 'known_aws_accounts/accounts.yaml'),
+    ]);
+    expect(text.stdout).toMatch(
+      /Third parties that can get in:\n {2}Datadog \(464622532012\): 2 roles: MonitoringVendorReadOnly, SharedServicesMixed\n {2}Unnamed accounts \(210987654321\): 1 role: PartnerEngineersMfaIfExists/,
+    );
   });
 });
 
@@ -102,11 +118,15 @@ describe('real account exports (../shared/corpus/account-authorization-details),
       'bad_role <- *',
       'stacksets-exec-b5520cb2730c2f54b523d6375a319abb <- arn:aws:iam::072528804237:role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin',
     ]);
-    expect(report.findings.filter((f) => f.ruleId === 'TA003').map((f) => f.resource.name)).toEqual(['bad_role']);
+    expect(report.findings.filter((f) => f.ruleId === 'TA003').map((f) => f.resource.name)).toEqual([
+      'bad_role',
+    ]);
   });
 
   it('marking the management account as trusted leaves only the public role', () => {
     const r = runJson(['scan', dir, '--trusted-account', '072528804237']);
-    expect(r.report.findings.filter((f) => f.ruleId === 'TA001').map((f) => f.resource.name)).toEqual(['bad_role']);
+    expect(r.report.findings.filter((f) => f.ruleId === 'TA001').map((f) => f.resource.name)).toEqual([
+      'bad_role',
+    ]);
   });
 });

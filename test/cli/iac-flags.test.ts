@@ -40,18 +40,33 @@ describe('CloudFormation parameters and Terraform variables from the command lin
   it('an unknown parameter is a possible third party; --parameters-file and --parameter resolve it', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'stack.yaml'), TEMPLATE);
-    writeFileSync(join(dir, 'own.json'), JSON.stringify([{ ParameterKey: 'PartnerAccount', ParameterValue: '123456789012' }]));
+    writeFileSync(
+      join(dir, 'own.json'),
+      JSON.stringify([{ ParameterKey: 'PartnerAccount', ParameterValue: '123456789012' }]),
+    );
     const unknown = runJson(['scan', 'stack.yaml', '--account', '123456789012'], { cwd: dir });
     expect(unknown.code).toBe(1);
     expect(JSON.stringify(unknown.report.findings[0]?.principals)).toMatch(/PartnerAccount/);
 
-    const own = runJson(['scan', 'stack.yaml', '--account', '123456789012', '--parameters-file', 'own.json'], { cwd: dir });
+    const own = runJson(
+      ['scan', 'stack.yaml', '--account', '123456789012', '--parameters-file', 'own.json'],
+      { cwd: dir },
+    );
     expect(own.report.findings).toEqual([]);
     expect(own.code).toBe(0);
 
     // --parameter wins over the file.
     const vendor = runJson(
-      ['scan', 'stack.yaml', '--account', '123456789012', '--parameters-file', 'own.json', '--parameter', 'PartnerAccount=464622532012'],
+      [
+        'scan',
+        'stack.yaml',
+        '--account',
+        '123456789012',
+        '--parameters-file',
+        'own.json',
+        '--parameter',
+        'PartnerAccount=464622532012',
+      ],
       { cwd: dir },
     );
     expect(vendor.report.findings[0]?.principals[0]).toMatchObject({ account: '464622532012' });
@@ -64,8 +79,22 @@ describe('CloudFormation parameters and Terraform variables from the command lin
     const own = runJson(['scan', '.', '--account', '123456789012', '--var-file', 'own.tfvars'], { cwd: dir });
     expect(own.report.errors).toEqual([]);
     expect(own.report.findings.filter((f) => f.ruleId === 'TA001')).toEqual([]);
-    const vendor = runJson(['scan', '.', '--account', '123456789012', '--var-file', 'own.tfvars', '--var', 'partner_account=464622532012'], { cwd: dir });
-    expect(vendor.report.findings.find((f) => f.ruleId === 'TA001')?.principals[0]).toMatchObject({ account: '464622532012' });
+    const vendor = runJson(
+      [
+        'scan',
+        '.',
+        '--account',
+        '123456789012',
+        '--var-file',
+        'own.tfvars',
+        '--var',
+        'partner_account=464622532012',
+      ],
+      { cwd: dir },
+    );
+    expect(vendor.report.findings.find((f) => f.ruleId === 'TA001')?.principals[0]).toMatchObject({
+      account: '464622532012',
+    });
   });
 
   it('a missing or broken parameters/variables file is a usage error naming it', () => {

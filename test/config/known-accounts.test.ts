@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/load.js';
 import { loadKnownAccounts, parseKnownAccounts } from '../../src/config/known-accounts.js';
+import { ConfigError } from '../../src/config/load.js';
 import { corpusDir } from '../helpers/cli.js';
 
 describe('known accounts (vendor list)', () => {
@@ -13,7 +13,11 @@ describe('known accounts (vendor list)', () => {
   });
 
   const cases: { name: string; yaml: string; expect: Record<string, string> }[] = [
-    { name: 'plain entry', yaml: "- name: Acme\n  accounts: ['111122223333']\n", expect: { '111122223333': 'Acme' } },
+    {
+      name: 'plain entry',
+      yaml: "- name: Acme\n  accounts: ['111122223333']\n",
+      expect: { '111122223333': 'Acme' },
+    },
     {
       name: 'AWS-owned service account is prefixed',
       yaml: "- name: ELB logs\n  type: aws\n  accounts: ['127311923021']\n",
@@ -39,8 +43,16 @@ describe('known accounts (vendor list)', () => {
 
   const bad: { name: string; yaml: string; expect: RegExp }[] = [
     { name: 'not a list', yaml: 'name: x\n', expect: /k\.yaml.*not a known-accounts list/ },
-    { name: 'entry without accounts', yaml: '- name: x\n', expect: /k\.yaml:1:3: not a known-accounts list \(0\.accounts/ },
-    { name: 'short account id', yaml: "- name: x\n  accounts: ['1234']\n", expect: /"1234" \(x\) is not a 12-digit/ },
+    {
+      name: 'entry without accounts',
+      yaml: '- name: x\n',
+      expect: /k\.yaml:1:3: not a known-accounts list \(0\.accounts/,
+    },
+    {
+      name: 'short account id',
+      yaml: "- name: x\n  accounts: ['1234']\n",
+      expect: /"1234" \(x\) is not a 12-digit/,
+    },
     { name: 'YAML syntax', yaml: '- name: [x\n', expect: /k\.yaml:\d+:\d+/ },
   ];
   for (const c of bad) {

@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildZone, ConfigError, loadConfig, parseConfigText, ruleSettingsFrom } from '../../src/config/load.js';
+import {
+  buildZone,
+  ConfigError,
+  loadConfig,
+  parseConfigText,
+  ruleSettingsFrom,
+} from '../../src/config/load.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('config loading', () => {
@@ -15,7 +21,10 @@ describe('config loading', () => {
 
   it('discovers trustaudit.config.yaml in the folder', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'trustaudit.config.yaml'), 'account: "123456789012"\ntrustedAccounts: ["210987654321"]\n');
+    writeFileSync(
+      join(dir, 'trustaudit.config.yaml'),
+      'account: "123456789012"\ntrustedAccounts: ["210987654321"]\n',
+    );
     const { config, file } = loadConfig(dir);
     expect(file).toBe(join(dir, 'trustaudit.config.yaml'));
     expect(config.account).toBe('123456789012');

@@ -15,7 +15,10 @@ export interface CliRun {
 }
 
 /** Run the real, built CLI (`npm test` builds dist/ first) as a child process. */
-export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliRun {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+): CliRun {
   const r = spawnSync(process.execPath, [binPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
     input: opts.input ?? '',
@@ -28,7 +31,10 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string; env
 }
 
 /** Parse the JSON report printed by `--format json`. */
-export function runJson(args: string[], opts: Parameters<typeof runCli>[1] = {}): { code: number; report: JsonReport; stderr: string } {
+export function runJson(
+  args: string[],
+  opts: Parameters<typeof runCli>[1] = {},
+): { code: number; report: JsonReport; stderr: string } {
   const r = runCli([...args, '--format', 'json'], opts);
   let report: JsonReport;
   try {
@@ -59,7 +65,21 @@ export interface JsonReport {
     fingerprint: string;
     suppressed: boolean;
   }[];
-  errors: { source: string; code: string; message: string; file?: string; line?: number; column?: number; account?: string }[];
+  errors: {
+    source: string;
+    code: string;
+    message: string;
+    file?: string;
+    line?: number;
+    column?: number;
+    account?: string;
+  }[];
   warnings: { code: string; message: string }[];
-  summary: { rolesScanned: number; filesScanned: number; findings: number; errors: number; complete: boolean };
+  summary: {
+    rolesScanned: number;
+    filesScanned: number;
+    findings: number;
+    errors: number;
+    complete: boolean;
+  };
 }

@@ -1,4 +1,3 @@
-import { makeRuleContext } from '../../src/rules/engine.js';
 /**
  * A RuleTester-style harness: tables of named valid and invalid cases, one vitest case each.
  *
@@ -20,6 +19,7 @@ import {
 import type { FindingDraft } from '../../src/findings/types.js';
 import { parseTrustDocument } from '../../src/model/normalise.js';
 import type { JsonLike, Role } from '../../src/model/types.js';
+import { makeRuleContext } from '../../src/rules/engine.js';
 import type { AnyRule } from '../../src/rules/types.js';
 
 /** The owner account of test roles unless a case says otherwise. */

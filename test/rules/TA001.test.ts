@@ -96,7 +96,6 @@ ruleTester(TA001, {
         AWS: {
           symbolic: true,
           description: 'Fn::Sub',
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation pseudo parameters as IaC sources render them
           text: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root',
         },
       }),
@@ -406,14 +405,12 @@ ruleTester(TA001, {
         AWS: {
           symbolic: true,
           description: 'parameter VendorAccountId',
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: how IaC sources write a symbolic value
           text: 'arn:aws:iam::${VendorAccountId}:root',
         },
       }),
       expect: [
         {
           statementIndex: 0,
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: how IaC sources write a symbolic value
           principals: ['${parameter VendorAccountId}'],
           evidenceIncludes: ['parameter VendorAccountId', 'may be a third-party account'],
         },
@@ -516,7 +513,6 @@ ruleTester(TA001, {
     },
     {
       name: 'external id: value made of a policy variable the caller knows',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
       policy: vendorWith({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}' } }),
       expect: [
         { statementIndex: 0, evidenceIncludes: ['policy variables', '"sts:ExternalId":"111122223333"'] },

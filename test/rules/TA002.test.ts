@@ -87,7 +87,6 @@ ruleTester(TA002, {
     { name: 'exempt service in upper case', policy: service('Lambda.amazonaws.com') },
     {
       name: 'exempt service written with an unresolved URL suffix',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: how IaC sources write a partly known value
       policy: service({ symbolic: true, description: 'Fn::Sub', text: 'ec2.${AWS::URLSuffix}' }),
     },
     {

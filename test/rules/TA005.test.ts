@@ -1,8 +1,7 @@
-import { makeRuleContext } from '../../src/rules/engine.js';
 import { describe, expect, it } from 'vitest';
 import type { FindingDraft } from '../../src/findings/types.js';
 import type { JsonLike, Role } from '../../src/model/types.js';
-import { runRules } from '../../src/rules/engine.js';
+import { makeRuleContext, runRules } from '../../src/rules/engine.js';
 import { TA005 } from '../../src/rules/TA005.js';
 import { makeRole, makeZone, OWNER, ruleTester, type ZoneSpec } from '../helpers/rule-tester.js';
 
@@ -90,7 +89,6 @@ ruleTester(TA005, {
     },
     {
       name: 'ID built from a policy variable',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
       policy: trusts([DATADOG, DYNATRACE], '${aws:PrincipalAccount}'),
     },
     {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { emptyZone } from '../../src/analysis/zone.js';
 import type { Role } from '../../src/model/types.js';
 import { RuleOptionsError, runRules } from '../../src/rules/engine.js';
@@ -52,7 +52,12 @@ describe('rule engine', () => {
   it('completes drafts with rule metadata, resource and a stable fingerprint', () => {
     const [a] = runRules([role('r1', ['bad1'])], [toy], { zone: emptyZone() });
     const [b] = runRules([role('r1', ['bad1'])], [toy], { zone: emptyZone() });
-    expect(a).toMatchObject({ ruleId: 'TX001', severity: 'low', title: 'Toy', resource: { id: 'r1', kind: 'aws-iam-role' } });
+    expect(a).toMatchObject({
+      ruleId: 'TX001',
+      severity: 'low',
+      title: 'Toy',
+      resource: { id: 'r1', kind: 'aws-iam-role' },
+    });
     expect(a?.location).toEqual({ file: 'r1.json' });
     expect(a?.fingerprint).toBe(b?.fingerprint);
     const [other] = runRules([role('r2', ['bad1'])], [toy], { zone: emptyZone() });
@@ -60,7 +65,10 @@ describe('rule engine', () => {
   });
 
   it('a finding that holds in every Fn::If alternative is reported once, without a variant', () => {
-    const roles = [role('t#R', ['bad1'], 'condition C is true'), role('t#R', ['bad1'], 'condition C is false')];
+    const roles = [
+      role('t#R', ['bad1'], 'condition C is true'),
+      role('t#R', ['bad1'], 'condition C is false'),
+    ];
     const out = runRules(roles, [toy], { zone: emptyZone() });
     expect(out).toHaveLength(1);
     expect(out[0]?.resource.variant).toBeUndefined();
@@ -81,9 +89,23 @@ describe('rule engine', () => {
     const zone = emptyZone();
     const r = [role('r1', ['bad1', 'worse'])];
     expect(runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: false }]]) })).toEqual([]);
-    expect(runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, severity: 'high' as const }]]) })[0]?.severity).toBe('high');
-    expect(runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { prefix: 'wor' } }]]) }).map((f) => f.statement?.sid)).toEqual(['worse']);
-    expect(() => runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]) })).toThrow(RuleOptionsError);
-    expect(() => runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]) })).toThrow(/TX001/);
+    expect(
+      runRules(r, [toy], {
+        zone,
+        settings: new Map([['TX001', { enabled: true, severity: 'high' as const }]]),
+      })[0]?.severity,
+    ).toBe('high');
+    expect(
+      runRules(r, [toy], {
+        zone,
+        settings: new Map([['TX001', { enabled: true, options: { prefix: 'wor' } }]]),
+      }).map((f) => f.statement?.sid),
+    ).toEqual(['worse']);
+    expect(() =>
+      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]) }),
+    ).toThrow(RuleOptionsError);
+    expect(() =>
+      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]) }),
+    ).toThrow(/TX001/);
   });
 });

@@ -7,7 +7,9 @@ import { allRules } from '../../src/rules/index.js';
 
 const DOC = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }],
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+  ],
 };
 
 function role(name: string, account: string, line: number, path = '/'): Role {

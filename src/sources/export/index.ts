@@ -87,7 +87,11 @@ function looksLikeTrustPolicy(doc: Obj): boolean {
  * Positions of a bare policy file's elements (statements, principals, conditions). A policy file is
  * small, so a position-keeping parse is cheap here; the large exports are located per role instead.
  */
-function jsonLocator(text: string, file: string, lines: LineIndex): (path: (string | number)[]) => SourceLocation | undefined {
+function jsonLocator(
+  text: string,
+  file: string,
+  lines: LineIndex,
+): (path: (string | number)[]) => SourceLocation | undefined {
   const tree = parseTree(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
   return (path) => {
     const node = tree ? findNodeAtLocation(tree, path) : undefined;

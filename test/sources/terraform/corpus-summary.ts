@@ -1,5 +1,5 @@
 import type { Role } from '../../../src/model/types.js';
-import { conditionsOf, principalsOf, addressOf } from './helpers.js';
+import { addressOf, conditionsOf, principalsOf } from './helpers.js';
 
 /** `vendor/x/.../file.tf:line id :: P=[...] C=[...]` for each statement, for roles with an AWS principal. */
 export function vendorSummary(roles: Role[]): string[] {

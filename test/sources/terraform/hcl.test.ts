@@ -10,7 +10,7 @@ import {
   type Statement,
 } from '../../../src/model/types.js';
 import { loadVarFile, terraformSource } from '../../../src/sources/terraform/index.js';
-import { byId, conditionsOf, ctxFor, loadFixture, principalsOf, repoRoot, addressOf } from './helpers.js';
+import { addressOf, byId, conditionsOf, ctxFor, loadFixture, principalsOf, repoRoot } from './helpers.js';
 
 const F = 'test/fixtures/terraform';
 

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSymbolic } from '../../../src/model/types.js';
 import { terraformSource } from '../../../src/sources/terraform/index.js';
-import { byId, conditionsOf, corpusDir, ctxFor, inputsUnder, loadFixture, principalsOf, addressOf } from './helpers.js';
+import {
+  addressOf,
+  byId,
+  conditionsOf,
+  corpusDir,
+  ctxFor,
+  inputsUnder,
+  loadFixture,
+  principalsOf,
+} from './helpers.js';
 
 const F = 'test/fixtures/terraform/plan';
 

@@ -458,11 +458,42 @@ export class ModuleInstance {
       }
       case 'terraform':
         return sym(wholeText, wrap(wholeText), loc);
-      default:
+      default: {
         if (ops.length === 0) return sym(`${root} (unknown name)`, wrap(wholeText), loc);
+        const own = this.ownPrincipalArn(root, attr(0), ops, wholeText, loc);
+        if (own) return own;
         return sym(`${wholeText} (known after apply)`, wrap(wholeText), loc);
+      }
     }
     return sym(wholeText, wrap(wholeText), loc);
+  }
+
+  /**
+   * `aws_iam_role.x.arn` / `aws_iam_user.x.arn` of a resource this module creates with its default
+   * provider: the ARN is known only after apply, but it is in the deploying account, which the symbolic
+   * text records so the analysis does not take it for a third party. A resource with a `provider`
+   * argument may live in another account and stays unknown.
+   */
+  private ownPrincipalArn(
+    type: string,
+    name: string | undefined,
+    ops: Ast[],
+    wholeText: string,
+    loc: SourceLocation | undefined,
+  ): Val | undefined {
+    const kind = type === 'aws_iam_role' ? 'role' : type === 'aws_iam_user' ? 'user' : undefined;
+    if (!kind || !name) return undefined;
+    let rest = ops.slice(1);
+    if (rest[0]?.type === 'index') rest = rest.slice(1); // instance key of a counted resource
+    const field = rest[0]?.type === 'get_attr' ? textOf(rest[0]).replace(/^\./, '').trim() : undefined;
+    if (field !== 'arn' || rest.length !== 1) return undefined;
+    const block = this.mod.resources.find((b) => b.labels[0] === type && b.labels[1] === name);
+    if (!block || bodyAttrs(block.body).has('provider')) return undefined;
+    return sym(
+      `${wholeText} (a ${kind} this configuration creates, known after apply)`,
+      `arn:${this.env.partition}:iam::${this.env.owner}:${kind}/\${${type}.${name}.name}`,
+      loc,
+    );
   }
 
   private dataAttribute(

@@ -11,7 +11,11 @@ import type { Report, Reporter } from './types.js';
  */
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const TRUSTAUDIT_INFORMATION_URI = 'https://github.com/trustaudit/trustaudit';
+/**
+ * Where the tool is documented. Unset until the project has a public home: SARIF makes the field optional,
+ * and a made-up address would send users to someone else's page.
+ */
+export const TRUSTAUDIT_INFORMATION_URI: string | undefined = undefined;
 /** Base id for file locations: paths are relative to the directory the scan ran in (the repository root in CI). */
 export const SRCROOT = '%SRCROOT%';
 /** Base id for live roles, which have no file: their ARN as a path (see `artifactLocation`). */
@@ -108,7 +112,7 @@ export interface SarifRun {
       name: string;
       version: string;
       semanticVersion?: string;
-      informationUri: string;
+      informationUri?: string;
       rules: SarifReportingDescriptor[];
     };
   };
@@ -386,7 +390,7 @@ export function toSarif(report: Report): SarifLog {
             name: 'trustaudit',
             version,
             ...(/^\d+\.\d+\.\d+/.test(version) ? { semanticVersion: version } : {}),
-            informationUri: TRUSTAUDIT_INFORMATION_URI,
+            ...(TRUSTAUDIT_INFORMATION_URI ? { informationUri: TRUSTAUDIT_INFORMATION_URI } : {}),
             rules,
           },
         },

@@ -23,11 +23,17 @@ if (mode === 'baseline') {
 } else {
   const { runScan } = await import(resolve(repoRoot, 'dist/scan/run.js'));
   const { emptyZone } = await import(resolve(repoRoot, 'dist/analysis/zone.js'));
+  // `scan-core`: only the rules of the semantic-core issue (TA000, TA001), to price the other rules.
+  const ruleSettings =
+    mode === 'scan-core'
+      ? new Map(['TA002', 'TA003', 'TA004', 'TA005'].map((id) => [id, { enabled: false }]))
+      : undefined;
   const result = await runScan({
     paths: [file],
     cwd: process.cwd(),
     zone: emptyZone(),
     maxFileBytes: 1 << 30,
+    ...(ruleSettings ? { ruleSettings } : {}),
   });
   if (result.errors.length) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
   roles = result.roles.length;

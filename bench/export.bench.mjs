@@ -16,6 +16,7 @@ export async function run({ repoRoot, log }) {
   const worker = join(repoRoot, 'bench/export-worker.mjs');
   const base = best(3, () => measure(worker, ['baseline', file, repoRoot]));
   const scan = best(3, () => measure(worker, ['scan', file, repoRoot]));
+  const core = best(3, () => measure(worker, ['scan-core', file, repoRoot]));
   if (scan.roles !== n) throw new Error(`scan saw ${scan.roles} roles, expected ${n}`);
   const rate = n / (scan.ms / 1000);
   const ratio = scan.ms / base.ms;
@@ -26,4 +27,9 @@ export async function run({ repoRoot, log }) {
   );
   log(`roles/second: ${fmt(rate)} (target >= 100,000)  ${rate >= 100_000 ? 'OK' : 'BELOW TARGET'}`);
   log(`ratio scan/baseline: ${fmt(ratio, 2)} (target <= 1.5)  ${ratio <= 1.5 ? 'OK' : 'ABOVE TARGET'}`);
+  const rulesRatio = scan.ms / core.ms;
+  log(`core rules only (TA000, TA001): ${fmt(core.ms)} ms, ${fmt(core.findings)} findings`);
+  log(
+    `all rules / core rules: ${fmt(rulesRatio, 2)} (target <= 1.10)  ${rulesRatio <= 1.1 ? 'OK' : 'ABOVE TARGET'}`,
+  );
 }

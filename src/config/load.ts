@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { emptyZone, type ZoneOfTrust } from '../analysis/zone.js';
 import type { Severity } from '../findings/types.js';
+import { LineIndex } from '../model/line-index.js';
 import type { RuleSetting } from '../rules/engine.js';
 import { type Config, ConfigSchema } from './schema.js';
 
@@ -92,15 +93,7 @@ function describeZodError(
 }
 
 function offsetToLineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, column: offset - last };
+  return new LineIndex(text).position(offset);
 }
 
 /** The zone of trust from config plus command-line flags (flags add to / override the config). */

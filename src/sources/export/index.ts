@@ -5,11 +5,11 @@
 
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { decodePolicyText } from '../../model/decode.js';
+import { LineIndex } from '../../model/line-index.js';
 import { parseTrustDocument } from '../../model/normalise.js';
 import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { jsonSyntaxError } from './json-error.js';
-import { LineIndex } from './positions.js';
 import { buildRole, isObj, type Obj, RoleLocator } from './roles.js';
 
 const SOURCE = 'export';

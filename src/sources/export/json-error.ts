@@ -1,6 +1,6 @@
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { LineIndex } from '../../model/line-index.js';
 import type { ScanError } from '../../model/types.js';
-import { LineIndex } from './positions.js';
 
 const READABLE: Record<string, string> = {
   InvalidSymbol: 'unexpected character',

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LineIndex } from '../../model/line-index.js';
 import type { SourceLocation } from '../../model/types.js';
 import { localModuleSource, type TfModule } from './config.js';
 import { callFunction } from './functions.js';
@@ -820,23 +821,16 @@ function isTemplateChild(k: Ast): boolean {
   return k.type === 'template_interpolation' || k.type === 'template_directive';
 }
 
-/** Position (1-based line, column) of an offset in a file. */
-const lineStartsCache = new WeakMap<SrcFile, number[]>();
+/** Position (1-based line, column) of an offset in a file (one line index per file, kept while the file lives). */
+const lineIndexes = new WeakMap<SrcFile, LineIndex>();
 export function posAt(f: SrcFile, off: number): { line: number; col: number } {
-  let starts = lineStartsCache.get(f);
-  if (!starts) {
-    starts = [0];
-    for (let i = f.text.indexOf('\n'); i !== -1; i = f.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStartsCache.set(f, starts);
+  let index = lineIndexes.get(f);
+  if (!index) {
+    index = new LineIndex(f.text);
+    lineIndexes.set(f, index);
   }
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= off) lo = mid;
-    else hi = mid - 1;
-  }
-  const m = mapPos(f, lo, off - (starts[lo] as number));
+  const p = index.position(off);
+  const m = mapPos(f, p.line - 1, p.column - 1);
   return { line: m.line, col: m.column };
 }
 

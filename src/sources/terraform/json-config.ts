@@ -8,7 +8,9 @@
  * comments. Whether a property is a nested block depends on the provider schema: the block names that
  * matter for trust policies are known here (`statement`, `principals`, `condition`, `dynamic`...).
  */
+
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { LineIndex } from '../../model/line-index.js';
 
 export interface LinePos {
   /** 1-based line and column of the JSON value the generated line came from. */
@@ -34,18 +36,12 @@ const NESTED_BLOCKS = new Set([
   'validation',
 ]);
 
+/** Offset -> 1-based line and column (the shared line index). */
 function lineIndex(text: string): (off: number) => { line: number; col: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const index = new LineIndex(text);
   return (off) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: off - (starts[lo] as number) + 1 };
+    const p = index.position(off);
+    return { line: p.line, col: p.column };
   };
 }
 

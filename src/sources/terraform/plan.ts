@@ -11,6 +11,7 @@
  * with a wholly symbolic trust policy, and a ScanError `unknown-until-apply` says why it cannot be
  * judged. Nothing is guessed.
  */
+
 import {
   findNodeAtLocation,
   getNodeValue,
@@ -19,6 +20,7 @@ import {
   parseTree,
   printParseErrorCode,
 } from 'jsonc-parser';
+import { LineIndex } from '../../model/line-index.js';
 import type { Role, ScanError, SourceLocation } from '../../model/types.js';
 import type { InputFile } from '../types.js';
 import { decodePolicyValue } from './json-text.js';
@@ -55,19 +57,10 @@ interface PlanResource {
   name: string;
 }
 
+/** Offset -> 1-based line and column (the shared line index). */
 function lineIndex(text: string): (off: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (off) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: off - (starts[lo] as number) + 1 };
-  };
+  const index = new LineIndex(text);
+  return (off) => index.position(off);
 }
 
 function collectModule(mod: J | undefined, jsonPath: (string | number)[], out: PlanResource[]): void {

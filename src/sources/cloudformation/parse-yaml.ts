@@ -6,7 +6,6 @@ import {
   isPair,
   isScalar,
   isSeq,
-  LineCounter,
   type Node,
   parseDocument,
   type Scalar,
@@ -104,10 +103,9 @@ class BadKey extends Error {
  * their expansion is bounded by `MAX_ALIAS_EXPANSION` nodes.
  */
 export function parseYaml(text: string, lines: LineIndex, allowAliases = false): ParseOutcome {
-  const lineCounter = new LineCounter();
+  // Positions come from `lines` (node offsets), so no LineCounter is needed while parsing.
   const doc = parseDocument(text, {
     customTags: TAGS,
-    lineCounter,
     prettyErrors: false,
     // Duplicates are reported by convert() and resolved last-wins, as CloudFormation does.
     uniqueKeys: false,

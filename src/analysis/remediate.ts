@@ -49,35 +49,62 @@ function clone<T extends JsonLike>(v: T): T {
  *   right after it carries only the third-party principals and the new condition.
  */
 export function correctTrustPolicy(doc: JsonLike, fixes: readonly TrustFix[]): JsonLike {
+  return editStatements(doc, mergeFixes(fixes), (st, fix) => {
+    const separated = separatePrincipals(st, new Set(fix.principals));
+    const target = separated ? splitOff(st, separated, 'ThirdParty') : st;
+    addConditions(target, fix);
+    return target === st ? undefined : target;
+  });
+}
+
+/**
+ * A copy of `doc` with `edit` applied to each statement named by `fixes` (taken in the order given:
+ * highest index first, so a split never shifts a statement still to edit). `edit` may return a
+ * statement split off from the one it was given, which is placed right after it. A single statement
+ * object stays a single object unless a split made it two.
+ */
+function editStatements<F extends { statementIndex: number }>(
+  doc: JsonLike,
+  fixes: readonly F[],
+  edit: (st: JsonObject, fix: F) => JsonObject | undefined,
+): JsonLike {
   const out = clone(doc);
   if (!isObject(out)) return out;
   const rawStatements = out.Statement;
   const single = isObject(rawStatements);
   if (!single && !Array.isArray(rawStatements)) return out;
   const statements: JsonLike[] = single ? [rawStatements] : [...(rawStatements as JsonLike[])];
-
   let split = false;
-  for (const fix of mergeFixes(fixes)) {
+  for (const fix of fixes) {
     const st = statements[fix.statementIndex];
     if (!isObject(st)) continue;
-    const separated = separatePrincipals(st, new Set(fix.principals));
-    if (separated) {
-      const copy: JsonObject = {};
-      for (const [k, v] of Object.entries(st)) {
-        if (k === 'Principal') copy[k] = separated.moved;
-        else if (k === 'Sid' && typeof v === 'string') copy[k] = `${v}ThirdParty`;
-        else copy[k] = clone(v);
-      }
-      st.Principal = separated.kept;
-      addConditions(copy, fix);
-      statements.splice(fix.statementIndex + 1, 0, copy);
+    const added = edit(st, fix);
+    if (added) {
+      statements.splice(fix.statementIndex + 1, 0, added);
       split = true;
-    } else {
-      addConditions(st, fix);
     }
   }
   out.Statement = single && !split ? (statements[0] as JsonLike) : statements;
   return out;
+}
+
+/**
+ * Split `st` in two: `st` keeps the principals in `separated.kept`, and the returned copy (everything
+ * else cloned, its Sid suffixed) gets `separated.moved`.
+ */
+function splitOff(
+  st: JsonObject,
+  separated: { kept: JsonLike; moved: JsonLike },
+  sidSuffix: string,
+): JsonObject {
+  const copy: JsonObject = {};
+  for (const [k, v] of Object.entries(st)) {
+    if (k === 'Principal') copy[k] = separated.moved;
+    else if (k === 'Sid' && typeof v === 'string') copy[k] = `${v}${sidSuffix}`;
+    else copy[k] = clone(v);
+  }
+  st.Principal = separated.kept;
+  return copy;
 }
 
 /** One fix per statement, highest index first (so splitting never shifts a statement still to fix). */
@@ -180,33 +207,12 @@ export interface ConditionFix {
  * same statement are applied highest index first, so a split never shifts a statement still to fix.
  */
 export function addStatementConditions(doc: JsonLike, fixes: readonly ConditionFix[]): JsonLike {
-  const out = clone(doc);
-  if (!isObject(out)) return out;
-  const rawStatements = out.Statement;
-  const single = isObject(rawStatements);
-  if (!single && !Array.isArray(rawStatements)) return out;
-  const statements: JsonLike[] = single ? [rawStatements] : [...(rawStatements as JsonLike[])];
-  let split = false;
   const ordered = [...fixes].sort((a, b) => b.statementIndex - a.statementIndex);
-  for (const fix of ordered) {
-    const st = statements[fix.statementIndex];
-    if (!isObject(st)) continue;
+  return editStatements(doc, ordered, (st, fix) => {
     const separated = fix.principals
       ? separateByType(st, fix.principals.type, new Set(fix.principals.values))
       : undefined;
-    let target = st;
-    if (separated) {
-      const copy: JsonObject = {};
-      for (const [k, v] of Object.entries(st)) {
-        if (k === 'Principal') copy[k] = separated.moved;
-        else if (k === 'Sid' && typeof v === 'string') copy[k] = `${v}Restricted`;
-        else copy[k] = clone(v);
-      }
-      st.Principal = separated.kept;
-      statements.splice(fix.statementIndex + 1, 0, copy);
-      target = copy;
-      split = true;
-    }
+    const target = separated ? splitOff(st, separated, 'Restricted') : st;
     const existing = target.Condition;
     const cond: JsonObject = isObject(existing) ? existing : {};
     for (const key of fix.replaceKeys ?? []) removeKey(cond, key, () => true);
@@ -218,9 +224,8 @@ export function addStatementConditions(doc: JsonLike, fixes: readonly ConditionF
       else cond[c.operator] = { [c.key]: value };
     }
     target.Condition = cond;
-  }
-  out.Statement = single && !split ? (statements[0] as JsonLike) : statements;
-  return out;
+    return target === st ? undefined : target;
+  });
 }
 
 /** Like `separatePrincipals`, for principals of any type (`Service`, `Federated`, `AWS`). */

@@ -150,6 +150,23 @@ function migrate(db: Database.Database, file: string): void {
   }).immediate();
 }
 
+/** Run `fn`, retrying while SQLite reports the database busy or locked, for at most `timeoutMs`. */
+function retryWhileBusy(timeoutMs: number, fn: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fn();
+      return;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const busy = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || /database is locked/.test(String(e));
+      if (!busy || Date.now() >= deadline) throw e;
+      // A short synchronous pause (this runs once per process, before any scan is recorded).
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(10 * (attempt + 1), 100));
+    }
+  }
+}
+
 const SCAN_COLUMNS = `s.id, s.target, s.started_at, s.finished_at, s.tool_version, s.sources, s.options, s.summary, s.complete,
   (SELECT COUNT(*) FROM findings f WHERE f.scan_id = s.id) AS finding_count`;
 
@@ -162,11 +179,17 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
   let db: Database.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { timeout: opts.busyTimeoutMs ?? 10_000 });
-    db.pragma('journal_mode = WAL');
+    const timeout = opts.busyTimeoutMs ?? 10_000;
+    const conn = new Database(path, { timeout });
+    db = conn;
+    // Two processes creating the same new file race to switch it to WAL; SQLite may then answer BUSY
+    // without waiting on the busy handler, so retry (bounded by the same timeout).
+    retryWhileBusy(timeout, () => {
+      conn.pragma('journal_mode = WAL');
+      migrate(conn, path);
+    });
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    migrate(db, path);
   } catch (e) {
     if (e instanceof HistoryError) throw e;
     throw new HistoryError(`cannot open history database ${path}: ${(e as Error).message}`);

@@ -37,13 +37,13 @@ function dirWith(files: Record<string, string>): string {
 describe('trustaudit CLI (real binary)', () => {
   it('--version prints the package version', () => {
     const r = runCli(['--version']);
-    expect(r.code).toBe(0);
+    expect(r.code, `stderr: ${r.stderr}`).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
   it('--help lists the commands and exits 0', () => {
     const r = runCli(['--help']);
-    expect(r.code).toBe(0);
+    expect(r.code, `stderr: ${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/scan/);
     expect(r.stdout).toMatch(/explain/);
   });

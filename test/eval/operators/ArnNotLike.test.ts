@@ -1,20 +1,3 @@
-import { ABSENT, conditionTable } from '../harness.js';
+import { arnNotLikeTable } from './arn-not-like-table.js';
 
-conditionTable('ArnNotLike', 'aws:PrincipalArn', {
-  valid: [
-    {
-      name: 'matches no pattern',
-      values: ['arn:aws:iam::*:role/Admin*'],
-      request: 'arn:aws:iam::1:role/Dev',
-    },
-    { name: 'absent', values: 'arn:*:*:*:*:*', request: ABSENT },
-  ],
-  invalid: [
-    {
-      name: 'matches a pattern',
-      values: ['arn:aws:iam::*:role/Admin*'],
-      request: 'arn:aws:iam::1:role/AdminX',
-    },
-    { name: 'request is not an ARN', values: 'arn:aws:iam::*:role/Admin*', request: 'Admin' },
-  ],
-});
+arnNotLikeTable('ArnNotLike');

@@ -54,6 +54,12 @@ export interface ParseTrustOptions {
   locate?: (path: JsonPath) => SourceLocation | undefined;
   /** Location of the whole document; every element gets it when `locate` is absent. */
   base?: SourceLocation;
+  /**
+   * No element gets a location (`locate` and `base` are ignored): for a parse shared by several roles
+   * with the same document, each of which sets its own `TrustPolicy.location`. Readers fall back to
+   * the policy's, then the role's, location.
+   */
+  positionless?: boolean;
 }
 
 const VALID_VERSIONS = new Set(['2012-10-17', '2008-10-17']);
@@ -138,17 +144,19 @@ function hasOwn(o: object, k: string): boolean {
 /** One parse: holds the options and the issues found so far. */
 class Parser {
   readonly issues: PolicyIssue[] = [];
-  private readonly base: SourceLocation;
+  private readonly base: SourceLocation | undefined;
+  private readonly locate: ((path: JsonPath) => SourceLocation | undefined) | undefined;
   private readonly track: boolean;
   sawSymbolic = false;
 
-  constructor(private readonly opts: ParseTrustOptions) {
-    this.base = opts.base ?? { file: opts.file };
-    this.track = opts.locate !== undefined;
+  constructor(opts: ParseTrustOptions) {
+    this.base = opts.positionless ? undefined : (opts.base ?? { file: opts.file });
+    this.locate = opts.positionless ? undefined : opts.locate;
+    this.track = this.locate !== undefined;
   }
 
-  loc(path: JsonPath): SourceLocation {
-    return this.opts.locate?.(path) ?? this.base;
+  loc(path: JsonPath): SourceLocation | undefined {
+    return this.locate?.(path) ?? this.base;
   }
 
   /** Whether a value is symbolic; remembers having seen one (symbolic objects are not depth-checked). */

@@ -25,6 +25,8 @@ export function reportRoles(roles: readonly Role[]): ReportRole[] {
     ...(r.description ? { description: r.description } : {}),
     ...(r.tags && Object.keys(r.tags).length > 0 ? { tags: r.tags } : {}),
     trustPolicy: plainPolicy(r.trustPolicy.raw),
-    statementLines: r.trustPolicy.statements.map((s) => s.location?.line ?? null),
+    statementLines: r.trustPolicy.statements.map(
+      (s) => s.location?.line ?? r.trustPolicy.location?.line ?? r.source.location.line ?? null,
+    ),
   }));
 }

@@ -8,9 +8,9 @@ import {
   type RequireMode,
   type ThirdPartyAccess,
 } from '../analysis/third-party.js';
-import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
+import type { Evidence, FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { memoised, type Rule, type RuleContext } from './types.js';
+import { memoised, type Rule } from './types.js';
 
 const options = z
   .object({
@@ -69,44 +69,98 @@ function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
 }
 
-function remediation(
-  role: Role,
-  a: ThirdPartyAccess,
-  fix: Protection[],
-  ctx: RuleContext<TA001Options>,
-  key: string,
-): Remediation {
+/** Everything about one finding that follows from the policy alone, shared by roles with the same policy. */
+interface Prepared {
+  label: string;
+  who: string;
+  lacking: string;
+  statement: { index: number; sid?: string };
+  principals: FindingPrincipal[];
+  evidence: Evidence;
+  summary: string;
+  /** Steps before and after the role-specific console step. */
+  before: string[];
+  what: string;
+  principalList: string;
+  replaces: boolean;
+  addsId: boolean;
+  addsMfa: boolean;
+  correctedPolicy?: JsonLike;
+}
+
+function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
   const label = statementLabel(a.statementIndex, a.sid);
+  const fix = chosenFix(a, mode, role);
   const addsId = fix.includes('external-id');
   const addsMfa = fix.includes('mfa');
   const what = [
     addsId ? `"StringEquals": {"sts:ExternalId": "${EXTERNAL_ID_PLACEHOLDER}"}` : undefined,
     addsMfa ? '"Bool": {"aws:MultiFactorAuthPresent": "true"}' : undefined,
   ].filter((x): x is string => x !== undefined);
-  const steps: string[] = [];
+  const before: string[] = [];
   if (addsId) {
-    steps.push(
+    before.push(
       `Agree on an external ID with the third party (a vendor usually generates one for your account) and make sure they have it before you change the policy; requests without it will be refused from then on.`,
     );
   }
   if (addsMfa) {
-    steps.push(
+    before.push(
       "Make sure the third party's people assume the role with MFA-backed temporary credentials: calls made with long-term access keys carry no MFA information and will be refused.",
     );
   }
-  steps.push(
+  const accounts = listText(a.accounts.map((x) => (x === '*' ? 'any account' : x)));
+  const p: Prepared = {
+    label,
+    who: listText(a.principals.map(principalText)),
+    lacking:
+      mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode],
+    statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
+    principals: a.principals,
+    evidence: {
+      summary: `No effective ${mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => CONDITION_TEXT[m])) : SUMMARY_TEXT[mode]} condition applies to ${accounts} in ${label}.`,
+      details: a.details,
+      request: a.request,
+      ownerKnown: a.ownerKnown,
+      data: {
+        statementIndex: a.statementIndex,
+        thirdPartyPrincipals: a.principalValues,
+        accounts: a.accounts,
+        require: mode,
+        missing: a.missing,
+      },
+    },
+    summary: `Require ${listText(fix.map((f) => MISSING_TEXT[f]))} in ${label} for ${accounts}.`,
+    before,
+    what: listText(what),
+    principalList: listText(a.principalValues.map((v) => `"${v}"`)),
+    replaces: a.details.some((d) => d.includes('does not protect')),
+    addsId,
+    addsMfa,
+  };
+  const raw = role.trustPolicy.raw;
+  if (isPolicyObject(raw)) {
+    const tf: TrustFix = { statementIndex: a.statementIndex, principals: a.principalValues };
+    if (addsId) tf.externalId = EXTERNAL_ID_PLACEHOLDER;
+    if (addsMfa) tf.requireMfa = true;
+    // Shared between roles with the same document: reporters only read it.
+    p.correctedPolicy = correctTrustPolicy(raw, [tf]);
+  }
+  return p;
+}
+
+function remediation(role: Role, p: Prepared): Remediation {
+  const steps = [
+    ...p.before,
     `In the IAM console, open Roles, choose ${role.name}, open the Trust relationships tab and choose Edit trust policy.`,
-    `In ${label}, add ${listText(what)} for ${listText(a.principalValues.map((p) => `"${p}"`))}${
-      a.details.some((d) => d.includes('does not protect'))
-        ? ', replacing the ineffective condition on the same key'
-        : ''
+    `In ${p.label}, add ${p.what} for ${p.principalList}${
+      p.replaces ? ', replacing the ineffective condition on the same key' : ''
     } (the corrected policy below keeps everything else), then choose Update policy.`,
     `For a new role the console does the same: Create role, choose AWS account, then "Another AWS account", enter the account ID and select${
-      addsId ? ' "Require external ID" (enter the agreed ID)' : ''
-    }${addsId && addsMfa ? ' and' : ''}${addsMfa ? ' "Require MFA"' : ''}; consider a permissions boundary to cap what the role can do.`,
+      p.addsId ? ' "Require external ID" (enter the agreed ID)' : ''
+    }${p.addsId && p.addsMfa ? ' and' : ''}${p.addsMfa ? ' "Require MFA"' : ''}; consider a permissions boundary to cap what the role can do.`,
     'Important: the administrator of this account must set the external ID when creating a role for a third party that also works in other AWS accounts; the ID is how the third party tells its customers apart.',
     "Important: a vendor that assumes roles for many customers must give each customer a unique external ID and have them put it in their own role's trust policy; an ID shared between customers protects none of them.",
-  );
+  ];
   if (
     role.source.kind === 'cloudformation' ||
     role.source.kind === 'terraform' ||
@@ -115,20 +169,11 @@ function remediation(
     steps.push(`Make the same change in ${role.source.location.file} so the next deployment keeps it.`);
   }
   const out: Remediation = {
-    summary: `Require ${listText(fix.map((f) => MISSING_TEXT[f]))} in ${label} for ${listText(a.accounts.map((x) => (x === '*' ? 'any account' : x)))}.`,
+    summary: p.summary,
     steps,
     command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
   };
-  if (isPolicyObject(role.trustPolicy.raw)) {
-    const tf: TrustFix = { statementIndex: a.statementIndex, principals: a.principalValues };
-    if (addsId) tf.externalId = EXTERNAL_ID_PLACEHOLDER;
-    if (addsMfa) tf.requireMfa = true;
-    const raw = role.trustPolicy.raw;
-    // Shared between roles with the same document: reporters only read it.
-    out.correctedPolicy = memoised(ctx, `${key}\u0000fix\u0000${JSON.stringify(tf)}`, () =>
-      correctTrustPolicy(raw, [tf]),
-    );
-  }
+  if (p.correctedPolicy !== undefined) out.correctedPolicy = p.correctedPolicy;
   return out;
 }
 
@@ -168,38 +213,21 @@ export const TA001: Rule<TA001Options> = {
   options,
   check(role, ctx): FindingDraft[] {
     const mode = ctx.options.require;
+    // Same trust policy and role facts, same analysis (the message, location and the steps that name
+    // the role come from this role).
+    const prepared = memoised(ctx, ctx.policyKey(role), () =>
+      findThirdPartyAccess(role, ctx.zone, mode).map((a) => prepare(role, a, mode)),
+    );
     const out: FindingDraft[] = [];
-    // Same trust policy and role facts, same analysis (the message and location come from this role).
-    const key = ctx.policyKey(role);
-    const accesses = memoised(ctx, key, () => findThirdPartyAccess(role, ctx.zone, mode));
-    for (const a of accesses) {
-      const label = statementLabel(a.statementIndex, a.sid);
-      const who = listText(a.principals.map(principalText));
-      const lacking =
-        mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode];
-      const st = role.trustPolicy.statements[a.statementIndex];
+    for (const p of prepared) {
+      const st = role.trustPolicy.statements[p.statement.index];
       out.push({
-        message: `Role ${role.name} can be assumed by ${who} without ${lacking} through ${label}.`,
+        message: `Role ${role.name} can be assumed by ${p.who} without ${p.lacking} through ${p.label}.`,
         ...(st?.location ? { location: st.location } : {}),
-        statement:
-          a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
-        principals: a.principals,
-        evidence: {
-          summary: `No effective ${mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => CONDITION_TEXT[m])) : SUMMARY_TEXT[mode]} condition applies to ${listText(
-            a.accounts.map((x) => (x === '*' ? 'any account' : x)),
-          )} in ${label}.`,
-          details: a.details,
-          request: a.request,
-          ownerKnown: a.ownerKnown,
-          data: {
-            statementIndex: a.statementIndex,
-            thirdPartyPrincipals: a.principalValues,
-            accounts: a.accounts,
-            require: mode,
-            missing: a.missing,
-          },
-        },
-        remediation: remediation(role, a, chosenFix(a, mode, role), ctx, key),
+        statement: p.statement,
+        principals: p.principals,
+        evidence: p.evidence,
+        remediation: remediation(role, p),
       });
     }
     return out;

@@ -4,7 +4,7 @@ import { addStatementConditions, type ConditionFix } from '../analysis/remediate
 import { listText, statementLabel } from '../analysis/render.js';
 import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/service-source.js';
 import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
-import type { FindingDraft, Remediation } from '../findings/types.js';
+import type { Evidence, FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { memoised, type Rule } from './types.js';
 
@@ -27,38 +27,84 @@ function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
 }
 
-function remediation(role: Role, a: ServiceAccess): Remediation {
+/** Everything about one finding that follows from the policy alone, shared by roles with the same policy. */
+interface Prepared {
+  label: string;
+  services: string;
+  statement: { index: number; sid?: string };
+  principals: FindingPrincipal[];
+  evidence: Evidence;
+  summary: string;
+  /** Steps that do not depend on where the role is defined. */
+  steps: string[];
+  correctedPolicy?: JsonLike;
+}
+
+function ownerOf(role: Role): string {
+  return role.account && role.account !== DEPLOYING_ACCOUNT ? role.account : ACCOUNT_PLACEHOLDER;
+}
+
+function prepare(role: Role, a: ServiceAccess): Prepared {
   const label = statementLabel(a.statementIndex, a.sid);
-  const owner = role.account && role.account !== DEPLOYING_ACCOUNT ? role.account : ACCOUNT_PLACEHOLDER;
-  const iac =
-    role.source.kind === 'cloudformation' ||
-    role.source.kind === 'terraform' ||
-    role.source.kind === 'terraform-plan';
-  const steps = [
-    `Find out which of your resources ${listText(a.services)} acts for with this role (a state machine, a delivery stream, a project...).`,
-    `In ${label}, add "StringEquals": {"aws:SourceAccount": "${owner}"} for ${listText(a.services.map((s) => `"${s}"`))}` +
-      ' (or "ArnLike": {"aws:SourceArn": "<the resource ARN>"} to pin the exact resource); the corrected policy below keeps every other principal as it was.',
-    'Check the service\'s documentation (its "confused deputy prevention" section) that it sends these keys when it assumes the role; if it does not, the condition locks the service out: list it in the rule\'s exemptServices option instead.',
-  ];
-  if (iac) {
-    steps.push(
-      `Make the change in ${role.source.location.file}; there the account is usually written as ${role.source.kind === 'cloudformation' ? '!Ref AWS::AccountId' : 'data.aws_caller_identity.current.account_id'}.`,
-    );
-  }
-  const out: Remediation = {
-    summary: `Require aws:SourceAccount (or aws:SourceArn) to name your own account in ${label} for ${listText(a.services)}.`,
-    steps,
-    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+  // The role's account is part of the memo key (ctx.policyKey), so it may be used here.
+  const owner = ownerOf(role);
+  const services = listText(a.services);
+  const p: Prepared = {
+    label,
+    services,
+    statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
+    principals: a.principals,
+    evidence: {
+      summary: `No effective source condition applies to ${services} in ${label}.`,
+      details: a.details,
+      request: exampleOf(a.hit.probe, [...SOURCE_KEYS], policyKeys(role.trustPolicy.statements)),
+      ownerKnown: a.ownerKnown,
+      data: {
+        statementIndex: a.statementIndex,
+        services: a.services,
+        sourceAccounts: a.sourceAccounts,
+        sourceKeys: [...SOURCE_KEYS],
+      },
+    },
+    summary: `Require aws:SourceAccount (or aws:SourceArn) to name your own account in ${label} for ${services}.`,
+    steps: [
+      `Find out which of your resources ${services} acts for with this role (a state machine, a delivery stream, a project...).`,
+      `In ${label}, add "StringEquals": {"aws:SourceAccount": "${owner}"} for ${listText(a.services.map((s) => `"${s}"`))}` +
+        ' (or "ArnLike": {"aws:SourceArn": "<the resource ARN>"} to pin the exact resource); the corrected policy below keeps every other principal as it was.',
+      'Check the service\'s documentation (its "confused deputy prevention" section) that it sends these keys when it assumes the role; if it does not, the condition locks the service out: list it in the rule\'s exemptServices option instead.',
+    ],
   };
-  if (isPolicyObject(role.trustPolicy.raw)) {
+  const raw = role.trustPolicy.raw;
+  if (isPolicyObject(raw)) {
     const fix: ConditionFix = {
       statementIndex: a.statementIndex,
       principals: { type: 'Service', values: a.services },
       add: [{ operator: 'StringEquals', key: 'aws:SourceAccount', values: [owner] }],
       replaceKeys: ['aws:sourceaccount'],
     };
-    out.correctedPolicy = addStatementConditions(role.trustPolicy.raw, [fix]);
+    // Shared between roles with the same document: reporters only read it.
+    p.correctedPolicy = addStatementConditions(raw, [fix]);
   }
+  return p;
+}
+
+function remediation(role: Role, p: Prepared): Remediation {
+  const iac =
+    role.source.kind === 'cloudformation' ||
+    role.source.kind === 'terraform' ||
+    role.source.kind === 'terraform-plan';
+  const steps = iac
+    ? [
+        ...p.steps,
+        `Make the change in ${role.source.location.file}; there the account is usually written as ${role.source.kind === 'cloudformation' ? '!Ref AWS::AccountId' : 'data.aws_caller_identity.current.account_id'}.`,
+      ]
+    : p.steps.slice();
+  const out: Remediation = {
+    summary: p.summary,
+    steps,
+    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+  };
+  if (p.correctedPolicy !== undefined) out.correctedPolicy = p.correctedPolicy;
   return out;
 }
 
@@ -111,33 +157,21 @@ export const TA002: Rule<TA002Options> = {
   options,
   check(role, ctx): FindingDraft[] {
     const exempt = exemptSet(ctx.options);
-    const out: FindingDraft[] = [];
-    // Same trust policy and role facts, same analysis (the message and location come from this role).
-    const accesses = memoised(ctx, ctx.policyKey(role), () =>
-      findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))),
+    // Same trust policy and role facts, same analysis (the message, location and the steps that name
+    // the role come from this role).
+    const prepared = memoised(ctx, ctx.policyKey(role), () =>
+      findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))).map((a) => prepare(role, a)),
     );
-    for (const a of accesses) {
-      const label = statementLabel(a.statementIndex, a.sid);
-      const st = role.trustPolicy.statements[a.statementIndex];
+    const out: FindingDraft[] = [];
+    for (const p of prepared) {
+      const st = role.trustPolicy.statements[p.statement.index];
       out.push({
-        message: `Role ${role.name} lets ${listText(a.services)} assume it on behalf of resources of any account through ${label}: no aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths condition pins the source to your accounts.`,
+        message: `Role ${role.name} lets ${p.services} assume it on behalf of resources of any account through ${p.label}: no aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths condition pins the source to your accounts.`,
         ...(st?.location ? { location: st.location } : {}),
-        statement:
-          a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
-        principals: a.principals,
-        evidence: {
-          summary: `No effective source condition applies to ${listText(a.services)} in ${label}.`,
-          details: a.details,
-          request: exampleOf(a.hit.probe, [...SOURCE_KEYS], policyKeys(role.trustPolicy.statements)),
-          ownerKnown: a.ownerKnown,
-          data: {
-            statementIndex: a.statementIndex,
-            services: a.services,
-            sourceAccounts: a.sourceAccounts,
-            sourceKeys: [...SOURCE_KEYS],
-          },
-        },
-        remediation: remediation(role, a),
+        statement: p.statement,
+        principals: p.principals,
+        evidence: p.evidence,
+        remediation: remediation(role, p),
       });
     }
     return out;

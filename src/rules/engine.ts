@@ -1,7 +1,7 @@
 import type { ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
-import type { Finding, FindingDraft, Severity } from '../findings/types.js';
-import type { Role } from '../model/types.js';
+import type { Finding, FindingDraft, FindingPrincipal, Severity } from '../findings/types.js';
+import type { Role, Statement } from '../model/types.js';
 import type { AnyRule, RuleContext } from './types.js';
 
 /** Per-rule settings after config is applied. */
@@ -41,6 +41,21 @@ export function prepareRules(
   return out;
 }
 
+// Rules share one principals list between the roles of a memoised policy: join it once.
+const principalKeys = new WeakMap<readonly FindingPrincipal[], string>();
+
+function principalsKey(principals: readonly FindingPrincipal[]): string {
+  let k = principalKeys.get(principals);
+  if (k === undefined) {
+    k = principals
+      .map((p) => p.value)
+      .sort()
+      .join(',');
+    principalKeys.set(principals, k);
+  }
+  return k;
+}
+
 /** Turn a rule's draft into a full finding (metadata, resource, location, fingerprint). */
 export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d: FindingDraft): Finding {
   const st = d.statement ? role.trustPolicy.statements[d.statement.index] : undefined;
@@ -69,10 +84,7 @@ export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d
       rule.meta.id,
       role.id,
       d.statement?.sid ?? d.statement?.index,
-      d.principals
-        .map((p) => p.value)
-        .sort()
-        .join(','),
+      principalsKey(d.principals),
       d.fingerprintExtra,
     ]),
     suppressed: false,
@@ -133,27 +145,45 @@ export function makeRuleContext<O>(zone: ZoneOfTrust, options: O, allRoles: read
 }
 
 /**
- * Content keys of roles' trust policies, computed once per role per run. Everything an analysis may
- * read besides the document is part of the key (owner account, path, partition, service-linked); the role's name
- * and locations are not, so rules must take those from the role itself, not from a memoised result.
+ * Content keys of roles' trust policies, computed once per role per run and interned as small numbers
+ * (cheap memo keys). Everything an analysis may read besides the document is part of the key (owner
+ * account, path, partition, service-linked); the role's name and locations are not, so rules must take
+ * those from the role itself, not from a memoised result.
  */
-export function policyKeys(): (role: Role) => string {
-  const keys = new WeakMap<Role, string>();
+export function policyKeys(): (role: Role) => number {
+  const ids = new Map<Role, number>();
+  // Role facts first (few distinct values), then the document: no long joined string per role.
+  const byFacts = new Map<string, { byParse: Map<readonly Statement[], number>; byText: Map<string, number> }>();
+  let next = 0;
   return (role) => {
-    let k = keys.get(role);
-    if (k === undefined) {
-      const raw = role.trustPolicy.raw;
-      k = [
-        typeof raw === 'string' ? raw : JSON.stringify(raw),
-        role.account ?? '',
-        role.path ?? '',
-        role.partition,
-        // The ARN itself differs for every role; all an analysis reads from it is whether the role is service-linked.
-        (role.arn ?? '').includes(':role/aws-service-role/') ? 'slr' : '',
-      ].join('\u0000');
-      keys.set(role, k);
+    let id = ids.get(role);
+    if (id === undefined) {
+      // The ARN itself differs for every role; all an analysis reads from it is whether the role is service-linked.
+      const slr = role.arn !== undefined && role.arn.includes(':role/aws-service-role/');
+      const facts = `${role.account ?? ''}\u0000${role.path ?? ''}\u0000${role.partition}\u0000${slr ? 'slr' : ''}`;
+      let docs = byFacts.get(facts);
+      if (docs === undefined) {
+        docs = { byParse: new Map(), byText: new Map() };
+        byFacts.set(facts, docs);
+      }
+      // Roles whose source shared one parse of the same document (TrustPolicyCache) share its statement
+      // list: no need to serialise the document again.
+      const statements = role.trustPolicy.statements;
+      id = docs.byParse.get(statements);
+      if (id === undefined) {
+        const raw = role.trustPolicy.raw;
+        // A string document and the object it encodes get different keys: that only costs a memo miss.
+        const text = typeof raw === 'string' ? `s${raw}` : `o${JSON.stringify(raw)}`;
+        id = docs.byText.get(text);
+        if (id === undefined) {
+          id = next++;
+          docs.byText.set(text, id);
+        }
+        docs.byParse.set(statements, id);
+      }
+      ids.set(role, id);
     }
-    return k;
+    return id;
   };
 }
 

@@ -31,14 +31,15 @@ export interface RuleContext<O> {
    * path, partition, ARN). Roles with the same key get the same analysis: real accounts repeat trust
    * policies a lot (every Lambda role trusts the same document).
    */
-  policyKey(role: Role): string;
+  policyKey(role: Role): number;
   /** This rule's memo for this run (cleared between runs; never shared between rules). */
-  memo: Map<string, unknown>;
+  memo: Map<string | number, unknown>;
 }
 
 /** Compute once per key within a run. */
-export function memoised<T>(ctx: RuleContext<unknown>, key: string, compute: () => T): T {
-  if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
+export function memoised<T>(ctx: RuleContext<unknown>, key: string | number, compute: () => T): T {
+  const hit = ctx.memo.get(key);
+  if (hit !== undefined || ctx.memo.has(key)) return hit as T;
   const value = compute();
   ctx.memo.set(key, value);
   return value;

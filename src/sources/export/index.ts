@@ -10,6 +10,7 @@ import { parseTrustDocument } from '../../model/normalise.js';
 import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { jsonSyntaxError } from './json-error.js';
+import { TrustPolicyCache } from '../../model/policy-cache.js';
 import { buildRole, isObj, type Obj, RoleLocator } from './roles.js';
 
 const SOURCE = 'export';
@@ -180,7 +181,11 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
     }
     case 'get-role': {
       const locator = new RoleLocator(text, file.path, text.indexOf('"Role"'));
-      addRole(buildRole(shape.role, 'Role', undefined, 'get-role', file.path, locator), roles, errors);
+      addRole(
+        buildRole(shape.role, 'Role', undefined, 'get-role', file.path, locator, new TrustPolicyCache(file.path)),
+        roles,
+        errors,
+      );
       break;
     }
     case 'account-authorization-details':
@@ -197,8 +202,9 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
       const start = shape.key ? text.indexOf(`"${shape.key}"`) : 0;
       const locator = new RoleLocator(text, file.path, start);
       const where = shape.key ?? 'entry';
+      const policies = new TrustPolicyCache(file.path);
       for (let i = 0; i < list.length; i++) {
-        addRole(buildRole(list[i], where, i, kind, file.path, locator), roles, errors);
+        addRole(buildRole(list[i], where, i, kind, file.path, locator, policies), roles, errors);
       }
       break;
     }

@@ -1,4 +1,4 @@
-import { parseTrustDocument } from '../../model/normalise.js';
+import type { TrustPolicyCache } from '../../model/policy-cache.js';
 import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
 
 export type Obj = Record<string, unknown>;
@@ -148,6 +148,7 @@ export function buildRole(
   kind: SourceKind,
   file: string,
   locator: RoleLocator,
+  policies: TrustPolicyCache,
 ): RoleBuild {
   // Built only when an error needs it.
   const where = (): string => (index === undefined ? list : `${list}[${index}]`);
@@ -190,7 +191,7 @@ export function buildRole(
     name,
     partition: parts.partition ?? 'aws',
     source: { kind, location },
-    trustPolicy: parseTrustDocument(doc as JsonLike, { file, base: location }),
+    trustPolicy: policies.policyFor(doc as JsonLike, location),
     extra: { rawTrustDocument: doc },
   };
   if (arn) role.arn = arn;

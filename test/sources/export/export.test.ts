@@ -61,7 +61,10 @@ describe('export source: shapes', () => {
       },
     });
     expect(v.trustPolicy.statements[0]?.principals?.[0]?.value).toBe('arn:aws:iam::444455556666:root');
-    expect(v.trustPolicy.statements[0]?.location).toEqual(v.source.location);
+    // Exports give no position inside a document: the policy sits at the role, its elements have none
+    // of their own (the parse is shared by roles with the same document).
+    expect(v.trustPolicy.location).toEqual(v.source.location);
+    expect(v.trustPolicy.statements[0]?.location).toBeUndefined();
     expect(v.tags).toBeUndefined();
     const e = byName(roles, 'emulated');
     expect(e).toMatchObject({
@@ -91,7 +94,8 @@ describe('export source: shapes', () => {
       tags: { owner: 'platform' },
     });
     expect(r.trustPolicy.issues.map((i) => i.code)).toEqual(['resource-in-trust-policy']);
-    expect(r.trustPolicy.issues[0]?.location?.line).toBe(4);
+    expect(r.trustPolicy.issues[0]?.location).toBeUndefined();
+    expect(r.trustPolicy.location?.line).toBe(4);
     expect(r.trustPolicy.statements[0]?.principals).toEqual([
       expect.objectContaining({ type: 'AWS', value: '*' }),
     ]);
@@ -334,6 +338,50 @@ describe('export source: real exports in the corpus', () => {
 
   it('managed_policy_mismatch.json (no RoleDetailList): 0 roles, no error', () => {
     expect(load('cloudsplaining/test/files/managed_policy_mismatch.json')).toEqual({ roles: [], errors: [] });
+  });
+});
+
+describe('export source: roles with the same trust document', () => {
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: '999988887777' }, Action: 'sts:AssumeRole', Resource: '*' },
+    ],
+  };
+  const entry = (name: string, d: unknown) => ({
+    RoleName: name,
+    Arn: `arn:aws:iam::123456789012:role/${name}`,
+    Path: '/',
+    AssumeRolePolicyDocument: d,
+  });
+  const file = inline('same-doc.json', {
+    Roles: [
+      entry('first', doc),
+      entry('second', structuredClone(doc)),
+      entry('third', encodeURIComponent(JSON.stringify(doc))),
+    ],
+  });
+
+  it('share one parse but each role keeps its own location, and findings point at their own role', async () => {
+    const { roles, errors } = loadExportFile(file, ctx);
+    expect(errors).toEqual([]);
+    const [a, b, c] = roles as [Role, Role, Role];
+    expect(a.trustPolicy.statements).toBe(b.trustPolicy.statements);
+    // A URL-encoded copy of the document is parsed on its own (different text), with the same result.
+    expect(c.trustPolicy.statements).not.toBe(a.trustPolicy.statements);
+    expect(c.trustPolicy.statements).toEqual(a.trustPolicy.statements);
+    const lines = roles.map((r) => r.trustPolicy.location?.line);
+    expect(new Set(lines).size).toBe(3);
+    const { runRules } = await import('../../../src/rules/engine.js');
+    const { allRules } = await import('../../../src/rules/index.js');
+    const findings = runRules(roles, allRules, { zone: emptyZone() });
+    for (const r of roles) {
+      const mine = findings.filter((f) => f.resource.id === r.arn);
+      // TA000 (Resource in a trust policy) and TA001 (third party without external ID or MFA).
+      expect(mine.map((f) => f.ruleId).sort()).toEqual(['TA000', 'TA001']);
+      for (const f of mine) expect(f.location).toEqual(r.source.location);
+      expect(mine.find((f) => f.ruleId === 'TA001')?.message).toContain(`Role ${r.name} `);
+    }
   });
 });
 

@@ -153,7 +153,10 @@ export function makeRuleContext<O>(zone: ZoneOfTrust, options: O, allRoles: read
 export function policyKeys(): (role: Role) => number {
   const ids = new Map<Role, number>();
   // Role facts first (few distinct values), then the document: no long joined string per role.
-  const byFacts = new Map<string, { byParse: Map<readonly Statement[], number>; byText: Map<string, number> }>();
+  const byFacts = new Map<
+    string,
+    { byParse: Map<readonly Statement[], number>; byText: Map<string, number> }
+  >();
   let next = 0;
   return (role) => {
     let id = ids.get(role);

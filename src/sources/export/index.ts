@@ -7,10 +7,10 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { decodePolicyText } from '../../model/decode.js';
 import { LineIndex } from '../../model/line-index.js';
 import { parseTrustDocument } from '../../model/normalise.js';
+import { TrustPolicyCache } from '../../model/policy-cache.js';
 import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { jsonSyntaxError } from './json-error.js';
-import { TrustPolicyCache } from '../../model/policy-cache.js';
 import { buildRole, isObj, type Obj, RoleLocator } from './roles.js';
 
 const SOURCE = 'export';
@@ -182,7 +182,15 @@ export function loadExportFile(file: InputFile, ctx: Pick<SourceContext, 'maxFil
     case 'get-role': {
       const locator = new RoleLocator(text, file.path, text.indexOf('"Role"'));
       addRole(
-        buildRole(shape.role, 'Role', undefined, 'get-role', file.path, locator, new TrustPolicyCache(file.path)),
+        buildRole(
+          shape.role,
+          'Role',
+          undefined,
+          'get-role',
+          file.path,
+          locator,
+          new TrustPolicyCache(file.path),
+        ),
         roles,
         errors,
       );

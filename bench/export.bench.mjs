@@ -4,7 +4,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateExport } from './gen-export.mjs';
-import { best, fmt, measure } from './lib.mjs';
+import { bestInTurns, fmt, measure } from './lib.mjs';
 
 export async function run({ repoRoot, log }) {
   const n = 100_000;
@@ -14,9 +14,11 @@ export async function run({ repoRoot, log }) {
   writeFileSync(file, JSON.stringify(generateExport(n, 42)));
   const mb = statSync(file).size / 1024 / 1024;
   const worker = join(repoRoot, 'bench/export-worker.mjs');
-  const base = best(3, () => measure(worker, ['baseline', file, repoRoot]));
-  const scan = best(3, () => measure(worker, ['scan', file, repoRoot]));
-  const core = best(3, () => measure(worker, ['scan-core', file, repoRoot]));
+  const { base, scan, core } = bestInTurns(5, {
+    base: () => measure(worker, ['baseline', file, repoRoot]),
+    scan: () => measure(worker, ['scan', file, repoRoot]),
+    core: () => measure(worker, ['scan-core', file, repoRoot]),
+  });
   if (scan.roles !== n) throw new Error(`scan saw ${scan.roles} roles, expected ${n}`);
   const rate = n / (scan.ms / 1000);
   const ratio = scan.ms / base.ms;
@@ -25,8 +27,14 @@ export async function run({ repoRoot, log }) {
   log(
     `trustaudit scan:              ${fmt(scan.ms)} ms, peak RSS ${fmt(scan.maxRssMb)} MB, ${fmt(scan.findings)} findings`,
   );
+  // Module loading happens once per process whatever the input; it is shown, not counted in the rate.
+  const total = scan.ms + scan.loadMs;
+  log(`  + module loading before the scan: ${fmt(scan.loadMs)} ms (end to end ${fmt(total)} ms)`);
   log(`roles/second: ${fmt(rate)} (target >= 100,000)  ${rate >= 100_000 ? 'OK' : 'BELOW TARGET'}`);
   log(`ratio scan/baseline: ${fmt(ratio, 2)} (target <= 1.5)  ${ratio <= 1.5 ? 'OK' : 'ABOVE TARGET'}`);
+  log(
+    `  end to end (with module loading): ${fmt(n / (total / 1000))} roles/s, ratio ${fmt(total / base.ms, 2)}`,
+  );
   const rulesRatio = scan.ms / core.ms;
   log(`core rules only (TA000, TA001): ${fmt(core.ms)} ms, ${fmt(core.findings)} findings`);
   log(

@@ -22,6 +22,21 @@ export function best(n, fn) {
   return bestRun;
 }
 
+/**
+ * Best (lowest-time) run of each measurement, taking turns (a, b, c, a, b, c...) so that a slow spell of
+ * a shared machine does not fall on one side of a ratio only.
+ */
+export function bestInTurns(n, fns) {
+  const out = {};
+  for (let i = 0; i < n; i++) {
+    for (const [name, fn] of Object.entries(fns)) {
+      const r = fn();
+      if (!out[name] || r.ms < out[name].ms) out[name] = r;
+    }
+  }
+  return out;
+}
+
 /** Mulberry32: small deterministic PRNG. */
 export function rng(seed) {
   let a = seed >>> 0;

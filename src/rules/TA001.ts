@@ -220,10 +220,10 @@ export const TA001: Rule<TA001Options> = {
     );
     const out: FindingDraft[] = [];
     for (const p of prepared) {
-      const st = role.trustPolicy.statements[p.statement.index];
       out.push({
         message: `Role ${role.name} can be assumed by ${p.who} without ${p.lacking} through ${p.label}.`,
-        ...(st?.location ? { location: st.location } : {}),
+        // Undefined for a document shared by several roles: the engine then uses the role's location.
+        location: role.trustPolicy.statements[p.statement.index]?.location,
         statement: p.statement,
         principals: p.principals,
         evidence: p.evidence,

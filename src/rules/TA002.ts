@@ -98,7 +98,8 @@ function remediation(role: Role, p: Prepared): Remediation {
         ...p.steps,
         `Make the change in ${role.source.location.file}; there the account is usually written as ${role.source.kind === 'cloudformation' ? '!Ref AWS::AccountId' : 'data.aws_caller_identity.current.account_id'}.`,
       ]
-    : p.steps.slice();
+    : // Shared by the findings of every role with this policy: reporters only read it.
+      p.steps;
   const out: Remediation = {
     summary: p.summary,
     steps,
@@ -164,10 +165,10 @@ export const TA002: Rule<TA002Options> = {
     );
     const out: FindingDraft[] = [];
     for (const p of prepared) {
-      const st = role.trustPolicy.statements[p.statement.index];
       out.push({
         message: `Role ${role.name} lets ${p.services} assume it on behalf of resources of any account through ${p.label}: no aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths condition pins the source to your accounts.`,
-        ...(st?.location ? { location: st.location } : {}),
+        // Undefined for a document shared by several roles: the engine then uses the role's location.
+        location: role.trustPolicy.statements[p.statement.index]?.location,
         statement: p.statement,
         principals: p.principals,
         evidence: p.evidence,

@@ -60,22 +60,21 @@ function principalsKey(principals: readonly FindingPrincipal[]): string {
 export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d: FindingDraft): Finding {
   const st = d.statement ? role.trustPolicy.statements[d.statement.index] : undefined;
   const location = d.location ?? st?.location ?? role.trustPolicy.location ?? role.source.location;
-  return {
+  // Plain assignments rather than conditional spreads: this runs once per finding.
+  const resource: Finding['resource'] = { kind: 'aws-iam-role', id: role.id, name: role.name };
+  if (role.account) resource.account = role.account;
+  if (role.arn) resource.arn = role.arn;
+  if (role.source.construct) resource.construct = role.source.construct;
+  if (role.variant) resource.variant = role.variant;
+  const f: Finding = {
     ruleId: rule.meta.id,
     severity: d.severity ?? severity,
     title: rule.meta.title,
     message: d.message,
-    resource: {
-      kind: 'aws-iam-role',
-      id: role.id,
-      name: role.name,
-      ...(role.account ? { account: role.account } : {}),
-      ...(role.arn ? { arn: role.arn } : {}),
-      ...(role.source.construct ? { construct: role.source.construct } : {}),
-      ...(role.variant ? { variant: role.variant } : {}),
-    },
+    resource,
     location,
-    ...(d.statement ? { statement: d.statement } : {}),
+    // Undefined when the finding is about no statement (absent from JSON output).
+    statement: d.statement,
     principals: d.principals,
     evidence: d.evidence,
     remediation: d.remediation,
@@ -89,12 +88,14 @@ export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d
     ]),
     suppressed: false,
   };
+  return f;
 }
 
 /** Run every enabled rule over every role. Findings come back in a deterministic order. */
 export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts: EngineOptions): Finding[] {
   const prepared = prepareRules(rules, opts.settings);
-  const byPrint = new Map<string, { finding: Finding; variants: Set<string> }>();
+  // The alternatives (CloudFormation Fn::If variants) each finding holds in; none for most roles.
+  const byPrint = new Map<string, { finding: Finding; variants: Set<string> | undefined }>();
   const policyKey = policyKeys();
   for (const { rule, options, severity } of prepared) {
     const ctx: RuleContext<unknown> = {
@@ -105,16 +106,20 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
       memo: new Map(),
     };
     for (const role of roles) {
-      for (const d of rule.check(role, ctx)) {
-        const f = completeFinding(rule, severity, role, d);
+      const drafts = rule.check(role, ctx);
+      for (let i = 0; i < drafts.length; i++) {
+        const f = completeFinding(rule, severity, role, drafts[i] as FindingDraft);
         // A role judged in several alternatives (CloudFormation Fn::If) can yield the same finding in
         // each: report it once, labelled with the alternatives it holds in.
         const prev = byPrint.get(f.fingerprint);
         if (prev) {
-          if (role.variant) prev.variants.add(role.variant);
+          if (role.variant) (prev.variants ??= new Set()).add(role.variant);
           continue;
         }
-        byPrint.set(f.fingerprint, { finding: f, variants: new Set(role.variant ? [role.variant] : []) });
+        byPrint.set(f.fingerprint, {
+          finding: f,
+          variants: role.variant ? new Set([role.variant]) : undefined,
+        });
       }
     }
   }
@@ -127,12 +132,14 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
   }
   const findings: Finding[] = [];
   for (const { finding, variants } of byPrint.values()) {
-    const all = variantsOf.get(finding.resource.id);
-    if (variants.size === 0 || (all && variants.size === all.size)) {
-      // Holds whatever the conditions are: no variant to name.
-      delete finding.resource.variant;
-    } else {
-      finding.resource.variant = [...variants].sort().join(' or ');
+    if (variants !== undefined) {
+      const all = variantsOf.get(finding.resource.id);
+      if (all && variants.size === all.size) {
+        // Holds whatever the conditions are: no variant to name.
+        delete finding.resource.variant;
+      } else {
+        finding.resource.variant = [...variants].sort().join(' or ');
+      }
     }
     findings.push(finding);
   }
@@ -151,40 +158,51 @@ export function makeRuleContext<O>(zone: ZoneOfTrust, options: O, allRoles: read
  * those from the role itself, not from a memoised result.
  */
 export function policyKeys(): (role: Role) => number {
-  const ids = new Map<Role, number>();
+  type Docs = { byParse: Map<readonly Statement[], number>; byText: Map<string, number> };
   // Role facts first (few distinct values), then the document: no long joined string per role.
-  const byFacts = new Map<
-    string,
-    { byParse: Map<readonly Statement[], number>; byText: Map<string, number> }
-  >();
+  const byFacts = new Map<string, Docs>();
+  // Consecutive roles usually share their facts (one account, path "/"): skip building the facts key.
+  let last: { account?: string; path?: string; partition: string; slr: boolean; docs: Docs } | undefined;
   let next = 0;
+  const docsOf = (role: Role, slr: boolean): Docs => {
+    if (
+      last !== undefined &&
+      last.account === role.account &&
+      last.path === role.path &&
+      last.partition === role.partition &&
+      last.slr === slr
+    ) {
+      return last.docs;
+    }
+    const facts = `${role.account ?? ''}\u0000${role.path ?? ''}\u0000${role.partition}\u0000${slr ? 'slr' : ''}`;
+    let docs = byFacts.get(facts);
+    if (docs === undefined) {
+      docs = { byParse: new Map(), byText: new Map() };
+      byFacts.set(facts, docs);
+    }
+    last = { partition: role.partition, slr, docs };
+    if (role.account !== undefined) last.account = role.account;
+    if (role.path !== undefined) last.path = role.path;
+    return docs;
+  };
   return (role) => {
-    let id = ids.get(role);
+    // The ARN itself differs for every role; all an analysis reads from it is whether the role is service-linked.
+    const slr = role.arn !== undefined && role.arn.includes(':role/aws-service-role/');
+    const docs = docsOf(role, slr);
+    // The document is serialised once per parse: roles whose source shared one parse of the same
+    // document (TrustPolicyCache), and later calls for the same role, find it by identity.
+    const statements = role.trustPolicy.statements;
+    let id = docs.byParse.get(statements);
     if (id === undefined) {
-      // The ARN itself differs for every role; all an analysis reads from it is whether the role is service-linked.
-      const slr = role.arn !== undefined && role.arn.includes(':role/aws-service-role/');
-      const facts = `${role.account ?? ''}\u0000${role.path ?? ''}\u0000${role.partition}\u0000${slr ? 'slr' : ''}`;
-      let docs = byFacts.get(facts);
-      if (docs === undefined) {
-        docs = { byParse: new Map(), byText: new Map() };
-        byFacts.set(facts, docs);
-      }
-      // Roles whose source shared one parse of the same document (TrustPolicyCache) share its statement
-      // list: no need to serialise the document again.
-      const statements = role.trustPolicy.statements;
-      id = docs.byParse.get(statements);
+      const raw = role.trustPolicy.raw;
+      // A string document and the object it encodes get different keys: that only costs a memo miss.
+      const text = typeof raw === 'string' ? `s${raw}` : `o${JSON.stringify(raw)}`;
+      id = docs.byText.get(text);
       if (id === undefined) {
-        const raw = role.trustPolicy.raw;
-        // A string document and the object it encodes get different keys: that only costs a memo miss.
-        const text = typeof raw === 'string' ? `s${raw}` : `o${JSON.stringify(raw)}`;
-        id = docs.byText.get(text);
-        if (id === undefined) {
-          id = next++;
-          docs.byText.set(text, id);
-        }
-        docs.byParse.set(statements, id);
+        id = next++;
+        docs.byText.set(text, id);
       }
-      ids.set(role, id);
+      docs.byParse.set(statements, id);
     }
     return id;
   };

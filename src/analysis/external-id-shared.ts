@@ -30,22 +30,25 @@ export interface ExternalIdUse {
   request?: ExampleRequest;
 }
 
-const POSITIVE = /^(StringEquals|StringEqualsIgnoreCase|StringLike)$/;
+const POSITIVE = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike']);
+const IF_EXISTS = 'IfExists';
 
 /** Literal external IDs a statement requires (positive string operators, no wildcards, no variables). */
 function requiredIds(st: Statement): string[] {
-  const out: string[] = [];
+  let out: string[] | undefined;
   for (const c of st.conditions) {
-    if (c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
-    const op = c.operator.replace(/IfExists$/, '');
-    if (!POSITIVE.test(op)) continue;
+    // Most keys differ in length: skip them without lower-casing.
+    if (c.key.length !== KEY_EXTERNAL_ID.length || c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
+    const op = c.operator.endsWith(IF_EXISTS) ? c.operator.slice(0, -IF_EXISTS.length) : c.operator;
+    if (!POSITIVE.has(op)) continue;
     for (const v of c.values) {
       if (typeof v !== 'string' || v === '' || v.includes('${')) continue;
-      if (op === 'StringLike' && /[*?]/.test(v)) continue;
-      out.push(v);
+      if (op === 'StringLike' && (v.includes('*') || v.includes('?'))) continue;
+      out ??= [];
+      if (!out.includes(v)) out.push(v);
     }
   }
-  return [...new Set(out)];
+  return out ?? [];
 }
 
 /** The statements of one role that require a literal external ID from third-party accounts. */
@@ -122,16 +125,19 @@ interface ExternalIdRef {
   awsPrincipals: number;
 }
 
-function externalIdRefs(role: Role): ExternalIdRef[] {
-  const out: ExternalIdRef[] = [];
+const NO_REFS: readonly ExternalIdRef[] = [];
+
+function externalIdRefs(role: Role): readonly ExternalIdRef[] {
+  let out: ExternalIdRef[] | undefined;
   for (const st of role.trustPolicy.statements) {
     if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) continue;
     const ids = requiredIds(st);
     if (ids.length === 0 || !admitsAssumeRole(st)) continue;
     const awsPrincipals = st.principals.filter((p) => p.type === 'AWS').length;
+    out ??= [];
     for (const externalId of ids) out.push({ role, statementIndex: st.index, externalId, awsPrincipals });
   }
-  return out;
+  return out ?? NO_REFS;
 }
 
 export interface ExternalIdIndex {
@@ -155,7 +161,7 @@ export function externalIdIndex(allRoles: readonly Role[], zone: ZoneOfTrust): E
   let index = byZone.get(zone);
   if (!index) {
     const byId = new Map<string, ExternalIdRef[]>();
-    const byRole = new Map<Role, ExternalIdRef[]>();
+    const byRole = new Map<Role, readonly ExternalIdRef[]>();
     for (const role of allRoles) {
       const refs = externalIdRefs(role);
       if (refs.length === 0) continue;
@@ -248,10 +254,11 @@ export function findSharedExternalIds(
   allRoles: readonly Role[],
   zone: ZoneOfTrust,
 ): SharedExternalId[] {
-  const out: SharedExternalId[] = [];
   const index = externalIdIndex(allRoles, zone);
   // The engine passes every role of the scan in allRoles, so a role missing from the index requires no ID.
-  const refs = index.byRole.get(role) ?? [];
+  const refs = index.byRole.get(role);
+  if (refs === undefined) return [];
+  const out: SharedExternalId[] = [];
   for (const ref of refs) {
     const group = index.byId.get(ref.externalId) ?? [ref];
     // One statement with one principal, and nobody else requires the ID: nothing is shared.

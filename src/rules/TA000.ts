@@ -3,7 +3,7 @@ import type { FindingDraft } from '../findings/types.js';
 import { isDefect } from '../model/issue-codes.js';
 import { adviceFor } from '../model/normalise.js';
 import type { PolicyIssue, Role } from '../model/types.js';
-import type { Rule } from './types.js';
+import { NO_FINDINGS, type Rule } from './types.js';
 
 const options = z.object({});
 
@@ -41,9 +41,10 @@ export const TA000: Rule<z.infer<typeof options>> = {
     enabledByDefault: true,
   },
   options,
-  check(role: Role): FindingDraft[] {
+  check(role: Role): readonly FindingDraft[] {
+    if (role.trustPolicy.issues.length === 0) return NO_FINDINGS;
     const defects = role.trustPolicy.issues.filter((i) => isDefect(i.code));
-    if (defects.length === 0) return [];
+    if (defects.length === 0) return NO_FINDINGS;
     const details = defects.map((i) => `${i.message} [${i.code}]`);
     const steps: string[] = [];
     const seen = new Set<string>();

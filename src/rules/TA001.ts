@@ -10,7 +10,7 @@ import {
 } from '../analysis/third-party.js';
 import type { Evidence, FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { memoised, type Rule } from './types.js';
+import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z
   .object({
@@ -78,13 +78,9 @@ interface Prepared {
   principals: FindingPrincipal[];
   evidence: Evidence;
   summary: string;
-  /** Steps before and after the role-specific console step. */
+  /** Steps before and after the one that names the role (the console step). */
   before: string[];
-  what: string;
-  principalList: string;
-  replaces: boolean;
-  addsId: boolean;
-  addsMfa: boolean;
+  after: string[];
   correctedPolicy?: JsonLike;
 }
 
@@ -131,11 +127,18 @@ function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
     },
     summary: `Require ${listText(fix.map((f) => MISSING_TEXT[f]))} in ${label} for ${accounts}.`,
     before,
-    what: listText(what),
-    principalList: listText(a.principalValues.map((v) => `"${v}"`)),
-    replaces: a.details.some((d) => d.includes('does not protect')),
-    addsId,
-    addsMfa,
+    after: [
+      `In ${label}, add ${listText(what)} for ${listText(a.principalValues.map((v) => `"${v}"`))}${
+        a.details.some((d) => d.includes('does not protect'))
+          ? ', replacing the ineffective condition on the same key'
+          : ''
+      } (the corrected policy below keeps everything else), then choose Update policy.`,
+      `For a new role the console does the same: Create role, choose AWS account, then "Another AWS account", enter the account ID and select${
+        addsId ? ' "Require external ID" (enter the agreed ID)' : ''
+      }${addsId && addsMfa ? ' and' : ''}${addsMfa ? ' "Require MFA"' : ''}; consider a permissions boundary to cap what the role can do.`,
+      'Important: the administrator of this account must set the external ID when creating a role for a third party that also works in other AWS accounts; the ID is how the third party tells its customers apart.',
+      "Important: a vendor that assumes roles for many customers must give each customer a unique external ID and have them put it in their own role's trust policy; an ID shared between customers protects none of them.",
+    ],
   };
   const raw = role.trustPolicy.raw;
   if (isPolicyObject(raw)) {
@@ -152,14 +155,7 @@ function remediation(role: Role, p: Prepared): Remediation {
   const steps = [
     ...p.before,
     `In the IAM console, open Roles, choose ${role.name}, open the Trust relationships tab and choose Edit trust policy.`,
-    `In ${p.label}, add ${p.what} for ${p.principalList}${
-      p.replaces ? ', replacing the ineffective condition on the same key' : ''
-    } (the corrected policy below keeps everything else), then choose Update policy.`,
-    `For a new role the console does the same: Create role, choose AWS account, then "Another AWS account", enter the account ID and select${
-      p.addsId ? ' "Require external ID" (enter the agreed ID)' : ''
-    }${p.addsId && p.addsMfa ? ' and' : ''}${p.addsMfa ? ' "Require MFA"' : ''}; consider a permissions boundary to cap what the role can do.`,
-    'Important: the administrator of this account must set the external ID when creating a role for a third party that also works in other AWS accounts; the ID is how the third party tells its customers apart.',
-    "Important: a vendor that assumes roles for many customers must give each customer a unique external ID and have them put it in their own role's trust policy; an ID shared between customers protects none of them.",
+    ...p.after,
   ];
   if (
     role.source.kind === 'cloudformation' ||
@@ -175,6 +171,11 @@ function remediation(role: Role, p: Prepared): Remediation {
   };
   if (p.correctedPolicy !== undefined) out.correctedPolicy = p.correctedPolicy;
   return out;
+}
+
+function analyse(role: Role, ctx: RuleContext<TA001Options>): Prepared[] {
+  const mode = ctx.options.require;
+  return findThirdPartyAccess(role, ctx.zone, mode).map((a) => prepare(role, a, mode));
 }
 
 /** `TA001`: a third-party account can assume the role without an external ID or MFA (confused deputy). */
@@ -211,13 +212,11 @@ export const TA001: Rule<TA001Options> = {
     enabledByDefault: true,
   },
   options,
-  check(role, ctx): FindingDraft[] {
-    const mode = ctx.options.require;
+  check(role, ctx): readonly FindingDraft[] {
     // Same trust policy and role facts, same analysis (the message, location and the steps that name
     // the role come from this role).
-    const prepared = memoised(ctx, ctx.policyKey(role), () =>
-      findThirdPartyAccess(role, ctx.zone, mode).map((a) => prepare(role, a, mode)),
-    );
+    const prepared = memoised(ctx, role, analyse);
+    if (prepared.length === 0) return NO_FINDINGS;
     const out: FindingDraft[] = [];
     for (const p of prepared) {
       out.push({

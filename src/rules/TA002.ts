@@ -6,7 +6,7 @@ import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/
 import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
 import type { Evidence, FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { memoised, type Rule } from './types.js';
+import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z
   .object({
@@ -124,6 +124,11 @@ function exemptSet(options: TA002Options): ReadonlySet<string> {
   return set;
 }
 
+function analyse(role: Role, ctx: RuleContext<TA002Options>): Prepared[] {
+  const exempt = exemptSet(ctx.options);
+  return findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))).map((a) => prepare(role, a));
+}
+
 /** `TA002`: a service principal can assume the role while acting for another account's resource. */
 export const TA002: Rule<TA002Options> = {
   meta: {
@@ -156,13 +161,11 @@ export const TA002: Rule<TA002Options> = {
     enabledByDefault: true,
   },
   options,
-  check(role, ctx): FindingDraft[] {
-    const exempt = exemptSet(ctx.options);
+  check(role, ctx): readonly FindingDraft[] {
     // Same trust policy and role facts, same analysis (the message, location and the steps that name
     // the role come from this role).
-    const prepared = memoised(ctx, ctx.policyKey(role), () =>
-      findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))).map((a) => prepare(role, a)),
-    );
+    const prepared = memoised(ctx, role, analyse);
+    if (prepared.length === 0) return NO_FINDINGS;
     const out: FindingDraft[] = [];
     for (const p of prepared) {
       out.push({

@@ -5,7 +5,7 @@ import { listText, statementLabel } from '../analysis/render.js';
 import type { ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import type { Rule } from './types.js';
+import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z.object({}).strict();
 
@@ -59,6 +59,9 @@ function remediation(role: Role, a: PublicAccess, zone: ZoneOfTrust): Remediatio
   return out;
 }
 
+const analyse = (role: Role, ctx: RuleContext<TA003Options>): PublicAccess[] =>
+  findPublicAccess(role, ctx.zone);
+
 /** `TA003`: anyone may assume the role (`"*"` principal not narrowed to your accounts). */
 export const TA003: Rule<TA003Options> = {
   meta: {
@@ -88,9 +91,12 @@ export const TA003: Rule<TA003Options> = {
     enabledByDefault: true,
   },
   options,
-  check(role, ctx): FindingDraft[] {
+  check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];
-    for (const a of findPublicAccess(role, ctx.zone)) {
+    // Same trust policy and role facts, same analysis (the message and location come from this role).
+    const accesses = memoised(ctx, role, analyse);
+    if (accesses.length === 0) return NO_FINDINGS;
+    for (const a of accesses) {
       const label = statementLabel(a.statementIndex, a.sid);
       const st = role.trustPolicy.statements[a.statementIndex];
       const who =

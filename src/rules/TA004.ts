@@ -5,7 +5,7 @@ import { addStatementConditions, type ConditionFix, type RequiredCondition } fro
 import { listText, statementLabel } from '../analysis/render.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import type { Rule } from './types.js';
+import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z.object({}).strict();
 
@@ -84,6 +84,9 @@ function remediation(role: Role, a: FederationAccess): Remediation {
   return out;
 }
 
+const analyse = (role: Role, ctx: RuleContext<TA004Options>): FederationAccess[] =>
+  findFederationAccess(role, ctx.zone);
+
 /** `TA004`: an identity provider's other tenants (or other audiences) can federate into the role. */
 export const TA004: Rule<TA004Options> = {
   meta: {
@@ -118,9 +121,12 @@ export const TA004: Rule<TA004Options> = {
     enabledByDefault: true,
   },
   options,
-  check(role, ctx): FindingDraft[] {
+  check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];
-    for (const a of findFederationAccess(role, ctx.zone)) {
+    // Same trust policy and role facts, same analysis (the message and location come from this role).
+    const accesses = memoised(ctx, role, analyse);
+    if (accesses.length === 0) return NO_FINDINGS;
+    for (const a of accesses) {
       const label = statementLabel(a.statementIndex, a.sid);
       const st = role.trustPolicy.statements[a.statementIndex];
       const message =

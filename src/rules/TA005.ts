@@ -6,7 +6,7 @@ import { accountLabel, type ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import type { Rule } from './types.js';
+import { NO_FINDINGS, type Rule } from './types.js';
 
 const options = z
   .object({
@@ -86,9 +86,11 @@ export const TA005: Rule<TA005Options> = {
     enabledByDefault: true,
   },
   options,
-  check(role, ctx): FindingDraft[] {
+  check(role, ctx): readonly FindingDraft[] {
+    const shared = findSharedExternalIds(role, ctx.allRoles, ctx.zone);
+    if (shared.length === 0) return NO_FINDINGS;
     const out: FindingDraft[] = [];
-    for (const s of findSharedExternalIds(role, ctx.allRoles, ctx.zone)) {
+    for (const s of shared) {
       const { use } = s;
       const label = statementLabel(use.statementIndex, use.sid);
       const st = role.trustPolicy.statements[use.statementIndex];

@@ -96,8 +96,17 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
   const prepared = prepareRules(rules, opts.settings);
   // The alternatives (CloudFormation Fn::If variants) each finding holds in; none for most roles.
   const byPrint = new Map<string, { finding: Finding; variants: Set<string> | undefined }>();
-  const policyKey = policyKeys();
-  for (const { rule, options, severity } of prepared) {
+  // Role by role, every rule in turn: a role's policy key is computed at most once, by the first rule
+  // that asks for it, and the other rules get it without a lookup.
+  const keyOf = policyKeys();
+  let current: Role | undefined;
+  let currentKey: number | undefined;
+  const policyKey = (role: Role): number => {
+    if (role !== current) return keyOf(role);
+    currentKey ??= keyOf(role);
+    return currentKey;
+  };
+  const runs = prepared.map(({ rule, options, severity }) => {
     const ctx: RuleContext<unknown> = {
       zone: opts.zone,
       options,
@@ -105,7 +114,12 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
       policyKey,
       memo: new Map(),
     };
-    for (const role of roles) {
+    return { rule, severity, ctx };
+  });
+  for (const role of roles) {
+    current = role;
+    currentKey = undefined;
+    for (const { rule, severity, ctx } of runs) {
       const drafts = rule.check(role, ctx);
       for (let i = 0; i < drafts.length; i++) {
         const f = completeFinding(rule, severity, role, drafts[i] as FindingDraft);

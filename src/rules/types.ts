@@ -36,21 +36,34 @@ export interface RuleContext<O> {
   memo: Map<string | number, unknown>;
 }
 
-/** Compute once per key within a run. */
-export function memoised<T>(ctx: RuleContext<unknown>, key: string | number, compute: () => T): T {
+/**
+ * The analysis of `role`'s trust policy, computed once per content key (`ctx.policyKey`) within a run.
+ * `compute` is a module-level function (no closure per call: this runs for every role and rule) and
+ * may read only what the key covers: the trust policy and the role's account, path, partition and
+ * whether it is service-linked; never its name or location.
+ */
+export function memoised<T, O>(
+  ctx: RuleContext<O>,
+  role: Role,
+  compute: (role: Role, ctx: RuleContext<O>) => T,
+): T {
+  const key = ctx.policyKey(role);
   const hit = ctx.memo.get(key);
   if (hit !== undefined || ctx.memo.has(key)) return hit as T;
-  const value = compute();
+  const value = compute(role, ctx);
   ctx.memo.set(key, value);
   return value;
 }
+
+/** What `check` returns for a role it has nothing to say about (one shared, frozen list). */
+export const NO_FINDINGS: readonly FindingDraft[] = Object.freeze([]);
 
 export interface Rule<O = Record<string, unknown>> {
   meta: RuleMeta;
   /** Validates and defaults the rule's options (from config). */
   options: z.ZodType<O>;
   /** Judge one role. Pure: no I/O, no globals. */
-  check(role: Role, ctx: RuleContext<O>): FindingDraft[];
+  check(role: Role, ctx: RuleContext<O>): readonly FindingDraft[];
 }
 
 /** Erased form stored in the registry. */

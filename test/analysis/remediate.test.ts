@@ -289,7 +289,7 @@ describe('correctTrustPolicy', () => {
 // ------------------------------------------------------------------ property: fixing removes the finding
 
 /** The fixes a finding asks for, as the `fix` command derives them from evidence.data. */
-function fixesOf(findings: FindingDraft[]): TrustFix[] {
+function fixesOf(findings: readonly FindingDraft[]): TrustFix[] {
   return findings.map((f) => {
     const d = f.evidence.data as {
       statementIndex: number;

@@ -95,13 +95,13 @@ export function makeRole(policy: JsonLike, overrides: Partial<Role> = {}): Role 
 }
 
 /** Run one rule on one case, with options validated like the engine does. */
-export function runCase(rule: AnyRule, c: RuleCase): FindingDraft[] {
+export function runCase(rule: AnyRule, c: RuleCase): readonly FindingDraft[] {
   const role = makeRole(c.policy, c.role);
   const options = rule.options.parse(c.options ?? {});
   return rule.check(role, makeRuleContext(makeZone(c.zone), options, [role]));
 }
 
-function summarise(findings: FindingDraft[]): string {
+function summarise(findings: readonly FindingDraft[]): string {
   return findings.map((f) => `  - ${f.message}\n    ${f.evidence.details.join('\n    ')}`).join('\n');
 }
 

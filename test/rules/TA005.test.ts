@@ -40,7 +40,7 @@ function scan(
   roles: Role[],
   zone: ZoneSpec = {},
   options: Record<string, unknown> = {},
-): Map<string, FindingDraft[]> {
+): Map<string, readonly FindingDraft[]> {
   const z = makeZone(zone);
   const opts = TA005.options.parse(options);
   return new Map(roles.map((r) => [r.name, TA005.check(r, makeRuleContext(z, opts, roles))]));

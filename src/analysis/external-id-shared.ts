@@ -5,7 +5,7 @@
  * whoever learns it from one integration can present it to the others.
  *
  * Works across the whole scan: the index of every role's (external ID -> third-party accounts) is built
- * once per scan (memoised on the scan's role list and zone, like the caller memo in callers.ts).
+ * once per scan by the caller and passed in.
  */
 import { decide } from '../eval/evaluate.js';
 import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
@@ -149,33 +149,24 @@ export interface ExternalIdIndex {
   groups: Map<string, { uses: ExternalIdUse[]; party: Map<string, string> }>;
 }
 
-const indexMemo = new WeakMap<readonly Role[], WeakMap<ZoneOfTrust, ExternalIdIndex>>();
-
-/** External ID -> where it is required in the scan, and each role's own requirements (memoised per scan). */
-export function externalIdIndex(allRoles: readonly Role[], zone: ZoneOfTrust): ExternalIdIndex {
-  let byZone = indexMemo.get(allRoles);
-  if (!byZone) {
-    byZone = new WeakMap();
-    indexMemo.set(allRoles, byZone);
-  }
-  let index = byZone.get(zone);
-  if (!index) {
-    const byId = new Map<string, ExternalIdRef[]>();
-    const byRole = new Map<Role, readonly ExternalIdRef[]>();
-    for (const role of allRoles) {
-      const refs = externalIdRefs(role);
-      if (refs.length === 0) continue;
-      byRole.set(role, refs);
-      for (const ref of refs) {
-        const list = byId.get(ref.externalId) ?? [];
-        list.push(ref);
-        byId.set(ref.externalId, list);
-      }
+/**
+ * External ID -> where it is required in the scan, and each role's own requirements. Built once per
+ * scan by the caller (TA005 keeps it in its rule memo) and passed to `findSharedExternalIds`.
+ */
+export function externalIdIndex(allRoles: readonly Role[]): ExternalIdIndex {
+  const byId = new Map<string, ExternalIdRef[]>();
+  const byRole = new Map<Role, readonly ExternalIdRef[]>();
+  for (const role of allRoles) {
+    const refs = externalIdRefs(role);
+    if (refs.length === 0) continue;
+    byRole.set(role, refs);
+    for (const ref of refs) {
+      const list = byId.get(ref.externalId);
+      if (list) list.push(ref);
+      else byId.set(ref.externalId, [ref]);
     }
-    index = { byId, byRole, uses: new Map(), groups: new Map() };
-    byZone.set(zone, index);
   }
-  return index;
+  return { byId, byRole, uses: new Map(), groups: new Map() };
 }
 
 function fullUse(index: ExternalIdIndex, ref: ExternalIdRef, zone: ZoneOfTrust): ExternalIdUse | undefined {
@@ -251,11 +242,10 @@ function parties(uses: readonly ExternalIdUse[], zone: ZoneOfTrust): Map<string,
  */
 export function findSharedExternalIds(
   role: Role,
-  allRoles: readonly Role[],
+  index: ExternalIdIndex,
   zone: ZoneOfTrust,
 ): SharedExternalId[] {
-  const index = externalIdIndex(allRoles, zone);
-  // The engine passes every role of the scan in allRoles, so a role missing from the index requires no ID.
+  // The index covers every role of the scan, so a role missing from it requires no ID.
   const refs = index.byRole.get(role);
   if (refs === undefined) return [];
   const out: SharedExternalId[] = [];

@@ -55,9 +55,8 @@ export interface ParseTrustOptions {
   /** Location of the whole document; every element gets it when `locate` is absent. */
   base?: SourceLocation;
   /**
-   * No element gets a location (`locate` and `base` are ignored): for a parse shared by several roles
-   * with the same document, each of which sets its own `TrustPolicy.location`. Readers fall back to
-   * the policy's, then the role's, location.
+   * Neither the policy nor its elements get a location (`locate` and `base` are ignored): for a parse
+   * shared by several roles with the same document. Readers fall back to the role's location.
    */
   positionless?: boolean;
 }

@@ -1,27 +1,27 @@
 import { parseTrustDocument } from './normalise.js';
-import type { JsonLike, SourceLocation, TrustPolicy } from './types.js';
+import type { JsonLike, TrustPolicy } from './types.js';
 
 /**
  * Parses each distinct trust document once. Real accounts repeat trust policies a lot (every Lambda
- * role trusts the same document), so roles with the same document share one parse: its elements carry
- * no location of their own, and each role's `TrustPolicy` is a shallow copy with the role's location.
- * Sharing also lets later stages recognise equal policies by identity (see `policyKeys` in the rule
- * engine). The shared parts are read-only.
+ * role trusts the same document), so roles with the same document share one `TrustPolicy` object. It
+ * has no location, nor have its elements: the document is where its role is (`Role.source.location`),
+ * which is where readers fall back to. Sharing also lets later stages recognise equal policies by
+ * identity (see `policyKeys` in the rule engine). The shared policy is read-only.
  */
 export class TrustPolicyCache {
   private readonly parsed = new Map<string, TrustPolicy>();
 
   constructor(private readonly file: string) {}
 
-  /** The trust policy of one role whose document is `doc`, located at `location`. */
-  policyFor(doc: JsonLike | string, location: SourceLocation): TrustPolicy {
+  /** The trust policy of a role whose document is `doc`. */
+  policyFor(doc: JsonLike | string): TrustPolicy {
     const key = contentKey(doc);
     let shared = key === undefined ? undefined : this.parsed.get(key);
     if (shared === undefined) {
       shared = parseTrustDocument(doc, { file: this.file, positionless: true });
       if (key !== undefined) this.parsed.set(key, shared);
     }
-    return { ...shared, location };
+    return shared;
   }
 }
 

@@ -95,6 +95,7 @@ export interface TrustPolicy {
   issues: PolicyIssue[];
   /** The document as parsed (after URL-decoding / JSON parsing), kept for corrected-policy generation. */
   raw: JsonLike;
+  /** Where the document is; undefined when it is simply where its role is (`Role.source.location`). */
   location?: SourceLocation;
 }
 

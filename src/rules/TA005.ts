@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { findSharedExternalIds, type SharedExternalId } from '../analysis/external-id-shared.js';
+import {
+  type ExternalIdIndex,
+  externalIdIndex,
+  findSharedExternalIds,
+  type SharedExternalId,
+} from '../analysis/external-id-shared.js';
 import { correctTrustPolicy, EXTERNAL_ID_PLACEHOLDER } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
 import { accountLabel, type ZoneOfTrust } from '../analysis/zone.js';
@@ -59,6 +64,9 @@ function remediation(role: Role, s: SharedExternalId, zone: ZoneOfTrust): Remedi
   return out;
 }
 
+/** Where the scan's index of external IDs is kept in the rule's memo (policy keys are numbers). */
+const INDEX = 'external-id-index';
+
 /** `TA005`: one external ID required from several different third-party accounts. */
 export const TA005: Rule<TA005Options> = {
   meta: {
@@ -87,7 +95,12 @@ export const TA005: Rule<TA005Options> = {
   },
   options,
   check(role, ctx): readonly FindingDraft[] {
-    const shared = findSharedExternalIds(role, ctx.allRoles, ctx.zone);
+    let index = ctx.memo.get(INDEX) as ExternalIdIndex | undefined;
+    if (index === undefined) {
+      index = externalIdIndex(ctx.allRoles);
+      ctx.memo.set(INDEX, index);
+    }
+    const shared = findSharedExternalIds(role, index, ctx.zone);
     if (shared.length === 0) return NO_FINDINGS;
     const out: FindingDraft[] = [];
     for (const s of shared) {

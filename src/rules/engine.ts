@@ -94,8 +94,9 @@ export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d
 /** Run every enabled rule over every role. Findings come back in a deterministic order. */
 export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts: EngineOptions): Finding[] {
   const prepared = prepareRules(rules, opts.settings);
+  const byPrint = new Map<string, Finding>();
   // The alternatives (CloudFormation Fn::If variants) each finding holds in; none for most roles.
-  const byPrint = new Map<string, { finding: Finding; variants: Set<string> | undefined }>();
+  const variantsByPrint = new Map<string, Set<string>>();
   // Role by role, every rule in turn: a role's policy key is computed at most once, by the first rule
   // that asks for it, and the other rules get it without a lookup.
   const keyOf = policyKeys();
@@ -125,15 +126,12 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
         const f = completeFinding(rule, severity, role, drafts[i] as FindingDraft);
         // A role judged in several alternatives (CloudFormation Fn::If) can yield the same finding in
         // each: report it once, labelled with the alternatives it holds in.
-        const prev = byPrint.get(f.fingerprint);
-        if (prev) {
-          if (role.variant) (prev.variants ??= new Set()).add(role.variant);
-          continue;
+        if (role.variant) {
+          const set = variantsByPrint.get(f.fingerprint);
+          if (set) set.add(role.variant);
+          else variantsByPrint.set(f.fingerprint, new Set([role.variant]));
         }
-        byPrint.set(f.fingerprint, {
-          finding: f,
-          variants: role.variant ? new Set([role.variant]) : undefined,
-        });
+        if (!byPrint.has(f.fingerprint)) byPrint.set(f.fingerprint, f);
       }
     }
   }
@@ -145,7 +143,8 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
     variantsOf.set(r.id, set);
   }
   const findings: Finding[] = [];
-  for (const { finding, variants } of byPrint.values()) {
+  for (const [print, finding] of byPrint) {
+    const variants = variantsByPrint.get(print);
     if (variants !== undefined) {
       const all = variantsOf.get(finding.resource.id);
       if (all && variants.size === all.size) {

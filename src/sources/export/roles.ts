@@ -191,9 +191,10 @@ export function buildRole(
     name,
     partition: parts.partition ?? 'aws',
     source: { kind, location },
-    trustPolicy: policies.policyFor(doc as JsonLike, location),
-    extra: { rawTrustDocument: doc },
+    trustPolicy: policies.policyFor(doc as JsonLike),
   };
+  // The document exactly as written when it is not plain JSON (URL-encoded, as the IAM API returns it).
+  if (typeof doc === 'string') role.extra = { rawTrustDocument: doc };
   if (arn) role.arn = arn;
   if (roleId) role.roleId = roleId;
   if (parts.account) role.account = parts.account;

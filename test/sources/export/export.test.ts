@@ -61,9 +61,9 @@ describe('export source: shapes', () => {
       },
     });
     expect(v.trustPolicy.statements[0]?.principals?.[0]?.value).toBe('arn:aws:iam::444455556666:root');
-    // Exports give no position inside a document: the policy sits at the role, its elements have none
-    // of their own (the parse is shared by roles with the same document).
-    expect(v.trustPolicy.location).toEqual(v.source.location);
+    // Exports give no position inside a document: the policy is where its role is, and neither it nor
+    // its elements have a location of their own (one parse is shared by roles with the same document).
+    expect(v.trustPolicy.location).toBeUndefined();
     expect(v.trustPolicy.statements[0]?.location).toBeUndefined();
     expect(v.tags).toBeUndefined();
     const e = byName(roles, 'emulated');
@@ -95,7 +95,7 @@ describe('export source: shapes', () => {
     });
     expect(r.trustPolicy.issues.map((i) => i.code)).toEqual(['resource-in-trust-policy']);
     expect(r.trustPolicy.issues[0]?.location).toBeUndefined();
-    expect(r.trustPolicy.location?.line).toBe(4);
+    expect(r.source.location.line).toBe(4);
     expect(r.trustPolicy.statements[0]?.principals).toEqual([
       expect.objectContaining({ type: 'AWS', value: '*' }),
     ]);
@@ -366,11 +366,11 @@ describe('export source: roles with the same trust document', () => {
     const { roles, errors } = loadExportFile(file, ctx);
     expect(errors).toEqual([]);
     const [a, b, c] = roles as [Role, Role, Role];
-    expect(a.trustPolicy.statements).toBe(b.trustPolicy.statements);
+    expect(a.trustPolicy).toBe(b.trustPolicy);
     // A URL-encoded copy of the document is parsed on its own (different text), with the same result.
     expect(c.trustPolicy.statements).not.toBe(a.trustPolicy.statements);
     expect(c.trustPolicy.statements).toEqual(a.trustPolicy.statements);
-    const lines = roles.map((r) => r.trustPolicy.location?.line);
+    const lines = roles.map((r) => r.source.location.line);
     expect(new Set(lines).size).toBe(3);
     const { runRules } = await import('../../../src/rules/engine.js');
     const { allRules } = await import('../../../src/rules/index.js');

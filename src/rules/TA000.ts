@@ -41,6 +41,7 @@ export const TA000: Rule<z.infer<typeof options>> = {
     enabledByDefault: true,
   },
   options,
+  perPolicy: true,
   check(role: Role): readonly FindingDraft[] {
     if (role.trustPolicy.issues.length === 0) return NO_FINDINGS;
     const defects = role.trustPolicy.issues.filter((i) => isDefect(i.code));

@@ -212,6 +212,7 @@ export const TA001: Rule<TA001Options> = {
     enabledByDefault: true,
   },
   options,
+  perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     // Same trust policy and role facts, same analysis (the message, location and the steps that name
     // the role come from this role).

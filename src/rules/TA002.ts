@@ -161,6 +161,7 @@ export const TA002: Rule<TA002Options> = {
     enabledByDefault: true,
   },
   options,
+  perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     // Same trust policy and role facts, same analysis (the message, location and the steps that name
     // the role come from this role).

@@ -91,6 +91,7 @@ export const TA003: Rule<TA003Options> = {
     enabledByDefault: true,
   },
   options,
+  perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];
     // Same trust policy and role facts, same analysis (the message and location come from this role).

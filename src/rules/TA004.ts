@@ -121,6 +121,7 @@ export const TA004: Rule<TA004Options> = {
     enabledByDefault: true,
   },
   options,
+  perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];
     // Same trust policy and role facts, same analysis (the message and location come from this role).

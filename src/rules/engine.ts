@@ -115,13 +115,21 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
       policyKey,
       memo: new Map(),
     };
-    return { rule, severity, ctx };
+    // For a perPolicy rule: the policy keys that gave no finding (indexed by key).
+    const quiet: boolean[] | undefined = rule.perPolicy ? [] : undefined;
+    return { rule, severity, ctx, quiet };
   });
   for (const role of roles) {
     current = role;
     currentKey = undefined;
-    for (const { rule, severity, ctx } of runs) {
+    for (const { rule, severity, ctx, quiet } of runs) {
+      let key = -1;
+      if (quiet !== undefined) {
+        key = policyKey(role);
+        if (quiet[key] === true) continue;
+      }
       const drafts = rule.check(role, ctx);
+      if (quiet !== undefined && drafts.length === 0) quiet[key] = true;
       for (let i = 0; i < drafts.length; i++) {
         const f = completeFinding(rule, severity, role, drafts[i] as FindingDraft);
         // A role judged in several alternatives (CloudFormation Fn::If) can yield the same finding in

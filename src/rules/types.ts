@@ -64,6 +64,12 @@ export interface Rule<O = Record<string, unknown>> {
   options: z.ZodType<O>;
   /** Judge one role. Pure: no I/O, no globals. */
   check(role: Role, ctx: RuleContext<O>): readonly FindingDraft[];
+  /**
+   * Whether a role gets findings or not depends only on what `ctx.policyKey` covers (the trust policy,
+   * the role's account, path, partition and whether it is service-linked); its name and location only
+   * shape the text. The engine then skips the roles whose policy already gave no finding.
+   */
+  perPolicy?: boolean;
 }
 
 /** Erased form stored in the registry. */

@@ -4,6 +4,7 @@ import { parseTrustDocument } from '../../src/model/normalise.js';
 import type { Role } from '../../src/model/types.js';
 import { runRules } from '../../src/rules/engine.js';
 import { allRules } from '../../src/rules/index.js';
+import type { AnyRule } from '../../src/rules/types.js';
 
 const DOC = {
   Version: '2012-10-17',
@@ -61,5 +62,55 @@ describe('per-scan memo of analyses for roles with the same trust policy', () =>
       { zone },
     ).filter((f) => f.ruleId === 'TA001');
     expect(findings.map((f) => f.resource.name)).toEqual(['Q']);
+  });
+});
+
+describe('engine: perPolicy rules are not asked again about a policy that gave no finding', () => {
+  function counting(perPolicy: boolean, findFor: string) {
+    const seen: string[] = [];
+    const rule: AnyRule = {
+      ...allRules[1],
+      meta: { ...(allRules[1] as AnyRule).meta, id: 'TX900' },
+      ...(perPolicy ? { perPolicy: true } : { perPolicy: false }),
+      options: (allRules[1] as AnyRule).options,
+      check(r) {
+        seen.push(r.name);
+        if (r.name !== findFor) return [];
+        return [
+          {
+            message: `m ${r.name}`,
+            principals: [],
+            evidence: { summary: 's', details: [] },
+            remediation: { summary: 'r', steps: [] },
+          },
+        ];
+      },
+    };
+    return { rule, seen };
+  }
+  const roles = [
+    role('A', '999988887777', 10),
+    role('B', '999988887777', 20),
+    role('C', '111122223333', 30),
+    role('D', '999988887777', 40, '/ops/'),
+  ];
+
+  it('same document, account and path as a quiet role: skipped; another account or path: asked', () => {
+    const { rule, seen } = counting(true, 'none');
+    expect(runRules(roles, [rule], { zone: emptyZone() })).toEqual([]);
+    expect(seen).toEqual(['A', 'C', 'D']);
+  });
+
+  it('a policy that gave a finding is asked again for every role', () => {
+    const { rule, seen } = counting(true, 'A');
+    const findings = runRules(roles, [rule], { zone: emptyZone() });
+    expect(findings.map((f) => f.resource.name)).toEqual(['A']);
+    expect(seen).toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('a rule that is not perPolicy is asked about every role', () => {
+    const { rule, seen } = counting(false, 'none');
+    runRules(roles, [rule], { zone: emptyZone() });
+    expect(seen).toEqual(['A', 'B', 'C', 'D']);
   });
 });

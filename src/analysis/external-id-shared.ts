@@ -142,6 +142,7 @@ function externalIdRefs(role: Role): readonly ExternalIdRef[] {
 
 export interface ExternalIdIndex {
   byId: ReadonlyMap<string, readonly ExternalIdRef[]>;
+  /** The requirements of each role with an ID that might be shared (others are left out). */
   byRole: ReadonlyMap<Role, readonly ExternalIdRef[]>;
   /** Full uses per role, resolved on demand (only for IDs that appear more than once). */
   uses: Map<Role, ExternalIdUse[]>;
@@ -155,18 +156,28 @@ export interface ExternalIdIndex {
  */
 export function externalIdIndex(allRoles: readonly Role[]): ExternalIdIndex {
   const byId = new Map<string, ExternalIdRef[]>();
-  const byRole = new Map<Role, readonly ExternalIdRef[]>();
+  const withRefs: { role: Role; refs: readonly ExternalIdRef[] }[] = [];
   for (const role of allRoles) {
     const refs = externalIdRefs(role);
     if (refs.length === 0) continue;
-    byRole.set(role, refs);
+    withRefs.push({ role, refs });
     for (const ref of refs) {
       const list = byId.get(ref.externalId);
       if (list) list.push(ref);
       else byId.set(ref.externalId, [ref]);
     }
   }
+  // Only roles with an ID that might be shared: required elsewhere too, or from several principals.
+  const byRole = new Map<Role, readonly ExternalIdRef[]>();
+  for (const { role, refs } of withRefs) {
+    if (refs.some((r) => mightBeShared(r, byId))) byRole.set(role, refs);
+  }
   return { byId, byRole, uses: new Map(), groups: new Map() };
+}
+
+/** One statement with one principal, and nobody else requires the ID: nothing can be shared. */
+function mightBeShared(ref: ExternalIdRef, byId: ReadonlyMap<string, readonly ExternalIdRef[]>): boolean {
+  return ref.awsPrincipals >= 2 || (byId.get(ref.externalId)?.length ?? 0) >= 2;
 }
 
 function fullUse(index: ExternalIdIndex, ref: ExternalIdRef, zone: ZoneOfTrust): ExternalIdUse | undefined {
@@ -245,14 +256,14 @@ export function findSharedExternalIds(
   index: ExternalIdIndex,
   zone: ZoneOfTrust,
 ): SharedExternalId[] {
-  // The index covers every role of the scan, so a role missing from it requires no ID.
-  const refs = index.byRole.get(role);
+  // The index covers every role of the scan: a role missing from it requires no ID that could be shared
+  // (and in most scans no role can, so the map is empty).
+  const refs = index.byRole.size === 0 ? undefined : index.byRole.get(role);
   if (refs === undefined) return [];
   const out: SharedExternalId[] = [];
   for (const ref of refs) {
     const group = index.byId.get(ref.externalId) ?? [ref];
-    // One statement with one principal, and nobody else requires the ID: nothing is shared.
-    if (group.length < 2 && ref.awsPrincipals < 2) continue;
+    if (!mightBeShared(ref, index.byId)) continue;
     const use = fullUse(index, ref, zone);
     if (!use) continue;
     let resolved = index.groups.get(ref.externalId);

@@ -9,27 +9,30 @@ import type { JsonLike, TrustPolicy } from './types.js';
  * identity (see `policyKeys` in the rule engine). The shared policy is read-only.
  */
 export class TrustPolicyCache {
-  private readonly parsed = new Map<string, TrustPolicy>();
+  // Documents given as text (URL-encoded or JSON) and as parsed JSON are kept apart: equal content in
+  // the two forms still differs in `raw`, which corrected policies are built from.
+  private readonly byText = new Map<string, TrustPolicy>();
+  private readonly byJson = new Map<string, TrustPolicy>();
 
   constructor(private readonly file: string) {}
 
   /** The trust policy of a role whose document is `doc`. */
   policyFor(doc: JsonLike | string): TrustPolicy {
-    const key = contentKey(doc);
-    let shared = key === undefined ? undefined : this.parsed.get(key);
+    const map = typeof doc === 'string' ? this.byText : this.byJson;
+    const key = typeof doc === 'string' ? doc : serialised(doc);
+    let shared = key === undefined ? undefined : map.get(key);
     if (shared === undefined) {
       shared = parseTrustDocument(doc, { file: this.file, positionless: true });
-      if (key !== undefined) this.parsed.set(key, shared);
+      if (key !== undefined) map.set(key, shared);
     }
     return shared;
   }
 }
 
-/** A string that equals for equal documents; undefined when the document cannot be serialised (too deep). */
-function contentKey(doc: JsonLike | string): string | undefined {
-  if (typeof doc === 'string') return `s${doc}`;
+/** The document as JSON text (equal for equal documents); undefined when it cannot be serialised (too deep). */
+function serialised(doc: JsonLike): string | undefined {
   try {
-    return `o${JSON.stringify(doc)}`;
+    return JSON.stringify(doc);
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 import type { ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import type { Finding, FindingDraft, FindingPrincipal, Severity } from '../findings/types.js';
-import type { Role, Statement } from '../model/types.js';
+import type { JsonLike, Role, Statement } from '../model/types.js';
 import type { AnyRule, RuleContext } from './types.js';
 
 /** Per-rule settings after config is applied. */
@@ -179,7 +179,11 @@ export function makeRuleContext<O>(zone: ZoneOfTrust, options: O, allRoles: read
  * those from the role itself, not from a memoised result.
  */
 export function policyKeys(): (role: Role) => number {
-  type Docs = { byParse: Map<readonly Statement[], number>; byText: Map<string, number> };
+  type Docs = {
+    byParse: Map<readonly Statement[], number>;
+    byText: Map<string, number>;
+    byJson: Map<string, number>;
+  };
   // Role facts first (few distinct values), then the document: no long joined string per role.
   const byFacts = new Map<string, Docs>();
   // Consecutive roles usually share their facts (one account, path "/"): skip building the facts key.
@@ -198,7 +202,7 @@ export function policyKeys(): (role: Role) => number {
     const facts = `${role.account ?? ''}\u0000${role.path ?? ''}\u0000${role.partition}\u0000${slr ? 'slr' : ''}`;
     let docs = byFacts.get(facts);
     if (docs === undefined) {
-      docs = { byParse: new Map(), byText: new Map() };
+      docs = { byParse: new Map(), byText: new Map(), byJson: new Map() };
       byFacts.set(facts, docs);
     }
     last = { partition: role.partition, slr, docs };
@@ -216,17 +220,28 @@ export function policyKeys(): (role: Role) => number {
     let id = docs.byParse.get(statements);
     if (id === undefined) {
       const raw = role.trustPolicy.raw;
-      // A string document and the object it encodes get different keys: that only costs a memo miss.
-      const text = typeof raw === 'string' ? `s${raw}` : `o${JSON.stringify(raw)}`;
-      id = docs.byText.get(text);
+      // A document given as text and the same content as parsed JSON get different keys (their `raw`
+      // differs, which corrected policies are built from).
+      const byForm = typeof raw === 'string' ? docs.byText : docs.byJson;
+      const text = typeof raw === 'string' ? raw : serialised(raw);
+      id = text === undefined ? undefined : byForm.get(text);
       if (id === undefined) {
         id = next++;
-        docs.byText.set(text, id);
+        // A document too deep to serialise gets a key of its own (no sharing, no crash).
+        if (text !== undefined) byForm.set(text, id);
       }
       docs.byParse.set(statements, id);
     }
     return id;
   };
+}
+
+function serialised(raw: JsonLike): string | undefined {
+  try {
+    return JSON.stringify(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

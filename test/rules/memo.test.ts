@@ -114,3 +114,19 @@ describe('engine: perPolicy rules are not asked again about a policy that gave n
     expect(seen).toEqual(['A', 'B', 'C', 'D']);
   });
 });
+
+describe('policy keys of documents too deep to serialise', () => {
+  it('the role is still judged, alone (no shared key, no crash)', () => {
+    let v: unknown = 'x';
+    for (let i = 0; i < 200_000; i++) v = [v];
+    const doc = { Version: '2012-10-17', Statement: v };
+    expect(() => JSON.stringify(doc)).toThrow(RangeError);
+    const r: Role = {
+      ...role('Deep', '999988887777', 5),
+      trustPolicy: parseTrustDocument(doc as never, { file: 'export.json' }),
+    };
+    const findings = runRules([r, role('A', '999988887777', 10)], allRules, { zone: emptyZone() });
+    expect(findings.find((f) => f.resource.name === 'Deep')?.ruleId).toBe('TA000');
+    expect(findings.some((f) => f.resource.name === 'A' && f.ruleId === 'TA001')).toBe(true);
+  });
+});

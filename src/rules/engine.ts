@@ -97,14 +97,14 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
   const byPrint = new Map<string, Finding>();
   // The alternatives (CloudFormation Fn::If variants) each finding holds in; none for most roles.
   const variantsByPrint = new Map<string, Set<string>>();
-  // Role by role, every rule in turn: a role's policy key is computed at most once, by the first rule
-  // that asks for it, and the other rules get it without a lookup.
+  // Role by role, every rule in turn: a role's policy key is computed once (when some rule needs it)
+  // and the rules get it without a lookup.
   const keyOf = policyKeys();
   let current: Role | undefined;
-  let currentKey: number | undefined;
+  let currentKey = -1;
   const policyKey = (role: Role): number => {
     if (role !== current) return keyOf(role);
-    currentKey ??= keyOf(role);
+    if (currentKey < 0) currentKey = keyOf(role);
     return currentKey;
   };
   const runs = prepared.map(({ rule, options, severity }) => {
@@ -119,17 +119,18 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
     const quiet: boolean[] | undefined = rule.perPolicy ? [] : undefined;
     return { rule, severity, ctx, quiet };
   });
-  for (const role of roles) {
+  for (let r = 0; r < roles.length; r++) {
+    const role = roles[r] as Role;
     current = role;
-    currentKey = undefined;
-    for (const { rule, severity, ctx, quiet } of runs) {
-      let key = -1;
+    currentKey = -1;
+    for (let k = 0; k < runs.length; k++) {
+      const { rule, severity, ctx, quiet } = runs[k] as (typeof runs)[number];
       if (quiet !== undefined) {
-        key = policyKey(role);
-        if (quiet[key] === true) continue;
+        if (currentKey < 0) currentKey = keyOf(role);
+        if (quiet[currentKey] === true) continue;
       }
       const drafts = rule.check(role, ctx);
-      if (quiet !== undefined && drafts.length === 0) quiet[key] = true;
+      if (quiet !== undefined && drafts.length === 0) quiet[currentKey] = true;
       for (let i = 0; i < drafts.length; i++) {
         const f = completeFinding(rule, severity, role, drafts[i] as FindingDraft);
         // A role judged in several alternatives (CloudFormation Fn::If) can yield the same finding in

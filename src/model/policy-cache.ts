@@ -30,7 +30,7 @@ export class TrustPolicyCache {
 }
 
 /** The document as JSON text (equal for equal documents); undefined when it cannot be serialised (too deep). */
-function serialised(doc: JsonLike): string | undefined {
+export function serialised(doc: JsonLike): string | undefined {
   try {
     return JSON.stringify(doc);
   } catch {

@@ -1,7 +1,8 @@
 import type { ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import type { Finding, FindingDraft, FindingPrincipal, Severity } from '../findings/types.js';
-import type { JsonLike, Role, Statement } from '../model/types.js';
+import { serialised } from '../model/policy-cache.js';
+import type { Role, Statement } from '../model/types.js';
 import type { AnyRule, RuleContext } from './types.js';
 
 /** Per-rule settings after config is applied. */
@@ -235,14 +236,6 @@ export function policyKeys(): (role: Role) => number {
     }
     return id;
   };
-}
-
-function serialised(raw: JsonLike): string | undefined {
-  try {
-    return JSON.stringify(raw);
-  } catch {
-    return undefined;
-  }
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -30,7 +30,7 @@ export const SERVICES_WITHOUT_SOURCE_KEYS: readonly ExemptService[] = [
   {
     service: 'lambda.amazonaws.com',
     reason:
-      'Lambda assumes a function execution role that was attached with iam:PassRole inside the account; it identifies the function through lambda:SourceFunctionArn on the resulting credentials instead of source keys on the AssumeRole call.',
+      'Lambda assumes a function execution role that was attached with iam:PassRole inside the account and identifies the function through lambda:SourceFunctionArn on the resulting credentials; AWS does not document a source condition for execution roles (disputed: see docs/rules/TA002.md).',
     source: 'https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html',
   },
   {
@@ -60,8 +60,8 @@ export const SERVICES_WITHOUT_SOURCE_KEYS: readonly ExemptService[] = [
   {
     service: 'cloudtrail.amazonaws.com',
     reason:
-      'The role CloudTrail uses to deliver to CloudWatch Logs stops working when source conditions are added (reported by users).',
-    source: 'https://github.com/prowler-cloud/prowler/issues/4714',
+      'AWS documents that confused-deputy prevention does not apply to the role CloudTrail uses to deliver to CloudWatch Logs: it does not support aws:SourceArn or aws:SourceAccount.',
+    source: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html',
   },
   {
     service: 'elastictranscoder.amazonaws.com',

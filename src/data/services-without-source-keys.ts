@@ -61,7 +61,8 @@ export const SERVICES_WITHOUT_SOURCE_KEYS: readonly ExemptService[] = [
     service: 'cloudtrail.amazonaws.com',
     reason:
       'AWS documents that confused-deputy prevention does not apply to the role CloudTrail uses to deliver to CloudWatch Logs: it does not support aws:SourceArn or aws:SourceAccount.',
-    source: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html',
+    source:
+      'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html',
   },
   {
     service: 'elastictranscoder.amazonaws.com',

@@ -94,6 +94,8 @@ export const TA005: Rule<TA005Options> = {
     enabledByDefault: true,
   },
   options,
+  // Compares roles with each other: a policy that gave nothing for one role may give a finding for another.
+  perPolicy: false,
   check(role, ctx): readonly FindingDraft[] {
     let index = ctx.memo.get(INDEX) as ExternalIdIndex | undefined;
     if (index === undefined) {

@@ -214,7 +214,7 @@ export function policyKeys(): (role: Role) => number {
   };
   return (role) => {
     // The ARN itself differs for every role; all an analysis reads from it is whether the role is service-linked.
-    const slr = role.arn !== undefined && role.arn.includes(':role/aws-service-role/');
+    const slr = role.arn?.includes(':role/aws-service-role/') === true;
     const docs = docsOf(role, slr);
     // The document is serialised once per parse: roles whose source shared one parse of the same
     // document (TrustPolicyCache), and later calls for the same role, find it by identity.

@@ -102,6 +102,8 @@ export const TA005: Rule<TA005Options> = {
       index = externalIdIndex(ctx.allRoles);
       ctx.memo.set(INDEX, index);
     }
+    // Most scans have no ID required twice: then no role has anything to report.
+    if (index.byRole.size === 0) return NO_FINDINGS;
     const shared = findSharedExternalIds(role, index, ctx.zone);
     if (shared.length === 0) return NO_FINDINGS;
     const out: FindingDraft[] = [];

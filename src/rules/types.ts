@@ -51,7 +51,8 @@ export function memoised<T, O>(
   const hit = ctx.memo.get(key);
   if (hit !== undefined || ctx.memo.has(key)) return hit as T;
   const value = compute(role, ctx);
-  ctx.memo.set(key, value);
+  // An empty result is not kept: the engine does not ask a perPolicy rule about that policy again.
+  if (!(Array.isArray(value) && value.length === 0)) ctx.memo.set(key, value);
   return value;
 }
 

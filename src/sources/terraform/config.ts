@@ -15,7 +15,7 @@ export interface TfModule {
   resources: BlockInfo[];
   moduleCalls: Map<string, BlockInfo>;
   outputs: Map<string, Ast>;
-  /** Values from `terraform.tfvars` then `*.auto.tfvars` (later wins), raw expressions. */
+  /** Values from `terraform.tfvars(.json)` then `*.auto.tfvars(.json)` (later wins), raw expressions. */
   tfvars: Map<string, Ast>;
 }
 
@@ -74,11 +74,15 @@ export function addTfvarsFile(mod: TfModule, parsed: ParsedHcl): void {
   for (const [k, v] of bodyAttrs(parsed.body)) mod.tfvars.set(k, v);
 }
 
-/** Order in which Terraform reads variable files: terraform.tfvars first, then *.auto.tfvars by name. */
+/**
+ * Order in which Terraform reads the variable files it loads by itself: terraform.tfvars, then
+ * terraform.tfvars.json, then *.auto.tfvars and *.auto.tfvars.json by name. Undefined: not loaded.
+ */
 export function tfvarsRank(file: string): number | undefined {
   const base = path.basename(file);
   if (base === 'terraform.tfvars') return 0;
-  if (base.endsWith('.auto.tfvars')) return 1;
+  if (base === 'terraform.tfvars.json') return 1;
+  if (base.endsWith('.auto.tfvars') || base.endsWith('.auto.tfvars.json')) return 2;
   return undefined;
 }
 

@@ -12,7 +12,7 @@ import {
 } from './config.js';
 import { type EvalEnv, type Input, MAX_MODULE_NESTING, ModuleInstance } from './evaluate.js';
 import { type Ast, type HclComment, type HclParser, locOf, type SrcFile } from './hcl.js';
-import { transpileJsonConfig } from './json-config.js';
+import { transpileJsonConfig, transpileJsonVars } from './json-config.js';
 import { buildRole } from './roles.js';
 
 /** Guard against module graphs that fan out exponentially (each call is a separate instance). */
@@ -47,7 +47,7 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
   };
   const tfvarsFiles: { file: InputFile; rank: number }[] = [];
   for (const f of files) {
-    if (f.path.endsWith('.tfvars')) {
+    if (f.path.endsWith('.tfvars') || f.path.endsWith('.tfvars.json')) {
       const rank = tfvarsRank(f.path);
       if (rank !== undefined) tfvarsFiles.push({ file: f, rank });
       continue;
@@ -123,13 +123,28 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
       if (!parsed.error) addConfigFile(mod, parsed, false);
     }
   }
-  // terraform.tfvars first, then *.auto.tfvars in name order, so later assignments win.
+  // terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order: later assignments win.
   tfvarsFiles.sort((a, b) => a.rank - b.rank || (a.file.path < b.file.path ? -1 : 1));
   for (const { file } of tfvarsFiles) {
     const dir = path.dirname(file.absPath ?? file.path);
     const mod = modules.get(dir);
     if (!mod) continue;
-    const src: SrcFile = { path: file.path, text: file.text };
+    let src: SrcFile = { path: file.path, text: file.text };
+    if (file.path.endsWith('.json')) {
+      const t = transpileJsonVars(file.text);
+      if (!t.ok) {
+        errors.push({
+          source: 'terraform',
+          code: 'json-syntax',
+          message: `${t.message} (variables file ignored)`,
+          file: file.path,
+          line: t.line,
+          column: t.column,
+        });
+        continue;
+      }
+      src = { path: file.path, text: t.hcl, lineMap: t.lineMap };
+    }
     const parsed = parser.parse(src);
     if (parsed.error) {
       errors.push({

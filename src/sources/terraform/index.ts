@@ -9,11 +9,12 @@ export { looksLikePlan } from './plan.js';
 export { loadVarFile, VarFileError } from './var-file.js';
 
 function isHcl(p: string): boolean {
-  return p.endsWith('.tf') || p.endsWith('.tfvars') || p.endsWith('.tf.json');
+  return p.endsWith('.tf') || p.endsWith('.tfvars') || p.endsWith('.tf.json') || p.endsWith('.tfvars.json');
 }
 
 /**
- * Terraform: configuration (`.tf`, `.tf.json`, with `terraform.tfvars` / `*.auto.tfvars`) and plan JSON
+ * Terraform: configuration (`.tf`, `.tf.json`, with `terraform.tfvars` / `*.auto.tfvars` and their `.json`
+ * forms) and plan JSON
  * (`terraform show -json`). Must come before the CloudFormation and export sources (plans are JSON).
  */
 export const terraformSource: FileSource = {

@@ -74,6 +74,20 @@ function objects(n: JsonNode): JsonNode[] {
 }
 
 export function transpileJsonConfig(text: string): Transpiled {
+  return transpileJson(text, 'config');
+}
+
+/**
+ * A JSON variables file (`terraform.tfvars.json`, `*.auto.tfvars.json`) rewritten as the equivalent
+ * `.tfvars` HCL: one `name = value` per property, strings taken literally.
+ */
+export function transpileJsonVars(text: string): Transpiled {
+  return transpileJson(text, 'vars');
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function transpileJson(text: string, kind: 'config' | 'vars'): Transpiled {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true });
   const pos = lineIndex(text);
@@ -84,7 +98,7 @@ export function transpileJsonConfig(text: string): Transpiled {
       ok: false,
       message: first
         ? `JSON syntax error (${printParseErrorCode(first.error)})`
-        : 'a Terraform JSON file must hold an object',
+        : `a Terraform JSON ${kind === 'vars' ? 'variables ' : ''}file must hold an object`,
       line: p.line,
       column: p.col,
     };
@@ -149,6 +163,13 @@ export function transpileJsonConfig(text: string): Transpiled {
     emit(`${ind}}`, n);
   };
 
+  if (kind === 'vars') {
+    // A variables file: each property assigns one variable a literal value (no templates).
+    for (const [name, v] of props(root)) {
+      if (IDENTIFIER.test(name)) expr(`${name} = `, v, '', true, '');
+    }
+    return { ok: true, hcl: `${lines.join('\n')}\n`, lineMap };
+  }
   for (const [top, v] of props(root)) {
     if (top === '//') continue;
     if (top === 'resource' || top === 'data') {

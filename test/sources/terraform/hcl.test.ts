@@ -28,6 +28,7 @@ describe('terraform source: claim', () => {
   const cases: { name: string; path: string; text: string; claimed: boolean }[] = [
     { name: '.tf', path: 'a/main.tf', text: 'resource "x" "y" {}', claimed: true },
     { name: '.tfvars', path: 'a/terraform.tfvars', text: 'a = 1', claimed: true },
+    { name: '.tfvars.json', path: 'a/terraform.tfvars.json', text: '{"a": 1}', claimed: true },
     {
       name: 'state JSON',
       path: 'state.json',
@@ -396,6 +397,37 @@ describe('terraform source: data sources that only name things', async () => {
     const s = stmt(byId(roles, 'aws_iam_role.service'), 0);
     expect(principalsOf(s)).toEqual(['Service:ec2.amazonaws.com']);
     expect(s.principals?.[0]?.location?.line).toBe(62);
+  });
+});
+
+describe('terraform source: JSON variables files', () => {
+  it('terraform.tfvars < terraform.tfvars.json < *.auto.tfvars(.json) by name; JSON strings are literal', async () => {
+    const { roles, errors } = await loadFixture('variables-json');
+    expect(errors).toEqual([]);
+    const s = stmt(byId(roles, 'aws_iam_role.json_vars'), 0);
+    expect(principalsOf(s)).toEqual([
+      'AWS:arn:aws:iam::222222222222:root',
+      'AWS:arn:aws:iam::333333333333:root',
+      'AWS:arn:aws:iam::444444444444:root',
+      // terraform.tfvars, terraform.tfvars.json and a.auto.tfvars.json set it too; b.auto.tfvars is last.
+      'AWS:arn:aws:iam::555555555555:root',
+    ]);
+    expect(conditionsOf(s)).toEqual([
+      'StringEquals sts:ExternalId = literal-${not_a_template}',
+      'StringEquals aws:PrincipalOrgID = o-json1111|o-json2222',
+    ]);
+  });
+
+  it('a broken JSON variables file is named with its line and column; the module is still scanned', async () => {
+    const { roles, errors } = await loadFixture('variables-json-bad');
+    expect(errors.map((e) => `${e.code} ${e.file}:${e.line}:${e.column}`)).toEqual([
+      `json-syntax ${F}/variables-json-bad/terraform.tfvars.json:3:3`,
+    ]);
+    expect(errors[0]?.message).toContain('variables file ignored');
+    // The default applies, since the file could not be read.
+    expect(principalsOf(stmt(byId(roles, 'aws_iam_role.still_read'), 0))).toEqual([
+      'AWS:arn:aws:iam::111111111111:root',
+    ]);
   });
 });
 

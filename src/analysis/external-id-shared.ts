@@ -129,7 +129,10 @@ const NO_REFS: readonly ExternalIdRef[] = [];
 
 function externalIdRefs(role: Role): readonly ExternalIdRef[] {
   let out: ExternalIdRef[] | undefined;
-  for (const st of role.trustPolicy.statements) {
+  const statements = role.trustPolicy.statements;
+  // Indexed loops: this runs once per role of the scan, mostly before the optimising compiler kicks in.
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i] as Statement;
     if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) continue;
     const ids = requiredIds(st);
     if (ids.length === 0 || !admitsAssumeRole(st)) continue;
@@ -157,7 +160,8 @@ export interface ExternalIdIndex {
 export function externalIdIndex(allRoles: readonly Role[]): ExternalIdIndex {
   const byId = new Map<string, ExternalIdRef[]>();
   const withRefs: { role: Role; refs: readonly ExternalIdRef[] }[] = [];
-  for (const role of allRoles) {
+  for (let i = 0; i < allRoles.length; i++) {
+    const role = allRoles[i] as Role;
     const refs = externalIdRefs(role);
     if (refs.length === 0) continue;
     withRefs.push({ role, refs });

@@ -145,6 +145,8 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
       }
     }
   }
+  const findings = [...byPrint.values()];
+  if (variantsByPrint.size === 0) return sortFindings(findings);
   const variantsOf = new Map<string, Set<string>>();
   for (const r of roles) {
     if (!r.variant) continue;
@@ -152,9 +154,8 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
     set.add(r.variant);
     variantsOf.set(r.id, set);
   }
-  const findings: Finding[] = [];
-  for (const [print, finding] of byPrint) {
-    const variants = variantsByPrint.get(print);
+  for (const finding of findings) {
+    const variants = variantsByPrint.get(finding.fingerprint);
     if (variants !== undefined) {
       const all = variantsOf.get(finding.resource.id);
       if (all && variants.size === all.size) {
@@ -164,7 +165,6 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
         finding.resource.variant = [...variants].sort().join(' or ');
       }
     }
-    findings.push(finding);
   }
   return sortFindings(findings);
 }

@@ -91,7 +91,7 @@ export async function createHclParser(): Promise<HclParser> {
         const cursor = tree.walk();
         let root: Ast;
         try {
-          root = convert(cursor, file, comments);
+          root = convert(cursor, cursor.nodeType, { f: file, comments, lines: lineStarts(file.text) });
         } finally {
           cursor.delete();
         }
@@ -133,22 +133,55 @@ function firstError(node: TsNode): TsNode | undefined {
   return node;
 }
 
-/** Copies the tree into plain objects with one cursor walk (far fewer wasm calls than Node accessors). */
-function convert(cursor: TreeCursor, f: SrcFile, comments: HclComment[]): Ast {
-  const sp = cursor.startPosition;
-  const ep = cursor.endPosition;
+/** What one conversion carries along: the file, the comments found so far, where each line starts. */
+interface Walk {
+  f: SrcFile;
+  comments: HclComment[];
+  lines: readonly number[];
+}
+
+/** Offsets (UTF-16) where each line of `text` starts; tree-sitter counts rows by `\n` alone, as here. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 0-based row of an offset (binary search in the line starts). */
+function rowOf(lines: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((lines[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Copies the tree into plain objects with one cursor walk. Every cursor property is a call into wasm,
+ * so each is read once per node: the node's type is passed down by the caller that already read it,
+ * and rows and columns are worked out from the offsets on the JS side.
+ */
+function convert(cursor: TreeCursor, type: string, w: Walk): Ast {
+  const f = w.f;
+  const si = cursor.startIndex;
+  const ei = cursor.endIndex;
+  const sr = rowOf(w.lines, si);
+  const er = rowOf(w.lines, ei);
   const ast: Ast = {
-    type: cursor.nodeType,
-    si: cursor.startIndex,
-    ei: cursor.endIndex,
-    sr: sp.row,
-    sc: sp.column,
-    er: ep.row,
-    ec: ep.column,
+    type,
+    si,
+    ei,
+    sr,
+    sc: si - (w.lines[sr] as number),
+    er,
+    ec: ei - (w.lines[er] as number),
     kids: [],
     f,
   };
-  const t = ast.type;
+  const t = type;
   const isOp = t === 'binary_operation' || t === 'unary_operation';
   const left: Ast[] = [];
   const right: Ast[] = [];
@@ -163,19 +196,21 @@ function convert(cursor: TreeCursor, f: SrcFile, comments: HclComment[]): Ast {
         }
         continue;
       }
-      if (cursor.nodeType === 'comment') {
-        const p = cursor.startPosition;
-        const at = mapPos(f, p.row, p.column);
-        comments.push({
-          text: f.text.slice(cursor.startIndex, cursor.endIndex),
+      const childType = cursor.nodeType;
+      if (childType === 'comment') {
+        const start = cursor.startIndex;
+        const row = rowOf(w.lines, start);
+        const at = mapPos(f, row, start - (w.lines[row] as number));
+        w.comments.push({
+          text: f.text.slice(start, cursor.endIndex),
           line: at.line,
           column: at.column,
-          si: cursor.startIndex,
+          si: start,
         });
         continue;
       }
       const field = t === 'object_elem' ? cursor.currentFieldName : null;
-      const child = convert(cursor, f, comments);
+      const child = convert(cursor, childType, w);
       if (isOp) (seenOp ? right : left).push(child);
       else ast.kids.push(child);
       if (field === 'key') ast.key = child;

@@ -109,23 +109,24 @@ function remediation(role: Role, p: Prepared): Remediation {
   return out;
 }
 
-// Memoisation of a pure function of the (immutable, validated) options object: one Set per scan, not per role.
-const exemptMemo = new WeakMap<TA002Options, ReadonlySet<string>>();
+/** Where the run's set of exempt services is kept in the rule's memo (policy keys are numbers). */
+const EXEMPT = 'exempt-services';
 
-function exemptSet(options: TA002Options): ReadonlySet<string> {
-  let set = exemptMemo.get(options);
+/** The built-in exempt services and the configured ones, as service keys: one Set per run. */
+function exemptSet(ctx: RuleContext<TA002Options>): ReadonlySet<string> {
+  let set = ctx.memo.get(EXEMPT) as ReadonlySet<string> | undefined;
   if (!set) {
     set = new Set([
       ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => serviceKey(e.service)),
-      ...options.exemptServices.map(serviceKey),
+      ...ctx.options.exemptServices.map(serviceKey),
     ]);
-    exemptMemo.set(options, set);
+    ctx.memo.set(EXEMPT, set);
   }
   return set;
 }
 
 function analyse(role: Role, ctx: RuleContext<TA002Options>): Prepared[] {
-  const exempt = exemptSet(ctx.options);
+  const exempt = exemptSet(ctx);
   return findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))).map((a) => prepare(role, a));
 }
 

@@ -42,23 +42,35 @@ export function prepareRules(
   return out;
 }
 
-// Rules share one principals list between the roles of a memoised policy: join it once.
-const principalKeys = new WeakMap<readonly FindingPrincipal[], string>();
+/** The principals of a finding as they enter its fingerprint: values, sorted, comma-separated. */
+function joinPrincipals(principals: readonly FindingPrincipal[]): string {
+  return principals
+    .map((p) => p.value)
+    .sort()
+    .join(',');
+}
 
-function principalsKey(principals: readonly FindingPrincipal[]): string {
-  let k = principalKeys.get(principals);
-  if (k === undefined) {
-    k = principals
-      .map((p) => p.value)
-      .sort()
-      .join(',');
-    principalKeys.set(principals, k);
-  }
-  return k;
+/** `joinPrincipals` once per list within a run: rules share one list between the roles of a memoised policy. */
+function principalsKeys(): (principals: readonly FindingPrincipal[]) => string {
+  const keys = new Map<readonly FindingPrincipal[], string>();
+  return (principals) => {
+    let k = keys.get(principals);
+    if (k === undefined) {
+      k = joinPrincipals(principals);
+      keys.set(principals, k);
+    }
+    return k;
+  };
 }
 
 /** Turn a rule's draft into a full finding (metadata, resource, location, fingerprint). */
-export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d: FindingDraft): Finding {
+export function completeFinding(
+  rule: AnyRule,
+  severity: Severity,
+  role: Role,
+  d: FindingDraft,
+  principalsKey: (principals: readonly FindingPrincipal[]) => string = joinPrincipals,
+): Finding {
   const st = d.statement ? role.trustPolicy.statements[d.statement.index] : undefined;
   const location = d.location ?? st?.location ?? role.trustPolicy.location ?? role.source.location;
   // Plain assignments rather than conditional spreads: this runs once per finding.
@@ -96,6 +108,7 @@ export function completeFinding(rule: AnyRule, severity: Severity, role: Role, d
 export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts: EngineOptions): Finding[] {
   const prepared = prepareRules(rules, opts.settings);
   const byPrint = new Map<string, Finding>();
+  const principalsKey = principalsKeys();
   // The alternatives (CloudFormation Fn::If variants) each finding holds in; none for most roles.
   const variantsByPrint = new Map<string, Set<string>>();
   // Role by role, every rule in turn: a role's policy key is computed once (when some rule needs it)
@@ -133,7 +146,7 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
       const drafts = rule.check(role, ctx);
       if (quiet !== undefined && drafts.length === 0) quiet[currentKey] = true;
       for (let i = 0; i < drafts.length; i++) {
-        const f = completeFinding(rule, severity, role, drafts[i] as FindingDraft);
+        const f = completeFinding(rule, severity, role, drafts[i] as FindingDraft, principalsKey);
         // A role judged in several alternatives (CloudFormation Fn::If) can yield the same finding in
         // each: report it once, labelled with the alternatives it holds in.
         if (role.variant) {
@@ -175,8 +188,9 @@ export function makeRuleContext<O>(zone: ZoneOfTrust, options: O, allRoles: read
 }
 
 /**
- * Content keys of roles' trust policies, computed once per role per run and interned as small numbers
- * (cheap memo keys). Everything an analysis may read besides the document is part of the key (owner
+ * Content keys of roles' trust policies, interned as small numbers (cheap memo keys). A document is
+ * serialised once per parse; roles that share a parse, and later calls for the same role, find the
+ * key by identity. Everything an analysis may read besides the document is part of the key (owner
  * account, path, partition, service-linked); the role's name and locations are not, so rules must take
  * those from the role itself, not from a memoised result.
  */

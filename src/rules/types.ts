@@ -37,7 +37,8 @@ export interface RuleContext<O> {
 }
 
 /**
- * The analysis of `role`'s trust policy, computed once per content key (`ctx.policyKey`) within a run.
+ * The analysis of `role`'s trust policy, computed once per content key (`ctx.policyKey`) within a run
+ * (an empty result is not kept: the engine does not ask a perPolicy rule about that policy again).
  * `compute` is a module-level function (no closure per call: this runs for every role and rule) and
  * may read only what the key covers: the trust policy and the role's account, path, partition and
  * whether it is service-linked; never its name or location.
@@ -51,7 +52,6 @@ export function memoised<T, O>(
   const hit = ctx.memo.get(key);
   if (hit !== undefined || ctx.memo.has(key)) return hit as T;
   const value = compute(role, ctx);
-  // An empty result is not kept: the engine does not ask a perPolicy rule about that policy again.
   if (!(Array.isArray(value) && value.length === 0)) ctx.memo.set(key, value);
   return value;
 }

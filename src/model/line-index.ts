@@ -18,6 +18,12 @@ export class LineIndex {
   }
 
   position(offset: number): { line: number; column: number } {
+    const row = this.row(offset);
+    return { line: row + 1, column: offset - this.lineStart(row) + 1 };
+  }
+
+  /** 0-based line of an offset (lines end at `\n` only). */
+  row(offset: number): number {
     const s = this.table();
     let lo = 0;
     let hi = s.length - 1;
@@ -26,6 +32,11 @@ export class LineIndex {
       if ((s[mid] as number) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - (s[lo] as number) + 1 };
+    return lo;
+  }
+
+  /** Offset where a 0-based line starts. */
+  lineStart(row: number): number {
+    return this.table()[row] as number;
   }
 }

@@ -56,14 +56,7 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     if (f.path.endsWith('.tf.json')) {
       const t = transpileJsonConfig(f.text);
       if (!t.ok) {
-        errors.push({
-          source: 'terraform',
-          code: 'json-syntax',
-          message: `${t.message}; the file was skipped`,
-          file: f.path,
-          line: t.line,
-          column: t.column,
-        });
+        errors.push(jsonError(f.path, t, 'the file was skipped'));
         continue;
       }
       src = { path: f.path, text: t.hcl, lineMap: t.lineMap };
@@ -133,14 +126,7 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
     if (file.path.endsWith('.json')) {
       const t = transpileJsonVars(file.text);
       if (!t.ok) {
-        errors.push({
-          source: 'terraform',
-          code: 'json-syntax',
-          message: `${t.message} (variables file ignored)`,
-          file: file.path,
-          line: t.line,
-          column: t.column,
-        });
+        errors.push(jsonError(file.path, t, 'the variables file was ignored'));
         continue;
       }
       src = { path: file.path, text: t.hcl, lineMap: t.lineMap };
@@ -273,5 +259,21 @@ function internalError(node: Ast, e: unknown): ScanError {
     file: node.f.path,
     line: locOf(node).line,
     column: locOf(node).column,
+  };
+}
+
+/** A Terraform JSON file that could not be read, with what was done about it. */
+function jsonError(
+  file: string,
+  t: { message: string; line: number; column: number },
+  outcome: string,
+): ScanError {
+  return {
+    source: 'terraform',
+    code: 'json-syntax',
+    message: `${t.message}; ${outcome}`,
+    file,
+    line: t.line,
+    column: t.column,
   };
 }

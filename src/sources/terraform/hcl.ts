@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Language, Parser, type TreeCursor, type Node as TsNode } from 'web-tree-sitter';
+import { LineIndex } from '../../model/line-index.js';
 import type { SourceLocation } from '../../model/types.js';
 
 /** A source file as the evaluator sees it: display path, absolute path (when on disk) and text. */
@@ -91,7 +92,7 @@ export async function createHclParser(): Promise<HclParser> {
         const cursor = tree.walk();
         let root: Ast;
         try {
-          root = convert(cursor, cursor.nodeType, { f: file, comments, lines: lineStarts(file.text) });
+          root = convert(cursor, cursor.nodeType, { f: file, comments, lines: new LineIndex(file.text) });
         } finally {
           cursor.delete();
         }
@@ -133,30 +134,12 @@ function firstError(node: TsNode): TsNode | undefined {
   return node;
 }
 
-/** What one conversion carries along: the file, the comments found so far, where each line starts. */
+/** What one conversion carries along: the file, the comments found so far, its line starts. */
 interface Walk {
   f: SrcFile;
   comments: HclComment[];
-  lines: readonly number[];
-}
-
-/** Offsets (UTF-16) where each line of `text` starts; tree-sitter counts rows by `\n` alone, as here. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 0-based row of an offset (binary search in the line starts). */
-function rowOf(lines: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((lines[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  /** Rows like tree-sitter's: lines end at `\n` alone. */
+  lines: LineIndex;
 }
 
 /**
@@ -168,16 +151,16 @@ function convert(cursor: TreeCursor, type: string, w: Walk): Ast {
   const f = w.f;
   const si = cursor.startIndex;
   const ei = cursor.endIndex;
-  const sr = rowOf(w.lines, si);
-  const er = rowOf(w.lines, ei);
+  const sr = w.lines.row(si);
+  const er = w.lines.row(ei);
   const ast: Ast = {
     type,
     si,
     ei,
     sr,
-    sc: si - (w.lines[sr] as number),
+    sc: si - w.lines.lineStart(sr),
     er,
-    ec: ei - (w.lines[er] as number),
+    ec: ei - w.lines.lineStart(er),
     kids: [],
     f,
   };
@@ -199,8 +182,8 @@ function convert(cursor: TreeCursor, type: string, w: Walk): Ast {
       const childType = cursor.nodeType;
       if (childType === 'comment') {
         const start = cursor.startIndex;
-        const row = rowOf(w.lines, start);
-        const at = mapPos(f, row, start - (w.lines[row] as number));
+        const row = w.lines.row(start);
+        const at = mapPos(f, row, start - w.lines.lineStart(row));
         w.comments.push({
           text: f.text.slice(start, cursor.endIndex),
           line: at.line,

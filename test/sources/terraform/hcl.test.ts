@@ -423,7 +423,7 @@ describe('terraform source: JSON variables files', () => {
     expect(errors.map((e) => `${e.code} ${e.file}:${e.line}:${e.column}`)).toEqual([
       `json-syntax ${F}/variables-json-bad/terraform.tfvars.json:3:3`,
     ]);
-    expect(errors[0]?.message).toContain('variables file ignored');
+    expect(errors[0]?.message).toContain('the variables file was ignored');
     // The default applies, since the file could not be read.
     expect(principalsOf(stmt(byId(roles, 'aws_iam_role.still_read'), 0))).toEqual([
       'AWS:arn:aws:iam::111111111111:root',

@@ -136,7 +136,7 @@ function externalIdRefs(role: Role): readonly ExternalIdRef[] {
     if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) continue;
     const ids = requiredIds(st);
     if (ids.length === 0 || !admitsAssumeRole(st)) continue;
-    const awsPrincipals = st.principals.filter((p) => p.type === 'AWS').length;
+    const awsPrincipals = awsPrincipalCount(st);
     out ??= [];
     for (const externalId of ids) out.push({ role, statementIndex: st.index, externalId, awsPrincipals });
   }
@@ -158,25 +158,53 @@ export interface ExternalIdIndex {
  * scan by the caller (TA005 keeps it in its rule memo) and passed to `findSharedExternalIds`.
  */
 export function externalIdIndex(allRoles: readonly Role[]): ExternalIdIndex {
-  const byId = new Map<string, ExternalIdRef[]>();
-  const withRefs: { role: Role; refs: readonly ExternalIdRef[] }[] = [];
+  // First pass, without building references: how often each ID is required, and which roles require
+  // one from several principals of one statement. In most scans no ID repeats and that is all.
+  const occurrences = new Map<string, number>();
+  const candidates: Role[] = [];
+  let repeated = false;
   for (let i = 0; i < allRoles.length; i++) {
     const role = allRoles[i] as Role;
+    const statements = role.trustPolicy.statements;
+    let found = false;
+    for (let j = 0; j < statements.length; j++) {
+      const st = statements[j] as Statement;
+      if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) continue;
+      const ids = requiredIds(st);
+      if (ids.length === 0 || !admitsAssumeRole(st)) continue;
+      found = true;
+      if (awsPrincipalCount(st) >= 2) repeated = true;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k] as string;
+        const n = (occurrences.get(id) ?? 0) + 1;
+        occurrences.set(id, n);
+        if (n >= 2) repeated = true;
+      }
+    }
+    if (found) candidates.push(role);
+  }
+  const byId = new Map<string, ExternalIdRef[]>();
+  const byRole = new Map<Role, readonly ExternalIdRef[]>();
+  if (!repeated) return { byId, byRole, uses: new Map(), groups: new Map() };
+  // Second pass: references for the roles with an ID that might be shared (required more than once,
+  // or from several principals in one statement).
+  for (const role of candidates) {
     const refs = externalIdRefs(role);
-    if (refs.length === 0) continue;
-    withRefs.push({ role, refs });
+    if (!refs.some((r) => r.awsPrincipals >= 2 || (occurrences.get(r.externalId) ?? 0) >= 2)) continue;
+    byRole.set(role, refs);
     for (const ref of refs) {
       const list = byId.get(ref.externalId);
       if (list) list.push(ref);
       else byId.set(ref.externalId, [ref]);
     }
   }
-  // Only roles with an ID that might be shared: required elsewhere too, or from several principals.
-  const byRole = new Map<Role, readonly ExternalIdRef[]>();
-  for (const { role, refs } of withRefs) {
-    if (refs.some((r) => mightBeShared(r, byId))) byRole.set(role, refs);
-  }
   return { byId, byRole, uses: new Map(), groups: new Map() };
+}
+
+function awsPrincipalCount(st: Statement): number {
+  let n = 0;
+  for (const p of st.principals ?? []) if (p.type === 'AWS') n++;
+  return n;
 }
 
 /** One statement with one principal, and nobody else requires the ID: nothing can be shared. */

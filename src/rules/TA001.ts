@@ -71,9 +71,8 @@ function isPolicyObject(raw: JsonLike): boolean {
 
 /** Everything about one finding that follows from the policy alone, shared by roles with the same policy. */
 interface Prepared {
-  label: string;
-  who: string;
-  lacking: string;
+  /** The message after the role's name. */
+  tail: string;
   statement: { index: number; sid?: string };
   principals: FindingPrincipal[];
   evidence: Evidence;
@@ -106,10 +105,9 @@ function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
   }
   const accounts = listText(a.accounts.map((x) => (x === '*' ? 'any account' : x)));
   const p: Prepared = {
-    label,
-    who: listText(a.principals.map(principalText)),
-    lacking:
-      mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode],
+    tail: `can be assumed by ${listText(a.principals.map(principalText))} without ${
+      mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode]
+    } through ${label}.`,
     statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
     principals: a.principals,
     evidence: {
@@ -221,7 +219,7 @@ export const TA001: Rule<TA001Options> = {
     const out: FindingDraft[] = [];
     for (const p of prepared) {
       out.push({
-        message: `Role ${role.name} can be assumed by ${p.who} without ${p.lacking} through ${p.label}.`,
+        message: `Role ${role.name} ${p.tail}`,
         // Undefined for a document shared by several roles: the engine then uses the role's location.
         location: role.trustPolicy.statements[p.statement.index]?.location,
         statement: p.statement,

@@ -29,8 +29,8 @@ function isPolicyObject(raw: JsonLike): boolean {
 
 /** Everything about one finding that follows from the policy alone, shared by roles with the same policy. */
 interface Prepared {
-  label: string;
-  services: string;
+  /** The message after the role's name. */
+  tail: string;
   statement: { index: number; sid?: string };
   principals: FindingPrincipal[];
   evidence: Evidence;
@@ -50,8 +50,7 @@ function prepare(role: Role, a: ServiceAccess): Prepared {
   const owner = ownerOf(role);
   const services = listText(a.services);
   const p: Prepared = {
-    label,
-    services,
+    tail: `lets ${services} assume it on behalf of resources of any account through ${label}: no aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths condition pins the source to your accounts.`,
     statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
     principals: a.principals,
     evidence: {
@@ -171,7 +170,7 @@ export const TA002: Rule<TA002Options> = {
     const out: FindingDraft[] = [];
     for (const p of prepared) {
       out.push({
-        message: `Role ${role.name} lets ${p.services} assume it on behalf of resources of any account through ${p.label}: no aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths condition pins the source to your accounts.`,
+        message: `Role ${role.name} ${p.tail}`,
         // Undefined for a document shared by several roles: the engine then uses the role's location.
         location: role.trustPolicy.statements[p.statement.index]?.location,
         statement: p.statement,

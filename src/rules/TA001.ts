@@ -8,9 +8,10 @@ import {
   type RequireMode,
   type ThirdPartyAccess,
 } from '../analysis/third-party.js';
-import type { Evidence, FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
+import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
+import { draftsFor, type PolicyFindingParts } from './policy-findings.js';
+import { memoised, type Rule, type RuleContext } from './types.js';
 
 const options = z
   .object({
@@ -69,18 +70,10 @@ function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
 }
 
-/** Everything about one finding that follows from the policy alone, shared by roles with the same policy. */
-interface Prepared {
-  /** The message after the role's name. */
-  tail: string;
-  statement: { index: number; sid?: string };
-  principals: FindingPrincipal[];
-  evidence: Evidence;
-  summary: string;
+interface Prepared extends PolicyFindingParts {
   /** Steps before and after the one that names the role (the console step). */
   before: string[];
   after: string[];
-  correctedPolicy?: JsonLike;
 }
 
 function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
@@ -212,22 +205,8 @@ export const TA001: Rule<TA001Options> = {
   options,
   perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
-    // Same trust policy and role facts, same analysis (the message, location and the steps that name
-    // the role come from this role).
-    const prepared = memoised(ctx, role, analyse);
-    if (prepared.length === 0) return NO_FINDINGS;
-    const out: FindingDraft[] = [];
-    for (const p of prepared) {
-      out.push({
-        message: `Role ${role.name} ${p.tail}`,
-        // Undefined for a document shared by several roles: the engine then uses the role's location.
-        location: role.trustPolicy.statements[p.statement.index]?.location,
-        statement: p.statement,
-        principals: p.principals,
-        evidence: p.evidence,
-        remediation: remediation(role, p),
-      });
-    }
-    return out;
+    // Same trust policy and role facts, same analysis; the message, location and the steps that name
+    // the role come from this role.
+    return draftsFor(role, memoised(ctx, role, analyse), remediation);
   },
 };

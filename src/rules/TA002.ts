@@ -4,9 +4,10 @@ import { addStatementConditions, type ConditionFix } from '../analysis/remediate
 import { listText, statementLabel } from '../analysis/render.js';
 import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/service-source.js';
 import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
-import type { Evidence, FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
+import type { FindingDraft, Remediation } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
+import { draftsFor, type PolicyFindingParts } from './policy-findings.js';
+import { memoised, type Rule, type RuleContext } from './types.js';
 
 const options = z
   .object({
@@ -27,17 +28,9 @@ function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
 }
 
-/** Everything about one finding that follows from the policy alone, shared by roles with the same policy. */
-interface Prepared {
-  /** The message after the role's name. */
-  tail: string;
-  statement: { index: number; sid?: string };
-  principals: FindingPrincipal[];
-  evidence: Evidence;
-  summary: string;
+interface Prepared extends PolicyFindingParts {
   /** Steps that do not depend on where the role is defined. */
   steps: string[];
-  correctedPolicy?: JsonLike;
 }
 
 function ownerOf(role: Role): string {
@@ -163,22 +156,8 @@ export const TA002: Rule<TA002Options> = {
   options,
   perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
-    // Same trust policy and role facts, same analysis (the message, location and the steps that name
-    // the role come from this role).
-    const prepared = memoised(ctx, role, analyse);
-    if (prepared.length === 0) return NO_FINDINGS;
-    const out: FindingDraft[] = [];
-    for (const p of prepared) {
-      out.push({
-        message: `Role ${role.name} ${p.tail}`,
-        // Undefined for a document shared by several roles: the engine then uses the role's location.
-        location: role.trustPolicy.statements[p.statement.index]?.location,
-        statement: p.statement,
-        principals: p.principals,
-        evidence: p.evidence,
-        remediation: remediation(role, p),
-      });
-    }
-    return out;
+    // Same trust policy and role facts, same analysis; the message, location and the steps that name
+    // the role come from this role.
+    return draftsFor(role, memoised(ctx, role, analyse), remediation);
   },
 };

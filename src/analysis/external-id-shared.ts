@@ -127,15 +127,23 @@ interface ExternalIdRef {
 
 const NO_REFS: readonly ExternalIdRef[] = [];
 
+const NO_IDS: readonly string[] = [];
+
+/** The literal external IDs an Allow statement admitting sts:AssumeRole requires (none for others). */
+function statementIds(st: Statement): readonly string[] {
+  if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) return NO_IDS;
+  const ids = requiredIds(st);
+  return ids.length === 0 || !admitsAssumeRole(st) ? NO_IDS : ids;
+}
+
 function externalIdRefs(role: Role): readonly ExternalIdRef[] {
   let out: ExternalIdRef[] | undefined;
   const statements = role.trustPolicy.statements;
   // Indexed loops: this runs once per role of the scan, mostly before the optimising compiler kicks in.
   for (let i = 0; i < statements.length; i++) {
     const st = statements[i] as Statement;
-    if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) continue;
-    const ids = requiredIds(st);
-    if (ids.length === 0 || !admitsAssumeRole(st)) continue;
+    const ids = statementIds(st);
+    if (ids.length === 0) continue;
     const awsPrincipals = awsPrincipalCount(st);
     out ??= [];
     for (const externalId of ids) out.push({ role, statementIndex: st.index, externalId, awsPrincipals });
@@ -169,9 +177,8 @@ export function externalIdIndex(allRoles: readonly Role[]): ExternalIdIndex {
     let found = false;
     for (let j = 0; j < statements.length; j++) {
       const st = statements[j] as Statement;
-      if (st.effect !== 'Allow' || !st.principals || st.conditions.length === 0) continue;
-      const ids = requiredIds(st);
-      if (ids.length === 0 || !admitsAssumeRole(st)) continue;
+      const ids = statementIds(st);
+      if (ids.length === 0) continue;
       found = true;
       if (awsPrincipalCount(st) >= 2) repeated = true;
       for (let k = 0; k < ids.length; k++) {
@@ -294,8 +301,8 @@ export function findSharedExternalIds(
   if (refs === undefined) return [];
   const out: SharedExternalId[] = [];
   for (const ref of refs) {
-    const group = index.byId.get(ref.externalId) ?? [ref];
     if (!mightBeShared(ref, index.byId)) continue;
+    const group = index.byId.get(ref.externalId) ?? [ref];
     const use = fullUse(index, ref, zone);
     if (!use) continue;
     let resolved = index.groups.get(ref.externalId);

@@ -55,6 +55,45 @@ export interface Variants {
 export const PROBE_EXTERNAL_ID = 'trustaudit-probe-external-id';
 const PROBE_ORG = 'o-trustauditprobe';
 
+/** Operators under which a literal value must be sent as is (no wildcards; the key must be present). */
+const EXACT_STRING = new Set(['StringEquals', 'StringEqualsIgnoreCase']);
+
+/**
+ * Whether statement `st` applies only to requests that send one of the fixed external ids it names: a
+ * plain `StringEquals` (or `…IgnoreCase`) on `sts:ExternalId` whose values are literal, non-empty and
+ * free of policy variables. A missing key fails such a condition (no `IfExists`), and so does any
+ * value a third party could make up. Under a mode that accepts an external id as the protection, no
+ * request lacking it can then get in through `st`: the analysis skips it without building scenarios.
+ * The values must not be ones the scenarios send as made-up ids (the probe value, or a wildcard
+ * pattern's filling), so the skip never decides a case the full search would decide otherwise.
+ */
+export function requiresFixedExternalId(st: Statement): boolean {
+  for (const c of st.conditions) {
+    if (c.key.length !== KEY_EXTERNAL_ID.length || c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
+    if (!EXACT_STRING.has(c.operator) || c.values.length === 0) continue;
+    let fixed = true;
+    for (const v of c.values) {
+      if (
+        typeof v !== 'string' ||
+        v === '' ||
+        v.includes('${') ||
+        hasWildcard(v) ||
+        v.toLowerCase() === PROBE_EXTERNAL_ID
+      ) {
+        fixed = false;
+        break;
+      }
+    }
+    if (fixed) return true;
+  }
+  return false;
+}
+
+/** Whether `mode` is met by an external id alone (so a statement that requires one lets no violation through). */
+export function externalIdSuffices(mode: RequireMode): boolean {
+  return mode === 'external-id-or-mfa' || mode === 'external-id';
+}
+
 /** Which protections a scenario lacks that the mode requires (empty: not a violation). */
 export function missingIn(ext: ExternalIdVariant, mfa: MfaVariant, mode: RequireMode): Protection[] {
   switch (mode) {

@@ -32,10 +32,12 @@ import { statementLabel } from './render.js';
 import {
   buildVariants,
   exampleRequest,
+  externalIdSuffices,
   missingIn,
   type Protection,
   pruneVariants,
   type RequireMode,
+  requiresFixedExternalId,
   type Scenario,
   scenarioContext,
   type Variants,
@@ -142,10 +144,23 @@ function unique<T>(xs: readonly T[]): T[] {
  * Every Allow statement of the role that lets a third party assume it without what `mode` requires.
  * Pure and deterministic.
  */
-export function findThirdPartyAccess(role: Role, zone: ZoneOfTrust, mode: RequireMode): ThirdPartyAccess[] {
+export function findThirdPartyAccess(
+  role: Role,
+  zone: ZoneOfTrust,
+  mode: RequireMode,
+  opts: { exhaustive?: boolean } = {},
+): ThirdPartyAccess[] {
   const statements = role.trustPolicy.statements;
+  // A statement that demands a fixed external id lets nobody in without it: when that is all the mode
+  // asks for, it is skipped at once (most vendor roles). `exhaustive` searches it anyway (tests check
+  // that both ways agree).
+  const skipProtected = externalIdSuffices(mode) && opts.exhaustive !== true;
   const allows = statements.filter(
-    (st) => st.effect === 'Allow' && hasCallerPrincipal(st) && admitsAssumeRole(st),
+    (st) =>
+      st.effect === 'Allow' &&
+      hasCallerPrincipal(st) &&
+      admitsAssumeRole(st) &&
+      !(skipProtected && requiresFixedExternalId(st)),
   );
   if (allows.length === 0) return [];
 

@@ -1,3 +1,4 @@
+import { JsonIds } from './json-ids.js';
 import { parseTrustDocument } from './normalise.js';
 import type { JsonLike, TrustPolicy } from './types.js';
 
@@ -12,28 +13,24 @@ export class TrustPolicyCache {
   // Documents given as text (URL-encoded or JSON) and as parsed JSON are kept apart: equal content in
   // the two forms still differs in `raw`, which corrected policies are built from.
   private readonly byText = new Map<string, TrustPolicy>();
-  private readonly byJson = new Map<string, TrustPolicy>();
+  private readonly byJson = new Map<number, TrustPolicy>();
+  private readonly ids = new JsonIds();
 
   constructor(private readonly file: string) {}
 
   /** The trust policy of a role whose document is `doc`. */
   policyFor(doc: JsonLike | string): TrustPolicy {
-    const map = typeof doc === 'string' ? this.byText : this.byJson;
-    const key = typeof doc === 'string' ? doc : serialised(doc);
-    let shared = key === undefined ? undefined : map.get(key);
-    if (shared === undefined) {
-      shared = parseTrustDocument(doc, { file: this.file, positionless: true });
-      if (key !== undefined) map.set(key, shared);
-    }
-    return shared;
+    if (typeof doc === 'string') return this.shared(this.byText, doc, doc);
+    return this.shared(this.byJson, this.ids.id(doc), doc);
   }
-}
 
-/** The document as JSON text (equal for equal documents); undefined when it cannot be serialised (too deep). */
-export function serialised(doc: JsonLike): string | undefined {
-  try {
-    return JSON.stringify(doc);
-  } catch {
-    return undefined;
+  private shared<K>(map: Map<K, TrustPolicy>, key: K | undefined, doc: JsonLike | string): TrustPolicy {
+    let policy = key === undefined ? undefined : map.get(key);
+    if (policy === undefined) {
+      // A document that cannot be keyed (nested too deep) is parsed on its own.
+      policy = parseTrustDocument(doc, { file: this.file, positionless: true });
+      if (key !== undefined) map.set(key, policy);
+    }
+    return policy;
   }
 }

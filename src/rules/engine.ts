@@ -1,7 +1,7 @@
 import type { ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import type { Finding, FindingDraft, FindingPrincipal, Severity } from '../findings/types.js';
-import { serialised } from '../model/policy-cache.js';
+import { JsonIds } from '../model/json-ids.js';
 import type { Role, Statement } from '../model/types.js';
 import type { AnyRule, RuleContext } from './types.js';
 
@@ -198,8 +198,9 @@ export function policyKeys(): (role: Role) => number {
   type Docs = {
     byParse: Map<readonly Statement[], number>;
     byText: Map<string, number>;
-    byJson: Map<string, number>;
+    byJson: Map<number, number>;
   };
+  const jsonIds = new JsonIds();
   // Role facts first (few distinct values), then the document: no long joined string per role.
   const byFacts = new Map<string, Docs>();
   // Consecutive roles usually share their facts (one account, path "/"): skip building the facts key.
@@ -238,13 +239,20 @@ export function policyKeys(): (role: Role) => number {
       const raw = role.trustPolicy.raw;
       // A document given as text and the same content as parsed JSON get different keys (their `raw`
       // differs, which corrected policies are built from).
-      const byForm = typeof raw === 'string' ? docs.byText : docs.byJson;
-      const text = typeof raw === 'string' ? raw : serialised(raw);
-      id = text === undefined ? undefined : byForm.get(text);
-      if (id === undefined) {
-        id = next++;
-        // A document too deep to serialise gets a key of its own (no sharing, no crash).
-        if (text !== undefined) byForm.set(text, id);
+      if (typeof raw === 'string') {
+        id = docs.byText.get(raw);
+        if (id === undefined) {
+          id = next++;
+          docs.byText.set(raw, id);
+        }
+      } else {
+        const content = jsonIds.id(raw);
+        id = content === undefined ? undefined : docs.byJson.get(content);
+        if (id === undefined) {
+          id = next++;
+          // A document too deep to key gets a key of its own (no sharing, no crash).
+          if (content !== undefined) docs.byJson.set(content, id);
+        }
       }
       docs.byParse.set(statements, id);
     }

@@ -45,7 +45,23 @@ export interface StoredFinding {
   message: string;
   suppressed: boolean;
   inBaseline: boolean;
-  finding: Finding;
+  /** The finding as recorded: everything but its evidence and remediation (see `recordedFinding`). */
+  finding: RecordedFinding;
+}
+
+/**
+ * What the history keeps of a finding. Evidence and remediation are left out: they are about four
+ * fifths of a finding's JSON (steps, corrected policy, example request), they follow from the trust
+ * policy and the rule version, and neither `history` nor `diff` shows them. Keeping them made every
+ * recorded scan of a large account weigh tens of megabytes. Scans recorded before this change still
+ * carry them.
+ */
+export type RecordedFinding = Omit<Finding, 'evidence' | 'remediation'> &
+  Partial<Pick<Finding, 'evidence' | 'remediation'>>;
+
+export function recordedFinding(f: Finding): RecordedFinding {
+  const { evidence: _evidence, remediation: _remediation, ...kept } = f;
+  return kept;
 }
 
 export interface HistoryDiff {
@@ -131,7 +147,7 @@ function toFinding(r: FindingRow): StoredFinding {
     message: r.message,
     suppressed: r.suppressed === 1,
     inBaseline: r.in_baseline === 1,
-    finding: JSON.parse(r.finding) as Finding,
+    finding: JSON.parse(r.finding) as RecordedFinding,
   };
 }
 
@@ -232,7 +248,7 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
         f.message,
         f.suppressed ? 1 : 0,
         f.inBaseline ? 1 : 0,
-        JSON.stringify(f),
+        JSON.stringify(recordedFinding(f)),
       );
       opts.onFindingWritten?.(++n);
     }

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
+import { append } from '../util/append.js';
 import type { Report, Reporter } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -32,7 +33,7 @@ export const textReporter: Reporter = (report, opts) => {
     for (const f of findings) out.push(...renderFinding(f, c));
     out.push('');
   }
-  out.push(...thirdPartySection(report, c));
+  append(out, thirdPartySection(report, c));
   if (report.errors.length > 0) {
     out.push(c.bold(c.red('Could not be scanned:')));
     for (const e of report.errors) out.push(`  ${renderError(e)}`);

@@ -10,6 +10,7 @@ import type { AnyRule } from '../rules/types.js';
 import { fileSources } from '../sources/index.js';
 import type { FileSource, InputFile, RoleProvider, SourceContext } from '../sources/types.js';
 import { applySuppressions } from '../suppress/index.js';
+import { append } from '../util/append.js';
 import { errMessage, walkPaths } from './walk.js';
 
 /** Extensions worth reading when a folder is walked (named files are always read). */
@@ -107,10 +108,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     trusted?: TrustedAccount[];
     accounts?: { id: string; name?: string }[];
   }) => {
-    roles.push(...r.roles);
-    errors.push(...r.errors);
+    append(roles, r.roles);
+    append(errors, r.errors);
     for (const t of r.trusted ?? []) if (!zone.trusted.has(t.id)) zone.trusted.set(t.id, t);
-    accounts.push(...(r.accounts ?? []));
+    append(accounts, r.accounts ?? []);
   };
   for (const [source, files] of claimed) {
     try {
@@ -137,7 +138,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   });
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const suppressed = applySuppressions(found, roles, opts.suppressions ?? [], today);
-  warnings.push(...suppressed.warnings);
+  append(warnings, suppressed.warnings);
 
   return {
     roles,
@@ -181,7 +182,7 @@ async function readInputs(
     }
   }
   const walked = walkPaths(paths, opts.cwd);
-  errors.push(...walked.errors);
+  append(errors, walked.errors);
   for (const f of walked.files) {
     if (!f.explicit && !isCandidate(f.abs)) continue;
     try {

@@ -65,6 +65,27 @@ describe('history store', () => {
     h.close();
   });
 
+  it('keeps each finding without its evidence and remediation (they are most of its size)', () => {
+    const file = resolve(tempDir(), 'h.db');
+    const h = openHistory(file);
+    const big = finding(1, {
+      evidence: { summary: 'x'.repeat(5000), details: ['y'.repeat(5000)] },
+      remediation: { summary: 'z', steps: ['w'.repeat(5000)], correctedPolicy: { Statement: [] } },
+    });
+    const id = h.recordScan(report([big]), meta('infra'));
+    const got = h.getScan(id)!.findings[0]!;
+    expect(got.finding).not.toHaveProperty('evidence');
+    expect(got.finding).not.toHaveProperty('remediation');
+    // Everything else is kept as it was.
+    const { evidence: _e, remediation: _r, ...rest } = big;
+    expect(got.finding).toEqual(rest);
+    h.close();
+    const db = new Database(file, { readonly: true });
+    const row = db.prepare('SELECT length(finding) AS n FROM findings').get() as { n: number };
+    db.close();
+    expect(row.n).toBeLessThan(1000);
+  });
+
   it('diffs the last two scans of the same target by default', () => {
     const h = openHistory(resolve(tempDir(), 'h.db'));
     const s1 = h.recordScan(report([finding(1), finding(2)]), meta('infra'));

@@ -1,4 +1,5 @@
 import { type IAMClient, type Role as IamRole, paginateListRoles } from '@aws-sdk/client-iam';
+import { append } from '../../util/append.js';
 import { LIST_ROLES_PAGE_SIZE } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ export async function listAccountRoles(
 ): Promise<IamRole[]> {
   const roles: IamRole[] = [];
   for await (const page of paginateListRoles({ client: iam, pageSize: LIST_ROLES_PAGE_SIZE }, {})) {
-    roles.push(...(page.Roles ?? []));
+    append(roles, page.Roles ?? []);
     onPage?.(roles.length);
   }
   return roles;

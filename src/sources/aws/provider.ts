@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
 import type { TrustedAccount } from '../../analysis/zone.js';
 import type { Role, ScanError } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import type { RoleProvider, SourceResult } from '../types.js';
 import { listAccountRoles } from './account.js';
 import { type AwsClientFactory, createClientFactory, resolveRegion } from './clients.js';
@@ -123,7 +124,7 @@ export async function scanAws(opts: AwsScanOptions, deps: AwsScanDeps = {}): Pro
       ),
     );
     for (const r of perAccount) {
-      roles.push(...r.roles);
+      append(roles, r.roles);
       for (const e of r.errors) fail(e);
     }
 
@@ -199,7 +200,7 @@ async function scanTarget(
     for (const r of listed) {
       const c = roleFromIam(r, t.id);
       if (c.role) roles.push(c.role);
-      errors.push(...c.errors);
+      append(errors, c.errors);
     }
   } catch (e) {
     // A half-listed account is reported as failed: its roles are dropped rather than judged incompletely.

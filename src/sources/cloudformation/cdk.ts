@@ -4,6 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { ScanError } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import { type CNode, get, LineIndex, scalarText } from './nodes.js';
 import { parseJson } from './parse-json.js';
 
@@ -118,8 +119,8 @@ export function readManifest(
         subDir,
         depth + 1,
       );
-      stacks.push(...nested.stacks);
-      errors.push(...nested.errors);
+      append(stacks, nested.stacks);
+      append(errors, nested.errors);
     }
   }
   return { stacks, errors };

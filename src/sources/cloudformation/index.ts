@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import type { Role, ScanError } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { type CdkStack, isCdkManifest, readManifest } from './cdk.js';
 import { parseTemplateText } from './parse.js';
@@ -144,7 +145,7 @@ export const cloudformationSource: FileSource = {
       const { stacks, errors: mErrors } = readManifest(m.text, m.path, (rel) =>
         readFileSync(join(root, rel), 'utf8'),
       );
-      errors.push(...mErrors);
+      append(errors, mErrors);
       for (const stack of stacks) {
         const abs = resolve(root, stack.dir, stack.templateFile);
         if (covered.has(abs)) continue;
@@ -185,8 +186,8 @@ export const cloudformationSource: FileSource = {
           ...stackOptions(base, ctx, stack, m.path),
           maxFileBytes: ctx.maxFileBytes,
         });
-        roles.push(...r.roles);
-        errors.push(...r.errors);
+        append(roles, r.roles);
+        append(errors, r.errors);
       }
     }
 
@@ -198,8 +199,8 @@ export const cloudformationSource: FileSource = {
         maxFileBytes: ctx.maxFileBytes,
         explicit: f.explicit,
       });
-      roles.push(...r.roles);
-      errors.push(...r.errors);
+      append(roles, r.roles);
+      append(errors, r.errors);
     }
     return { roles, errors };
   },

@@ -14,6 +14,7 @@ import {
   type SourceLocation,
   type Symbolic,
 } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import { expandJsonDocument, locateIn } from './embedded.js';
 import type { CEntry, CNode, Pos } from './nodes.js';
 import { get, getEntry, scalarText } from './nodes.js';
@@ -240,7 +241,10 @@ function resourceRoles(
       base: docLoc,
       locate: (path) => (path.length === 0 ? docLoc : loc(tpl.file, locateIn(doc, path))),
     });
-    trustPolicy.issues.push(...r.docIssues.map((i) => policyIssue(tpl.file, i)));
+    append(
+      trustPolicy.issues,
+      r.docIssues.map((i) => policyIssue(tpl.file, i)),
+    );
     const partition = typeof r.partition === 'string' ? r.partition : 'aws';
     const id = kind === 'role' ? `${tpl.file}#${logicalId}` : `${tpl.file}#${logicalId}Role`;
     const staticName = typeof r.name === 'string' ? r.name : undefined;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { SourceLocation } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import { type ModuleInstance, moduleDisplayPath, type Scope } from './evaluate.js';
 import { type Ast, locOf, type SrcFile, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
@@ -74,7 +75,7 @@ function dedupe(items: Val[]): Val[] {
 function flatten(v: Val[]): Val[] {
   const out: Val[] = [];
   for (const x of v) {
-    if (x.t === 'list') out.push(...flatten(x.v));
+    if (x.t === 'list') append(out, flatten(x.v));
     else out.push(x);
   }
   return out;
@@ -162,7 +163,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const items: Val[] = [];
     for (const l of lists) {
       if (l.t !== 'list') return c.unknown(l);
-      items.push(...l.v);
+      append(items, l.v);
     }
     if (items.some((x) => x.t === 'sym')) {
       const descs = items.flatMap((x) => symDescriptions(x));
@@ -173,7 +174,7 @@ const FUNCTIONS: Record<string, Fn> = {
   concat: (lists, c) => {
     const out: Val[] = [];
     for (const l of lists) {
-      if (l.t === 'list') out.push(...l.v);
+      if (l.t === 'list') append(out, l.v);
       else if (l.t === 'sym') out.push(l);
       else return c.unknown(l);
     }
@@ -316,11 +317,11 @@ const FUNCTIONS: Record<string, Fn> = {
   abs: ([n], c) => (n?.t === 'num' ? { t: 'num', v: Math.abs(n.v) } : c.unknown(n)),
   max: (ns, c) =>
     ns.every((n) => n.t === 'num')
-      ? { t: 'num', v: Math.max(...ns.map((n) => (n.t === 'num' ? n.v : 0))) }
+      ? { t: 'num', v: ns.reduce((m, n) => Math.max(m, n.t === 'num' ? n.v : 0), -Infinity) }
       : c.unknown(firstSym(ns)),
   min: (ns, c) =>
     ns.every((n) => n.t === 'num')
-      ? { t: 'num', v: Math.min(...ns.map((n) => (n.t === 'num' ? n.v : 0))) }
+      ? { t: 'num', v: ns.reduce((m, n) => Math.min(m, n.t === 'num' ? n.v : 0), Infinity) }
       : c.unknown(firstSym(ns)),
   range: (ns, c) => {
     if (!ns.every((n) => n.t === 'num')) return c.unknown(firstSym(ns));

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Role, ScanError } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import type { InputFile, SourceContext } from '../types.js';
 import {
   addConfigFile,
@@ -206,7 +207,7 @@ export function scanHcl(files: InputFile[], opts: HclScanOptions): { roles: Role
       if (block.labels[0] !== 'aws_iam_role') continue;
       try {
         const r = buildRole(inst, block, comments.get(block.node.f) ?? [], opts.account, opts.partition);
-        errors.push(...r.errors);
+        append(errors, r.errors);
         if (r.role) {
           // One module can be called from several roots: the root folder makes the id unique.
           if (rootDisplay !== '' && rootDisplay !== '.') r.role.id = `${rootDisplay}#${r.role.id}`;

@@ -1,4 +1,5 @@
 import { DEPLOYING_ACCOUNT, type Role, type ScanError } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { createHclParser } from './hcl.js';
 import { scanHcl } from './hcl-source.js';
@@ -51,8 +52,8 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
     if (parser) {
       try {
         const r = scanHcl(hcl, { parser, ctx, account, partition });
-        roles.push(...r.roles);
-        errors.push(...r.errors);
+        append(roles, r.roles);
+        append(errors, r.errors);
       } finally {
         parser.dispose();
       }
@@ -61,8 +62,8 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
   for (const f of plans) {
     try {
       const r = scanPlan(f, account, partition);
-      roles.push(...r.roles);
-      errors.push(...r.errors);
+      append(roles, r.roles);
+      append(errors, r.errors);
     } catch (e) {
       errors.push({
         source: 'terraform',

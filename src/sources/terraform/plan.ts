@@ -22,6 +22,7 @@ import {
 } from 'jsonc-parser';
 import { LineIndex } from '../../model/line-index.js';
 import type { Role, ScanError, SourceLocation } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import type { InputFile } from '../types.js';
 import { decodePolicyValue } from './json-text.js';
 import { mergeInto, statementsOf } from './policy-document.js';
@@ -194,7 +195,7 @@ function documentFromData(values: JObj, config: JObj | undefined, at: SourceLoca
         );
         const prev = pm.get(type);
         const items = ids.t === 'list' ? ids.v : [ids];
-        if (prev?.t === 'list') prev.v.push(...items);
+        if (prev?.t === 'list') append(prev.v, items);
         else pm.set(type, { t: 'list', v: items, loc: at });
       });
       m.set(json, { t: 'obj', v: pm, loc: at });
@@ -218,7 +219,7 @@ function documentFromData(values: JObj, config: JObj | undefined, at: SourceLoca
         }
         const prev = byVar.v.get(variable);
         const items = values2.t === 'list' ? values2.v : [values2];
-        if (prev?.t === 'list') prev.v.push(...items);
+        if (prev?.t === 'list') append(prev.v, items);
         else byVar.v.set(variable, { t: 'list', v: items, loc: at });
       });
       m.set('Condition', { t: 'obj', v: cm, loc: at });

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../../model/types.js';
+import { append } from '../../util/append.js';
 import { childScope, EMPTY_SCOPE, type ModuleInstance, objOf, type Scope } from './evaluate.js';
 import { type Ast, attrNode, type BlockInfo, bodyAttrs, bodyBlocks, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
@@ -114,7 +115,7 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
         ids.t === 'list' ? ids.v.map((x) => (x.loc ? x : { ...x, loc: ploc })) : [{ ...ids, loc: ploc }];
       if (type === '*' && idList.length === 1 && idList[0]?.t === 'str' && idList[0].v === '*') star = true;
       const list = byType.get(type) ?? [];
-      list.push(...idList);
+      append(list, idList);
       byType.set(type, list);
     }
     if (unknownType?.t === 'sym') {
@@ -159,7 +160,7 @@ function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
         cm.set(test, byVar);
       }
       const prev = byVar.v.get(variable);
-      if (prev?.t === 'list') prev.v.push(...vlist);
+      if (prev?.t === 'list') append(prev.v, vlist);
       else byVar.v.set(variable, { t: 'list', v: vlist, loc: cloc });
     }
     if (unknownTest?.t === 'sym') {

@@ -239,6 +239,12 @@ export async function runScanCommand(
         ...(account ? { account } : {}),
       });
     } catch (e) {
+      // V8 strings hold at most 2^29 - 24 characters (about 512 MiB).
+      if (e instanceof RangeError && /invalid string length/i.test(e.message)) {
+        throw new UsageError(
+          `cannot write the ${format} report: with ${report.findings.length} findings it would be larger than the 512 MiB one piece of text can hold; scan fewer inputs at a time, or choose a more compact format (csv, text)`,
+        );
+      }
       throw new UsageError(
         `cannot write the ${format} report: ${e instanceof Error ? e.message : String(e)}`,
       );

@@ -87,7 +87,29 @@ export interface History {
    */
   diff(a?: number, b?: number, opts?: { target?: string }): HistoryDiff;
   schemaVersion(): number;
+  /**
+   * Removes all but the newest `keep` scans of each target (of `target` only, when given) and their
+   * findings, in one transaction, then compacts the file. Say what would go first with `plan`.
+   */
+  prune(opts: PruneOptions): PruneResult;
+  /** The scans `prune` would remove, oldest first. */
+  planPrune(opts: PruneOptions): ScanRecord[];
+  /** A consistent copy of the whole database at `file` (SQLite's online backup), made before a prune. */
+  backup(file: string): Promise<void>;
   close(): void;
+}
+
+export interface PruneOptions {
+  /** Newest scans kept per target (at least 1). */
+  keep: number;
+  target?: string;
+}
+
+export interface PruneResult {
+  scans: number;
+  findings: number;
+  /** False when the file could not be compacted (another process had it open): it shrinks on a later prune. */
+  compacted: boolean;
 }
 
 export interface OpenOptions {
@@ -255,6 +277,25 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
     return scanId;
   });
 
+  const deleteScan = db.prepare('DELETE FROM scans WHERE id = ?');
+  // Per target, the scans after the newest `keep` (window functions: SQLite 3.25+, bundled is newer).
+  const planPrune = (popts: PruneOptions): ScanRow[] => {
+    if (!Number.isInteger(popts.keep) || popts.keep < 1) {
+      throw new HistoryError(`--keep must be a whole number of at least 1 (got ${popts.keep})`);
+    }
+    const where = popts.target === undefined ? '' : 'WHERE s.target = @target';
+    return db
+      .prepare(
+        `SELECT ${SCAN_COLUMNS} FROM (
+           SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.target ORDER BY s.id DESC) AS age FROM scans s ${where}
+         ) s WHERE s.age > @keep ORDER BY s.id`,
+      )
+      .all({
+        keep: popts.keep,
+        ...(popts.target === undefined ? {} : { target: popts.target }),
+      }) as ScanRow[];
+  };
+
   const getScanRecord = (id: number): ScanRecord | undefined => {
     const row = selectScan.get(id) as ScanRow | undefined;
     return row ? toScan(row) : undefined;
@@ -325,6 +366,40 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
     },
     schemaVersion() {
       return db.pragma('user_version', { simple: true }) as number;
+    },
+    planPrune(popts) {
+      return planPrune(popts).map(toScan);
+    },
+    prune(popts) {
+      const removed = db
+        .transaction(() => {
+          const rows = planPrune(popts);
+          let findings = 0;
+          for (const r of rows) {
+            // Findings go with their scan (ON DELETE CASCADE); counted first for the report.
+            findings += r.finding_count;
+            deleteScan.run(r.id);
+          }
+          return { scans: rows.length, findings };
+        })
+        .immediate();
+      // Give the freed pages back to the file system (VACUUM cannot run inside a transaction). Another
+      // process reading at the same moment makes it fail: the scans are gone all the same.
+      let compacted = false;
+      if (removed.scans > 0) {
+        try {
+          db.exec('VACUUM');
+          // In WAL mode the compacted pages go through the log first: write them back and empty it.
+          db.pragma('wal_checkpoint(TRUNCATE)');
+          compacted = true;
+        } catch {
+          compacted = false;
+        }
+      }
+      return { ...removed, compacted };
+    },
+    async backup(file) {
+      await db.backup(file);
     },
     close() {
       db.close();

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -243,6 +243,83 @@ describe('trustaudit scan / history / diff (in-process CLI)', () => {
     expect(readFileSync(resolve(dir, '.trustaudit/history.db')).subarray(0, 15).toString()).toBe(
       'SQLite format 3',
     );
+    h.close();
+  });
+});
+
+describe('history --prune', () => {
+  function seeded(): { dir: string; db: string } {
+    const dir = tempDir();
+    const db = resolve(dir, 'h.db');
+    const h = openHistory(db);
+    const meta = (target: string, i: number) => ({
+      target,
+      sources: [target],
+      options: {},
+      toolVersion: '0.1.0',
+      startedAt: `2026-11-2${i}T06:00:00.000Z`,
+    });
+    // Three scans of infra (2 findings each), two of other (1 finding each), interleaved.
+    h.recordScan(report([finding(1), finding(2)]), meta('infra', 1));
+    h.recordScan(report([finding(9)]), meta('other', 2));
+    h.recordScan(report([finding(1), finding(3)]), meta('infra', 3));
+    h.recordScan(report([finding(8)]), meta('other', 4));
+    h.recordScan(report([finding(3), finding(4)]), meta('infra', 5));
+    h.close();
+    return { dir, db };
+  }
+
+  it('keeps the newest N scans of each target, after a backup that still has every scan', async () => {
+    const { dir, db } = seeded();
+    const r = await cli(dir, ['history', '--db', db, '--prune', '--keep', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/removed 3 scan\(s\) and 5 finding\(s\), keeping the newest 1 of each target/);
+    const h = openHistory(db);
+    expect(h.listScans().map((s) => [s.id, s.target])).toEqual([
+      [5, 'infra'],
+      [4, 'other'],
+    ]);
+    // The findings of removed scans are gone with them.
+    expect(h.getScan(1)).toBeUndefined();
+    expect(h.getScan(5)!.findings.map((f) => f.fingerprint)).toEqual(['fp-3', 'fp-4']);
+    h.close();
+    const backup = /backup of the database before pruning: (.+)/.exec(r.stdout)![1]!;
+    const b = openHistory(backup);
+    expect(b.listScans().map((s) => s.id)).toEqual([5, 4, 3, 2, 1]);
+    expect(b.getScan(1)!.findings).toHaveLength(2);
+    b.close();
+  });
+
+  it('prunes one target only with --target', async () => {
+    const { dir, db } = seeded();
+    const r = await cli(dir, ['history', '--db', db, '--prune', '--keep', '2', '--target', 'infra']);
+    expect(r.code).toBe(0);
+    const h = openHistory(db);
+    expect(h.listScans().map((s) => s.id)).toEqual([5, 4, 3, 2]);
+    h.close();
+  });
+
+  it('changes nothing and writes no backup when there is nothing to remove', async () => {
+    const { dir, db } = seeded();
+    const r = await cli(dir, ['history', '--db', db, '--prune', '--keep', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nothing to prune/);
+    expect(readdirSync(dir).filter((f) => f.includes('backup'))).toEqual([]);
+  });
+
+  const usage: [name: string, args: string[], message: RegExp][] = [
+    ['--keep without --prune', ['--keep', '1'], /--keep only applies with --prune/],
+    ['--prune without --keep', ['--prune'], /--prune needs --keep N/],
+    ['--keep 0', ['--prune', '--keep', '0'], /positive whole number/],
+    ['--prune with a scan id', ['3', '--prune', '--keep', '1'], /--prune works on targets/],
+  ];
+  it.each(usage)('refuses %s (exit 2) and leaves the database as it was', async (_n, args, message) => {
+    const { dir, db } = seeded();
+    const r = await cli(dir, ['history', '--db', db, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    const h = openHistory(db);
+    expect(h.listScans()).toHaveLength(5);
     h.close();
   });
 });

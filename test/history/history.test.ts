@@ -86,6 +86,15 @@ describe('history store', () => {
     expect(row.n).toBeLessThan(1000);
   });
 
+  it('refuses to prune to fewer than one scan', () => {
+    const h = openHistory(resolve(tempDir(), 'h.db'));
+    h.recordScan(report([finding(1)]), meta('infra'));
+    expect(() => h.prune({ keep: 0 })).toThrow(/at least 1/);
+    expect(() => h.planPrune({ keep: 1.5 })).toThrow(/whole number/);
+    expect(h.listScans()).toHaveLength(1);
+    h.close();
+  });
+
   it('diffs the last two scans of the same target by default', () => {
     const h = openHistory(resolve(tempDir(), 'h.db'));
     const s1 = h.recordScan(report([finding(1), finding(2)]), meta('infra'));

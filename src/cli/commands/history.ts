@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { HistoryError, openHistory, type ScanRecord } from '../../history/store.js';
+import { type History, HistoryError, openHistory, type ScanRecord } from '../../history/store.js';
 import { defaultHistoryPath } from '../history-db.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../io.js';
@@ -17,6 +18,49 @@ function scanLine(s: ScanRecord): string {
   return `#${s.id}  ${s.startedAt}  ${safe(s.target)}  ${s.summary.findings} open${sev ? ` (${sev})` : ''}, ${s.summary.suppressed} suppressed${s.complete ? '' : '  INCOMPLETE'}`;
 }
 
+/** Timestamp for a backup file name: 20261128T113500Z. */
+function stamp(d = new Date()): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+function size(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** `history --prune --keep N`: back the database up, then delete the older scans. Returns the report. */
+async function pruneHistory(h: History, keep: number, target: string | undefined): Promise<string> {
+  const opts = { keep, ...(target === undefined ? {} : { target }) };
+  const planned = h.planPrune(opts);
+  if (planned.length === 0) {
+    return `nothing to prune: no ${target === undefined ? 'target' : safe(target)} has more than ${keep} scan(s) in ${h.path}\n`;
+  }
+  const before = size(h.path) + size(`${h.path}-wal`);
+  const backup = `${h.path}.backup-${stamp()}`;
+  await h.backup(backup);
+  const removed = h.prune(opts);
+  const after = size(h.path) + size(`${h.path}-wal`);
+  const lines = [
+    `backup of the database before pruning: ${backup}`,
+    `removed ${removed.scans} scan(s) and ${removed.findings} finding(s), keeping the newest ${keep} of each target${target === undefined ? '' : ` (${safe(target)} only)`}:`,
+    ...planned.map((s) => `  ${scanLine(s)}`),
+    removed.compacted
+      ? `database ${mb(before)} -> ${mb(after)}`
+      : 'the database file could not be compacted now (another process has it open); the space is reused by later scans',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 /** `trustaudit history [ID]`: list recorded scans, or show one. */
 export function registerHistoryCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
@@ -31,13 +75,33 @@ export function registerHistoryCommand(program: Command, io: CliIO, setExit: (co
     .option('--target <name>', 'only scans of this target')
     .option('-n, --limit <n>', 'at most this many scans', parsePositiveInt, 20)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option(
+      '--prune',
+      'delete all but the newest --keep scans of each target (or of --target), after a backup of the database',
+    )
+    .option('--keep <n>', 'scans kept per target by --prune', parsePositiveInt)
     .action(
-      (id: number | undefined, opts: { db?: string; target?: string; limit: number; format: string }) => {
+      async (
+        id: number | undefined,
+        opts: { db?: string; target?: string; limit: number; format: string; prune?: boolean; keep?: number },
+      ) => {
         let h: ReturnType<typeof openHistory> | undefined;
         try {
           if (!opts.db) throw new UsageError('no history database: TRUSTAUDIT_DB is off; pass --db PATH');
+          if (opts.keep !== undefined && !opts.prune) {
+            throw new UsageError('--keep only applies with --prune (which deletes older scans)');
+          }
+          if (opts.prune && opts.keep === undefined) {
+            throw new UsageError(
+              '--prune needs --keep N: how many of the newest scans of each target to keep',
+            );
+          }
+          if (opts.prune && id !== undefined)
+            throw new UsageError('--prune works on targets, not on one scan id');
           h = openHistory(resolve(io.cwd, opts.db));
-          if (id !== undefined) {
+          if (opts.prune) {
+            io.stdout.write(await pruneHistory(h, opts.keep as number, opts.target));
+          } else if (id !== undefined) {
             const scan = h.getScan(id);
             if (!scan) throw new HistoryError(`no scan #${id} in ${h.path}`);
             if (opts.format === 'json') io.stdout.write(`${JSON.stringify(scan, null, 2)}\n`);

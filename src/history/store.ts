@@ -45,7 +45,7 @@ export interface StoredFinding {
   message: string;
   suppressed: boolean;
   inBaseline: boolean;
-  /** The finding as recorded: everything but its evidence and remediation (see `recordedFinding`). */
+  /** The finding as recorded: everything but its evidence, remediation and title (see `RecordedFinding`). */
   finding: RecordedFinding;
 }
 
@@ -53,15 +53,25 @@ export interface StoredFinding {
  * What the history keeps of a finding. Evidence and remediation are left out: they are about four
  * fifths of a finding's JSON (steps, corrected policy, example request), they follow from the trust
  * policy and the rule version, and neither `history` nor `diff` shows them. Keeping them made every
- * recorded scan of a large account weigh tens of megabytes. Scans recorded before this change still
- * carry them.
+ * recorded scan of a large account weigh tens of megabytes. The rule title is left out too (it belongs
+ * to the rule). Scans recorded before this change still carry all three.
  */
-export type RecordedFinding = Omit<Finding, 'evidence' | 'remediation'> &
-  Partial<Pick<Finding, 'evidence' | 'remediation'>>;
+export type RecordedFinding = Omit<Finding, 'evidence' | 'remediation' | 'title'> &
+  Partial<Pick<Finding, 'evidence' | 'remediation' | 'title'>>;
 
-export function recordedFinding(f: Finding): RecordedFinding {
-  const { evidence: _evidence, remediation: _remediation, ...kept } = f;
-  return kept;
+/**
+ * The JSON kept in a finding row: only what the row's columns do not hold (rule, severity, message,
+ * fingerprint and the suppressed and baseline marks are columns).
+ */
+function findingDetail(f: Finding): Partial<RecordedFinding> {
+  const d: Partial<RecordedFinding> = {
+    resource: f.resource,
+    location: f.location,
+    principals: f.principals,
+  };
+  if (f.statement !== undefined) d.statement = f.statement;
+  if (f.suppression !== undefined) d.suppression = f.suppression;
+  return d;
 }
 
 export interface HistoryDiff {
@@ -169,7 +179,16 @@ function toFinding(r: FindingRow): StoredFinding {
     message: r.message,
     suppressed: r.suppressed === 1,
     inBaseline: r.in_baseline === 1,
-    finding: JSON.parse(r.finding) as RecordedFinding,
+    // Rows written before the detail was trimmed hold the whole finding; the columns agree with it.
+    finding: {
+      ruleId: r.rule_id,
+      severity: r.severity as Severity,
+      message: r.message,
+      fingerprint: r.fingerprint,
+      suppressed: r.suppressed === 1,
+      ...(r.in_baseline === 1 ? { inBaseline: true } : {}),
+      ...(JSON.parse(r.finding) as Partial<RecordedFinding>),
+    } as RecordedFinding,
   };
 }
 
@@ -270,7 +289,7 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
         f.message,
         f.suppressed ? 1 : 0,
         f.inBaseline ? 1 : 0,
-        JSON.stringify(recordedFinding(f)),
+        JSON.stringify(findingDetail(f)),
       );
       opts.onFindingWritten?.(++n);
     }

@@ -36,6 +36,20 @@ describe('reportRoles', () => {
     ['plain', { a: ['b', null, true] }, { a: ['b', null, true] }],
   ];
   it.each(cases)('plainPolicy: %s', (_n, input, expected) => {
+    const before = structuredClone(input);
     expect(plainPolicy(input as never)).toEqual(expected);
+    // The input is never changed.
+    expect(input).toEqual(before);
+  });
+
+  it('plainPolicy copies only the parts that hold symbolic values', () => {
+    const plain = { Effect: 'Allow', Action: ['sts:AssumeRole'] };
+    const doc = { Statement: [plain, { Principal: { AWS: { symbolic: true, description: 'x' } } }] };
+    const out = plainPolicy(doc as never) as { Statement: unknown[] };
+    expect(out).not.toBe(doc);
+    expect(out.Statement[0]).toBe(plain);
+    expect(out.Statement[1]).toEqual({ Principal: { AWS: '${x}' } });
+    const untouched = { Statement: [plain] };
+    expect(plainPolicy(untouched as never)).toBe(untouched);
   });
 });

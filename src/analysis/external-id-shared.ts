@@ -37,8 +37,9 @@ const IF_EXISTS = 'IfExists';
 function requiredIds(st: Statement): string[] {
   let out: string[] | undefined;
   for (const c of st.conditions) {
-    // Most keys differ in length: skip them without lower-casing.
-    if (c.key.length !== KEY_EXTERNAL_ID.length || c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
+    // Most keys differ in length: skip them without lower-casing; the usual spelling without it too.
+    if (c.key.length !== KEY_EXTERNAL_ID.length) continue;
+    if (c.key !== 'sts:ExternalId' && c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
     const op = c.operator.endsWith(IF_EXISTS) ? c.operator.slice(0, -IF_EXISTS.length) : c.operator;
     if (!POSITIVE.has(op)) continue;
     for (const v of c.values) {

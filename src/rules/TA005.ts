@@ -11,7 +11,7 @@ import { accountLabel, type ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { NO_FINDINGS, type Rule } from './types.js';
+import { NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z
   .object({
@@ -67,6 +67,16 @@ function remediation(role: Role, s: SharedExternalId, zone: ZoneOfTrust): Remedi
 /** Where the scan's index of external IDs is kept in the rule's memo (policy keys are numbers). */
 const INDEX = 'external-id-index';
 
+/** The scan's index of external IDs, built on first use and kept in the rule's memo for the run. */
+function indexOf(ctx: RuleContext<TA005Options>): ExternalIdIndex {
+  let index = ctx.memo.get(INDEX) as ExternalIdIndex | undefined;
+  if (index === undefined) {
+    index = externalIdIndex(ctx.allRoles);
+    ctx.memo.set(INDEX, index);
+  }
+  return index;
+}
+
 /** `TA005`: one external ID required from several different third-party accounts. */
 export const TA005: Rule<TA005Options> = {
   meta: {
@@ -96,13 +106,12 @@ export const TA005: Rule<TA005Options> = {
   options,
   // Compares roles with each other: a policy that gave nothing for one role may give a finding for another.
   perPolicy: false,
-  check(role, ctx): readonly FindingDraft[] {
-    let index = ctx.memo.get(INDEX) as ExternalIdIndex | undefined;
-    if (index === undefined) {
-      index = externalIdIndex(ctx.allRoles);
-      ctx.memo.set(INDEX, index);
-    }
+  prepare(ctx): boolean {
     // Most scans have no ID required twice: then no role has anything to report.
+    return indexOf(ctx).byRole.size > 0;
+  },
+  check(role, ctx): readonly FindingDraft[] {
+    const index = indexOf(ctx);
     if (index.byRole.size === 0) return NO_FINDINGS;
     const shared = findSharedExternalIds(role, index, ctx.zone);
     if (shared.length === 0) return NO_FINDINGS;

@@ -121,7 +121,8 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
     if (currentKey < 0) currentKey = keyOf(role);
     return currentKey;
   };
-  const runs = prepared.map(({ rule, options, severity }) => {
+  const runs = [];
+  for (const { rule, options, severity } of prepared) {
     const ctx: RuleContext<unknown> = {
       zone: opts.zone,
       options,
@@ -129,10 +130,12 @@ export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts
       policyKey,
       memo: new Map(),
     };
+    // A scan-wide rule that already knows it has nothing to report is not asked about each role.
+    if (rule.prepare !== undefined && !rule.prepare(ctx)) continue;
     // For a perPolicy rule: the policy keys that gave no finding (indexed by key).
     const quiet: boolean[] | undefined = rule.perPolicy ? [] : undefined;
-    return { rule, severity, ctx, quiet };
-  });
+    runs.push({ rule, severity, ctx, quiet });
+  }
   for (let r = 0; r < roles.length; r++) {
     const role = roles[r] as Role;
     current = role;

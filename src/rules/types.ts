@@ -71,6 +71,12 @@ export interface Rule<O = Record<string, unknown>> {
    * shape the text. The engine then skips the roles whose policy already gave no finding.
    */
   perPolicy?: boolean;
+  /**
+   * Called once per run before any role, for rules that look at the whole scan (TA005 builds its index
+   * here, into `ctx.memo`). Returning false says no role can get a finding from this rule in this run:
+   * the engine then does not call `check` at all.
+   */
+  prepare?(ctx: RuleContext<O>): boolean;
 }
 
 /** Erased form stored in the registry. */

@@ -109,3 +109,43 @@ describe('rule engine', () => {
     ).toThrow(/TX001/);
   });
 });
+
+describe('prepare', () => {
+  it('runs once before the roles; a rule that says it has nothing to report is not checked', () => {
+    const calls = { prepare: 0, check: 0 };
+    const quiet: AnyRule = {
+      ...toy,
+      meta: { ...toy.meta, id: 'TX002' },
+      prepare() {
+        calls.prepare++;
+        return false;
+      },
+      check(r, ctx) {
+        calls.check++;
+        return toy.check(r, ctx);
+      },
+    };
+    const roles = [role('a', ['bad1']), role('b', ['bad2'])];
+    expect(runRules(roles, [quiet], { zone: emptyZone() })).toEqual([]);
+    expect(calls).toEqual({ prepare: 1, check: 0 });
+  });
+
+  it('checks every role when prepare says there may be findings, with the memo it filled', () => {
+    const seen: unknown[] = [];
+    const indexed: AnyRule = {
+      ...toy,
+      meta: { ...toy.meta, id: 'TX003' },
+      prepare(ctx) {
+        ctx.memo.set('index', ctx.allRoles.length);
+        return true;
+      },
+      check(r, ctx) {
+        seen.push(ctx.memo.get('index'));
+        return toy.check(r, ctx);
+      },
+    };
+    const roles = [role('a', ['bad1']), role('b', ['ok'])];
+    expect(runRules(roles, [indexed], { zone: emptyZone() }).map((f) => f.resource.id)).toEqual(['a']);
+    expect(seen).toEqual([2, 2]);
+  });
+});

@@ -268,6 +268,8 @@ export function sortFindings(findings: Finding[]): Finding[] {
     (a, b) =>
       cmp(a.location.file, b.location.file) ||
       (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      // Several roles on one line (a minified export): in the order they are written.
+      (a.location.column ?? 0) - (b.location.column ?? 0) ||
       cmp(a.resource.id, b.resource.id) ||
       cmp(a.ruleId, b.ruleId) ||
       (a.statement?.index ?? -1) - (b.statement?.index ?? -1) ||

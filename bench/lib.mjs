@@ -27,14 +27,32 @@ export function best(n, fn) {
  * a shared machine does not fall on one side of a ratio only.
  */
 export function bestInTurns(n, fns) {
-  const out = {};
+  return inTurns(n, fns).best;
+}
+
+/**
+ * Every run of each measurement, taken in turns, and the best (lowest-time) of each. The runs of one
+ * turn ran next to each other, so the ratio of two measurements within a turn is less exposed to a
+ * shared machine's drift than the ratio of their bests: see `pairedRatio`.
+ */
+export function inTurns(n, fns) {
+  const best = {};
+  const runs = {};
   for (let i = 0; i < n; i++) {
     for (const [name, fn] of Object.entries(fns)) {
       const r = fn();
-      if (!out[name] || r.ms < out[name].ms) out[name] = r;
+      (runs[name] ??= []).push(r);
+      if (!best[name] || r.ms < best[name].ms) best[name] = r;
     }
   }
-  return out;
+  return { best, runs };
+}
+
+/** Median over turns of runs[a][i].key / runs[b][i].key (`key`: 'ms' or 'cpuMs'). */
+export function pairedRatio(runs, a, b, key = 'ms') {
+  const ratios = runs[a].map((r, i) => r[key] / runs[b][i][key]).sort((x, y) => x - y);
+  const m = ratios.length >> 1;
+  return ratios.length % 2 ? ratios[m] : (ratios[m - 1] + ratios[m]) / 2;
 }
 
 /** Mulberry32: small deterministic PRNG. */

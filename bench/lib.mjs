@@ -41,7 +41,8 @@ export function inTurns(n, fns) {
   for (let i = 0; i < n; i++) {
     for (const [name, fn] of Object.entries(fns)) {
       const r = fn();
-      (runs[name] ??= []).push(r);
+      if (!runs[name]) runs[name] = [];
+      runs[name].push(r);
       if (!best[name] || r.ms < best[name].ms) best[name] = r;
     }
   }

@@ -81,7 +81,13 @@ export async function run({ repoRoot, log }) {
 
   const baseline = time(() => JSON.stringify(report));
   const html = time(() => renderHtml(report, opts));
-  const mb = (s) => Buffer.byteLength(s, 'utf8') / 1024 / 1024;
+  // A report's text may come whole or in pieces (large JSON, SARIF, ASFF).
+  const mb = (t) =>
+    (typeof t === 'string'
+      ? Buffer.byteLength(t, 'utf8')
+      : t.reduce((n, p) => n + Buffer.byteLength(p, 'utf8'), 0)) /
+    1024 /
+    1024;
   log(`synthetic report: ${fmt(n)} findings, ${fmt(n)} roles with trust policies, seed 7`);
   log(`baseline JSON.stringify: ${fmt(baseline.ms)} ms, ${fmt(mb(baseline.out), 1)} MB`);
   log(

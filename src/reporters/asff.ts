@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../findings/types.js';
 import { accountNames, locationText, principalsText, truncate } from './format-helpers.js';
+import { inPieces, jsonPieces } from './json-pieces.js';
 import type { Report, Reporter, ReporterOptions } from './types.js';
 
 /** Raised when a finding cannot be expressed in ASFF (no AWS account to attribute it to). */
@@ -108,9 +109,7 @@ export function toAsff(
  */
 export const asffReporter: Reporter = (report, opts) => {
   const names = accountNames(report);
-  return `${JSON.stringify(
-    report.findings.map((f) => toAsff(f, report, opts, names)),
-    null,
-    2,
-  )}\n`;
+  const findings = report.findings.map((f) => toAsff(f, report, opts, names));
+  if (!inPieces(report, opts)) return `${JSON.stringify(findings, null, 2)}\n`;
+  return [...jsonPieces(findings, (p) => p.length === 0), '\n'];
 };

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/types.js';
 import { accountNames, principalsText, statusOf } from './format-helpers.js';
-import type { Report, Reporter } from './types.js';
+import type { Report, WholeReporter } from './types.js';
 
 /** Column order of the CSV report (also its header row). */
 export const CSV_COLUMNS = [
@@ -72,7 +72,7 @@ function row(f: Finding, names: Record<string, string>): string[] {
 }
 
 /** One row per finding (suppressed and baseline findings included, with their status), CRLF line ends. */
-export const csvReporter: Reporter = (report: Report) => {
+export const csvReporter: WholeReporter = (report: Report) => {
   const names = accountNames(report);
   const lines = [CSV_COLUMNS.map(csvField).join(',')];
   for (const f of report.findings) lines.push(row(f, names).map(csvField).join(','));

@@ -1,10 +1,16 @@
+import { inPieces, jsonPieces } from './json-pieces.js';
 import type { Reporter } from './types.js';
 
 /**
  * The JSON contract (docs/json-report.md): `{schemaVersion, tool, findings, errors, warnings, summary}`.
  * Rule metadata and the scanned roles are left out (the HTML report uses them); order is deterministic.
  */
-export const jsonReporter: Reporter = (report) => {
+export const jsonReporter: Reporter = (report, opts) => {
   const { schemaVersion, tool, findings, errors, warnings, summary } = report;
-  return `${JSON.stringify({ schemaVersion, tool, findings, errors, warnings, summary }, null, 2)}\n`;
+  const body = { schemaVersion, tool, findings, errors, warnings, summary };
+  if (!inPieces(report, opts)) return `${JSON.stringify(body, null, 2)}\n`;
+  // One piece per finding, error and warning.
+  return [...jsonPieces(body, (p) => p.length === 0 || (p.length === 1 && LISTS.has(p[0] as string))), '\n'];
 };
+
+const LISTS = new Set(['findings', 'errors', 'warnings']);

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/types.js';
 import { accountNames, locationText, principalsText, roleLabel, statusOf } from './format-helpers.js';
-import type { Report, Reporter } from './types.js';
+import type { Report, WholeReporter } from './types.js';
 import { xmlAttr, xmlEscape } from './xml.js';
 
 interface Case {
@@ -34,7 +34,7 @@ function roleKeyOf(id: string, variant?: string): string {
  * a role without findings passes (roles come from `report.roles` when present, else from the findings).
  * Scan errors form their own suite of <error> cases so an incomplete scan never looks green.
  */
-export const junitReporter: Reporter = (report: Report) => {
+export const junitReporter: WholeReporter = (report: Report) => {
   const names = accountNames(report);
   const ruleIds = [...new Set([...report.rules.map((r) => r.id), ...report.findings.map((f) => f.ruleId)])];
   const roles = new Map<string, string>();

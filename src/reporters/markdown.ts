@@ -10,7 +10,7 @@ import {
   SEVERITIES_DESC,
   truncate,
 } from './format-helpers.js';
-import type { Report, Reporter } from './types.js';
+import type { Report, WholeReporter } from './types.js';
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -103,4 +103,4 @@ export function renderMarkdown(report: Report, limit = GITHUB_COMMENT_LIMIT): st
   return out + footer;
 }
 
-export const markdownReporter: Reporter = (report) => renderMarkdown(report);
+export const markdownReporter: WholeReporter = (report) => renderMarkdown(report);

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
 import type { RuleMeta } from '../rules/types.js';
+import { inPieces, jsonPieces } from './json-pieces.js';
 import type { Report, Reporter } from './types.js';
 
 /**
@@ -422,7 +423,14 @@ export function toSarif(report: Report): SarifLog {
   };
 }
 
-export const sarifReporter: Reporter = (report) => `${JSON.stringify(toSarif(report), null, 2)}\n`;
+export const sarifReporter: Reporter = (report, opts) => {
+  const log = toSarif(report);
+  if (!inPieces(report, opts)) return `${JSON.stringify(log, null, 2)}\n`;
+  // One piece per result: the log, its runs, each run and its results are written in parts.
+  const expand = (p: readonly (string | number)[]) =>
+    p.length === 0 || (p[0] === 'runs' && (p.length <= 2 || (p.length === 3 && p[2] === 'results')));
+  return [...jsonPieces(log, expand), '\n'];
+};
 
 // --- small helpers ---
 

@@ -2,14 +2,14 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
 import { append } from '../util/append.js';
-import type { Report, Reporter } from './types.js';
+import type { Report, WholeReporter } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** Human-readable report grouped by role, with a summary line. Colour only when asked (TTY). */
-export const textReporter: Reporter = (report, opts) => {
+export const textReporter: WholeReporter = (report, opts) => {
   const c = pc.createColors(opts.color);
   const out: string[] = [];
   const groups = new Map<string, Finding[]>();

@@ -59,6 +59,25 @@ export interface ReporterOptions {
   region?: string;
   /** AWS account for ASFF when a finding's role has no account (the `--account` / caller account). */
   account?: string;
+  /**
+   * JSON, SARIF and ASFF come back as pieces (`ReportText`) when the report has more findings and
+   * errors than this (default 10,000; 0: always). The CLI always takes pieces and writes them in turn.
+   */
+  piecesOver?: number;
 }
 
-export type Reporter = (report: Report, opts: ReporterOptions) => string;
+/**
+ * A report's text: whole, or as consecutive pieces that joined are the whole (JSON, SARIF and ASFF for
+ * reports with more findings than `ReporterOptions.piecesOver`: one string holds at most 512 MiB).
+ */
+export type ReportText = string | readonly string[];
+
+export type Reporter = (report: Report, opts: ReporterOptions) => ReportText;
+
+/** A reporter whose text always comes whole (text, CSV, HTML, JUnit, Markdown). */
+export type WholeReporter = (report: Report, opts: ReporterOptions) => string;
+
+/** The report's text in one string (joins pieces; for callers that know the report is not huge). */
+export function wholeText(t: ReportText): string {
+  return typeof t === 'string' ? t : t.join('');
+}

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyZone } from '../../src/analysis/zone.js';
 import { loadKnownAccounts } from '../../src/config/known-accounts.js';
 import { sarifReporter } from '../../src/reporters/sarif.js';
+import { wholeText } from '../../src/reporters/types.js';
 import { buildReport } from '../../src/scan/report.js';
 import { runScan, type ScanResult } from '../../src/scan/run.js';
 import { fileSources } from '../../src/sources/index.js';
@@ -112,7 +113,7 @@ describe('IaC corpus', () => {
     'its SARIF log passes the official validator with no errors',
     () => {
       const report = buildReport(result);
-      const verdict = validateSarif(sarifReporter(report, { color: false }));
+      const verdict = validateSarif(wholeText(sarifReporter(report, { color: false })));
       expect(verdict.toolProblems).toEqual([]);
       expect(
         verdict.messages.filter((m) => m.level === 'error').map((m) => `${m.ruleId}: ${m.text}`),

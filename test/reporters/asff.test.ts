@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AsffError, type AsffFinding, asffReporter } from '../../src/reporters/asff.js';
+import { wholeText } from '../../src/reporters/types.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport } from './report-fixture.js';
 
 const OPTS = {
@@ -78,14 +79,14 @@ function checkFinding(a: AsffFinding, region: string): void {
 describe('asff reporter', () => {
   it('every finding has the required attributes within their documented limits', () => {
     const report = loadReport(FIXTURE_FILE);
-    const out = JSON.parse(asffReporter(report, OPTS)) as AsffFinding[];
+    const out = JSON.parse(wholeText(asffReporter(report, OPTS))) as AsffFinding[];
     expect(out).toHaveLength(report.findings.length);
     for (const a of out) checkFinding(a, 'eu-west-1');
   });
 
   it('maps fields from the finding', () => {
     const report = loadReport(FIXTURE_FILE);
-    const out = JSON.parse(asffReporter(report, OPTS)) as AsffFinding[];
+    const out = JSON.parse(wholeText(asffReporter(report, OPTS))) as AsffFinding[];
     report.findings.forEach((f, i) => {
       const a = out[i]!;
       expect(a.Id).toBe(`trustaudit/${f.ruleId}/${f.fingerprint}`);
@@ -108,7 +109,7 @@ describe('asff reporter', () => {
     const report = loadReport(HOSTILE_FILE);
     report.findings[0]!.message = 'x'.repeat(5000);
     report.findings[0]!.resource.name = 'y'.repeat(1000);
-    const out = JSON.parse(asffReporter(report, OPTS)) as AsffFinding[];
+    const out = JSON.parse(wholeText(asffReporter(report, OPTS))) as AsffFinding[];
     for (const a of out) checkFinding(a, 'eu-west-1');
     expect(out[0]!.Description.endsWith('…')).toBe(true);
   });
@@ -118,14 +119,16 @@ describe('asff reporter', () => {
     const f = report.findings[0]!;
     delete f.resource.account;
     const { account: _a, ...noAccount } = OPTS;
-    const out = JSON.parse(asffReporter({ ...report, findings: [f] }, noAccount)) as AsffFinding[];
+    const out = JSON.parse(wholeText(asffReporter({ ...report, findings: [f] }, noAccount))) as AsffFinding[];
     expect(out[0]!.AwsAccountId).toBe('111111111111');
     f.resource.arn = undefined;
     f.resource.id = 'infra/template.yaml#VendorRole';
     expect(() => asffReporter({ ...report, findings: [f] }, noAccount)).toThrow(AsffError);
     expect(() => asffReporter({ ...report, findings: [f] }, noAccount)).toThrow(/--account/);
     // With --account the IaC role is attributed to it.
-    const withAccount = JSON.parse(asffReporter({ ...report, findings: [f] }, OPTS)) as AsffFinding[];
+    const withAccount = JSON.parse(
+      wholeText(asffReporter({ ...report, findings: [f] }, OPTS)),
+    ) as AsffFinding[];
     expect(withAccount[0]!.AwsAccountId).toBe('111111111111');
     expect(withAccount[0]!.Resources[0]!.Id).toBe('infra/template.yaml#VendorRole');
   });
@@ -135,7 +138,7 @@ describe('asff reporter', () => {
     const f = report.findings[0]!;
     f.resource.arn = 'arn:aws-cn:iam::111111111111:role/DatadogIntegration';
     const out = JSON.parse(
-      asffReporter({ ...report, findings: [f] }, { ...OPTS, region: 'cn-north-1' }),
+      wholeText(asffReporter({ ...report, findings: [f] }, { ...OPTS, region: 'cn-north-1' })),
     ) as AsffFinding[];
     expect(out[0]!.ProductArn).toBe(
       'arn:aws-cn:securityhub:cn-north-1:111111111111:product/111111111111/default',

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
 import { sarifReporter } from '../../src/reporters/sarif.js';
+import { wholeText } from '../../src/reporters/types.js';
 import { sarifFixtureReport } from './sarif-fixture.js';
 import { sarifJsonSchema, type ValidatorVerdict, validateSarif } from './sarif-multitool.js';
 
@@ -31,7 +32,7 @@ function summarise(v: ValidatorVerdict, level: string): string[] {
 }
 
 describe('SARIF output passes the official validator', () => {
-  const text = sarifReporter(sarifFixtureReport(), { color: false });
+  const text = wholeText(sarifReporter(sarifFixtureReport(), { color: false }));
   let verdict: ValidatorVerdict;
   let schema: ZodType;
 

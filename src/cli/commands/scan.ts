@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadKnownAccounts } from '../../config/known-accounts.js';
 import { buildZone, loadConfig, ruleSettingsFrom } from '../../config/load.js';
 import type { Severity } from '../../findings/types.js';
 import { reporters } from '../../reporters/index.js';
-import type { Report } from '../../reporters/types.js';
+import type { Report, ReportText } from '../../reporters/types.js';
 import type { RuleSetting } from '../../rules/engine.js';
 import { buildReport, EXIT_CLEAN, exitCodeFor } from '../../scan/report.js';
 import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
@@ -14,6 +14,7 @@ import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
 import type { RoleProvider } from '../../sources/types.js';
 import { type CliIO, UsageError, useColor } from '../io.js';
 import { collect, collectAccountIds, parsePairs, parsePositiveInt, parseSeverity } from '../parse.js';
+import { writeReportFile, writeReportTo } from '../write-report.js';
 
 /** File names used with --output-dir, by format. */
 export const OUTPUT_FILE_NAMES: Record<string, string> = {
@@ -230,19 +231,21 @@ export async function runScanCommand(
     typeof opts.region === 'string' ? opts.region : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION);
   const account = opts.account ?? zone.defaultOwner ?? result.accounts[0]?.id;
   // Render every format before writing anything, so a format that cannot be produced leaves no partial output.
-  const render = (format: string, useColour: boolean): string => {
+  const render = (format: string, useColour: boolean): ReportText => {
     try {
       return reporters[format]!(report, {
         color: useColour,
         generatedAt: startedAt,
         ...(region ? { region } : {}),
         ...(account ? { account } : {}),
+        // Large JSON, SARIF and ASFF reports come as pieces, written in turn: no 512 MiB string.
+        piecesOver: 0,
       });
     } catch (e) {
       // V8 strings hold at most 2^29 - 24 characters (about 512 MiB).
       if (e instanceof RangeError && /invalid string length/i.test(e.message)) {
         throw new UsageError(
-          `cannot write the ${format} report: with ${report.findings.length} findings it would be larger than the 512 MiB one piece of text can hold; scan fewer inputs at a time, or choose a more compact format (csv, text)`,
+          `cannot write the ${format} report: with ${report.findings.length} findings it would be larger than the 512 MiB one piece of text can hold; scan fewer inputs at a time, or choose json, sarif or asff (written in pieces) or a more compact format (csv, text)`,
         );
       }
       throw new UsageError(
@@ -256,15 +259,15 @@ export async function runScanCommand(
     mkdirSync(dir, { recursive: true });
     for (const [f, text] of rendered) {
       const file = join(dir, OUTPUT_FILE_NAMES[f] ?? `trustaudit.${f}`);
-      writeFileSync(file, text);
+      writeReportFile(file, text);
       if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
     }
   } else if (opts.output) {
     const file = resolve(io.cwd, opts.output);
-    writeFileSync(file, render(formats[0]!, false));
+    writeReportFile(file, render(formats[0]!, false));
     if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
   } else {
-    io.stdout.write(render(formats[0]!, formats[0] === 'text' && color));
+    writeReportTo(io.stdout, render(formats[0]!, formats[0] === 'text' && color));
   }
   for (const a of hooks.afterReport) await a(report, opts, io, { paths });
 

@@ -12,7 +12,7 @@ import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, type Role, type Statement } from '../model/types.js';
 import { ASSUME_ROLE, admitsAssumeRole } from './assume-action.js';
 import { type Caller, type CallerSetting, candidatesOf, chooseProbeAccount, policyFacts } from './callers.js';
-import { exampleRequest, KEY_EXTERNAL_ID, type Scenario, scenarioContext } from './scenarios.js';
+import { exampleRequest, isExternalIdKey, type Scenario, scenarioContext } from './scenarios.js';
 import { accountName, ownerOf, type ZoneOfTrust } from './zone.js';
 
 /** One statement that requires `externalId` from third-party accounts. */
@@ -37,9 +37,7 @@ const IF_EXISTS = 'IfExists';
 function requiredIds(st: Statement): string[] {
   let out: string[] | undefined;
   for (const c of st.conditions) {
-    // Most keys differ in length: skip them without lower-casing; the usual spelling without it too.
-    if (c.key.length !== KEY_EXTERNAL_ID.length) continue;
-    if (c.key !== 'sts:ExternalId' && c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
+    if (!isExternalIdKey(c.key)) continue;
     const op = c.operator.endsWith(IF_EXISTS) ? c.operator.slice(0, -IF_EXISTS.length) : c.operator;
     if (!POSITIVE.has(op)) continue;
     for (const v of c.values) {

@@ -55,6 +55,14 @@ export interface Variants {
 export const PROBE_EXTERNAL_ID = 'trustaudit-probe-external-id';
 const PROBE_ORG = 'o-trustauditprobe';
 
+/** Whether a condition key is `sts:ExternalId` (keys are case-insensitive; most differ in length). */
+export function isExternalIdKey(key: string): boolean {
+  return (
+    key.length === KEY_EXTERNAL_ID.length &&
+    (key === 'sts:ExternalId' || key.toLowerCase() === KEY_EXTERNAL_ID)
+  );
+}
+
 /** Operators under which a literal value must be sent as is (no wildcards; the key must be present). */
 const EXACT_STRING = new Set(['StringEquals', 'StringEqualsIgnoreCase']);
 
@@ -69,8 +77,7 @@ const EXACT_STRING = new Set(['StringEquals', 'StringEqualsIgnoreCase']);
  */
 export function requiresFixedExternalId(st: Statement): boolean {
   for (const c of st.conditions) {
-    if (c.key.length !== KEY_EXTERNAL_ID.length || c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
-    if (!EXACT_STRING.has(c.operator) || c.values.length === 0) continue;
+    if (!isExternalIdKey(c.key) || !EXACT_STRING.has(c.operator) || c.values.length === 0) continue;
     let fixed = true;
     for (const v of c.values) {
       if (
@@ -134,7 +141,7 @@ export function buildVariants(
     externalIds.push({ value: PROBE_EXTERNAL_ID, known: false });
     for (const st of statements) {
       for (const c of st.conditions) {
-        if (c.key.toLowerCase() !== KEY_EXTERNAL_ID) continue;
+        if (!isExternalIdKey(c.key)) continue;
         for (const v of c.values) {
           if (isSymbolic(v)) {
             // An IaC parameter: a fixed value the third party is given, never guessable.

@@ -99,7 +99,7 @@ export interface History {
   schemaVersion(): number;
   /**
    * Removes all but the newest `keep` scans of each target (of `target` only, when given) and their
-   * findings, in one transaction, then compacts the file. Say what would go first with `plan`.
+   * findings, in one transaction, then compacts the file. `planPrune` tells what would go.
    */
   prune(opts: PruneOptions): PruneResult;
   /** The scans `prune` would remove, oldest first. */
@@ -116,7 +116,9 @@ export interface PruneOptions {
 }
 
 export interface PruneResult {
-  scans: number;
+  /** The scans removed, oldest first. */
+  scans: ScanRecord[];
+  /** Findings removed with them. */
   findings: number;
   /** False when the file could not be compacted (another process had it open): it shrinks on a later prune. */
   compacted: boolean;
@@ -399,13 +401,13 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
             findings += r.finding_count;
             deleteScan.run(r.id);
           }
-          return { scans: rows.length, findings };
+          return { scans: rows.map(toScan), findings };
         })
         .immediate();
       // Give the freed pages back to the file system (VACUUM cannot run inside a transaction). Another
       // process reading at the same moment makes it fail: the scans are gone all the same.
       let compacted = false;
-      if (removed.scans > 0) {
+      if (removed.scans.length > 0) {
         try {
           db.exec('VACUUM');
           // In WAL mode the compacted pages go through the log first: write them back and empty it.

@@ -41,8 +41,7 @@ function mb(bytes: number): string {
 /** `history --prune --keep N`: back the database up, then delete the older scans. Returns the report. */
 async function pruneHistory(h: History, keep: number, target: string | undefined): Promise<string> {
   const opts = { keep, ...(target === undefined ? {} : { target }) };
-  const planned = h.planPrune(opts);
-  if (planned.length === 0) {
+  if (h.planPrune(opts).length === 0) {
     return `nothing to prune: no ${target === undefined ? 'target' : safe(target)} has more than ${keep} scan(s) in ${h.path}\n`;
   }
   const before = size(h.path) + size(`${h.path}-wal`);
@@ -52,8 +51,8 @@ async function pruneHistory(h: History, keep: number, target: string | undefined
   const after = size(h.path) + size(`${h.path}-wal`);
   const lines = [
     `backup of the database before pruning: ${backup}`,
-    `removed ${removed.scans} scan(s) and ${removed.findings} finding(s), keeping the newest ${keep} of each target${target === undefined ? '' : ` (${safe(target)} only)`}:`,
-    ...planned.map((s) => `  ${scanLine(s)}`),
+    `removed ${removed.scans.length} scan(s) and ${removed.findings} finding(s), keeping the newest ${keep} of each target${target === undefined ? '' : ` (${safe(target)} only)`}:`,
+    ...removed.scans.map((s) => `  ${scanLine(s)}`),
     removed.compacted
       ? `database ${mb(before)} -> ${mb(after)}`
       : 'the database file could not be compacted now (another process has it open); the space is reused by later scans',

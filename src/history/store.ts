@@ -411,8 +411,9 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
         try {
           db.exec('VACUUM');
           // In WAL mode the compacted pages go through the log first: write them back and empty it.
-          db.pragma('wal_checkpoint(TRUNCATE)');
-          compacted = true;
+          // A reader in the middle of a transaction keeps the log from being emptied (busy).
+          const [cp] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+          compacted = cp?.busy === 0;
         } catch {
           compacted = false;
         }

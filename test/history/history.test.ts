@@ -112,6 +112,23 @@ describe('history store', () => {
     again.close();
   });
 
+  it('prunes even when another process keeps the file open, and says it could not compact it', () => {
+    const file = resolve(tempDir(), 'h.db');
+    const h = openHistory(file, { busyTimeoutMs: 50 });
+    for (let i = 0; i < 3; i++) h.recordScan(report([finding(i)]), meta('infra'));
+    // Another connection in the middle of a read: VACUUM cannot rewrite the file under it.
+    const reader = new Database(file, { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT COUNT(*) FROM scans').get();
+    const r = h.prune({ keep: 1 });
+    expect(r.scans.map((s) => s.id)).toEqual([1, 2]);
+    expect(r.compacted).toBe(false);
+    reader.prepare('COMMIT').run();
+    reader.close();
+    expect(h.listScans().map((s) => s.id)).toEqual([3]);
+    h.close();
+  });
+
   it('refuses to prune to fewer than one scan', () => {
     const h = openHistory(resolve(tempDir(), 'h.db'));
     h.recordScan(report([finding(1)]), meta('infra'));

@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../findings/types.js';
 import { accountNames, locationText, principalsText, truncate } from './format-helpers.js';
-import { inPieces, jsonPieces } from './json-pieces.js';
-import type { Report, Reporter, ReporterOptions } from './types.js';
+import { jsonPieces } from './json-pieces.js';
+import { inPieces, type Report, type Reporter, type ReporterOptions } from './types.js';
 
 /** Raised when a finding cannot be expressed in ASFF (no AWS account to attribute it to). */
 export class AsffError extends Error {}

@@ -4,16 +4,7 @@
  * `expand(path)` says which containers are written piece by piece (the long lists of a report); every
  * other value is one `JSON.stringify` call, indented to its depth.
  */
-import type { Report, ReporterOptions } from './types.js';
-
 export type JsonPath = readonly (string | number)[];
-
-const PIECES_OVER = 10_000;
-
-/** Whether a reporter should return pieces for this report (see `ReporterOptions.piecesOver`). */
-export function inPieces(report: Report, opts: ReporterOptions): boolean {
-  return report.findings.length + report.errors.length > (opts.piecesOver ?? PIECES_OVER);
-}
 
 const INDENT = '  ';
 

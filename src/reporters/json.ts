@@ -1,5 +1,5 @@
-import { inPieces, jsonPieces } from './json-pieces.js';
-import type { Reporter } from './types.js';
+import { jsonPieces } from './json-pieces.js';
+import { inPieces, type Reporter } from './types.js';
 
 /**
  * The JSON contract (docs/json-report.md): `{schemaVersion, tool, findings, errors, warnings, summary}`.

@@ -1,6 +1,7 @@
 import type { Finding } from '../findings/types.js';
+import { append } from '../util/append.js';
 import { accountNames, locationText, principalsText, roleLabel, statusOf } from './format-helpers.js';
-import type { Report, WholeReporter } from './types.js';
+import { inPieces, type Report, type Reporter } from './types.js';
 import { xmlAttr, xmlEscape } from './xml.js';
 
 interface Case {
@@ -34,7 +35,7 @@ function roleKeyOf(id: string, variant?: string): string {
  * a role without findings passes (roles come from `report.roles` when present, else from the findings).
  * Scan errors form their own suite of <error> cases so an incomplete scan never looks green.
  */
-export const junitReporter: WholeReporter = (report: Report) => {
+export const junitReporter: Reporter = (report: Report, opts) => {
   const names = accountNames(report);
   const ruleIds = [...new Set([...report.rules.map((r) => r.id), ...report.findings.map((f) => f.ruleId)])];
   const roles = new Map<string, string>();
@@ -46,7 +47,9 @@ export const junitReporter: WholeReporter = (report: Report) => {
   }
   const roleKeys = [...roles.keys()].sort();
 
-  const suites: string[] = [];
+  // Each suite as pieces (its opening tag, one per test case, its closing tag): a large scan's XML may
+  // not fit in one string.
+  const suites: string[][] = [];
   let totalTests = 0;
   let totalFailures = 0;
   let totalErrors = 0;
@@ -91,7 +94,10 @@ export const junitReporter: WholeReporter = (report: Report) => {
     totalSkipped += skipped;
     const suiteName = meta ? `${ruleId} ${meta.title}` : ruleId;
     suites.push(
-      `  <testsuite name="${xmlAttr(suiteName)}" tests="${cases.size}" failures="${failures}" errors="0" skipped="${skipped}">\n${body.join('\n')}${body.length ? '\n' : ''}  </testsuite>`,
+      suite(
+        `  <testsuite name="${xmlAttr(suiteName)}" tests="${cases.size}" failures="${failures}" errors="0" skipped="${skipped}">`,
+        body,
+      ),
     );
   }
   if (report.errors.length > 0) {
@@ -104,8 +110,27 @@ export const junitReporter: WholeReporter = (report: Report) => {
     totalTests += report.errors.length;
     totalErrors += report.errors.length;
     suites.push(
-      `  <testsuite name="scan errors" tests="${report.errors.length}" failures="0" errors="${report.errors.length}" skipped="0">\n${body.join('\n')}\n  </testsuite>`,
+      suite(
+        `  <testsuite name="scan errors" tests="${report.errors.length}" failures="0" errors="${report.errors.length}" skipped="0">`,
+        body,
+      ),
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="trustaudit" tests="${totalTests}" failures="${totalFailures}" errors="${totalErrors}" skipped="${totalSkipped}">\n${suites.join('\n')}${suites.length ? '\n' : ''}</testsuites>\n`;
+  const out = [
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="trustaudit" tests="${totalTests}" failures="${totalFailures}" errors="${totalErrors}" skipped="${totalSkipped}">\n`,
+  ];
+  for (const pieces of suites) {
+    append(out, pieces);
+    out.push('\n');
+  }
+  out.push('</testsuites>\n');
+  return inPieces(report, opts) ? out : out.join('');
 };
+
+/** A suite's pieces: its opening tag, each test case on its own lines, its closing tag. */
+function suite(open: string, cases: readonly string[]): string[] {
+  const out = [`${open}\n`];
+  for (const c of cases) out.push(`${c}\n`);
+  out.push('  </testsuite>');
+  return out;
+}

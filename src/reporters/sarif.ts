@@ -1,8 +1,8 @@
 import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
 import type { RuleMeta } from '../rules/types.js';
-import { inPieces, jsonPieces } from './json-pieces.js';
-import type { Report, Reporter } from './types.js';
+import { jsonPieces } from './json-pieces.js';
+import { inPieces, type Report, type Reporter } from './types.js';
 
 /**
  * SARIF 2.1.0 output for GitHub code scanning and other SARIF viewers.

@@ -60,14 +60,14 @@ export interface ReporterOptions {
   /** AWS account for ASFF when a finding's role has no account (the `--account` / caller account). */
   account?: string;
   /**
-   * JSON, SARIF and ASFF come back as pieces (`ReportText`) when the report has more findings and
+   * JSON, SARIF, ASFF and JUnit come back as pieces (`ReportText`) when the report has more findings and
    * errors than this (default 10,000; 0: always). The CLI always takes pieces and writes them in turn.
    */
   piecesOver?: number;
 }
 
 /**
- * A report's text: whole, or as consecutive pieces that joined are the whole (JSON, SARIF and ASFF for
+ * A report's text: whole, or as consecutive pieces that joined are the whole (JSON, SARIF, ASFF and JUnit for
  * reports with more findings than `ReporterOptions.piecesOver`: one string holds at most 512 MiB).
  */
 export type ReportText = string | readonly string[];
@@ -76,6 +76,13 @@ export type Reporter = (report: Report, opts: ReporterOptions) => ReportText;
 
 /** A reporter whose text always comes whole (text, CSV, HTML, JUnit, Markdown). */
 export type WholeReporter = (report: Report, opts: ReporterOptions) => string;
+
+const PIECES_OVER = 10_000;
+
+/** Whether a reporter should return pieces for this report (see `ReporterOptions.piecesOver`). */
+export function inPieces(report: Report, opts: ReporterOptions): boolean {
+  return report.findings.length + report.errors.length > (opts.piecesOver ?? PIECES_OVER);
+}
 
 /** The report's text in one string (joins pieces; for callers that know the report is not huge). */
 export function wholeText(t: ReportText): string {

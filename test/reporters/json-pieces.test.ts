@@ -8,6 +8,7 @@ import { batches } from '../../src/cli/write-report.js';
 import { asffReporter } from '../../src/reporters/asff.js';
 import { jsonReporter } from '../../src/reporters/json.js';
 import { type JsonPath, jsonPieces } from '../../src/reporters/json-pieces.js';
+import { junitReporter } from '../../src/reporters/junit.js';
 import { sarifReporter } from '../../src/reporters/sarif.js';
 import { type Reporter, wholeText } from '../../src/reporters/types.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport } from './report-fixture.js';
@@ -62,7 +63,7 @@ describe('jsonPieces', () => {
   });
 });
 
-describe('reporters in pieces', () => {
+describe('reporters in pieces (JSON, SARIF, ASFF, JUnit)', () => {
   const opts = {
     color: false,
     generatedAt: '2026-11-28T00:00:00.000Z',
@@ -73,6 +74,7 @@ describe('reporters in pieces', () => {
     ['json', jsonReporter],
     ['sarif', sarifReporter],
     ['asff', asffReporter],
+    ['junit', junitReporter],
   ];
   for (const [name, reporter] of cases) {
     it(`${name}: the pieces joined are the whole text, for the fixture and the hostile report`, () => {

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { junitReporter } from '../../src/reporters/junit.js';
 import type { Report } from '../../src/reporters/types.js';
+import { wholeText } from '../../src/reporters/types.js';
 import { xmlEscape } from '../../src/reporters/xml.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport, PAYLOADS } from './report-fixture.js';
 
@@ -28,7 +29,7 @@ interface Suite {
 }
 
 function parsed(report: Report) {
-  const xml = junitReporter(report, { color: false });
+  const xml = wholeText(junitReporter(report, { color: false }));
   expect(XMLValidator.validate(xml)).toBe(true);
   return parser.parse(xml).testsuites as { '@tests': string; '@failures': string; testsuite: Suite[] };
 }

@@ -238,14 +238,14 @@ export async function runScanCommand(
         generatedAt: startedAt,
         ...(region ? { region } : {}),
         ...(account ? { account } : {}),
-        // Large JSON, SARIF and ASFF reports come as pieces, written in turn: no 512 MiB string.
+        // Large JSON, SARIF, ASFF and JUnit reports come as pieces, written in turn: no 512 MiB string.
         piecesOver: 0,
       });
     } catch (e) {
       // V8 strings hold at most 2^29 - 24 characters (about 512 MiB).
       if (e instanceof RangeError && /invalid string length/i.test(e.message)) {
         throw new UsageError(
-          `cannot write the ${format} report: with ${report.findings.length} findings it would be larger than the 512 MiB one piece of text can hold; scan fewer inputs at a time, or choose json, sarif or asff (written in pieces) or a more compact format (csv, text)`,
+          `cannot write the ${format} report: with ${report.findings.length} findings it would be larger than the 512 MiB one piece of text can hold; scan fewer inputs at a time, or choose json, sarif, asff or junit (written in pieces) or a more compact format (csv, text)`,
         );
       }
       throw new UsageError(

@@ -1,7 +1,7 @@
 // One measurement in a fresh process: `baseline` (JSON.parse + a walk over every statement), `floor`
 // (the least work any scan must do, see below) or `scan` (the full trustaudit scan of the file: read,
-// detect, normalise, every rule). `ms` is the work
-// on the file; `loadMs` is the one-off module loading before it (constant, whatever the file's size).
+// detect, normalise, every rule). `ms` is the work on the file; `loadMs` is the one-off module loading
+// before it (constant, whatever the file's size).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 

@@ -16,8 +16,24 @@ const options = z
      * built-in list of services that send no source keys.
      */
     exemptServices: z.array(z.string().min(1)).default([]),
+    /**
+     * Services of the built-in list to report all the same (`lambda`, when your execution roles pin
+     * `aws:SourceAccount` and you want the rule to keep it that way).
+     */
+    reportServices: z.array(z.string().min(1)).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    const report = new Set(o.reportServices.map(serviceKey));
+    const both = o.exemptServices.filter((s) => report.has(serviceKey(s)));
+    if (both.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reportServices'],
+        message: `${both.join(', ')} cannot be both exempt and reported`,
+      });
+    }
+  });
 
 export type TA002Options = z.infer<typeof options>;
 
@@ -104,12 +120,13 @@ function remediation(role: Role, p: Prepared): Remediation {
 /** Where the run's set of exempt services is kept in the rule's memo (policy keys are numbers). */
 const EXEMPT = 'exempt-services';
 
-/** The built-in exempt services and the configured ones, as service keys: one Set per run. */
+/** The built-in exempt services (less `reportServices`) and the configured ones, as service keys: one Set per run. */
 function exemptSet(ctx: RuleContext<TA002Options>): ReadonlySet<string> {
   let set = ctx.memo.get(EXEMPT) as ReadonlySet<string> | undefined;
   if (!set) {
+    const reported = new Set(ctx.options.reportServices.map(serviceKey));
     set = new Set([
-      ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => serviceKey(e.service)),
+      ...SERVICES_WITHOUT_SOURCE_KEYS.map((e) => serviceKey(e.service)).filter((k) => !reported.has(k)),
       ...ctx.options.exemptServices.map(serviceKey),
     ]);
     ctx.memo.set(EXEMPT, set);

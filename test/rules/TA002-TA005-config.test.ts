@@ -136,6 +136,15 @@ describe('TA002-TA005 configuration', () => {
     await expect(scan(JSON.stringify({ rules: { TA005: { options: { maxListed: 0 } } } }))).rejects.toThrow(
       /TA005/,
     );
+    await expect(
+      scan(
+        JSON.stringify({
+          rules: {
+            TA002: { options: { exemptServices: ['lambda'], reportServices: ['lambda.amazonaws.com'] } },
+          },
+        }),
+      ),
+    ).rejects.toThrow(/TA002: reportServices: lambda cannot be both exempt and reported/);
   });
 
   it('--known-accounts names land in FindingPrincipal.accountName', async () => {

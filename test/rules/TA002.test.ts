@@ -207,6 +207,33 @@ ruleTester(TA002, {
       expect: [{ statementIndex: 0, evidenceIncludes: ['does not name this caller'] }],
     },
     {
+      name: 'option reportServices takes a service off the built-in list (short form)',
+      policy: service('lambda.amazonaws.com'),
+      options: { reportServices: ['lambda'] },
+      expect: [{ statementIndex: 0 }],
+    },
+    {
+      name: 'option reportServices (principal form, other case)',
+      policy: service('Lambda.amazonaws.com'),
+      options: { reportServices: ['lambda.amazonaws.com'] },
+      expect: [{ statementIndex: 0 }],
+    },
+    {
+      name: 'reportServices leaves the rest of the list exempt',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      options: { reportServices: ['lambda'] },
+      expect: [{ statementIndex: 0, principals: ['lambda.amazonaws.com'] }],
+    },
+    {
       name: 'exemptServices does not cover other services',
       policy: service('states.amazonaws.com'),
       options: { exemptServices: ['events.amazonaws.com'] },

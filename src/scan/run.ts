@@ -11,6 +11,7 @@ import { fileSources } from '../sources/index.js';
 import type { FileSource, InputFile, RoleProvider, SourceContext } from '../sources/types.js';
 import { applySuppressions } from '../suppress/index.js';
 import { append } from '../util/append.js';
+import { type BudgetName, budgetsWith } from './budgets.js';
 import { errMessage, walkPaths } from './walk.js';
 
 /** Extensions worth reading when a folder is walked (named files are always read). */
@@ -43,6 +44,8 @@ export interface ScanOptions {
   /** YYYY-MM-DD, for suppression expiry. Defaults to today (UTC). */
   today?: string;
   maxFileBytes?: number;
+  /** Overrides of the evaluation limits (`--limit NAME=N`). */
+  budgets?: Partial<Record<BudgetName, number>>;
   /** Override the registries (tests). */
   sources?: readonly FileSource[];
   rules?: readonly AnyRule[];
@@ -76,6 +79,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     variables: opts.variables ?? new Map(),
     allFiles: inputs.all,
     maxFileBytes,
+    budgets: budgetsWith(opts.budgets),
   };
 
   // Offer each file to the sources in order; the first that claims it gets it.

@@ -1,5 +1,6 @@
 import type { TrustedAccount, ZoneOfTrust } from '../analysis/zone.js';
 import type { Role, ScanError } from '../model/types.js';
+import type { Budgets } from '../scan/budgets.js';
 
 /** A file handed to the sources. `path` is what the user sees in findings (relative to cwd when possible). */
 export interface InputFile {
@@ -21,6 +22,8 @@ export interface SourceContext {
   allFiles: readonly string[];
   /** Largest file a source should parse, in bytes. */
   maxFileBytes: number;
+  /** Limits on every evaluation of the input (`src/scan/budgets.ts`); exceeding one fails that file or module only. */
+  budgets: Budgets;
 }
 
 export interface SourceResult {

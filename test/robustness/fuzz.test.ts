@@ -3,6 +3,7 @@
  * Nothing may throw; every input ends as roles (with issues) or typed scan errors.
  * Deterministic: fast-check with a fixed seed, mutations driven by values fast-check generates.
  */
+
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { emptyZone } from '../../src/analysis/zone.js';
 import type { Role, ScanError } from '../../src/model/types.js';
 import { runRules } from '../../src/rules/engine.js';
 import { allRules } from '../../src/rules/index.js';
+import { DEFAULT_BUDGETS } from '../../src/scan/budgets.js';
 import { exportSource } from '../../src/sources/export/index.js';
 import type { InputFile, SourceContext } from '../../src/sources/types.js';
 
@@ -24,6 +26,7 @@ const ctx: SourceContext = {
   parameters: new Map(),
   variables: new Map(),
   allFiles: [],
+  budgets: DEFAULT_BUDGETS,
   maxFileBytes: 8 * 1024 * 1024,
 };
 

@@ -7,6 +7,7 @@ import type { Severity } from '../../findings/types.js';
 import { reporters } from '../../reporters/index.js';
 import type { Report, ReportText } from '../../reporters/types.js';
 import type { RuleSetting } from '../../rules/engine.js';
+import { BUDGET_NAMES, parseLimitFlags } from '../../scan/budgets.js';
 import { buildReport, EXIT_CLEAN, exitCodeFor } from '../../scan/report.js';
 import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
 import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
@@ -45,6 +46,7 @@ export interface ScanCliOptions {
   var?: string[];
   varFile?: string[];
   maxFileSize?: number;
+  limit?: string[];
   color?: boolean;
   quiet?: boolean;
   [key: string]: unknown;
@@ -146,6 +148,11 @@ export function registerScanCommand(
       `largest file read (default ${DEFAULT_MAX_FILE_BYTES})`,
       parsePositiveInt,
     )
+    .option(
+      '--limit <name=N>',
+      `raise or lower an evaluation limit (repeatable): ${BUDGET_NAMES.join(', ')}; see docs/security.md`,
+      collect,
+    )
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output')
     .option('-q, --quiet', 'no progress or notes on standard error');
@@ -210,8 +217,16 @@ export async function runScanCommand(
   for (const h of hooks.variables) for (const [k, v] of await h(opts, io)) variables.set(k, v);
   for (const [k, v] of parsePairs(opts.var ?? [], 'variable')) variables.set(k, v);
 
+  let budgets: ReturnType<typeof parseLimitFlags>;
+  try {
+    budgets = parseLimitFlags(opts.limit ?? []);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+
   const startedAt = new Date().toISOString();
   const result = await runScan({
+    budgets,
     paths,
     cwd: io.cwd,
     zone,

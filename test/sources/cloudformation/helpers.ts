@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { emptyZone } from '../../../src/analysis/zone.js';
 import type { PolicyValue, Role, ScanError, Statement } from '../../../src/model/types.js';
+import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
 import { cloudformationSource } from '../../../src/sources/cloudformation/index.js';
 import type { InputFile, SourceResult } from '../../../src/sources/types.js';
 
@@ -40,6 +41,7 @@ export async function scanFiles(files: InputFile[], opts: ScanOpts = {}): Promis
       parameters: new Map(Object.entries(opts.parameters ?? {})),
       variables: new Map(),
       allFiles: files.map((f) => f.absPath ?? f.path),
+      budgets: DEFAULT_BUDGETS,
       maxFileBytes: opts.maxFileBytes ?? 10 * 1024 * 1024,
     },
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyZone } from '../../../src/analysis/zone.js';
+import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
 import { exportSource } from '../../../src/sources/export/index.js';
 
 const TEXT = `{
@@ -29,6 +30,7 @@ describe('bare policy files: elements located at their own lines', () => {
       parameters: new Map(),
       variables: new Map(),
       allFiles: [],
+      budgets: DEFAULT_BUDGETS,
       maxFileBytes: 1 << 20,
     });
     expect(errors).toEqual([]);
@@ -46,6 +48,7 @@ describe('bare policy files: elements located at their own lines', () => {
       parameters: new Map(),
       variables: new Map(),
       allFiles: [],
+      budgets: DEFAULT_BUDGETS,
       maxFileBytes: 1 << 20,
     });
     expect(roles[0]?.trustPolicy.statements[1]?.location).toMatchObject({ file: 'e.json', line: 1 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { emptyZone } from '../../../src/analysis/zone.js';
 import type { Role } from '../../../src/model/types.js';
+import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
 import { exportSource, loadExportFile } from '../../../src/sources/export/index.js';
 import { arnParts } from '../../../src/sources/export/roles.js';
 import { fileSources } from '../../../src/sources/index.js';
@@ -18,6 +19,7 @@ const ctx: SourceContext = {
   parameters: new Map(),
   variables: new Map(),
   allFiles: [],
+  budgets: DEFAULT_BUDGETS,
   maxFileBytes: 10 * 1024 * 1024,
 };
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { emptyZone } from '../../../src/analysis/zone.js';
 import type { Principal, Role, ScanError, Statement } from '../../../src/model/types.js';
 import { isSymbolic } from '../../../src/model/types.js';
+import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
 import { terraformSource } from '../../../src/sources/terraform/index.js';
 import type { InputFile, SourceContext } from '../../../src/sources/types.js';
 
@@ -41,6 +42,7 @@ export function ctxFor(
     parameters: new Map(),
     variables: new Map(Object.entries(opts.variables ?? {})),
     allFiles: files.map((f) => f.absPath ?? f.path),
+    budgets: DEFAULT_BUDGETS,
     maxFileBytes: 5 * 1024 * 1024,
   };
 }

@@ -12,6 +12,7 @@ import type { FileSource, InputFile, RoleProvider, SourceContext } from '../sour
 import { applySuppressions } from '../suppress/index.js';
 import { append } from '../util/append.js';
 import { type BudgetName, budgetsWith } from './budgets.js';
+import { defaultRootFor, openScanRoot } from './scan-root.js';
 import { errMessage, walkPaths } from './walk.js';
 
 /** Extensions worth reading when a folder is walked (named files are always read). */
@@ -46,6 +47,8 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Overrides of the evaluation limits (`--limit NAME=N`). */
   budgets?: Partial<Record<BudgetName, number>>;
+  /** The scan root (`--root`); default: the git top level above the first path. */
+  root?: string;
   /** Override the registries (tests). */
   sources?: readonly FileSource[];
   rules?: readonly AnyRule[];
@@ -80,6 +83,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     allFiles: inputs.all,
     maxFileBytes,
     budgets: budgetsWith(opts.budgets),
+    root: openScanRoot(opts.root ?? defaultRootFor(opts.paths, opts.cwd), maxFileBytes),
   };
 
   // Offer each file to the sources in order; the first that claims it gets it.

@@ -1,6 +1,7 @@
 import type { TrustedAccount, ZoneOfTrust } from '../analysis/zone.js';
 import type { Role, ScanError } from '../model/types.js';
 import type { Budgets } from '../scan/budgets.js';
+import type { ScanRoot } from '../scan/scan-root.js';
 
 /** A file handed to the sources. `path` is what the user sees in findings (relative to cwd when possible). */
 export interface InputFile {
@@ -24,6 +25,12 @@ export interface SourceContext {
   maxFileBytes: number;
   /** Limits on every evaluation of the input (`src/scan/budgets.ts`); exceeding one fails that file or module only. */
   budgets: Budgets;
+  /**
+   * The only way a source may read a file that a scanned file names (`file()`, module sources, CDK
+   * `templateFile`, Ansible lookups): refuses anything outside the scan root, non-regular files and
+   * oversized files, with a reason to report as a warning.
+   */
+  root: ScanRoot;
 }
 
 export interface SourceResult {

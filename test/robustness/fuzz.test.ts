@@ -14,6 +14,7 @@ import type { Role, ScanError } from '../../src/model/types.js';
 import { runRules } from '../../src/rules/engine.js';
 import { allRules } from '../../src/rules/index.js';
 import { DEFAULT_BUDGETS } from '../../src/scan/budgets.js';
+import { openScanRoot } from '../../src/scan/scan-root.js';
 import { exportSource } from '../../src/sources/export/index.js';
 import type { InputFile, SourceContext } from '../../src/sources/types.js';
 
@@ -27,6 +28,7 @@ const ctx: SourceContext = {
   variables: new Map(),
   allFiles: [],
   budgets: DEFAULT_BUDGETS,
+  root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
   maxFileBytes: 8 * 1024 * 1024,
 };
 

@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { emptyZone } from '../../../src/analysis/zone.js';
 import type { PolicyValue, Role, ScanError, Statement } from '../../../src/model/types.js';
 import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
+import { openScanRoot } from '../../../src/scan/scan-root.js';
 import { cloudformationSource } from '../../../src/sources/cloudformation/index.js';
 import type { InputFile, SourceResult } from '../../../src/sources/types.js';
 
@@ -42,6 +43,7 @@ export async function scanFiles(files: InputFile[], opts: ScanOpts = {}): Promis
       variables: new Map(),
       allFiles: files.map((f) => f.absPath ?? f.path),
       budgets: DEFAULT_BUDGETS,
+      root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
       maxFileBytes: opts.maxFileBytes ?? 10 * 1024 * 1024,
     },
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyZone } from '../../../src/analysis/zone.js';
 import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
+import { openScanRoot } from '../../../src/scan/scan-root.js';
 import { exportSource } from '../../../src/sources/export/index.js';
 
 const TEXT = `{
@@ -31,6 +32,7 @@ describe('bare policy files: elements located at their own lines', () => {
       variables: new Map(),
       allFiles: [],
       budgets: DEFAULT_BUDGETS,
+      root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
       maxFileBytes: 1 << 20,
     });
     expect(errors).toEqual([]);
@@ -49,6 +51,7 @@ describe('bare policy files: elements located at their own lines', () => {
       variables: new Map(),
       allFiles: [],
       budgets: DEFAULT_BUDGETS,
+      root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
       maxFileBytes: 1 << 20,
     });
     expect(roles[0]?.trustPolicy.statements[1]?.location).toMatchObject({ file: 'e.json', line: 1 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyZone } from '../../../src/analysis/zone.js';
 import type { Role } from '../../../src/model/types.js';
 import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
+import { openScanRoot } from '../../../src/scan/scan-root.js';
 import { exportSource, loadExportFile } from '../../../src/sources/export/index.js';
 import { arnParts } from '../../../src/sources/export/roles.js';
 import { fileSources } from '../../../src/sources/index.js';
@@ -20,6 +21,7 @@ const ctx: SourceContext = {
   variables: new Map(),
   allFiles: [],
   budgets: DEFAULT_BUDGETS,
+  root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
   maxFileBytes: 10 * 1024 * 1024,
 };
 

@@ -4,6 +4,7 @@ import { emptyZone } from '../../../src/analysis/zone.js';
 import type { Principal, Role, ScanError, Statement } from '../../../src/model/types.js';
 import { isSymbolic } from '../../../src/model/types.js';
 import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
+import { openScanRoot } from '../../../src/scan/scan-root.js';
 import { terraformSource } from '../../../src/sources/terraform/index.js';
 import type { InputFile, SourceContext } from '../../../src/sources/types.js';
 
@@ -43,6 +44,7 @@ export function ctxFor(
     variables: new Map(Object.entries(opts.variables ?? {})),
     allFiles: files.map((f) => f.absPath ?? f.path),
     budgets: DEFAULT_BUDGETS,
+    root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
     maxFileBytes: 5 * 1024 * 1024,
   };
 }

@@ -34,6 +34,8 @@ export interface ScanOptions {
   paths: readonly string[];
   cwd: string;
   zone: ZoneOfTrust;
+  /** Documents given in memory (library use): each is scanned as if it were a file of that name. */
+  documents?: readonly { name: string; text: string }[];
   /** Reads standard input when `-` is among the paths. */
   readStdin?: () => Promise<string>;
   ruleSettings?: ReadonlyMap<string, RuleSetting>;
@@ -113,11 +115,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const absorb = (r: {
     roles: Role[];
     errors: ScanError[];
+    warnings?: ScanError[];
     trusted?: TrustedAccount[];
     accounts?: { id: string; name?: string }[];
   }) => {
     append(roles, r.roles);
     append(errors, r.errors);
+    append(warnings, r.warnings ?? []);
     for (const t of r.trusted ?? []) if (!zone.trusted.has(t.id)) zone.trusted.set(t.id, t);
     append(accounts, r.accounts ?? []);
   };
@@ -175,6 +179,8 @@ async function readInputs(
   errors: ScanError[],
 ): Promise<{ files: InputFile[]; all: string[] }> {
   const files: InputFile[] = [];
+  // In-memory documents (the library's scanDocuments): named by the caller, never read from disk.
+  for (const d of opts.documents ?? []) files.push({ path: d.name, text: d.text, explicit: true });
   const paths = opts.paths.filter((p) => p !== '-');
   if (paths.length !== opts.paths.length) {
     if (!opts.readStdin) {

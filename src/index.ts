@@ -1,0 +1,147 @@
+/**
+ * trustaudit as a library: scan trust policies, IAM exports and templates from code and get the same
+ * report the CLI prints. Every function here takes plain data and returns plain data; nothing reads
+ * the environment or a config file unless you name one.
+ *
+ * ```ts
+ * import { scanDocuments, renderReport } from 'trustaudit';
+ * const report = await scanDocuments(
+ *   [{ name: 'vendor.json', text: JSON.stringify(policy) }],
+ *   { account: '123456789012' },
+ * );
+ * console.log(report.summary.findings, renderReport(report, 'sarif'));
+ * ```
+ */
+import { emptyZone, type ZoneOfTrust } from './analysis/zone.js';
+import { loadKnownAccounts } from './config/known-accounts.js';
+import type { Severity } from './findings/types.js';
+import { reporters } from './reporters/index.js';
+import { type Report, type ReporterOptions, wholeText } from './reporters/types.js';
+import type { RuleSetting } from './rules/engine.js';
+import { allRules } from './rules/index.js';
+import type { BudgetName } from './scan/budgets.js';
+import { buildReport, exitCodeFor } from './scan/report.js';
+import { runScan, type ScanOptions } from './scan/run.js';
+
+export type { ZoneOfTrust } from './analysis/zone.js';
+export type { Finding, FindingPrincipal, Severity } from './findings/types.js';
+export type { Role, ScanError, Statement, TrustPolicy } from './model/types.js';
+export type { Report, ReporterOptions, ReportRole, Summary } from './reporters/types.js';
+export { allRules as rules } from './rules/index.js';
+export type { RuleMeta } from './rules/types.js';
+export { BUDGETS, type BudgetName } from './scan/budgets.js';
+export { REPORT_SCHEMA_VERSION } from './scan/report.js';
+
+/** What protects a third-party trust (TA001's `require` option). */
+export type RequireMode = 'external-id-or-mfa' | 'external-id' | 'mfa' | 'external-id-and-mfa';
+
+export interface LibraryScanOptions {
+  /** Account that owns roles whose input does not say (bare policies, templates). */
+  account?: string;
+  /** Accounts of your own organization: never third parties. */
+  trustedAccounts?: readonly string[];
+  /** Organization ids (o-…) of your own organization. */
+  trustedOrganizations?: readonly string[];
+  /** Vendor names for accounts, by id; `knownAccountsFile` reads a known_aws_accounts YAML list. */
+  knownAccounts?: Readonly<Record<string, string>>;
+  knownAccountsFile?: string;
+  /** What protects a third-party trust (default `external-id-or-mfa`). */
+  require?: RequireMode;
+  /** Per-rule settings: `false`/`'off'` disables, a severity overrides it, `true`/`'on'` enables. */
+  rules?: Readonly<Record<string, boolean | 'on' | 'off' | Severity>>;
+  /** CloudFormation parameter values. */
+  parameters?: Readonly<Record<string, string>>;
+  /** Terraform variable values (text, as on the command line). */
+  variables?: Readonly<Record<string, string>>;
+  /** Folder relative paths are resolved against (default: the process's current folder). */
+  cwd?: string;
+  /** Scan root: files named by scanned files are read only inside it (default: the git top level). */
+  root?: string;
+  /** Largest file read, in bytes. */
+  maxFileBytes?: number;
+  /** Evaluation limits (`BUDGETS` lists them). */
+  limits?: Partial<Record<BudgetName, number>>;
+}
+
+/** Scan files and folders on disk (folders are walked, as `trustaudit scan PATH…` does). */
+export async function scanPaths(paths: readonly string[], options: LibraryScanOptions = {}): Promise<Report> {
+  return buildReport(await runScan(scanOptions(options, { paths })));
+}
+
+/**
+ * Scan documents held in memory: bare trust policies, IAM exports, CloudFormation or Terraform text.
+ * `name` is what findings point at (and decides the kind, like a file name: `main.tf`, `stack.yaml`).
+ */
+export async function scanDocuments(
+  documents: readonly { name: string; text: string }[],
+  options: LibraryScanOptions = {},
+): Promise<Report> {
+  return buildReport(await runScan(scanOptions(options, { paths: [], documents })));
+}
+
+/** Scan trust policies given as objects; each is named `name` (default `policy-N.json`). */
+export async function scanPolicies(
+  policies: readonly { name?: string; policy: unknown }[],
+  options: LibraryScanOptions = {},
+): Promise<Report> {
+  return scanDocuments(
+    policies.map((p, i) => ({ name: p.name ?? `policy-${i + 1}.json`, text: JSON.stringify(p.policy) })),
+    options,
+  );
+}
+
+/** The formats `renderReport` takes. */
+export const formats: readonly string[] = Object.keys(reporters);
+
+/** A report as text in one of `formats` (`json`, `sarif`, `html`, `text`, …). */
+export function renderReport(report: Report, format: string, options: Partial<ReporterOptions> = {}): string {
+  const reporter = reporters[format];
+  if (!reporter) throw new Error(`unknown format "${format}"; the formats are ${formats.join(', ')}`);
+  return wholeText(reporter(report, { color: false, ...options }));
+}
+
+/** The CLI's exit code for a report: 0 clean, 1 findings at or above `failOn`, 2 incomplete. */
+export function exitCode(report: Report, failOn: Severity = 'low'): number {
+  return exitCodeFor(report, failOn);
+}
+
+function scanOptions(o: LibraryScanOptions, inputs: Pick<ScanOptions, 'paths' | 'documents'>): ScanOptions {
+  const zone = buildLibraryZone(o);
+  return {
+    ...inputs,
+    cwd: o.cwd ?? process.cwd(),
+    zone,
+    ruleSettings: ruleSettings(o),
+    parameters: new Map(Object.entries(o.parameters ?? {})),
+    variables: new Map(Object.entries(o.variables ?? {})),
+    rules: allRules,
+    ...(o.root ? { root: o.root } : {}),
+    ...(o.maxFileBytes ? { maxFileBytes: o.maxFileBytes } : {}),
+    ...(o.limits ? { budgets: o.limits } : {}),
+  };
+}
+
+function buildLibraryZone(o: LibraryScanOptions): ZoneOfTrust {
+  const zone = emptyZone();
+  if (o.account) zone.defaultOwner = o.account;
+  for (const id of o.trustedAccounts ?? []) zone.trusted.set(id, { id });
+  for (const org of o.trustedOrganizations ?? []) zone.trustedOrgIds.add(org);
+  if (o.knownAccountsFile) zone.known = loadKnownAccounts(o.knownAccountsFile);
+  for (const [id, name] of Object.entries(o.knownAccounts ?? {})) zone.known.set(id, { id, name });
+  return zone;
+}
+
+function ruleSettings(o: LibraryScanOptions): Map<string, RuleSetting> {
+  const out = new Map<string, RuleSetting>();
+  for (const [id, v] of Object.entries(o.rules ?? {})) {
+    const key = id.toUpperCase();
+    if (v === false || v === 'off') out.set(key, { enabled: false });
+    else if (v === true || v === 'on') out.set(key, { enabled: true });
+    else out.set(key, { enabled: true, severity: v });
+  }
+  if (o.require) {
+    const prev = out.get('TA001');
+    out.set('TA001', { ...prev, enabled: prev?.enabled ?? true, options: { require: o.require } });
+  }
+  return out;
+}

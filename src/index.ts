@@ -13,6 +13,7 @@
  * ```
  */
 import { emptyZone, type ZoneOfTrust } from './analysis/zone.js';
+import { loadBundledKnownAccounts, mergeKnownAccounts } from './config/bundled-accounts.js';
 import { loadKnownAccounts } from './config/known-accounts.js';
 import type { Severity } from './findings/types.js';
 import { reporters } from './reporters/index.js';
@@ -45,6 +46,8 @@ export interface LibraryScanOptions {
   /** Vendor names for accounts, by id; `knownAccountsFile` reads a known_aws_accounts YAML list. */
   knownAccounts?: Readonly<Record<string, string>>;
   knownAccountsFile?: string;
+  /** Name vendors from the bundled known_aws_accounts list (default true). */
+  bundledKnownAccounts?: boolean;
   /** What protects a third-party trust (default `external-id-or-mfa`). */
   require?: RequireMode;
   /** Per-rule settings: `false`/`'off'` disables, a severity overrides it, `true`/`'on'` enables. */
@@ -126,7 +129,9 @@ function buildLibraryZone(o: LibraryScanOptions): ZoneOfTrust {
   if (o.account) zone.defaultOwner = o.account;
   for (const id of o.trustedAccounts ?? []) zone.trusted.set(id, { id });
   for (const org of o.trustedOrganizations ?? []) zone.trustedOrgIds.add(org);
-  if (o.knownAccountsFile) zone.known = loadKnownAccounts(o.knownAccountsFile);
+  if (o.bundledKnownAccounts !== false) zone.known = loadBundledKnownAccounts();
+  if (o.knownAccountsFile)
+    zone.known = mergeKnownAccounts(zone.known, loadKnownAccounts(o.knownAccountsFile));
   for (const [id, name] of Object.entries(o.knownAccounts ?? {})) zone.known.set(id, { id, name });
   return zone;
 }

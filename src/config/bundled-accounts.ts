@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { KnownAccount } from '../analysis/zone.js';
+import { packageRoot } from '../version.js';
 import { parseKnownAccounts } from './known-accounts.js';
 
 /**
@@ -7,13 +8,13 @@ import { parseKnownAccounts } from './known-accounts.js';
  * list (`data/known-aws-accounts.yaml`, see NOTICE) and our own additions
  * (`data/vendor-accounts-extra.yaml`), which never override the list. Both ship with the package.
  */
-const FILES = ['../../data/known-aws-accounts.yaml', '../../data/vendor-accounts-extra.yaml'] as const;
+const FILES = ['data/known-aws-accounts.yaml', 'data/vendor-accounts-extra.yaml'] as const;
 
 export function loadBundledKnownAccounts(): Map<string, KnownAccount> {
   const out = new Map<string, KnownAccount>();
   for (const rel of FILES) {
-    const url = new URL(rel, import.meta.url);
-    for (const [id, entry] of parseKnownAccounts(readFileSync(url, 'utf8'), rel.slice(6))) {
+    const url = new URL(rel, packageRoot());
+    for (const [id, entry] of parseKnownAccounts(readFileSync(url, 'utf8'), rel.slice('data/'.length))) {
       if (!out.has(id)) out.set(id, entry);
     }
   }

@@ -3,6 +3,7 @@
  * A principal naming one entity gives that entity; an account (or `*`) gives representative principals
  * of the account(s) it admits.
  */
+import { describeOperator } from '../eval/operators/index.js';
 import type { RequestPrincipal } from '../eval/types.js';
 import type { FindingPrincipal } from '../findings/types.js';
 import { classifyPrincipal, isAccountId, parseArn } from '../model/arn.js';
@@ -15,6 +16,7 @@ import {
   type Statement,
   type Symbolic,
 } from '../model/types.js';
+import { accountPattern, describeCount, witnessAccounts } from './account-patterns.js';
 import { renderValue } from './render.js';
 import { type AccountStanding, accountName, standing, type ZoneOfTrust } from './zone.js';
 
@@ -57,6 +59,12 @@ export interface PolicyFacts {
   namedAccounts: string[];
   /** Values of aws:PrincipalArn conditions (patterns), to derive callers inside an account. */
   principalArnValues: string[];
+  /**
+   * Account fields with wildcards from aws:PrincipalAccount values and aws:PrincipalArn account parts,
+   * under operators that treat wildcards as such (StringLike, StringNotLike, Arn*): each admits other
+   * accounts, so the analysis tries a witness of each.
+   */
+  accountPatterns: string[];
 }
 
 export interface CallerSetting {
@@ -257,6 +265,31 @@ function wildcardCandidates(
     notes,
     ...sub,
   });
+  for (const pattern of s.facts.accountPatterns) {
+    const p = accountPattern(pattern);
+    if (!p) continue;
+    const [account] = witnessAccounts(
+      p,
+      (a) =>
+        a === s.probeAccount || accountStanding(a, s) !== 'third-party' || s.facts.namedAccounts.includes(a),
+    );
+    if (account === undefined) continue;
+    out.push({
+      writtenAs,
+      finding: {
+        value: writtenAs,
+        kind: 'wildcard',
+        ...describeAccount(account, s),
+        note: `one of the ${describeCount(p)} the pattern "${pattern}" admits`,
+      },
+      callers: callersInAccount(account, partition, s.facts, s.zone),
+      notes: [
+        ...notes,
+        `The pattern "${pattern}" in a condition admits ${describeCount(p)} (for example ${account}), not only yours.`,
+      ],
+      ...sub,
+    });
+  }
   for (const account of s.facts.namedAccounts) {
     if (accountStanding(account, s) !== 'third-party') continue;
     out.push({
@@ -311,6 +344,14 @@ function partialWildcardCandidates(
   ];
 }
 
+/**
+ * A principal ARN in another partition than the role's names nobody who can assume it: partitions do
+ * not trust each other (TA006 reports such principals).
+ */
+function otherPartition(principalPartition: string | undefined, rolePartition: string): boolean {
+  return principalPartition !== undefined && principalPartition !== rolePartition;
+}
+
 function principalCandidates(p: Principal, s: CallerSetting, partition: string): Candidate[] {
   const written = renderValue(p.value);
   const c = classifyPrincipal(p.type, p.value);
@@ -320,7 +361,7 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
     case 'account':
     case 'root': {
       const account = c.account!;
-      if (accountStanding(account, s) !== 'third-party') return [];
+      if (otherPartition(c.partition, partition) || accountStanding(account, s) !== 'third-party') return [];
       return [
         {
           writtenAs: written,
@@ -334,7 +375,7 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
     case 'role':
     case 'assumed-role': {
       const account = c.account!;
-      if (accountStanding(account, s) !== 'third-party') return [];
+      if (otherPartition(c.partition, partition) || accountStanding(account, s) !== 'third-party') return [];
       const part = c.partition ?? partition;
       const callers = memoised(s.zone, `${part}|${written}`, (): Caller[] => {
         if (c.kind === 'user') return [userCaller(part, account, `user${c.path}${c.name}`)];
@@ -358,25 +399,9 @@ function principalCandidates(p: Principal, s: CallerSetting, partition: string):
         },
       ];
     }
-    case 'unique-id': {
-      const note =
-        'unique id of a principal that was probably deleted: its account cannot be resolved, so it is treated as a possible third party; remove it from the policy';
-      const standIn = `role/${PROBE_NAME}-unresolved`;
-      const caller = sessionCaller(partition, s.probeAccount, standIn);
-      // Who it was is unknown: its ARN and account are left free.
-      delete caller.principalArn;
-      delete caller.account;
-      delete caller.principal.account;
-      return [
-        {
-          writtenAs: written,
-          finding: { value: written, kind: 'unique-id', note },
-          callers: [caller],
-          notes: [`Principal ${written} is a ${note}.`],
-          substitute: { from: written, to: `arn:${partition}:iam::${s.probeAccount}:${standIn}` },
-        },
-      ];
-    }
+    case 'unique-id':
+      // A deleted principal: no principal created since can match it (TA006 reports it as stale).
+      return [];
     case 'symbolic': {
       if (!isSymbolic(p.value)) return [];
       const account = symbolicAccountOf(p.value);
@@ -420,38 +445,33 @@ export function policyFacts(statements: readonly Statement[]): PolicyFacts {
   const keys = new Set<string>();
   const named = new Set<string>();
   const arnValues: string[] = [];
+  const patterns = new Set<string>();
   for (const st of statements) {
     for (const c of st.conditions) {
       const key = c.key.toLowerCase();
       keys.add(key);
-      if (key === 'aws:principalaccount') {
-        for (const v of c.values) {
-          if (typeof v !== 'string') continue;
-          const filled = hasWildcard(v) ? fillAccount(v) : v;
-          if (filled && isAccountId(filled)) named.add(filled);
-        }
-      } else if (key === 'aws:principalarn') {
-        for (const v of c.values) {
-          if (typeof v !== 'string') continue;
+      if (key !== 'aws:principalaccount' && key !== 'aws:principalarn') continue;
+      const wild = describeOperator(c.operator)?.wildcards === true;
+      for (const v of c.values) {
+        if (typeof v !== 'string') continue;
+        let account = v;
+        if (key === 'aws:principalarn') {
           arnValues.push(v);
           const arn = parseArn(v);
-          if (arn && isAccountId(arn.account)) named.add(arn.account);
+          if (!arn) continue;
+          account = arn.account;
         }
+        if (isAccountId(account)) named.add(account);
+        else if (wild && accountPattern(account)) patterns.add(account);
       }
     }
   }
-  return { keys, namedAccounts: [...named].sort(), principalArnValues: arnValues };
-}
-
-/** `1111*` -> a 12-digit account the pattern matches, if any. */
-function fillAccount(pattern: string): string | undefined {
-  const fixed = pattern.replaceAll('*', '').length;
-  if (fixed > 12) return undefined;
-  const filled = pattern
-    .replace('*', '0'.repeat(12 - fixed))
-    .replaceAll('*', '')
-    .replaceAll('?', '0');
-  return isAccountId(filled) ? filled : undefined;
+  return {
+    keys,
+    namedAccounts: [...named].sort(),
+    principalArnValues: arnValues,
+    accountPatterns: [...patterns].sort(),
+  };
 }
 
 /** A 12-digit account outside the zone of trust and not named in the policy: "some other account". */

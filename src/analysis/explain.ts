@@ -2,10 +2,11 @@
  * Sentences for a finding's evidence: why each condition on the external id or MFA does not protect,
  * which conditions are no protection at all, and how the Deny statements are avoided.
  */
+import { describeOperator } from '../eval/operators/index.js';
 import type { ConditionTrace, PolicyEvaluation, StatementTrace } from '../eval/types.js';
 import type { Condition, Statement } from '../model/types.js';
+import { KEY_EXTERNAL_ID, KEY_MFA_AGE, KEY_MFA_PRESENT, type Protection } from './protection.js';
 import { listText, renderValue, statementLabel } from './render.js';
-import { KEY_EXTERNAL_ID, KEY_MFA_AGE, KEY_MFA_PRESENT, type Protection } from './scenarios.js';
 
 const PROTECTING_KEYS = new Set([KEY_EXTERNAL_ID, KEY_MFA_PRESENT, KEY_MFA_AGE]);
 const IDENTITY_KEYS = new Set([
@@ -21,32 +22,20 @@ export function conditionText(c: Condition): string {
   return `${c.operator} ${c.key} ${vals.length === 1 ? vals[0] : `[${vals.join(', ')}]`}`;
 }
 
-function baseOperator(op: string): { base: string; ifExists: boolean; set?: string } {
-  let rest = op;
-  let set: string | undefined;
-  const colon = rest.indexOf(':');
-  if (colon >= 0) {
-    set = rest.slice(0, colon);
-    rest = rest.slice(colon + 1);
-  }
-  const ifExists = rest.endsWith('IfExists');
-  if (ifExists) rest = rest.slice(0, -'IfExists'.length);
-  return set ? { base: rest, ifExists, set } : { base: rest, ifExists };
-}
-
 /** Our own words on why a condition on a protecting key lets the request through. */
 function whyIneffective(c: Condition): string | undefined {
   const key = c.key.toLowerCase();
-  const op = baseOperator(c.operator);
+  const op = describeOperator(c.operator);
+  if (!op) return undefined;
   const isMfa = key !== KEY_EXTERNAL_ID;
   if (op.ifExists) {
     return isMfa
       ? `${op.base}IfExists passes when the key is absent, and callers using long-term access keys send no MFA key at all`
       : `${op.base}IfExists passes when the key is absent, so a caller that sends no external id gets in`;
   }
-  if (op.set === 'ForAllValues') return 'ForAllValues passes when the key is absent';
+  if (op.setOperator === 'ForAllValues') return 'ForAllValues passes when the key is absent';
   if (op.base === 'Null') return 'Null only tests whether the key is present, not what it holds';
-  if (/Not/.test(op.base)) return 'a negated operator passes for every other value';
+  if (op.negated) return 'a negated operator passes for every other value';
   if (!isMfa) {
     if (c.values.some((v) => v === '')) {
       return 'an empty external id is no shared secret (it usually means a template parameter or variable was left at an empty default)';
@@ -54,7 +43,7 @@ function whyIneffective(c: Condition): string | undefined {
     if (c.values.some((v) => typeof v === 'string' && v.includes('${'))) {
       return 'a value built from policy variables is known to the caller without being told';
     }
-    if (c.values.some((v) => typeof v === 'string' && /[*?]/.test(v)) && /Like/.test(op.base)) {
+    if (c.values.some((v) => typeof v === 'string' && /[*?]/.test(v)) && op.wildcards) {
       return 'a wildcard pattern accepts values the caller makes up';
     }
   } else if (key === KEY_MFA_PRESENT && c.values.some((v) => v === 'false')) {

@@ -7,11 +7,13 @@
  * Works across the whole scan: the index of every role's (external ID -> third-party accounts) is built
  * once per scan by the caller and passed in.
  */
-import { decide } from '../eval/evaluate.js';
+import { type CompiledPolicy, compilePolicy, decideCompiled } from '../eval/evaluate.js';
+import { describeOperator } from '../eval/operators/index.js';
 import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, type Role, type Statement } from '../model/types.js';
 import { ASSUME_ROLE, admitsAssumeRole } from './assume-action.js';
 import { type Caller, type CallerSetting, candidatesOf, chooseProbeAccount, policyFacts } from './callers.js';
+import { isAcceptableExternalId } from './protection.js';
 import { exampleRequest, isExternalIdKey, type Scenario, scenarioContext } from './scenarios.js';
 import { accountName, ownerOf, type ZoneOfTrust } from './zone.js';
 
@@ -31,18 +33,18 @@ export interface ExternalIdUse {
 }
 
 const POSITIVE = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike']);
-const IF_EXISTS = 'IfExists';
 
 /** Literal external IDs a statement requires (positive string operators, no wildcards, no variables). */
 function requiredIds(st: Statement): string[] {
   let out: string[] | undefined;
   for (const c of st.conditions) {
     if (!isExternalIdKey(c.key)) continue;
-    const op = c.operator.endsWith(IF_EXISTS) ? c.operator.slice(0, -IF_EXISTS.length) : c.operator;
-    if (!POSITIVE.has(op)) continue;
+    const op = describeOperator(c.operator);
+    if (!op || op.setOperator || !POSITIVE.has(op.base)) continue;
     for (const v of c.values) {
-      if (typeof v !== 'string' || v === '' || v.includes('${')) continue;
-      if (op === 'StringLike' && (v.includes('*') || v.includes('?'))) continue;
+      // An id STS never accepts is nobody's secret (TA006 reports it).
+      if (typeof v !== 'string' || v.includes('${') || !isAcceptableExternalId(v)) continue;
+      if (op.wildcards && (v.includes('*') || v.includes('?'))) continue;
       out ??= [];
       if (!out.includes(v)) out.push(v);
     }
@@ -101,6 +103,7 @@ function provenRequest(
   externalId: string,
   keys: ReadonlySet<string>,
 ): ExampleRequest | undefined {
+  let policy: CompiledPolicy | undefined;
   for (const caller of callers) {
     for (const mfa of [{ mfa: false }, { present: 'true', age: '0', mfa: true }]) {
       const scenario: Scenario = { caller, externalId: { value: externalId, known: true }, mfa, org: {} };
@@ -109,7 +112,8 @@ function provenRequest(
         action: ASSUME_ROLE,
         context: scenarioContext(scenario),
       };
-      if (decide(statements, request) === 'allow') return exampleRequest(scenario, keys);
+      policy ??= compilePolicy(statements);
+      if (decideCompiled(policy, request) === 'allow') return exampleRequest(scenario, keys);
     }
   }
   return undefined;

@@ -5,7 +5,7 @@
  * are `free` (decided in the caller's favour).
  */
 import { actionMatches } from '../eval/actions.js';
-import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
+import { appliesCompiled, compilePolicy, decideCompiled, evaluateCompiled } from '../eval/evaluate.js';
 import type {
   ContextValue,
   PolicyEvaluation,
@@ -67,13 +67,14 @@ export function firstAllowed(
   probes: Iterable<Probe>,
 ): ProbeHit | undefined {
   const hasDeny = statements.some((x) => x.effect === 'Deny');
+  const policy = compilePolicy(statements);
   for (const probe of probes) {
     const request = probeRequest(probe);
-    if (!statementApplies(st, request)) continue;
-    if (hasDeny && decide(statements, request) !== 'allow') continue;
+    if (!appliesCompiled(policy, st, request)) continue;
+    if (hasDeny && decideCompiled(policy, request) !== 'allow') continue;
     // Traces are only worth their cost when there is something to explain (conditions, Deny statements).
     const explain = hasDeny || st.conditions.length > 0;
-    return { probe, request, evaluation: explain ? evaluatePolicy(statements, request) : NO_TRACE };
+    return { probe, request, evaluation: explain ? evaluateCompiled(policy, request) : NO_TRACE };
   }
   return undefined;
 }

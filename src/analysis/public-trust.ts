@@ -12,11 +12,24 @@
  * role's own account (TA004 judges those statements).
  */
 
-import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
+import {
+  appliesCompiled,
+  type CompiledPolicy,
+  compilePolicy,
+  decideCompiled,
+  evaluateCompiled,
+} from '../eval/evaluate.js';
 import type { Request } from '../eval/types.js';
 import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
 import type { PolicyValue, Principal, Role, Statement } from '../model/types.js';
 import { DEPLOYING_ACCOUNT } from '../model/types.js';
+import {
+  accountPattern,
+  admittedCount,
+  describeCount,
+  HUGE_ACCOUNT_SET,
+  witnessAccounts,
+} from './account-patterns.js';
 import { ASSUME_ROLE } from './assume-action.js';
 import { callersInAccount, chooseProbeAccount, policyFacts } from './callers.js';
 import {
@@ -29,7 +42,17 @@ import {
   policyKeys,
 } from './probe.js';
 import { renderValue } from './render.js';
-import { buildVariants, exampleRequest, type Scenario, scenarioContext } from './scenarios.js';
+import {
+  buildVariants,
+  exampleRequest,
+  type Gates,
+  gatedKeysUsed,
+  openGates,
+  type Scenario,
+  scenarioContext,
+  scenarioEnv,
+} from './scenarios.js';
+import { openTimeWindow } from './unusable-trust.js';
 import { ownerOf, type ZoneOfTrust } from './zone.js';
 
 export const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -45,6 +68,8 @@ export interface PublicAccess {
   reach: 'any' | 'organization';
   /** Organizations that let the stranger in (reach `organization`). */
   organizations: string[];
+  /** The stranger got in through an account pattern (`2*`): the pattern and how many accounts it admits. */
+  accountPattern?: { pattern: string; size: string };
   /** Which action the proof uses. */
   action: string;
   request: ExampleRequest;
@@ -77,19 +102,22 @@ interface AssumeHit {
 }
 
 function searchAssumeRole(
-  statements: readonly Statement[],
+  policy: CompiledPolicy,
   st: Statement,
   scenarios: Iterable<Scenario>,
+  gated: Gates,
 ): AssumeHit | undefined {
-  const hasDeny = statements.some((x) => x.effect === 'Deny');
+  const hasDeny = policy.source.some((x) => x.effect === 'Deny');
   for (const scenario of scenarios) {
+    const gates = openGates(policy, scenario, gated);
+    if (gates) scenario.gates = gates;
     const request: Request = {
       principal: scenario.caller.principal,
       action: ASSUME_ROLE,
       context: scenarioContext(scenario),
     };
-    if (!statementApplies(st, request)) continue;
-    if (hasDeny && decide(statements, request) !== 'allow') continue;
+    if (!appliesCompiled(policy, st, request)) continue;
+    if (hasDeny && decideCompiled(policy, request) !== 'allow') continue;
     return { scenario, request };
   }
   return undefined;
@@ -119,12 +147,14 @@ function webIdentityProbe(statements: readonly Statement[]): Probe {
 }
 
 /** Every Allow statement that lets a stranger assume the role. Pure and deterministic. */
-export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] {
+export function findPublicAccess(role: Role, zone: ZoneOfTrust, opts: { now?: number } = {}): PublicAccess[] {
   const statements = role.trustPolicy.statements;
   const out: PublicAccess[] = [];
   const declared = ownerOf(role, zone);
   const owner = declared === DEPLOYING_ACCOUNT ? (zone.defaultOwner ?? declared) : declared;
   const ownerKnown = owner !== undefined && owner !== DEPLOYING_ACCOUNT;
+  const env = scenarioEnv(role, ownerKnown ? owner : undefined, opts.now);
+  let compiled: CompiledPolicy | undefined;
   for (const st of statements) {
     if (st.effect !== 'Allow') continue;
     const written = wildcardValues(st);
@@ -143,7 +173,28 @@ export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] 
       ownerKnown,
     };
     if (assume) {
-      const callers = callersInAccount(probeAccount, role.partition || 'aws', facts, zone);
+      compiled ??= compilePolicy(statements);
+      const partition = role.partition || 'aws';
+      const callers = [...callersInAccount(probeAccount, partition, facts, zone)];
+      // Patterns such as `2*` in aws:PrincipalAccount/aws:PrincipalArn admit so many accounts that the
+      // role is as good as public: a witness of each is tried (smaller sets are TA001's business).
+      const witnessOf = new Map<string, { pattern: string; size: string }>();
+      for (const pattern of facts.accountPatterns) {
+        const p = accountPattern(pattern);
+        if (!p || admittedCount(p) < HUGE_ACCOUNT_SET) continue;
+        const [w] = witnessAccounts(
+          p,
+          (a) =>
+            a === probeAccount ||
+            a === owner ||
+            zone.trusted.has(a) ||
+            facts.namedAccounts.includes(a) ||
+            witnessOf.has(a),
+        );
+        if (w === undefined) continue;
+        witnessOf.set(w, { pattern, size: describeCount(p) });
+        callers.push(...callersInAccount(w, partition, facts));
+      }
       const variants = buildVariants(statements, facts, 'external-id-and-mfa', zone);
       // Fewest assumptions first: no external id, no MFA, no organization; then what the policy asks for.
       const all = function* (named: boolean): Generator<Scenario> {
@@ -151,21 +202,25 @@ export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] 
           if (Boolean(org.named) !== named) continue;
           for (const caller of callers)
             for (const mfa of variants.mfa)
-              for (const externalId of variants.externalIds) yield { caller, externalId, mfa, org };
+              for (const externalId of variants.externalIds) yield { caller, externalId, mfa, org, env };
         }
       };
-      const hit = searchAssumeRole(statements, st, all(false)) ?? searchAssumeRole(statements, st, all(true));
+      const gated = gatedKeysUsed(facts.keys);
+      const hit =
+        searchAssumeRole(compiled, st, all(false), gated) ?? searchAssumeRole(compiled, st, all(true), gated);
       if (hit) {
         const s = hit.scenario;
         const reach = s.org.named ? 'organization' : 'any';
-        const who = `a caller from account ${probeAccount}`;
+        const callerAccount = typeof s.caller.account === 'string' ? s.caller.account : probeAccount;
+        const viaPattern = witnessOf.get(callerAccount);
+        const who = `a caller from account ${callerAccount}`;
         const details: string[] = [];
         details.push(
           written.includes('NotPrincipal')
             ? `${label} uses NotPrincipal in an Allow statement, which admits every principal it does not list (AWS rejects NotPrincipal in trust policies; judged as written).`
             : `${label} trusts Principal "*": every AWS account, including ones you have never heard of, may call sts:AssumeRole.`,
         );
-        const ev = evaluatePolicy(statements, hit.request);
+        const ev = evaluateCompiled(compiled, hit.request);
         details.push(...explainTrace(statements, st, ev, who));
         if (s.externalId.known) {
           details.push(
@@ -182,6 +237,12 @@ export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] 
             `aws:PrincipalOrgID/aws:PrincipalOrgPaths admit organization ${s.org.orgId}, which is not in trustedOrganizations: if it is yours, declare it in the config; otherwise every account in it may assume the role.`,
           );
         }
+        if (opts.now !== undefined) details.push(...openTimeWindow(st, opts.now));
+        if (viaPattern) {
+          details.push(
+            `The pattern "${viaPattern.pattern}" admits ${viaPattern.size} (for example ${callerAccount}): as good as any account.`,
+          );
+        }
         if (!ownerKnown) {
           details.push('The account that owns this role is not known (give it with --account).');
         }
@@ -194,8 +255,9 @@ export function findPublicAccess(role: Role, zone: ZoneOfTrust): PublicAccess[] 
           })),
           reach,
           organizations: reach === 'organization' && s.org.orgId ? [s.org.orgId] : [],
+          ...(viaPattern ? { accountPattern: viaPattern } : {}),
           action: ASSUME_ROLE,
-          request: exampleRequest(s, facts.keys),
+          request: exampleRequest(s, facts.keys, st, statements),
           presentedExternalId: s.externalId.known,
           presentedMfa: s.mfa.mfa,
           details: [...new Set(details)],

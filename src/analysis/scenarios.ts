@@ -3,24 +3,57 @@
  * (external id, MFA) and of the keys the caller cannot choose (who they are, their organization).
  * Every other key is `free`. Only keys the policy uses get more than one value.
  */
-import { conditionMet } from '../eval/conditions.js';
+import { keyInfoLower } from '../eval/condition-keys.js';
+import { type CompiledCondition, compileCondition, compiledConditionMet } from '../eval/conditions.js';
 import type { ContextEntry } from '../eval/context.js';
 import { makeContext } from '../eval/context.js';
+import { type CompiledPolicy, decideCompiled } from '../eval/evaluate.js';
+import { describeOperator } from '../eval/operators/index.js';
 import type { ContextValue, RequestContext } from '../eval/types.js';
 import type { ExampleRequest } from '../findings/types.js';
-import { type Condition, type Effect, isSymbolic, type PolicyValue, type Statement } from '../model/types.js';
+import {
+  type Condition,
+  DEPLOYING_ACCOUNT,
+  type Effect,
+  isSymbolic,
+  type PolicyValue,
+  type Role,
+  type Statement,
+  type Symbolic,
+} from '../model/types.js';
 import type { Caller, PolicyFacts } from './callers.js';
-import { fillWildcards } from './callers.js';
+import { fillWildcards, PROBE_NAME } from './callers.js';
+import {
+  acceptableFill,
+  externalIdSuffices,
+  isAcceptableExternalId,
+  isExternalIdKey,
+  KEY_EXTERNAL_ID,
+  KEY_MFA_AGE,
+  KEY_MFA_PRESENT,
+  missingIn,
+  PROBE_EXTERNAL_ID,
+  type Protection,
+  REQUIRE_MODES,
+  type RequireMode,
+} from './protection.js';
+
+// The protection vocabulary lives in protection.ts; re-exported for the modules that import it from here.
+export {
+  externalIdSuffices,
+  isExternalIdKey,
+  KEY_EXTERNAL_ID,
+  KEY_MFA_AGE,
+  KEY_MFA_PRESENT,
+  missingIn,
+  PROBE_EXTERNAL_ID,
+  type Protection,
+  REQUIRE_MODES,
+  type RequireMode,
+};
+
 import { renderValue } from './render.js';
 import type { ZoneOfTrust } from './zone.js';
-
-export const REQUIRE_MODES = ['external-id-or-mfa', 'external-id', 'mfa', 'external-id-and-mfa'] as const;
-export type RequireMode = (typeof REQUIRE_MODES)[number];
-export type Protection = 'external-id' | 'mfa';
-
-export const KEY_EXTERNAL_ID = 'sts:externalid';
-export const KEY_MFA_PRESENT = 'aws:multifactorauthpresent';
-export const KEY_MFA_AGE = 'aws:multifactorauthage';
 
 /** An external id a caller may send. `known`: a fixed value from the policy (the third party was given it). */
 export interface ExternalIdVariant {
@@ -52,16 +85,7 @@ export interface Variants {
   orgs: OrgVariant[];
 }
 
-export const PROBE_EXTERNAL_ID = 'trustaudit-probe-external-id';
 const PROBE_ORG = 'o-trustauditprobe';
-
-/** Whether a condition key is `sts:ExternalId` (keys are case-insensitive; most differ in length). */
-export function isExternalIdKey(key: string): boolean {
-  return (
-    key.length === KEY_EXTERNAL_ID.length &&
-    (key === 'sts:ExternalId' || key.toLowerCase() === KEY_EXTERNAL_ID)
-  );
-}
 
 /** Operators under which a literal value must be sent as is (no wildcards; the key must be present). */
 const EXACT_STRING = new Set(['StringEquals', 'StringEqualsIgnoreCase']);
@@ -80,9 +104,11 @@ export function requiresFixedExternalId(st: Statement): boolean {
     if (!isExternalIdKey(c.key) || !EXACT_STRING.has(c.operator) || c.values.length === 0) continue;
     let fixed = true;
     for (const v of c.values) {
+      // A value STS never accepts admits nobody: the other values decide (all such: nobody gets in).
+      if (typeof v === 'string' && !v.includes('${') && !hasWildcard(v) && !isAcceptableExternalId(v))
+        continue;
       if (
         typeof v !== 'string' ||
-        v === '' ||
         v.includes('${') ||
         hasWildcard(v) ||
         v.toLowerCase() === PROBE_EXTERNAL_ID
@@ -94,29 +120,6 @@ export function requiresFixedExternalId(st: Statement): boolean {
     if (fixed) return true;
   }
   return false;
-}
-
-/** Whether `mode` is met by an external id alone (so a statement that requires one lets no violation through). */
-export function externalIdSuffices(mode: RequireMode): boolean {
-  return mode === 'external-id-or-mfa' || mode === 'external-id';
-}
-
-/** Which protections a scenario lacks that the mode requires (empty: not a violation). */
-export function missingIn(ext: ExternalIdVariant, mfa: MfaVariant, mode: RequireMode): Protection[] {
-  switch (mode) {
-    case 'external-id-or-mfa':
-      return !ext.known && !mfa.mfa ? ['external-id', 'mfa'] : [];
-    case 'external-id':
-      return ext.known ? [] : ['external-id'];
-    case 'mfa':
-      return mfa.mfa ? [] : ['mfa'];
-    case 'external-id-and-mfa': {
-      const out: Protection[] = [];
-      if (!ext.known) out.push('external-id');
-      if (!mfa.mfa) out.push('mfa');
-      return out;
-    }
-  }
 }
 
 function hasWildcard(s: string): boolean {
@@ -151,21 +154,19 @@ export function buildVariants(
             }
             continue;
           }
-          if (v === '') {
-            if (!seen.has(v)) externalIds.push({ value: v, known: false });
-            seen.add(v);
-            continue;
-          }
           if (v.includes('${')) {
             if (!seen.has(`template|${v}`)) externalIds.push({ known: false, template: v });
             seen.add(`template|${v}`);
             continue;
           }
+          // Only values STS accepts can be sent: an empty or one-character id, or one with spaces, is
+          // refused before the policy is read.
           if (hasWildcard(v)) {
-            const filled = fillWildcards(v);
-            if (!seen.has(filled)) externalIds.push({ value: filled, known: false });
-            seen.add(filled);
+            const filled = acceptableFill(v, PROBE_NAME);
+            if (filled !== undefined && !seen.has(filled)) externalIds.push({ value: filled, known: false });
+            if (filled !== undefined) seen.add(filled);
           }
+          if (!isAcceptableExternalId(v)) continue;
           if (mayKnowId && !seen.has(v)) {
             seen.add(v);
             externalIds.push({ value: v, known: true });
@@ -259,12 +260,12 @@ function prune<T>(
   flag: (v: T) => string,
 ): T[] {
   if (variants.length <= 1) return variants;
-  const conds: { c: Condition; effect: Effect; own: boolean }[] = [];
+  const conds: { c: Condition; cc: CompiledCondition; effect: Effect; own: boolean }[] = [];
   for (const s of [st, ...denies]) {
     for (const c of s.conditions) {
       if (!keys.includes(c.key.toLowerCase())) continue;
       if (c.values.some((x) => typeof x === 'string' && x.includes('${'))) return variants;
-      conds.push({ c, effect: s.effect, own: s === st });
+      conds.push({ c, cc: compileCondition(c), effect: s.effect, own: s === st });
     }
   }
   const seen = new Set<string>();
@@ -274,7 +275,7 @@ function prune<T>(
     let key = flag(v);
     let possible = true;
     for (const x of conds) {
-      const met = conditionMet(x.c, ctx, x.effect);
+      const met = compiledConditionMet(x.c, x.cc, ctx, x.effect);
       if (x.own && !met) {
         possible = false;
         break;
@@ -288,17 +289,47 @@ function prune<T>(
   return out;
 }
 
+/**
+ * Facts of the role and the scan that fix some keys (condition-keys.ts, knowledge `role` and `scan-time`).
+ * Without them those keys are `free`.
+ */
+export interface ScenarioEnv {
+  /** The scan time in milliseconds since the epoch: the value of aws:CurrentTime and aws:EpochTime. */
+  now?: number;
+  /** The role's own account (aws:ResourceAccount), when known. */
+  resourceAccount?: string;
+  /** The role's tags (aws:ResourceTag/...), when the input lists them. */
+  resourceTags?: Readonly<Record<string, string>>;
+}
+
+/** The scenario facts of a role: its account (when known), its tags, and the scan time. */
+export function scenarioEnv(role: Role, owner: string | undefined, now: number | undefined): ScenarioEnv {
+  const env: ScenarioEnv = {};
+  if (now !== undefined) env.now = now;
+  if (owner !== undefined && owner !== DEPLOYING_ACCOUNT) env.resourceAccount = owner;
+  if (role.tags) env.resourceTags = role.tags;
+  return env;
+}
+
+/** Whether the trust policy lets this request also set a source identity / session tags (see `openGates`). */
+export interface Gates {
+  sourceIdentity: boolean;
+  tags: boolean;
+}
+
 /** One concrete request: who calls and what they send. */
 export interface Scenario {
   caller: Caller;
   externalId: ExternalIdVariant;
   mfa: MfaVariant;
   org: OrgVariant;
+  env?: ScenarioEnv;
+  /** Unset: no gated key is sent. */
+  gates?: Gates;
 }
 
 const ABSENT: ContextValue = { kind: 'absent' };
 const FREE: ContextValue = { kind: 'free' };
-const NOT_A_SERVICE: ContextValue = { kind: 'present', values: ['false'] };
 
 function present(v: PolicyValue): ContextValue {
   return { kind: 'present', values: [v] };
@@ -309,7 +340,7 @@ function presentOrAbsent(v: PolicyValue | undefined): ContextValue {
 }
 
 /** The value a policy-variable template takes for this caller; undefined when it cannot be known. */
-export function resolveTemplate(template: string, caller: Caller): string | undefined {
+export function resolveTemplate(template: string, caller: Caller, env?: ScenarioEnv): string | undefined {
   let unknown = false;
   const out = template.replace(/\$\{([^}]*)\}/g, (_m, inner: string) => {
     const key = inner.split(',')[0]?.trim().toLowerCase();
@@ -321,7 +352,9 @@ export function resolveTemplate(template: string, caller: Caller): string | unde
           ? caller.principalArn
           : key === 'aws:principaltype'
             ? caller.principalType
-            : PROBE_EXTERNAL_ID;
+            : key === 'aws:resourceaccount'
+              ? env?.resourceAccount
+              : PROBE_EXTERNAL_ID;
     if (typeof v !== 'string') unknown = true;
     return typeof v === 'string' ? v : '';
   });
@@ -329,8 +362,35 @@ export function resolveTemplate(template: string, caller: Caller): string | unde
 }
 
 /**
- * The request context of a scenario: the keys the analysis fixes, everything else `free`. A small
- * switch instead of a map, because the scanner builds one per scenario (see makeContext for the general form).
+ * The external id the scenario's request carries: the variant's value, or the value its template takes
+ * for this caller; none when that is not one STS accepts (the caller could not send it).
+ */
+export function sentExternalId(s: Scenario): PolicyValue | undefined {
+  const v =
+    s.externalId.template !== undefined
+      ? resolveTemplate(s.externalId.template, s.caller, s.env)
+      : s.externalId.value;
+  return typeof v === 'string' && !isAcceptableExternalId(v) ? undefined : v;
+}
+
+const ROLE_ACCOUNT: Symbolic = { symbolic: true, description: "the role's own account" };
+const ROLE_ORG: Symbolic = { symbolic: true, description: "the role's own organization" };
+const ROLE_ORG_PATH: Symbolic = { symbolic: true, description: "the role's own organization path" };
+
+function tagValue(tags: Readonly<Record<string, string>>, name: string): ContextValue {
+  const hit = Object.hasOwn(tags, name) ? tags[name] : undefined;
+  if (hit !== undefined) return present(hit);
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(tags)) if (k.toLowerCase() === lower) return present(v);
+  return ABSENT;
+}
+
+/**
+ * The request context of a scenario. Every key is looked up in the condition-key table
+ * (condition-keys.ts): who calls, the protecting keys and the organization come from the scenario; the
+ * time from the scan time; the role's account and tags from the role; keys a direct call never carries
+ * are absent; keys gated by another action are free only when the policy allows that action; the rest
+ * are free.
  */
 class ScenarioContext implements RequestContext {
   private readonly account: ContextValue;
@@ -341,56 +401,115 @@ class ScenarioContext implements RequestContext {
   private readonly mfaAge: ContextValue;
   private readonly orgId: ContextValue;
   private readonly orgPaths: ContextValue;
+  private readonly env: ScenarioEnv | undefined;
+  private readonly gates: Gates | undefined;
+  private readonly isUser: boolean;
 
   constructor(s: Scenario) {
     this.account = s.caller.account !== undefined ? present(s.caller.account) : FREE;
     this.arn = s.caller.principalArn !== undefined ? present(s.caller.principalArn) : FREE;
     this.type = present(s.caller.principalType);
-    this.externalId = presentOrAbsent(
-      s.externalId.template !== undefined
-        ? resolveTemplate(s.externalId.template, s.caller)
-        : s.externalId.value,
-    );
+    this.externalId = presentOrAbsent(sentExternalId(s));
     this.mfaPresent = presentOrAbsent(s.mfa.present);
     this.mfaAge = presentOrAbsent(s.mfa.age);
     this.orgId = presentOrAbsent(s.org.orgId);
     this.orgPaths = presentOrAbsent(s.org.orgPaths);
+    this.env = s.env;
+    this.gates = s.gates;
+    this.isUser = s.caller.principalType === 'User';
   }
 
   get(key: string): ContextValue {
-    switch (key.toLowerCase()) {
-      case 'aws:principalaccount':
-        return this.account;
-      case 'aws:principalarn':
-        return this.arn;
-      case 'aws:principaltype':
-        return this.type;
-      case 'aws:principalisawsservice':
-        return NOT_A_SERVICE;
-      case 'aws:sourceaccount':
-      case 'aws:sourcearn':
-      case 'aws:sourceorgid':
-      case 'aws:sourceorgpaths':
-        return ABSENT; // a direct call, not a service acting for someone
-      case KEY_EXTERNAL_ID:
-        return this.externalId;
-      case KEY_MFA_PRESENT:
-        return this.mfaPresent;
-      case KEY_MFA_AGE:
-        return this.mfaAge;
-      case 'aws:principalorgid':
-        return this.orgId;
-      case 'aws:principalorgpaths':
-        return this.orgPaths;
-      default:
+    const lower = key.toLowerCase();
+    const info = keyInfoLower(lower);
+    if (!info) return FREE;
+    switch (info.scan) {
+      case 'caller':
+        if (lower === 'aws:principalaccount') return this.account;
+        if (lower === 'aws:principalarn') return this.arn;
+        if (lower === 'aws:principaltype') return this.type;
+        // aws:username: only IAM users have one; its value is the caller's administrator's choice.
+        return this.isUser ? FREE : ABSENT;
+      case 'protection':
+        if (lower === KEY_EXTERNAL_ID) return this.externalId;
+        return lower === KEY_MFA_PRESENT ? this.mfaPresent : this.mfaAge;
+      case 'organization':
+        return lower === 'aws:principalorgid' ? this.orgId : this.orgPaths;
+      case 'scan-time': {
+        const now = this.env?.now;
+        if (now === undefined) return FREE;
+        return present(
+          lower === 'aws:epochtime' ? String(Math.floor(now / 1000)) : new Date(now).toISOString(),
+        );
+      }
+      case 'role': {
+        if (lower === 'aws:resourceaccount') {
+          const a = this.env?.resourceAccount;
+          return a !== undefined ? present(a) : FREE;
+        }
+        const tags = this.env?.resourceTags;
+        if (info.prefix && tags) return tagValue(tags, key.slice(info.key.length));
+        return FREE; // the role's organization is not in the inputs
+      }
+      case 'constant':
+        return info.value !== undefined ? present(info.value) : FREE;
+      case 'absent':
+        return ABSENT;
+      case 'gated': {
+        const open = info.gatedBy === 'sts:SetSourceIdentity' ? this.gates?.sourceIdentity : this.gates?.tags;
+        return open ? FREE : ABSENT;
+      }
+      case 'free':
         return FREE;
     }
+  }
+
+  /**
+   * A policy variable naming the role's own account or organization: when the scan does not know the
+   * value, it is still a fixed value that is not any third party's, so it compares as a placeholder
+   * (equal only to itself) rather than as something the caller chooses.
+   */
+  variable(key: string): ContextValue {
+    const lower = key.toLowerCase();
+    if (lower === 'aws:resourceaccount' && this.env?.resourceAccount === undefined)
+      return present(ROLE_ACCOUNT);
+    if (lower === 'aws:resourceorgid') return present(ROLE_ORG);
+    if (lower === 'aws:resourceorgpaths') return present(ROLE_ORG_PATH);
+    return this.get(key);
   }
 }
 
 /** The request context of a scenario; keys it does not fix are `free`. */
 export function scenarioContext(s: Scenario): RequestContext {
   return new ScenarioContext(s);
+}
+
+/** Which gated keys (condition-keys.ts) a policy tests. */
+export function gatedKeysUsed(keys: ReadonlySet<string>): Gates {
+  const out: Gates = { sourceIdentity: false, tags: false };
+  for (const k of keys) {
+    const info = keyInfoLower(k);
+    if (info?.scan !== 'gated') continue;
+    if (info.gatedBy === 'sts:SetSourceIdentity') out.sourceIdentity = true;
+    else out.tags = true;
+  }
+  return out;
+}
+
+/**
+ * Which gated keys this scenario may send: AWS refuses an AssumeRole that sets a source identity
+ * unless the trust policy also allows sts:SetSourceIdentity for the same request, and one that passes
+ * session tags unless it allows sts:TagSession. `used` says which the policy tests at all.
+ */
+export function openGates(policy: CompiledPolicy, s: Scenario, used: Gates): Gates | undefined {
+  if (!used.sourceIdentity && !used.tags) return undefined;
+  const context = scenarioContext({ ...s, gates: { sourceIdentity: true, tags: true } });
+  const allowed = (action: string) =>
+    decideCompiled(policy, { principal: s.caller.principal, action, context }) === 'allow';
+  return {
+    sourceIdentity: used.sourceIdentity && allowed('sts:SetSourceIdentity'),
+    tags: used.tags && allowed('sts:TagSession'),
+  };
 }
 
 const DISPLAY_KEYS: readonly [string, string][] = [
@@ -411,12 +530,42 @@ const DISPLAY_KEYS: readonly [string, string][] = [
 /** Always named as absent: they are what the finding is about. */
 const ALWAYS_SHOWN = new Set([KEY_EXTERNAL_ID, KEY_MFA_PRESENT, KEY_MFA_AGE]);
 
-/** The scenario as evidence: keys sent (those the policy looks at, plus who calls) and keys deliberately not sent. */
-export function exampleRequest(s: Scenario, keys: ReadonlySet<string>): ExampleRequest {
+/** What the table says is worth showing in evidence: a key the scan fixed, or one gated by another action. */
+const SHOWN_KNOWLEDGE = new Set(['scan-time', 'role', 'constant', 'absent', 'gated']);
+
+/** A value the caller may send for a gated key that the statement's own conditions on it accept. */
+function gatedValue(key: string, st: Statement | undefined): string | string[] {
+  for (const c of st?.conditions ?? []) {
+    if (c.key.toLowerCase() !== key) continue;
+    const op = describeOperator(c.operator);
+    if (!op || op.negated || op.family === 'null') continue;
+    const v = c.values.find((x): x is string => typeof x === 'string' && !x.includes('${'));
+    if (v === undefined) continue;
+    const filled = op.wildcards ? fillWildcards(v) : v;
+    return key === 'aws:tagkeys' ? [filled] : filled;
+  }
+  return key === 'aws:tagkeys' ? [PROBE_NAME] : PROBE_NAME;
+}
+
+/**
+ * The scenario as evidence: keys sent (those the policy looks at, plus who calls) and keys deliberately
+ * not sent. Other keys the policy tests are shown when the scan fixed them (the time, the role's
+ * account, keys a direct call never carries) or when the request sets them through an action the
+ * policy allows (a source identity, session tags), with a value `st`'s conditions accept: a request STS
+ * would take as it stands.
+ */
+export function exampleRequest(
+  s: Scenario,
+  keys: ReadonlySet<string>,
+  st?: Statement,
+  written?: readonly Statement[],
+): ExampleRequest {
   const ctx = scenarioContext(s);
   const context: Record<string, string | string[]> = {};
   const absentKeys: string[] = [];
+  const done = new Set<string>();
   for (const [lower, display] of DISPLAY_KEYS) {
+    done.add(lower);
     const v = ctx.get(lower);
     const relevant =
       keys.has(lower) ||
@@ -430,6 +579,22 @@ export function exampleRequest(s: Scenario, keys: ReadonlySet<string>): ExampleR
     } else if (v.kind === 'absent') {
       absentKeys.push(display);
     }
+  }
+  const shownAs = new Map<string, string>();
+  for (const x of written ?? (st ? [st] : []))
+    for (const c of x.conditions) shownAs.set(c.key.toLowerCase(), c.key);
+  for (const lower of [...keys].sort()) {
+    if (done.has(lower)) continue;
+    const info = keyInfoLower(lower);
+    if (!info || !SHOWN_KNOWLEDGE.has(info.scan)) continue;
+    const display =
+      shownAs.get(lower) ?? (info.prefix ? `${info.key}${lower.slice(info.key.length)}` : info.key);
+    const v = ctx.get(lower);
+    if (v.kind === 'present') {
+      const vals = v.values.map(renderValue);
+      context[display] = vals.length === 1 ? (vals[0] as string) : vals;
+    } else if (v.kind === 'absent') absentKeys.push(display);
+    else if (info.scan === 'gated') context[display] = gatedValue(lower, st);
   }
   return { action: 'sts:AssumeRole', principal: renderValue(s.caller.principal.id), context, absentKeys };
 }

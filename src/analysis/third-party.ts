@@ -9,7 +9,13 @@
  * with the evaluator, so Deny statements count. Keys it does not fix are `free` (assumed in the caller's
  * favour). The first allowed request in which the statement applies is the proof.
  */
-import { decide, evaluatePolicy, statementApplies } from '../eval/evaluate.js';
+import {
+  appliesCompiled,
+  type CompiledPolicy,
+  compilePolicy,
+  decideCompiled,
+  evaluateCompiled,
+} from '../eval/evaluate.js';
 import type { PolicyEvaluation, Request } from '../eval/types.js';
 import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
 import {
@@ -33,15 +39,22 @@ import {
   buildVariants,
   exampleRequest,
   externalIdSuffices,
+  type Gates,
+  gatedKeysUsed,
   missingIn,
+  openGates,
   type Protection,
   pruneVariants,
   type RequireMode,
   requiresFixedExternalId,
   type Scenario,
+  type ScenarioEnv,
   scenarioContext,
+  scenarioEnv,
+  sentExternalId,
   type Variants,
 } from './scenarios.js';
+import { openTimeWindow } from './unusable-trust.js';
 import { ownerOf, type ZoneOfTrust } from './zone.js';
 
 export { type Protection, REQUIRE_MODES, type RequireMode } from './scenarios.js';
@@ -63,6 +76,18 @@ export interface ThirdPartyAccess {
   /** Every reason, one sentence each. */
   details: string[];
   ownerKnown: boolean;
+  /**
+   * The external id the allowed request sends although it is no secret (made up to match a wildcard,
+   * or built from policy variables the caller knows): the finding must not say "without an external ID".
+   */
+  sentExternalId?: string;
+}
+
+/** The guessable external id a scenario sends, if any. */
+function sentId(s: Scenario): { sentExternalId?: string } {
+  if (s.externalId.known) return {};
+  const v = sentExternalId(s);
+  return typeof v === 'string' ? { sentExternalId: v } : {};
 }
 
 interface Hit {
@@ -71,6 +96,7 @@ interface Hit {
   missing: Protection[];
   /** The policy as evaluated (after any substitution) and the allowed request, to trace it again for the evidence. */
   statements: readonly Statement[];
+  policy: CompiledPolicy;
   request: Request;
 }
 
@@ -78,7 +104,7 @@ const NO_TRACE: PolicyEvaluation = { decision: 'allow', statements: [] };
 
 /** Traces of the allowed request, with reasons; skipped when there is nothing to explain (no conditions, no Deny). */
 function traceOf(hit: Hit, explain: boolean): PolicyEvaluation {
-  return explain ? evaluatePolicy(hit.statements, hit.request) : NO_TRACE;
+  return explain ? evaluateCompiled(hit.policy, hit.request) : NO_TRACE;
 }
 
 function hasCallerPrincipal(st: Statement): boolean {
@@ -103,14 +129,17 @@ function substituted(statements: readonly Statement[], from: PolicyValue, to: st
  */
 function search(
   st: Statement,
-  policy: readonly Statement[],
+  policy: CompiledPolicy,
   candidate: Candidate,
   variants: Variants,
   mode: RequireMode,
+  env: ScenarioEnv,
+  gated: Gates,
 ): Hit | undefined {
   const statements = candidate.substitute
-    ? substituted(policy, candidate.substitute.from, candidate.substitute.to)
-    : policy;
+    ? substituted(policy.source, candidate.substitute.from, candidate.substitute.to)
+    : policy.source;
+  const compiled = candidate.substitute ? compilePolicy(statements) : policy;
   const target = statements[st.index] ?? st;
   const hasDeny = statements.some((x) => x.effect === 'Deny');
   for (const caller of candidate.callers) {
@@ -119,16 +148,18 @@ function search(
         const missing = missingIn(externalId, mfa, mode);
         if (missing.length === 0) continue;
         for (const org of variants.orgs) {
-          const scenario: Scenario = { caller, externalId, mfa, org };
+          const scenario: Scenario = { caller, externalId, mfa, org, env };
+          const gates = openGates(compiled, scenario, gated);
+          if (gates) scenario.gates = gates;
           const request: Request = {
             principal: caller.principal,
             action: ASSUME_ROLE,
             context: scenarioContext(scenario),
           };
           // The statement must apply; then only an applicable Deny could still refuse the request.
-          if (!statementApplies(target, request)) continue;
-          if (hasDeny && decide(statements, request) !== 'allow') continue;
-          return { candidate, scenario, missing, statements, request };
+          if (!appliesCompiled(compiled, target, request)) continue;
+          if (hasDeny && decideCompiled(compiled, request) !== 'allow') continue;
+          return { candidate, scenario, missing, statements, policy: compiled, request };
         }
       }
     }
@@ -148,7 +179,7 @@ export function findThirdPartyAccess(
   role: Role,
   zone: ZoneOfTrust,
   mode: RequireMode,
-  opts: { exhaustive?: boolean } = {},
+  opts: { exhaustive?: boolean; now?: number } = {},
 ): ThirdPartyAccess[] {
   const statements = role.trustPolicy.statements;
   // A statement that demands a fixed external id lets nobody in without it: when that is all the mode
@@ -171,8 +202,11 @@ export function findThirdPartyAccess(
   const allFacts = policyFacts(statements);
   const probeAccount = chooseProbeAccount(owner, zone, allFacts);
   const denies = statements.filter((st) => st.effect === 'Deny');
+  const env = scenarioEnv(role, ownerKnown ? owner : undefined, opts.now);
 
   const out: ThirdPartyAccess[] = [];
+  // Compiled once per role, when a statement has candidates: the scenarios of every candidate use it.
+  let compiled: CompiledPolicy | undefined;
   for (const st of allows) {
     // Whether `st` lets a caller in depends only on `st` itself and the Deny statements: other Allow
     // statements cannot stop it. So the values worth trying come from those statements alone.
@@ -183,13 +217,15 @@ export function findThirdPartyAccess(
     if (candidates.length === 0) continue;
     const variants = pruneVariants(buildVariants(relevant, facts, mode, zone), st, denies);
     const hits: Hit[] = [];
+    const gated = gatedKeysUsed(facts.keys);
+    compiled ??= compilePolicy(statements);
     for (const c of candidates) {
-      const hit = search(st, statements, c, variants, mode);
+      const hit = search(st, compiled, c, variants, mode, env, gated);
       if (hit) hits.push(hit);
     }
     const first = hits[0];
     if (!first) continue;
-    out.push(describe(role, st, hits, first, facts.keys, ownerKnown));
+    out.push(describe(role, st, hits, first, facts.keys, ownerKnown, opts.now));
   }
   return out;
 }
@@ -201,6 +237,7 @@ function describe(
   first: Hit,
   keys: ReadonlySet<string>,
   ownerKnown: boolean,
+  now: number | undefined,
 ): ThirdPartyAccess {
   const statements = role.trustPolicy.statements;
   const missing = unique(hits.flatMap((h) => h.missing)).sort() as Protection[];
@@ -217,6 +254,16 @@ function describe(
     }
   }
   for (const h of hits) details.push(...h.candidate.notes);
+  if (now !== undefined) details.push(...openTimeWindow(st, now));
+  const gates = first.scenario.gates;
+  if (gates?.sourceIdentity)
+    details.push(
+      `${statementLabel(st.index, st.sid)} lets the caller set a source identity (the policy allows sts:SetSourceIdentity), so conditions on it are the caller's choice.`,
+    );
+  if (gates?.tags)
+    details.push(
+      `${statementLabel(st.index, st.sid)} lets the caller pass session tags (the policy allows sts:TagSession), so conditions on them are the caller's choice.`,
+    );
   if (!ownerKnown) {
     details.push(
       'The account that owns this role is not known, so every account principal is treated as a possible third party (give the owner with --account or "account" in the config).',
@@ -250,7 +297,8 @@ function describe(
     principalValues: unique(hits.map((h) => h.candidate.writtenAs)),
     accounts,
     missing,
-    request: exampleRequest(first.scenario, keys),
+    request: exampleRequest(first.scenario, keys, first.statements[st.index] ?? st, statements),
+    ...sentId(first.scenario),
     details: unique(details),
     ownerKnown,
   };

@@ -26,6 +26,11 @@ export interface ZoneOfTrust {
   trustedOrgIds: Set<string>;
   /** Vendor names for display. */
   known: Map<string, KnownAccount>;
+  /**
+   * The scan time (milliseconds since the epoch) against which aws:CurrentTime and aws:EpochTime are
+   * judged. Set by whoever starts the scan; the rules use the current time when it is missing.
+   */
+  scanTime?: number;
 }
 
 export function emptyZone(): ZoneOfTrust {
@@ -59,4 +64,12 @@ export function accountLabel(account: string, zone: ZoneOfTrust): string {
 
 export function accountName(account: string, zone: ZoneOfTrust): string | undefined {
   return zone.trusted.get(account)?.name ?? zone.known.get(account)?.name;
+}
+
+/**
+ * The time the rules judge aws:CurrentTime/aws:EpochTime against: the zone's scan time, else now. The
+ * clock is read here, at the rule boundary, never inside the evaluator or the analysis.
+ */
+export function scanTime(zone: ZoneOfTrust): number {
+  return zone.scanTime ?? Date.now();
 }

@@ -9,6 +9,13 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from '../sources/aws/types.js';
 import type { RoleProvider } from '../sources/types.js';
+import {
+  createRedactor,
+  type Redactor,
+  secretsFromEnvironment,
+  stripUrlCredentials,
+  urlSecrets,
+} from '../util/redact.js';
 import { type CliIO, UsageError } from './io.js';
 import { collectAccountIds, parsePositiveInt } from './parse.js';
 
@@ -18,7 +25,8 @@ function parseEndpoint(value: string): string {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
     return value;
   } catch {
-    throw new InvalidArgumentError(`"${value}" is not an http(s) URL.`);
+    // Never echo a password written into the URL.
+    throw new InvalidArgumentError(`"${stripUrlCredentials(value)}" is not an http(s) URL.`);
   }
 }
 
@@ -161,18 +169,34 @@ export function silenceSdkNodeWarning(env: NodeJS.ProcessEnv = process.env): voi
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
-/** The live AWS provider when `--aws` (or `--org`) was given, else undefined. */
-export function awsProviderFromOptions(opts: Record<string, unknown>, io: CliIO): RoleProvider | undefined {
+/** The password of `--endpoint-url http://user:password@host`, for the redactor. */
+export function endpointSecrets(opts: Record<string, unknown>): string[] {
+  return typeof opts.endpointUrl === 'string' ? urlSecrets(opts.endpointUrl) : [];
+}
+
+/**
+ * The live AWS provider when `--aws` (or `--org`) was given, else undefined. `run.redactor` learns every
+ * credential the scan resolves (default: one of its own, seeded from the environment).
+ */
+export function awsProviderFromOptions(
+  opts: Record<string, unknown>,
+  io: CliIO,
+  run: { redactor?: Redactor } = {},
+): RoleProvider | undefined {
   const live = Boolean(opts.aws || opts.org);
   checkAwsFlags(opts, live);
   if (!live) return undefined;
   silenceSdkNodeWarning();
   const o = awsOptionsFrom(opts);
+  const redactor = run.redactor ?? createRedactor(secretsFromEnvironment(io.env));
+  redactor.add(...endpointSecrets(opts));
   // The AWS SDK takes a while to load: only pay for it when a live scan actually runs.
   return async (ctx) => {
     const { createAwsProvider } = await import('../sources/aws/provider.js');
-    return createAwsProvider(o, { progress: createProgress(io.stderr, Boolean(opts.quiet)), env: io.env })(
-      ctx,
-    );
+    return createAwsProvider(o, {
+      progress: createProgress(io.stderr, Boolean(opts.quiet)),
+      env: io.env,
+      redactor,
+    })(ctx);
   };
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { applyBaselineFile, BaselineError } from '../history/baseline.js';
 import { openHistory, type ScanMeta } from '../history/store.js';
 import type { Report } from '../reporters/types.js';
+import { createRedactor, type Redactor, stripUrlCredentials } from '../util/redact.js';
 import { registerHistoryCommands } from './commands/history.js';
 import type { ScanHooks } from './commands/scan.js';
 import { defaultHistoryPath } from './history-db.js';
@@ -92,16 +93,22 @@ export function historyTarget(
   return opts.account ? `live:${opts.account}` : 'live';
 }
 
-/** The scan options worth keeping with a recorded scan (plain values only; history flags left out). */
-function recordedOptions(opts: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The scan options worth keeping with a recorded scan (plain values only; history flags left out).
+ * URLs lose their user name and password (`--endpoint-url http://user:pass@host`), and every value goes
+ * through the scan's redactor (a token passed as `--var token=...`).
+ */
+export function recordedOptions(
+  opts: Record<string, unknown>,
+  redactor: Pick<Redactor, 'text'> = createRedactor(),
+): Record<string, unknown> {
+  const clean = (s: string) => redactor.text(stripUrlCredentials(s));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(opts)) {
     if (k === 'db' || k === 'baseline' || k === 'historyTarget') continue;
-    if (
-      ['string', 'number', 'boolean'].includes(typeof v) ||
-      (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-    )
-      out[k] = v;
+    if (typeof v === 'string') out[k] = clean(v);
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v.map(clean);
   }
   return out;
 }
@@ -127,24 +134,26 @@ export function installHistory(
     const o = opts as HistoryCliOptions;
     return o.baseline ? applyBaseline(report, resolve(io.cwd, o.baseline)) : report;
   });
-  hooks.afterReport.push((report, opts, _io, meta) => {
+  hooks.afterReport.push((report, opts, runIo, meta) => {
+    const clean = (s: string) => meta.redactor.text(stripUrlCredentials(s));
     const o = opts as HistoryCliOptions & { account?: string; quiet?: boolean };
     const db = typeof o.db === 'string' ? resolve(io.cwd, o.db) : o.db;
     const result = recordScan(
       report,
       {
-        target: historyTarget(meta.paths, io.cwd, o),
-        sources: meta.paths.map((p) => (p === '-' ? 'stdin' : resolve(io.cwd, p))),
-        options: recordedOptions(opts),
+        target: clean(historyTarget(meta.paths, io.cwd, o)),
+        sources: meta.paths.map((p) => clean(p === '-' ? 'stdin' : resolve(io.cwd, p))),
+        options: recordedOptions(opts, meta.redactor),
         toolVersion: report.tool.version,
         startedAt,
       },
       { db },
     );
+    // runIo's stderr is the scan's redacting one.
     if (!result.recorded && db !== false)
-      io.stderr.write(`trustaudit: warning: scan not recorded in history: ${result.reason}\n`);
-    else if (result.recorded && !o.quiet && io.stderr.isTTY)
-      io.stderr.write(`recorded scan #${result.scanId} in ${result.path}\n`);
+      runIo.stderr.write(`trustaudit: warning: scan not recorded in history: ${result.reason}\n`);
+    else if (result.recorded && !o.quiet && runIo.stderr.isTTY)
+      runIo.stderr.write(`recorded scan #${result.scanId} in ${result.path}\n`);
   });
   registerHistoryCommands(program, io, setExit);
 }

@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
+import { HistoryError } from '../history/store.js';
 import { RuleOptionsError } from '../rules/engine.js';
 import { EXIT_ERROR } from '../scan/report.js';
+import { installUsageFeature } from '../usage/feature.js';
+import { describeFsError, WriteError } from '../util/atomic-write.js';
+import { neutraliseText } from '../util/neutralise.js';
 import { toolVersion } from '../version.js';
 import { installAwsFeatures } from './commands/fix.js';
 import { registerRuleCommands } from './commands/rules.js';
@@ -18,6 +22,7 @@ export function installFeatures(
 ): void {
   installAwsFeatures(program, io, hooks, setExit);
   installHistory(program, io, hooks, setExit);
+  installUsageFeature(hooks);
 }
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
@@ -53,10 +58,34 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       // --help and --version end with exit code 0; anything else commander rejects is a usage error.
       return e.exitCode === 0 ? 0 : EXIT_ERROR;
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof RuleOptionsError) {
-      io.stderr.write(`trustaudit: ${e.message}\n`);
+    const line = knownErrorLine(e);
+    if (line !== undefined) {
+      // Messages can quote file names and values from the input: no control character reaches the terminal.
+      io.stderr.write(`trustaudit: ${neutraliseText(line)}\n`);
       return EXIT_ERROR;
     }
     throw e;
   }
+}
+
+/**
+ * The one line to print for an error the user can act on (usage, config, a file that cannot be written or
+ * read, the history database), or undefined for an internal error (a bug: its stack is worth printing).
+ */
+export function knownErrorLine(e: unknown): string | undefined {
+  if (
+    e instanceof UsageError ||
+    e instanceof ConfigError ||
+    e instanceof RuleOptionsError ||
+    e instanceof WriteError ||
+    e instanceof HistoryError
+  ) {
+    return e.message;
+  }
+  // A file-system call that failed on a path the user named, e.g. "open /x/y: no such file or directory".
+  const errno = e as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof errno.code === 'string' && typeof errno.path === 'string') {
+    return `cannot ${errno.syscall ?? 'use'} ${errno.path}: ${describeFsError(e).reason}`;
+  }
+  return undefined;
 }

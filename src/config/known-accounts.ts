@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { KnownAccount } from '../analysis/zone.js';
+import { type RootRead, readRegularFile } from '../scan/scan-root.js';
 import { ConfigError } from './load.js';
 
 /** One entry of a vendor list in the known_aws_accounts format (a YAML list). */
@@ -19,21 +19,29 @@ const EntrySchema = z
 
 const ListSchema = z.array(EntrySchema);
 
+/** A vendor list is small (the public one is about 100 KB): anything larger is refused. */
+export const MAX_KNOWN_ACCOUNTS_BYTES = 16 * 1024 * 1024;
+
+/**
+ * How a vendor list is read: by default any regular file (a path the user typed), bounded; a list
+ * named by a config file inside the scanned tree is read through the scan root instead.
+ */
+export type KnownAccountsReader = (file: string) => RootRead;
+
+const trustedRead: KnownAccountsReader = (file) => readRegularFile(file, MAX_KNOWN_ACCOUNTS_BYTES);
+
 /**
  * Read a vendor list (known_aws_accounts YAML or JSON format) into account id -> vendor.
  * Entries marked `enabled: false` are still named (an old vendor account is still that vendor's),
- * with "(retired)" so the reader knows.
+ * with "(retired)" so the reader knows. Only a regular file is read (never `/dev/zero` or a FIFO).
  */
-export function loadKnownAccounts(file: string): Map<string, KnownAccount> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(
-      `cannot read known accounts ${file}: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
-  return parseKnownAccounts(text, file);
+export function loadKnownAccounts(
+  file: string,
+  read: KnownAccountsReader = trustedRead,
+): Map<string, KnownAccount> {
+  const r = read(file);
+  if (!r.ok) throw new ConfigError(`cannot read known accounts: ${r.reason}`);
+  return parseKnownAccounts(r.text, file);
 }
 
 export function parseKnownAccounts(text: string, file: string): Map<string, KnownAccount> {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { findNodeAtLocation, type ParseError, parseTree } from 'jsonc-parser';
 import { LineCounter, parseDocument } from 'yaml';
@@ -18,25 +18,81 @@ export const CONFIG_FILE_NAMES = [
 /** A config file that cannot be used; the message names the file, the place and the problem. */
 export class ConfigError extends Error {}
 
+/**
+ * How the config file was chosen: named on the command line (`--config`, trusted: the user typed it),
+ * found in the current folder (in CI usually the checked-out tree, so written by whoever wrote the
+ * change), or none.
+ */
+export type ConfigOrigin = 'command-line' | 'current-folder' | 'none';
+
 export interface LoadedConfig {
   config: Config;
-  /** The file it came from; undefined when no config file was found. */
+  /** The file it came from; undefined when no config file was used. */
   file?: string;
+  origin: ConfigOrigin;
+  /** A config file in the current folder that was left unread (`--no-repo-config`). */
+  ignored?: string;
 }
 
-/** Load `explicitPath`, or the first config file found in `cwd`, or an empty config. */
-export function loadConfig(cwd: string, explicitPath?: string): LoadedConfig {
-  const file = explicitPath
-    ? resolve(cwd, explicitPath)
-    : CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
-  if (!file) return { config: ConfigSchema.parse({}) };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+export interface LoadConfigOptions {
+  /**
+   * False (`--no-repo-config`): never pick up a config file from the current folder; only an
+   * explicit `--config FILE` is read.
+   */
+  repoConfig?: boolean;
+}
+
+/** The first of `CONFIG_FILE_NAMES` in `dir`, if any. */
+export function findConfigFile(dir: string): string | undefined {
+  return CONFIG_FILE_NAMES.map((n) => resolve(dir, n)).find((p) => existsSync(p));
+}
+
+/**
+ * Load `explicitPath` (it always wins), or else the first config file found in `cwd` (unless
+ * `opts.repoConfig` is false), or else an empty config.
+ */
+export function loadConfig(cwd: string, explicitPath?: string, opts: LoadConfigOptions = {}): LoadedConfig {
+  const found = explicitPath ? undefined : findConfigFile(cwd);
+  if (found && opts.repoConfig === false) {
+    return { config: ConfigSchema.parse({}), origin: 'none', ignored: found };
   }
-  return { config: parseConfigText(text, file), file };
+  const file = explicitPath ? resolve(cwd, explicitPath) : found;
+  if (!file) return { config: ConfigSchema.parse({}), origin: 'none' };
+  const origin: ConfigOrigin = explicitPath ? 'command-line' : 'current-folder';
+  return { config: parseConfigText(readConfigFile(file), file), file, origin };
+}
+
+/** A config file is small: anything larger is refused rather than read into memory. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Read a config file: a regular file (not a FIFO or a device such as `/dev/zero`, which a checked-out
+ * tree can plant under the config's name), at most `MAX_CONFIG_BYTES`, counted on the bytes read.
+ */
+function readConfigFile(file: string): string {
+  let fd: number | undefined;
+  try {
+    // O_NONBLOCK: opening a FIFO never waits for a writer; the fstat below then refuses it.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) throw new ConfigError(`config ${file} is not a regular file`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_CONFIG_BYTES)
+        throw new ConfigError(`config ${file} is larger than ${MAX_CONFIG_BYTES} bytes`);
+      chunks.push(buf.subarray(0, n));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot read config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Parse and validate config text (JSON or YAML by extension); errors carry file:line:column. */

@@ -17,8 +17,8 @@
  * - a `free` key (or a policy variable naming one) is decided in the caller's favour: an Allow's
  *   condition is met, a Deny's is not, and the trace is marked `assumed`.
  *
- * Compiled conditions are memoised per Condition object in a WeakMap (pure memoisation of immutable
- * input; entries disappear with the policy), so repeated scenarios against one role compile once.
+ * No module-level caches: a `CompiledCondition` is a value its holder keeps (a compiled policy holds one
+ * per condition; its values are compiled on first use). The one-off functions compile afresh.
  */
 import { type Condition, type Effect, isSymbolic, type PolicyValue } from '../model/types.js';
 import {
@@ -65,10 +65,6 @@ export interface CompiledCondition {
   staticResolved?: Resolved[];
 }
 
-const compiledCache = new WeakMap<Condition, CompiledCondition>();
-/** Per conditions list (one lookup per statement on the fast path). */
-const listCache = new WeakMap<readonly Condition[], CompiledCondition[]>();
-
 /** Split a policy value into literal/wildcard segments and `${...}` variables. */
 function parseTemplate(text: string): Part[] {
   const parts: Part[] = [];
@@ -106,10 +102,10 @@ function parseTemplate(text: string): Part[] {
   return parts;
 }
 
-function compileValue(mod: OperatorModule, raw: PolicyValue): CompiledValue {
+function compileValue(mod: OperatorModule, raw: PolicyValue, variables: boolean): CompiledValue {
   if (isSymbolic(raw))
     return { raw, symbolic: raw.description, resolved: { t: 'symbolic', d: raw.description } };
-  if (mod.variables && raw.includes('${')) {
+  if (variables && mod.variables && raw.includes('${')) {
     const parts = parseTemplate(raw);
     if (parts.some((p) => p.kind === 'var')) return { raw, parts };
     const segs = parts.map((p) => (p as { seg: Seg }).seg);
@@ -128,7 +124,7 @@ function finishValue(mod: OperatorModule, raw: PolicyValue, segs: Seg[]): Compil
   return cv;
 }
 
-/** Compile one condition without memoising it (callers that cache a whole policy use this). */
+/** Compile one condition (its values are compiled on first use, into the returned value). */
 export function compileCondition(cond: Condition): CompiledCondition {
   const parsed = parseOperator(cond.operator);
   const mod = parsed ? operatorModule(parsed.base) : undefined;
@@ -136,28 +132,15 @@ export function compileCondition(cond: Condition): CompiledCondition {
   return parsed && mod ? { keyLower, parsed, mod } : { keyLower };
 }
 
-function compile(cond: Condition): CompiledCondition {
-  let cc = compiledCache.get(cond);
-  if (!cc) {
-    cc = compileCondition(cond);
-    compiledCache.set(cond, cc);
-  }
-  return cc;
-}
-
-/** Compiled form of a statement's conditions (memoised per list). */
+/** Compiled form of a statement's conditions. */
 export function compileList(conds: readonly Condition[]): CompiledCondition[] {
-  let l = listCache.get(conds);
-  if (!l || l.length !== conds.length) {
-    l = conds.map(compile);
-    listCache.set(conds, l);
-  }
-  return l;
+  return conds.map(compileCondition);
 }
 
 function compiledValues(cond: Condition, cc: CompiledCondition, mod: OperatorModule): CompiledValue[] {
   if (!cc.values || cc.valuesOf !== cond.values || cc.values.length !== cond.values.length) {
-    const values = cond.values.map((v) => compileValue(mod, v));
+    const variables = cond.literalText !== true;
+    const values = cond.values.map((v) => compileValue(mod, v, variables));
     cc.values = values;
     cc.valuesOf = cond.values;
     cc.staticResolved = undefined;
@@ -194,7 +177,7 @@ function resolve(mod: OperatorModule, cv: CompiledValue, ctx: RequestContext): R
       segs.push(p.seg);
       continue;
     }
-    const c = ctx.get(p.key);
+    const c = ctx.variable ? ctx.variable(p.key) : ctx.get(p.key);
     if (c.kind === 'free') return { t: 'unknown', v: p.key };
     let text: string | undefined;
     if (c.kind === 'present' && c.values.length === 1) {
@@ -540,7 +523,17 @@ function comparedReason(
 
 /** Fast path: whether one condition is met (free keys decided in the caller's favour for `effect`). */
 export function conditionMet(cond: Condition, ctx: RequestContext, effect: Effect): boolean {
-  return fastMet(cond, compile(cond), ctx, effect);
+  return fastMet(cond, compileCondition(cond), ctx, effect);
+}
+
+/** `conditionMet` on a condition compiled with `compileCondition` (held by the caller). */
+export function compiledConditionMet(
+  cond: Condition,
+  cc: CompiledCondition,
+  ctx: RequestContext,
+  effect: Effect,
+): boolean {
+  return fastMet(cond, cc, ctx, effect);
 }
 
 /** Fast path: whether all conditions are met (ANDed; none means met). */
@@ -568,7 +561,7 @@ export function compiledConditionsMet(
 
 /** One condition with its outcome and a human reason. */
 export function evaluateCondition(cond: Condition, ctx: RequestContext, effect: Effect): ConditionTrace {
-  return traceCompiled(cond, compile(cond), ctx, effect);
+  return traceCompiled(cond, compileCondition(cond), ctx, effect);
 }
 
 /** Traced evaluation of a condition compiled with `compileCondition`. */

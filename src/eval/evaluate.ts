@@ -7,10 +7,13 @@
  * nobody and one without Action/NotAction to nothing. `free` context keys are decided in the caller's
  * favour (an Allow's condition on them can be met, a Deny's can be avoided).
  *
- * `decide`/`statementApplies` are the allocation-free fast path; `evaluatePolicy`/`evaluateStatement`
- * produce traces with human reasons.
+ * There are no module-level caches: a policy judged for many requests is compiled once with
+ * `compilePolicy` and the caller holds the value (principals classified, operators parsed, condition
+ * values compiled on first use, the last caller's classification). `decide`, `statementApplies` and
+ * `evaluatePolicy` compile afresh on every call, for one-off questions. One loop (`run`) decides, with
+ * an optional trace that gives every statement and condition a human reason.
  */
-import { type ClassifiedPrincipal, classifyPrincipal } from '../model/arn.js';
+import type { ClassifiedPrincipal } from '../model/arn.js';
 import type { Condition, Principal, Statement } from '../model/types.js';
 import { actionMatches } from './actions.js';
 import {
@@ -19,7 +22,7 @@ import {
   compiledConditionsMet,
   traceCompiled,
 } from './conditions.js';
-import { type CallerInfo, callerInfo, listNames } from './principals.js';
+import { type CallerInfo, type CallerMemo, callerInfo, classifiedList, listNames } from './principals.js';
 import type { Decision, PolicyEvaluation, Request, StatementTrace } from './types.js';
 
 export interface CompiledStatement {
@@ -28,74 +31,35 @@ export interface CompiledStatement {
   list?: readonly Principal[];
   not: boolean;
   classes: ClassifiedPrincipal[];
-  /** The conditions list compiled (to notice in-place edits). */
-  condsOf: readonly Condition[];
   conds: CompiledCondition[];
 }
 
 /**
- * A policy prepared for many decisions (principals classified, operators parsed, values compiled on
- * first use). Callers judging several requests against one policy can hold it and use `decideCompiled`;
- * `decide` does the same through a per-policy memo.
+ * A policy prepared for many decisions. It is a value: whoever judges many requests against one policy
+ * holds it (the analysis, per role). It keeps the last caller it classified, since the requests of one
+ * caller come in a row.
  */
 export interface CompiledPolicy {
   readonly statements: readonly CompiledStatement[];
+  /** The source statements, for `appliesCompiled` lookups by identity. */
+  readonly source: readonly Statement[];
+  readonly callers: CallerMemo;
+}
+
+function compileStatement(st: Statement): CompiledStatement {
+  const list = st.principals ?? st.notPrincipals;
+  const cs: CompiledStatement = {
+    st,
+    not: !st.principals && !!st.notPrincipals,
+    classes: list ? classifiedList(list) : [],
+    conds: st.conditions.map((c: Condition) => compileCondition(c)),
+  };
+  if (list) cs.list = list;
+  return cs;
 }
 
 export function compilePolicy(statements: readonly Statement[]): CompiledPolicy {
-  return { statements: compileStatements(statements) };
-}
-
-/**
- * The most recently compiled policy (a one-entry memo of a pure function of an immutable input). The
- * scanner judges several scenarios of one role in a row, so this catches nearly every repeat, without
- * the garbage-collection cost a WeakMap entry per role has (measured: about 3x slower on fresh roles).
- * Callers that alternate between policies should hold a `compilePolicy` result instead.
- */
-const last: { statements?: readonly Statement[]; compiled?: CompiledStatement[] } = {};
-
-/** Cheap identity check so that a statement edited in place after an evaluation is recompiled. */
-function statementValid(cs: CompiledStatement, st: Statement): boolean {
-  if (cs.st !== st || cs.condsOf !== st.conditions || cs.conds.length !== st.conditions.length) return false;
-  const list = st.principals ?? st.notPrincipals;
-  return cs.list === list && (list === undefined || cs.classes.length === list.length);
-}
-
-function stillValid(cp: readonly CompiledStatement[], statements: readonly Statement[]): boolean {
-  if (cp.length !== statements.length) return false;
-  for (let i = 0; i < cp.length; i++) if (!statementValid(cp[i]!, statements[i]!)) return false;
-  return true;
-}
-
-function cachedStatements(statements: readonly Statement[]): CompiledStatement[] {
-  if (last.statements !== statements || !last.compiled || !stillValid(last.compiled, statements)) {
-    last.compiled = compileStatements(statements);
-    last.statements = statements;
-  }
-  return last.compiled;
-}
-
-function compileStatements(statements: readonly Statement[]): CompiledStatement[] {
-  return statements.map((st) => {
-    const list = st.principals ?? st.notPrincipals;
-    const cs: CompiledStatement = {
-      st,
-      not: !st.principals && !!st.notPrincipals,
-      classes: list ? list.map((p) => classifyPrincipal(p.type, p.value)) : [],
-      condsOf: st.conditions,
-      conds: st.conditions.map(compileCondition),
-    };
-    if (list) cs.list = list;
-    return cs;
-  });
-}
-
-function compiledApplies(cs: CompiledStatement, ci: CallerInfo, req: Request): boolean {
-  if (!cs.list || listNames(cs.list, cs.classes, ci) === cs.not) return false;
-  return (
-    actionCovered(cs.st, req.action) &&
-    compiledConditionsMet(cs.st.conditions, cs.conds, req.context, cs.st.effect)
-  );
+  return { statements: statements.map(compileStatement), source: statements, callers: {} };
 }
 
 function actionCovered(st: Statement, action: string): boolean {
@@ -104,54 +68,12 @@ function actionCovered(st: Statement, action: string): boolean {
   return false;
 }
 
-/**
- * Statements judged on their own (statementApplies): the last few compiled, looked up by identity. A
- * scan judges one role's statements many times in a row, so a small ring catches the repeats without a
- * WeakMap entry (and its garbage-collection cost) per statement.
- */
-const RING = 16;
-const ring: (CompiledStatement | undefined)[] = new Array(RING);
-const ringPos = { next: 0 };
-
-function compiledStatement(st: Statement): CompiledStatement {
-  for (let i = 0; i < RING; i++) {
-    const cs = ring[i];
-    if (cs !== undefined && cs.st === st && statementValid(cs, st)) return cs;
-  }
-  const cp = last.compiled;
-  let cs = cp?.find((c) => c.st === st && statementValid(c, st));
-  if (!cs) cs = compileStatements([st])[0]!;
-  ring[ringPos.next] = cs;
-  ringPos.next = (ringPos.next + 1) % RING;
-  return cs;
-}
-
-/** Fast path: whether the statement applies to the request. */
-export function statementApplies(st: Statement, req: Request): boolean {
-  return compiledApplies(compiledStatement(st), callerInfo(req.principal), req);
-}
-
-/** Fast path: the decision only, no traces. */
-export function decide(statements: readonly Statement[], req: Request): Decision {
-  return decideStatements(cachedStatements(statements), req);
-}
-
-/** Fast path on a policy compiled with `compilePolicy`. */
-export function decideCompiled(policy: CompiledPolicy, req: Request): Decision {
-  return decideStatements(policy.statements, req);
-}
-
-function decideStatements(cp: readonly CompiledStatement[], req: Request): Decision {
-  const ci = callerInfo(req.principal);
-  let allowed = false;
-  for (const cs of cp) {
-    if (cs.st.effect === 'Deny') {
-      if (compiledApplies(cs, ci, req)) return 'explicit-deny';
-    } else if (!allowed && compiledApplies(cs, ci, req)) {
-      allowed = true;
-    }
-  }
-  return allowed ? 'allow' : 'implicit-deny';
+function compiledApplies(cs: CompiledStatement, ci: CallerInfo, req: Request): boolean {
+  if (!cs.list || listNames(cs.list, cs.classes, ci) === cs.not) return false;
+  return (
+    actionCovered(cs.st, req.action) &&
+    compiledConditionsMet(cs.st.conditions, cs.conds, req.context, cs.st.effect)
+  );
 }
 
 function traceStatement(cs: CompiledStatement, ci: CallerInfo, req: Request): StatementTrace {
@@ -171,26 +93,66 @@ function traceStatement(cs: CompiledStatement, ci: CallerInfo, req: Request): St
   };
 }
 
-export function evaluateStatement(st: Statement, req: Request): StatementTrace {
-  const [cs] = compileStatements([st]);
-  return traceStatement(cs!, callerInfo(req.principal), req);
+/**
+ * The one evaluation loop. Without `traces` it stops at the first applicable Deny and skips Allow
+ * statements once one applies; with `traces` it judges every statement and records why.
+ */
+function run(cp: CompiledPolicy, req: Request, traces?: StatementTrace[]): Decision {
+  const ci = callerInfo(req.principal, cp.callers);
+  let allowed = false;
+  let denied = false;
+  for (const cs of cp.statements) {
+    if (traces) {
+      const t = traceStatement(cs, ci, req);
+      traces.push(t);
+      if (t.applies) {
+        if (cs.st.effect === 'Deny') denied = true;
+        else allowed = true;
+      }
+    } else if (cs.st.effect === 'Deny') {
+      if (compiledApplies(cs, ci, req)) return 'explicit-deny';
+    } else if (!allowed && compiledApplies(cs, ci, req)) {
+      allowed = true;
+    }
+  }
+  if (denied) return 'explicit-deny';
+  return allowed ? 'allow' : 'implicit-deny';
 }
 
-function traceAll(cp: readonly CompiledStatement[], req: Request): PolicyEvaluation {
-  const ci = callerInfo(req.principal);
-  const traces = cp.map((cs) => traceStatement(cs, ci, req));
-  let decision: Decision = 'implicit-deny';
-  if (traces.some((t) => t.applies && t.effect === 'Deny')) decision = 'explicit-deny';
-  else if (traces.some((t) => t.applies && t.effect === 'Allow')) decision = 'allow';
-  return { decision, statements: traces };
+/** The decision on a compiled policy, no traces. */
+export function decideCompiled(policy: CompiledPolicy, req: Request): Decision {
+  return run(policy, req);
 }
 
-/** Every statement traced, with the decision. */
-export function evaluatePolicy(statements: readonly Statement[], req: Request): PolicyEvaluation {
-  return traceAll(cachedStatements(statements), req);
-}
-
-/** Traced evaluation on a policy compiled with `compilePolicy`. */
+/** Every statement traced, with the decision, on a compiled policy. */
 export function evaluateCompiled(policy: CompiledPolicy, req: Request): PolicyEvaluation {
-  return traceAll(policy.statements, req);
+  const statements: StatementTrace[] = [];
+  const decision = run(policy, req, statements);
+  return { decision, statements };
+}
+
+/** Whether statement `st` of a compiled policy applies to the request (any other statement: compiled afresh). */
+export function appliesCompiled(policy: CompiledPolicy, st: Statement, req: Request): boolean {
+  const i = policy.source.indexOf(st);
+  const cs = i >= 0 ? policy.statements[i]! : compileStatement(st);
+  return compiledApplies(cs, callerInfo(req.principal, policy.callers), req);
+}
+
+/** Whether the statement applies to the request (compiled afresh). */
+export function statementApplies(st: Statement, req: Request): boolean {
+  return compiledApplies(compileStatement(st), callerInfo(req.principal), req);
+}
+
+/** The decision only (compiled afresh; hold a `compilePolicy` value to judge many requests). */
+export function decide(statements: readonly Statement[], req: Request): Decision {
+  return run(compilePolicy(statements), req);
+}
+
+export function evaluateStatement(st: Statement, req: Request): StatementTrace {
+  return traceStatement(compileStatement(st), callerInfo(req.principal), req);
+}
+
+/** Every statement traced, with the decision (compiled afresh). */
+export function evaluatePolicy(statements: readonly Statement[], req: Request): PolicyEvaluation {
+  return evaluateCompiled(compilePolicy(statements), req);
 }

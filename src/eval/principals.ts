@@ -32,30 +32,29 @@ export interface CallerInfo {
   id?: string;
 }
 
-// Memoisation of pure functions of immutable inputs (see conditions.ts).
 /**
- * The last caller classified (a one-entry memo: scenarios for one caller come in a row; a WeakMap entry
- * per caller would cost more garbage-collection time than classifying again).
+ * The last caller classified, kept by whoever judges many requests (a compiled policy): the scenarios of
+ * one caller come in a row, so a one-entry memo catches nearly every repeat.
  */
-const lastCaller: {
+export interface CallerMemo {
   caller?: RequestPrincipal;
   id?: RequestPrincipal['id'];
   account?: RequestPrincipal['account'];
   info?: CallerInfo;
-} = {};
-const principalCache = new WeakMap<Principal, ClassifiedPrincipal>();
+}
 
-/** The caller's classification (memoised: the last caller, then per RequestPrincipal object). */
-export function callerInfo(caller: RequestPrincipal): CallerInfo {
-  const memo = lastCaller.info;
+/** The caller's classification; with `memo`, the last caller's is reused when it is the same object. */
+export function callerInfo(caller: RequestPrincipal, memo?: CallerMemo): CallerInfo {
+  const hit = memo?.info;
   if (
-    lastCaller.caller === caller &&
     memo &&
-    lastCaller.id === caller.id &&
-    lastCaller.account === caller.account &&
-    memo.type === caller.type
+    hit &&
+    memo.caller === caller &&
+    memo.id === caller.id &&
+    memo.account === caller.account &&
+    hit.type === caller.type
   ) {
-    return memo;
+    return hit;
   }
   let ci: CallerInfo;
   const id = caller.id;
@@ -76,21 +75,18 @@ export function callerInfo(caller: RequestPrincipal): CallerInfo {
   } else if (c.account !== undefined && caller.type === 'aws') {
     ci.account = c.account;
   }
-  lastCaller.caller = caller;
-  lastCaller.id = caller.id;
-  lastCaller.account = caller.account;
-  lastCaller.info = ci;
+  if (memo) {
+    memo.caller = caller;
+    memo.id = caller.id;
+    memo.account = caller.account;
+    memo.info = ci;
+  }
   return ci;
 }
 
-/** Classification of a policy principal value (memoised per Principal object). */
+/** Classification of a policy principal value. */
 export function classified(p: Principal): ClassifiedPrincipal {
-  let c = principalCache.get(p);
-  if (!c) {
-    c = classifyPrincipal(p.type, p.value);
-    principalCache.set(p, c);
-  }
-  return c;
+  return classifyPrincipal(p.type, p.value);
 }
 
 function samePartition(a: string | undefined, b: string | undefined): boolean {
@@ -165,16 +161,9 @@ export function principalValueMatches(p: Principal, caller: RequestPrincipal): b
   return matchesClassified(classified(p), p.value, callerInfo(caller));
 }
 
-const listCache = new WeakMap<readonly Principal[], ClassifiedPrincipal[]>();
-
-/** Classifications of a Principal/NotPrincipal list (memoised per list). */
+/** Classifications of a Principal/NotPrincipal list. */
 export function classifiedList(list: readonly Principal[]): ClassifiedPrincipal[] {
-  let cl = listCache.get(list);
-  if (!cl || cl.length !== list.length) {
-    cl = list.map(classified);
-    listCache.set(list, cl);
-  }
-  return cl;
+  return list.map(classified);
 }
 
 /** Whether any value of `list` (classified as `cl`) names the caller. */

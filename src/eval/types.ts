@@ -12,6 +12,12 @@ export type ContextValue = { kind: 'absent' } | { kind: 'present'; values: Polic
 export interface RequestContext {
   /** Look up a key; implementations compare keys case-insensitively. */
   get(key: string): ContextValue;
+  /**
+   * The value a policy variable `${key}` takes, when it differs from what a condition on the key sees
+   * (a fixed fact of the role that the scan does not know: equal to itself, never to a caller's value).
+   * Defaults to `get`.
+   */
+  variable?(key: string): ContextValue;
 }
 
 /** The caller of a request, as AWS identifies it. */

@@ -1,4 +1,5 @@
 import type { JsonLike, SourceLocation } from '../model/types.js';
+import type { UsageEvidence } from '../usage/types.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -51,6 +52,8 @@ export interface Evidence {
   ownerKnown?: boolean;
   /** Rule-specific structured data (kept in JSON output). */
   data?: Record<string, unknown>;
+  /** Who really assumes the role, from CloudTrail and RoleLastUsed (`scan --cloudtrail`; src/usage). */
+  usage?: UsageEvidence;
 }
 
 export interface Remediation {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { GetRoleCommand, type IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../sources/aws/errors.js';
 import type { IamResolver } from './access.js';
-import { writeBackup } from './backup.js';
+import { type BackupFs, writeBackup } from './backup.js';
 import { readDocument } from './plan.js';
 import type { RolePlan } from './types.js';
 
@@ -29,6 +29,8 @@ export interface ApplyResult {
 export interface ApplyDeps {
   iamFor: IamResolver;
   backupDir: string;
+  /** File-system calls for the backup (tests inject short writes and ENOSPC). */
+  backupFs?: BackupFs;
   now?: () => Date;
   /** Told about each role as soon as it is done. */
   onResult?: (r: ApplyResult) => void;
@@ -44,7 +46,7 @@ export async function currentDocument(iam: IAMClient, roleName: string): Promise
 
 /**
  * Apply each plan, one role at a time: re-read the current document (stop if it changed since the plan),
- * write and fsync the backup, update, re-read to confirm. A role is never changed without its backup on
+ * write the backup atomically and read it back (see `writeBackup`), update, re-read to confirm. A role is never changed without its backup on
  * disk; a failure leaves that role as it was and the next roles are still attempted.
  */
 export async function applyPlans(plans: readonly RolePlan[], deps: ApplyDeps): Promise<ApplyResult[]> {
@@ -86,15 +88,19 @@ async function applyOne(plan: RolePlan, deps: ApplyDeps, now: () => Date): Promi
   }
   let backup: string;
   try {
-    backup = writeBackup(deps.backupDir, {
-      kind: 'trustaudit-trust-policy-backup',
-      version: 1,
-      createdAt: now().toISOString(),
-      roleName: plan.roleName,
-      ...(plan.arn ? { roleArn: plan.arn } : {}),
-      ...(plan.account ? { account: plan.account } : {}),
-      document: raw,
-    });
+    backup = writeBackup(
+      deps.backupDir,
+      {
+        kind: 'trustaudit-trust-policy-backup',
+        version: 1,
+        createdAt: now().toISOString(),
+        roleName: plan.roleName,
+        ...(plan.arn ? { roleArn: plan.arn } : {}),
+        ...(plan.account ? { account: plan.account } : {}),
+        document: raw,
+      },
+      deps.backupFs,
+    );
   } catch (e) {
     return {
       ...base,

@@ -1,6 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { WriteError, type WriteFs, writeFileAtomic } from '../util/atomic-write.js';
+import { type DirFs, makeDirs } from '../util/make-dirs.js';
 
 export const BACKUP_KIND = 'trustaudit-trust-policy-backup';
 export const DEFAULT_BACKUP_DIR = 'trustaudit-backups';
@@ -25,53 +27,75 @@ export function backupFileName(b: TrustBackup): string {
   return `${b.account ?? 'unknown'}-${safe}-${ts}.json`;
 }
 
-/**
- * Write a backup durably before anything is changed: exclusive create (never overwrite an older backup),
- * write, fsync the file, then fsync the directory so the new entry survives a crash. Returns the path.
- */
-export function writeBackup(dir: string, backup: TrustBackup): string {
-  mkdirSync(dir, { recursive: true });
-  let path = join(dir, backupFileName(backup));
-  let fd: number | undefined;
-  for (let n = 1; fd === undefined; n++) {
-    try {
-      fd = openSync(path, 'wx', 0o600);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 100) throw e;
-      path = join(dir, backupFileName(backup).replace(/\.json$/, `-${n}.json`));
-    }
-  }
-  try {
-    writeSync(fd, `${JSON.stringify(backup, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // Some file systems cannot fsync a directory; the file itself is already on disk.
-  }
-  return path;
+export interface BackupFs {
+  write?: WriteFs;
+  dirs?: DirFs;
 }
 
-export function readBackup(path: string): TrustBackup {
+/**
+ * Write a backup durably before anything is changed, and prove it can be restored: the JSON goes to a
+ * temporary file in `dir` (mode 0o600), every byte checked and fsynced; it is read back, compared byte for
+ * byte with what was meant and parsed as a backup equal to `backup`; only then does it get its final name
+ * (never replacing an older backup) and the folder is fsynced. Returns the path. Throws a WriteError naming
+ * the file and the cause (no space left, short write, read back different) and leaves no file behind.
+ */
+export function writeBackup(dir: string, backup: TrustBackup, fs: BackupFs = {}): string {
+  makeDirs(dir, fs.dirs);
+  const text = `${JSON.stringify(backup, null, 2)}\n`;
+  const check = (bytes: Buffer) => {
+    const again = parseBackup(bytes.toString('utf8'), 'the backup read back');
+    if (
+      again.document !== backup.document ||
+      again.roleName !== backup.roleName ||
+      again.account !== backup.account
+    ) {
+      throw new Error('the backup read back does not hold the trust policy meant');
+    }
+  };
+  for (let n = 0; ; n++) {
+    const path = join(
+      dir,
+      n === 0 ? backupFileName(backup) : backupFileName(backup).replace(/\.json$/, `-${n}.json`),
+    );
+    try {
+      writeFileAtomic(path, text, {
+        mode: 0o600,
+        forceMode: true,
+        noReplace: true,
+        verify: check,
+        ...(fs.write ? { fs: fs.write } : {}),
+      });
+      return path;
+    } catch (e) {
+      if (e instanceof WriteError && e.code === 'EEXIST' && n < 100) continue;
+      throw e;
+    }
+  }
+}
+
+/** Parse a backup's text; throws naming `where` when it is not JSON or not a trustaudit backup. */
+function parseBackup(text: string, where: string): TrustBackup {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not a readable JSON backup (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`${where}: not a readable JSON backup (${e instanceof Error ? e.message : String(e)})`);
   }
   const r = BackupSchema.safeParse(data);
   if (!r.success) {
     throw new Error(
-      `${path}: not a trustaudit backup (${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`,
+      `${where}: not a trustaudit backup (${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`,
     );
   }
   return r.data;
+}
+
+export function readBackup(path: string): TrustBackup {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${path}: not a readable JSON backup (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return parseBackup(text, path);
 }

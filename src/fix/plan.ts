@@ -2,6 +2,8 @@ import { createTwoFilesPatch } from 'diff';
 import { correctTrustPolicy, type TrustFix } from '../analysis/remediate.js';
 import { decodePolicyText } from '../model/decode.js';
 import type { JsonLike } from '../model/types.js';
+import { neutraliseLine } from '../util/neutralise.js';
+import { shellQuote } from '../util/shell-quote.js';
 import type { ExternalIdBook } from './external-id.js';
 import type { FixTarget, Requirement, RolePlan } from './types.js';
 
@@ -79,13 +81,12 @@ export function trustDiff(roleName: string, before: JsonLike, after: JsonLike): 
   );
 }
 
-/** Quote for a POSIX shell: `'...'` with embedded quotes closed and escaped. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+/** Quoting for a POSIX shell (the one helper every printed command uses). */
+export { shellQuote } from '../util/shell-quote.js';
 
 /** `aws iam update-assume-role-policy --role-name R --policy-document '{...}'` */
 export function updateCommand(roleName: string, documentText: string, account?: string): string {
   const cmd = `aws iam update-assume-role-policy --role-name ${shellQuote(roleName)} --policy-document ${shellQuote(documentText)}`;
-  return account ? `# in account ${account}\n${cmd}` : cmd;
+  // The comment is one line whatever the account field of a report holds.
+  return account ? `# in account ${neutraliseLine(account)}\n${cmd}` : cmd;
 }

@@ -2,7 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type AwsClientFactory, createClientFactory, resolveRegion } from '../sources/aws/clients.js';
 import { redact } from '../sources/aws/errors.js';
+import { learnCredentials } from '../sources/aws/provider.js';
 import type { AwsScanOptions } from '../sources/aws/types.js';
+import { neutraliseText } from '../util/neutralise.js';
 import { createIamResolver } from './access.js';
 import { readBackup, type TrustBackup } from './backup.js';
 import { rollbackOne } from './rollback.js';
@@ -24,8 +26,9 @@ export async function runRollback(
   const secrets = [io.env.AWS_SECRET_ACCESS_KEY, io.env.AWS_SESSION_TOKEN].filter((s): s is string =>
     Boolean(s),
   );
-  const out = (s: string) => io.stdout.write(redact(s, secrets));
-  const err = (s: string) => io.stderr.write(redact(s, secrets));
+  // Role names and file names come from backup files: no control character reaches the terminal.
+  const out = (s: string) => io.stdout.write(redact(neutraliseText(s), secrets));
+  const err = (s: string) => io.stderr.write(redact(neutraliseText(s), secrets));
 
   const loaded: { file: string; backup: TrustBackup }[] = [];
   let failed = false;
@@ -92,6 +95,11 @@ export async function runRollback(
   }
 
   const factory = deps.factory ?? createClientFactory({ ...opts.aws, region: await resolveRegion(opts.aws) });
+  // Whatever the SDK chain resolves (profile files, SSO, a credential process) is hidden like the env keys.
+  const learn = {
+    add: (...v: (string | undefined)[]) => secrets.push(...v.filter((x): x is string => Boolean(x))),
+  };
+  for (const client of [factory.sts(), factory.iam()]) await learnCredentials(client, learn);
   try {
     const iamFor = createIamResolver(factory, {
       ...(opts.aws.assumeRoleName ? { assumeRoleName: opts.aws.assumeRoleName } : {}),

@@ -6,8 +6,10 @@ import type { Finding } from '../findings/types.js';
 import { runScan } from '../scan/run.js';
 import { type AwsClientFactory, createClientFactory, resolveRegion } from '../sources/aws/clients.js';
 import { describeAwsError, redact } from '../sources/aws/errors.js';
-import { createAwsProvider } from '../sources/aws/provider.js';
+import { createAwsProvider, learnCredentials } from '../sources/aws/provider.js';
 import type { AwsScanOptions } from '../sources/aws/types.js';
+import { neutraliseLine, neutraliseText } from '../util/neutralise.js';
+import { shellCommand } from '../util/shell-quote.js';
 import { createIamResolver, type IamResolver } from './access.js';
 import { type ApplyResult, applyPlans, currentDocument } from './apply.js';
 import { ExternalIdBook, externalIdProblem } from './external-id.js';
@@ -90,9 +92,15 @@ export async function runFix(
   const secrets = [io.env.AWS_SECRET_ACCESS_KEY, io.env.AWS_SESSION_TOKEN].filter((s): s is string =>
     Boolean(s),
   );
-  const out = (s: string) => io.stdout.write(redact(s, secrets));
-  const err = (s: string) => io.stderr.write(redact(s, secrets));
+  // Role names, ARNs and messages come from AWS or a report file: no control character reaches the terminal.
+  const out = (s: string) => io.stdout.write(redact(neutraliseText(s), secrets));
+  const err = (s: string) => io.stderr.write(redact(neutraliseText(s), secrets));
   const factory = deps.factory ?? createClientFactory({ ...opts.aws, region: await resolveRegion(opts.aws) });
+  // Whatever the SDK chain resolves (profile files, SSO, a credential process) is hidden like the env keys.
+  const learn = {
+    add: (...v: (string | undefined)[]) => secrets.push(...v.filter((x): x is string => Boolean(x))),
+  };
+  for (const client of [factory.sts(), factory.iam()]) await learnCredentials(client, learn);
   try {
     const iamFor = createIamResolver(factory, {
       ...(opts.aws.assumeRoleName ? { assumeRoleName: opts.aws.assumeRoleName } : {}),
@@ -123,7 +131,8 @@ export async function runFix(
       return failed ? EXIT_FAILED : EXIT_OK;
     }
 
-    out(renderPlans(plans, opts));
+    // Already neutralised line by line (its colours are escape sequences of its own).
+    io.stdout.write(redact(renderPlans(plans, opts), secrets));
     out(renderExternalIds(plans, opts));
     if (!opts.apply) {
       out(
@@ -257,9 +266,11 @@ export function colorDiff(diff: string): string {
 export function renderPlans(plans: readonly RolePlan[], opts: Pick<FixOptions, 'require' | 'color'>): string {
   const lines: string[] = [];
   for (const p of plans) {
-    lines.push(`Role ${label(p)}${p.arn ? ` — ${p.arn}` : ''}`);
+    lines.push(neutraliseLine(`Role ${label(p)}${p.arn ? ` — ${p.arn}` : ''}`));
     lines.push(
-      `  requires: ${opts.require}${p.externalIds.length ? ` (external id for ${p.externalIds.map((e) => e.account).join(', ')})` : ''}`,
+      neutraliseLine(
+        `  requires: ${opts.require}${p.externalIds.length ? ` (external id for ${p.externalIds.map((e) => e.account).join(', ')})` : ''}`,
+      ),
     );
     const size = p.correctedText.replace(/\s/g, '').length;
     if (size > TRUST_POLICY_DEFAULT_QUOTA) {
@@ -268,10 +279,11 @@ export function renderPlans(plans: readonly RolePlan[], opts: Pick<FixOptions, '
       );
     }
     lines.push('');
-    lines.push(opts.color ? colorDiff(p.diff.trimEnd()) : p.diff.trimEnd());
+    const diff = neutraliseText(p.diff.trimEnd());
+    lines.push(opts.color ? colorDiff(diff) : diff);
     lines.push('');
     lines.push('Equivalent AWS CLI command:');
-    lines.push(p.command);
+    lines.push(neutraliseText(p.command));
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
@@ -317,9 +329,7 @@ function renderApplySummary(results: readonly ApplyResult[]): string {
   const lines = [`\n${fixed} of ${results.length} role(s) fixed.`];
   if (backups.length) {
     lines.push('To undo, restore the backups:');
-    lines.push(
-      `  trustaudit rollback ${backups.map((b) => (/^[\w@%+=:,./-]+$/.test(b) ? b : `'${b}'`)).join(' ')}`,
-    );
+    lines.push(`  ${shellCommand(['trustaudit', 'rollback', ...backups])}`);
   }
   return `${lines.join('\n')}\n`;
 }

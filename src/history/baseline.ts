@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Report } from '../reporters/types.js';
+import { readRegularFile } from '../scan/scan-root.js';
+
+/** The largest baseline read: about the most one JavaScript string holds. */
+const MAX_BASELINE_BYTES = 512 * 1024 * 1024;
 
 /** A baseline file that cannot be used (unreadable, not JSON, not a trustaudit report). */
 export class BaselineError extends Error {}
@@ -60,13 +63,13 @@ export function markBaseline(report: Report, fingerprints: ReadonlySet<string>):
 
 /** Read `file` (a JSON report or SARIF log from an earlier run) and mark the findings it already had. */
 export function applyBaselineFile(report: Report, file: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
+  // A regular file only (never a FIFO or /dev/zero), no larger than one string can hold.
+  const r = readRegularFile(file, MAX_BASELINE_BYTES);
+  if (!r.ok)
     throw new BaselineError(
-      `cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      r.refusal === 'missing'
+        ? `cannot read baseline ${file}: ENOENT (no such file)`
+        : `cannot read baseline: ${r.reason}`,
     );
-  }
-  return markBaseline(report, baselineFingerprints(text, file));
+  return markBaseline(report, baselineFingerprints(r.text, file));
 }

@@ -1,4 +1,5 @@
 import { mdText } from '../reporters/markdown.js';
+import { neutraliseLine } from '../util/neutralise.js';
 import type { HistoryDiff, ScanRecord, StoredFinding } from './store.js';
 
 function scanLabel(s: ScanRecord): string {
@@ -15,8 +16,7 @@ function line(f: StoredFinding): string {
 
 /** Plain text for the terminal. Control characters from the data are made visible, never sent raw. */
 export function renderDiffText(d: HistoryDiff): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal control characters is the point.
-  const safe = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+  const safe = neutraliseLine;
   const out = [
     `${safe(d.from.target)}: scan ${scanLabel(d.from)} -> ${scanLabel(d.to)}`,
     `${d.new.length} new, ${d.fixed.length} fixed, ${d.unchanged.length} unchanged`,

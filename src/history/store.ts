@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Finding, Severity } from '../findings/types.js';
 import type { Report, Summary } from '../reporters/types.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -104,7 +105,10 @@ export interface History {
   prune(opts: PruneOptions): PruneResult;
   /** The scans `prune` would remove, oldest first. */
   planPrune(opts: PruneOptions): ScanRecord[];
-  /** A consistent copy of the whole database at `file` (SQLite's online backup), made before a prune. */
+  /**
+   * A consistent copy of the whole database into `file` (SQLite's online backup), made before a prune. The
+   * CLI gives it a fresh temporary file and renames it into place once complete (`produceFileAtomic`).
+   */
   backup(file: string): Promise<void>;
   close(): void;
 }
@@ -122,6 +126,8 @@ export interface PruneResult {
   findings: number;
   /** False when the file could not be compacted (another process had it open): it shrinks on a later prune. */
   compacted: boolean;
+  /** Why compacting failed, when it was an error rather than a reader holding the log (a full disk...). */
+  compactError?: string;
 }
 
 export interface OpenOptions {
@@ -194,8 +200,40 @@ function toFinding(r: FindingRow): StoredFinding {
   };
 }
 
+/**
+ * Create `dir` and its missing parents one level at a time (this module imports only Node and SQLite).
+ * Node's `mkdirSync(dir, {recursive: true})` never returns on a path such as `/proc/x` (ENOENT although
+ * the parent exists, retried forever); here each level is tried once and a failure names the folder.
+ */
+function makeParentFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let p = dir; ; p = dirname(p)) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
+      missing.push(p);
+      if (dirname(p) === p) break;
+      continue;
+    }
+    if (!isDir) throw new Error(`cannot create folder ${dir}: ${p} is not a folder`);
+    break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === 'EEXIST') continue;
+      const why = code === 'ENOENT' ? 'the file system does not allow a folder here' : (e as Error).message;
+      throw Object.assign(new Error(`cannot create folder ${d}: ${why}`), { code });
+    }
+  }
+}
+
 /** Bring the database to SCHEMA_VERSION. Runs under a write lock so two processes never migrate twice. */
-function migrate(db: Database.Database, file: string): void {
+function migrate(db: BetterSqlite3.Database, file: string): void {
   const current = () => db.pragma('user_version', { simple: true }) as number;
   if (current() > SCHEMA_VERSION) {
     throw new HistoryError(
@@ -230,15 +268,31 @@ const SCAN_COLUMNS = `s.id, s.target, s.started_at, s.finished_at, s.tool_versio
   (SELECT COUNT(*) FROM findings f WHERE f.scan_id = s.id) AS finding_count`;
 
 /**
+ * better-sqlite3 is an optional dependency (a native module that needs a compiler to build): it is
+ * loaded only when a history is opened, and its absence turns history off, never the scan.
+ */
+function loadSqlite(): typeof BetterSqlite3 {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  } catch (e) {
+    const why = ((e as Error).message ?? String(e)).split('\n')[0];
+    throw new HistoryError(
+      `history is off: the optional module better-sqlite3 is not installed or did not build (${why}); scans work without it. To keep a history, install it (npm install better-sqlite3; building it needs Python 3, make and a C++ compiler)`,
+    );
+  }
+}
+
+/**
  * Open (creating when needed) the scan history at `path`. WAL mode and a busy timeout let several
  * processes use it at once; each scan is written in one transaction, so an interrupted process leaves
  * either the whole scan or nothing.
  */
 export function openHistory(path: string, opts: OpenOptions = {}): History {
-  let db: Database.Database;
+  let db: BetterSqlite3.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeParentFolders(dirname(path));
     const timeout = opts.busyTimeoutMs ?? 10_000;
+    const Database = loadSqlite();
     const conn = new Database(path, { timeout });
     db = conn;
     // Two processes creating the same new file race to switch it to WAL; SQLite may then answer BUSY
@@ -251,7 +305,11 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
     db.pragma('foreign_keys = ON');
   } catch (e) {
     if (e instanceof HistoryError) throw e;
-    throw new HistoryError(`cannot open history database ${path}: ${(e as Error).message}`);
+    const why = (e as Error).message;
+    const code = (e as { code?: unknown }).code;
+    throw new HistoryError(
+      `cannot open history database ${path}: ${why}${typeof code === 'string' && !why.includes(code) ? ` (${code})` : ''}`,
+    );
   }
 
   const insertScan = db.prepare(
@@ -407,6 +465,7 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
       // Give the freed pages back to the file system (VACUUM cannot run inside a transaction). Another
       // process reading at the same moment makes it fail: the scans are gone all the same.
       let compacted = false;
+      let compactError: string | undefined;
       if (removed.scans.length > 0) {
         try {
           db.exec('VACUUM');
@@ -414,11 +473,16 @@ export function openHistory(path: string, opts: OpenOptions = {}): History {
           // A reader in the middle of a transaction keeps the log from being emptied (busy).
           const [cp] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
           compacted = cp?.busy === 0;
-        } catch {
+        } catch (e) {
           compacted = false;
+          const code = (e as { code?: unknown }).code;
+          // Busy or locked: another process reading. Anything else (SQLITE_FULL...) is worth saying.
+          if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') {
+            compactError = `${(e as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`;
+          }
         }
       }
-      return { ...removed, compacted };
+      return { ...removed, compacted, ...(compactError ? { compactError } : {}) };
     },
     async backup(file) {
       await db.backup(file);

@@ -685,7 +685,21 @@ export function parseTrustDocument(input: JsonLike | string, opts: ParseTrustOpt
   };
   if (doc.version !== undefined) tp.version = doc.version;
   if (doc.id !== undefined) tp.id = doc.id;
+  if (doc.version !== '2012-10-17') markLiteralText(doc.statements);
   return tp;
+}
+
+/**
+ * Under Version 2008-10-17 (or none) IAM does not substitute policy variables: `${aws:username}` is
+ * those characters. Conditions whose values hold `${` are marked so the evaluator reads them as text.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
+function markLiteralText(statements: readonly Statement[]): void {
+  for (const st of statements) {
+    for (const c of st.conditions) {
+      if (c.values.some((v) => typeof v === 'string' && v.includes('${'))) c.literalText = true;
+    }
+  }
 }
 
 /** The change that fixes an issue, for remediation text. */

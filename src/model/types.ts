@@ -58,6 +58,11 @@ export interface Condition {
   key: string;
   /** Values (a single value is normalised to a one-element list; JSON booleans/numbers to strings). */
   values: PolicyValue[];
+  /**
+   * The policy's Version is not `2012-10-17` (2008-10-17 or none): `${...}` in the values is literal
+   * text, not a policy variable (IAM substitutes variables only under 2012-10-17).
+   */
+  literalText?: true;
   location?: SourceLocation;
 }
 
@@ -107,6 +112,11 @@ export type SourceKind =
   | 'cloudformation'
   | 'terraform'
   | 'terraform-plan'
+  | 'kubernetes-manifest'
+  | 'pulumi-yaml'
+  | 'pulumi-state'
+  | 'ansible-task'
+  | 'serverless-resource'
   | 'aws';
 
 /** An inline suppression declared next to the resource (IaC metadata or comment). */

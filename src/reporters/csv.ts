@@ -27,12 +27,16 @@ export const CSV_COLUMNS = [
   'fingerprint',
 ] as const;
 
+/** What a spreadsheet may read as the start of a formula (fullwidth forms included). */
+const FORMULA_START = /^[\t\r\n]|^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+
 /**
- * Neutralise spreadsheet formulas: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
- * is prefixed with `'` so Excel/Sheets/LibreOffice show it as text instead of evaluating it.
+ * Neutralise spreadsheet formulas: a cell that starts with `=`, `+`, `-`, `@`, a tab, a carriage return or
+ * a line feed, also after leading spaces (some importers trim them), is prefixed with `'` so
+ * Excel/Sheets/LibreOffice show it as text instead of evaluating it.
  */
 export function guardFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; inner quotes doubled. */

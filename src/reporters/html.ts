@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/types.js';
 import { severityRank } from '../findings/types.js';
+import type { JsonLike } from '../model/types.js';
 import {
   accountNames,
   countBy,
@@ -55,7 +56,8 @@ interface ClientFinding {
   sup?: string;
   /** Evidence details and remediation steps are indexes into the shared string table `S` (they repeat a lot). */
   ev: { summary: string; details: number[]; request?: unknown };
-  rem: { summary: string; steps: number[]; command?: string; corrected?: unknown };
+  /** `cp`: index of the corrected policy in the shared table `P` (findings of one document share it). */
+  rem: { summary: string; steps: number[]; command?: string; cp?: number };
 }
 
 /**
@@ -127,6 +129,19 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
     }
     return i;
   };
+  // Each corrected policy once (findings of one rule on one document share it): the page grows with
+  // the input, not with findings times policy size.
+  const policies: JsonLike[] = [];
+  const policyIndex = new Map<JsonLike, number>();
+  const policyOf = (p: JsonLike): number => {
+    let i = policyIndex.get(p);
+    if (i === undefined) {
+      i = policies.length;
+      policies.push(p);
+      policyIndex.set(p, i);
+    }
+    return i;
+  };
   const rows: string[] = [];
   findings.forEach((f: Finding, i) => {
     const status = statusOf(f);
@@ -156,7 +171,9 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
         summary: f.remediation.summary,
         steps: f.remediation.steps.map(intern),
         ...(f.remediation.command ? { command: f.remediation.command } : {}),
-        ...(f.remediation.correctedPolicy !== undefined ? { corrected: f.remediation.correctedPolicy } : {}),
+        ...(f.remediation.correctedPolicy !== undefined
+          ? { cp: policyOf(f.remediation.correctedPolicy) }
+          : {}),
       },
     });
     rows.push(
@@ -181,6 +198,7 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
 
   const clientData = {
     S: strings,
+    P: policies,
     f: clientFindings,
     r: (report.roles ?? []).map((r) => ({
       name: r.name,
@@ -205,6 +223,11 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
   const incomplete = report.summary.complete
     ? ''
     : '<p class="warn">Incomplete scan: some inputs or accounts could not be scanned (see Scan errors).</p>';
+  const notJudged = report.summary.rolesNotJudged ?? 0;
+  const unjudged =
+    notJudged > 0
+      ? `<p class="warn">${notJudged} role${notJudged === 1 ? ' was' : 's were'} not judged: the trust is unknown until deployment (see Warnings).</p>`
+      : '';
 
   return `<!DOCTYPE html>
 <html lang="en">
@@ -220,7 +243,7 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
 <header>
 <h1>Cross-account trust report</h1>
 <p class="meta">${esc(report.tool.name)} ${esc(report.tool.version)}${when}: third-party AWS accounts that can assume a role without an external ID or MFA.</p>
-${incomplete}
+${incomplete}${unjudged}
 <nav><a href="#summary">Summary</a><a href="#graph">Trust graph</a><a href="#findings">Findings</a>${report.errors.length ? '<a href="#errors">Scan errors</a>' : ''}</nav>
 </header>
 <main>

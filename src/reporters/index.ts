@@ -4,6 +4,7 @@ import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
+import { ocsfReporter } from './ocsf.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 import type { Reporter } from './types.js';
@@ -18,4 +19,5 @@ export const reporters: Record<string, Reporter> = {
   junit: junitReporter,
   markdown: markdownReporter,
   asff: asffReporter,
+  ocsf: ocsfReporter,
 };

@@ -17,7 +17,8 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /**
  * Text from the scan, made inert inside a Markdown table cell: no HTML, no links or images, no
- * emphasis, no pipes breaking the table, no `@mentions` pinging people, one line.
+ * emphasis, no pipes breaking the table, no `@mentions` pinging people, no autolinks (`://`, `www.`),
+ * one line.
  */
 export function mdText(s: string, max = 200): string {
   const one = truncate(s.replace(/[\r\n\u2028\u2029]+/g, ' '), max);
@@ -27,7 +28,8 @@ export function mdText(s: string, max = 200): string {
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
     .replace(/@/g, '@\u200b')
-    .replace(/:\/\//g, ':\u200b//');
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/(www)\./gi, '$1\u200b.');
 }
 
 const ICON: Record<string, string> = {
@@ -62,6 +64,18 @@ export function renderMarkdown(report: Report, limit = GITHUB_COMMENT_LIMIT): st
     head.push(
       `❌ **${open.length} open finding${open.length === 1 ? '' : 's'}** in ${report.summary.rolesScanned} roles scanned.`,
     );
+  }
+  const notJudged = report.summary.rolesNotJudged ?? 0;
+  if (notJudged > 0) {
+    head.push('');
+    head.push(
+      `⚠️ ${notJudged} role${notJudged === 1 ? ' was' : 's were'} not judged: the trust is unknown until deployment.`,
+    );
+    for (const w of report.warnings.filter((x) => x.code === 'role-not-judged').slice(0, 10)) {
+      head.push(
+        `- ${mdText(`${w.file ?? ''}${w.line ? `:${w.line}` : ''}`, 160)}: ${mdText(w.message, 240)}`,
+      );
+    }
   }
   const extra: string[] = [];
   if (suppressed) extra.push(`${suppressed} suppressed`);

@@ -325,6 +325,8 @@ function resultOf(f: Finding, ruleIndex: number, withBaseline: boolean): SarifRe
       principalAccounts: accounts,
       ...(f.statement ? { statement: f.statement } : {}),
       evidence: f.evidence.summary,
+      // Who really assumes the role (scan --cloudtrail, RoleLastUsed): verdict and external ids per third party.
+      ...(f.evidence.usage ? { usage: f.evidence.usage } : {}),
     },
   };
 }
@@ -418,6 +420,7 @@ export function toSarif(report: Report): SarifLog {
         ],
         results,
         columnKind: 'utf16CodeUnits',
+        ...runProperties(report),
       },
     ],
   };
@@ -431,6 +434,31 @@ export const sarifReporter: Reporter = (report, opts) => {
     p.length === 0 || (p[0] === 'runs' && (p.length <= 2 || (p.length === 3 && p[2] === 'results')));
   return [...jsonPieces(log, expand), '\n'];
 };
+
+/**
+ * Run properties: which config file shaped the result and how many findings each kind of suppression
+ * took out, so a reviewer of the uploaded log sees when a config or a template suppressed something.
+ */
+function runProperties(report: Report): { properties?: Record<string, unknown> } {
+  const { config, suppressedBy } = report.summary;
+  if (!config && !suppressedBy) return {};
+  return {
+    properties: {
+      ...(config
+        ? {
+            configFile: config.file,
+            configOrigin: config.origin,
+            ...(config.ignoredFile ? { ignoredConfigFile: config.ignoredFile } : {}),
+            inlineSuppressions: config.inlineSuppressions,
+          }
+        : {}),
+      ...(suppressedBy ? { suppressedBy } : {}),
+      ...(report.summary.rolesNotJudged !== undefined
+        ? { rolesNotJudged: report.summary.rolesNotJudged }
+        : {}),
+    },
+  };
+}
 
 // --- small helpers ---
 

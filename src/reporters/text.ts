@@ -2,9 +2,16 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
 import { append } from '../util/append.js';
+import { neutraliseLine } from '../util/neutralise.js';
 import type { Report, WholeReporter } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
+
+/**
+ * Every value from the scan is one inert line on the terminal: a role name or Sid holding escape
+ * sequences (clear screen, window title, OSC 8 links) or newlines is shown, not obeyed.
+ */
+const safe = neutraliseLine;
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -29,7 +36,7 @@ export const textReporter: WholeReporter = (report, opts) => {
     ]
       .filter(Boolean)
       .join(', ');
-    out.push(`${c.bold(r.name)}  ${c.dim(r.id)}${where ? c.dim(` (${where})`) : ''}`);
+    out.push(`${c.bold(safe(r.name))}  ${c.dim(safe(r.id))}${where ? c.dim(` (${safe(where)})`) : ''}`);
     for (const f of findings) out.push(...renderFinding(f, c));
     out.push('');
   }
@@ -45,6 +52,8 @@ export const textReporter: WholeReporter = (report, opts) => {
     out.push('');
   }
   out.push(summaryLine(report, c));
+  const config = configLine(report);
+  if (config) out.push(c.dim(safe(config)));
   return `${out.join('\n')}\n`;
 };
 
@@ -72,7 +81,7 @@ function thirdPartySection(report: Report, c: Colors): string[] {
     const roles = [...g.roles].sort();
     const shown = roles.slice(0, 5).join(', ') + (roles.length > 5 ? `, … (${roles.length - 5} more)` : '');
     lines.push(
-      `  ${c.bold(v)} ${c.dim(`(${[...g.accounts].sort().join(', ')})`)}: ${roles.length} role${roles.length === 1 ? '' : 's'}: ${shown}`,
+      `  ${c.bold(safe(v))} ${c.dim(`(${safe([...g.accounts].sort().join(', '))})`)}: ${roles.length} role${roles.length === 1 ? '' : 's'}: ${safe(shown)}`,
     );
   }
   lines.push('');
@@ -83,13 +92,13 @@ function renderFinding(f: Finding, c: Colors): string[] {
   const lines: string[] = [];
   const sev = paintSeverity(f.severity, c);
   const st = f.statement
-    ? ` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ''}`
+    ? ` statement ${f.statement.index}${f.statement.sid ? ` (${safe(f.statement.sid)})` : ''}`
     : '';
   const tag = f.suppressed ? c.dim(' [suppressed]') : f.inBaseline ? c.dim(' [in baseline]') : '';
-  lines.push(`  ${sev} ${c.bold(f.ruleId)} ${f.title}${tag}`);
-  lines.push(`    ${c.dim('at')} ${formatLocation(f.location)}${c.dim(st)}`);
-  lines.push(`    ${f.message}`);
-  for (const d of f.evidence.details) lines.push(`    ${c.dim('-')} ${d}`);
+  lines.push(`  ${sev} ${c.bold(safe(f.ruleId))} ${safe(f.title)}${tag}`);
+  lines.push(`    ${c.dim('at')} ${safe(formatLocation(f.location))}${c.dim(st)}`);
+  lines.push(`    ${safe(f.message)}`);
+  for (const d of f.evidence.details) lines.push(`    ${c.dim('-')} ${safe(d)}`);
   const req = f.evidence.request;
   if (req) {
     const ctx = Object.entries(req.context)
@@ -97,13 +106,13 @@ function renderFinding(f: Finding, c: Colors): string[] {
       .join(', ');
     const absent = req.absentKeys.length > 0 ? `; without ${req.absentKeys.join(', ')}` : '';
     lines.push(
-      `    ${c.dim('allowed:')} ${req.action} by ${req.principal}${ctx ? ` with ${ctx}` : ''}${absent}`,
+      `    ${c.dim('allowed:')} ${safe(`${req.action} by ${req.principal}${ctx ? ` with ${ctx}` : ''}${absent}`)}`,
     );
   }
-  lines.push(`    ${c.green('fix:')} ${f.remediation.summary}`);
-  if (f.remediation.command) lines.push(`      ${c.dim('$')} ${f.remediation.command}`);
+  lines.push(`    ${c.green('fix:')} ${safe(f.remediation.summary)}`);
+  if (f.remediation.command) lines.push(`      ${c.dim('$')} ${safe(f.remediation.command)}`);
   if (f.suppressed && f.suppression) {
-    lines.push(`    ${c.dim(`suppressed (${f.suppression.kind}): ${f.suppression.reason}`)}`);
+    lines.push(`    ${c.dim(`suppressed (${f.suppression.kind}): ${safe(f.suppression.reason)}`)}`);
   }
   return lines;
 }
@@ -139,7 +148,35 @@ function renderError(e: ScanError): string {
     : e.account
       ? `account ${e.account}`
       : e.source;
-  return `${where}: ${e.message} [${e.code}]`;
+  return safe(`${where}: ${e.message} [${e.code}]`);
+}
+
+/**
+ * `Config: trustaudit.config.yaml (found in the current folder, not named with --config). Suppressed:
+ * 1 inline, 0 by the config.` A config file can trust accounts and suppress findings: say which one did.
+ */
+function configLine(report: Report): string | undefined {
+  const cfg = report.summary.config;
+  const by = report.summary.suppressedBy;
+  if (!cfg && !by) return undefined;
+  const parts: string[] = [];
+  if (cfg) {
+    const ignored = cfg.ignoredFile ? `; ${cfg.ignoredFile} ignored (--no-repo-config)` : '';
+    if (cfg.file === null) parts.push(`Config: none${ignored}.`);
+    else if (cfg.origin === 'current-folder')
+      parts.push(`Config: ${cfg.file} (found in the current folder, not named with --config).`);
+    else parts.push(`Config: ${cfg.file}.`);
+  }
+  if (by) {
+    const inline =
+      cfg?.inlineSuppressions === false ? 'inline ignored (--no-inline-suppressions)' : `${by.inline} inline`;
+    parts.push(`Suppressed: ${inline}, ${by.config} by the config.`);
+    if (by.inlineIgnored > 0)
+      parts.push(
+        `${by.inlineIgnored} finding${by.inlineIgnored === 1 ? '' : 's'} kept despite an inline suppression.`,
+      );
+  }
+  return parts.join(' ');
 }
 
 function summaryLine(report: Report, c: Colors): string {
@@ -156,5 +193,11 @@ function summaryLine(report: Report, c: Colors): string {
   if (s.suppressed > 0) parts.push(`${s.suppressed} suppressed.`);
   if (!s.complete)
     parts.push(c.red(`Incomplete: ${s.errors} input${s.errors === 1 ? '' : 's'} could not be scanned.`));
+  if (s.rolesNotJudged)
+    parts.push(
+      c.yellow(
+        `${s.rolesNotJudged} role${s.rolesNotJudged === 1 ? ' was' : 's were'} not judged: the trust is unknown until deployment (see Warnings).`,
+      ),
+    );
   return parts.join(' ');
 }

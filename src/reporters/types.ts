@@ -12,6 +12,36 @@ export interface Summary {
   errors: number;
   /** False when an input or account could not be scanned: the result is incomplete. */
   complete: boolean;
+  /**
+   * Roles found but not judged, because their whole trust is unknown until deployment (each is named
+   * in a `role-not-judged` warning). They have no finding and are never counted as clean.
+   */
+  rolesNotJudged?: number;
+  /** Which configuration shaped the result (set by `buildReport`, so always present in the CLI's reports). */
+  config?: ConfigSummary;
+  /** Findings suppressed, by where the suppression was written (set by `buildReport`). */
+  suppressedBy?: SuppressionCounts;
+}
+
+/** Where the configuration came from: a config file can trust accounts and suppress findings. */
+export interface ConfigSummary {
+  /** The config file used (relative to the current folder when inside it), or null for none. */
+  file: string | null;
+  /** `command-line` (`--config`), `current-folder` (picked up without being named), or `none`. */
+  origin: 'command-line' | 'current-folder' | 'none';
+  /** A config file in the current folder that `--no-repo-config` left unread. */
+  ignoredFile?: string;
+  /** False with `--no-inline-suppressions`: suppressions written in the templates did not apply. */
+  inlineSuppressions: boolean;
+}
+
+export interface SuppressionCounts {
+  /** Suppressed by a suppression in the scanned template (CloudFormation Metadata, Terraform comment). */
+  inline: number;
+  /** Suppressed by the config file's `suppressions`. */
+  config: number;
+  /** Not suppressed because `--no-inline-suppressions` ignored the template's suppression. */
+  inlineIgnored: number;
 }
 
 /** Everything a reporter may show. Reporters are pure functions of this. */

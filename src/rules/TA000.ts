@@ -3,6 +3,7 @@ import type { FindingDraft } from '../findings/types.js';
 import { isDefect } from '../model/issue-codes.js';
 import { adviceFor } from '../model/normalise.js';
 import type { PolicyIssue, Role } from '../model/types.js';
+import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { NO_FINDINGS, type Rule } from './types.js';
 
 const options = z.object({});
@@ -71,7 +72,7 @@ export const TA000: Rule<z.infer<typeof options>> = {
         steps,
         ...(FROM_AWS.has(role.source.kind)
           ? {
-              command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+              command: updateTrustPolicyCommand(role.name),
             }
           : {}),
       },

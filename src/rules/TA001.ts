@@ -8,9 +8,11 @@ import {
   type RequireMode,
   type ThirdPartyAccess,
 } from '../analysis/third-party.js';
+import { scanTime } from '../analysis/zone.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { draftsFor, type PolicyFindingParts } from './policy-findings.js';
+import { updateTrustPolicyCommand } from '../util/shell-quote.js';
+import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
 
 const options = z
@@ -55,6 +57,19 @@ function principalText(p: FindingPrincipal): string {
   }
 }
 
+/**
+ * "without an external ID or MFA"; when the allowed request does send an external id (one anybody can
+ * make up or derive), the headline says the id it accepts is no secret instead.
+ */
+function withoutText(a: ThirdPartyAccess, mode: RequireMode): string {
+  const lacking =
+    mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode];
+  if (a.sentExternalId === undefined || !a.missing.includes('external-id')) return `without ${lacking}`;
+  const rest = lacking.replace(/^(an|both an) external ID( (or|and) )?/, '');
+  const id = `with only an external ID anyone can supply ("${a.sentExternalId}")`;
+  return rest.length > 0 ? `${id} and without ${rest}` : id;
+}
+
 /** Which protection the corrected policy adds. Either-mode: the one the statement already tried, else the external id. */
 function chosenFix(a: ThirdPartyAccess, mode: RequireMode, role: Role): Protection[] {
   if (mode === 'external-id') return ['external-id'];
@@ -74,6 +89,8 @@ interface Prepared extends PolicyFindingParts {
   /** Steps before and after the one that names the role (the console step). */
   before: string[];
   after: string[];
+  /** The change to this statement; `analyse` applies the fixes of every statement at once. */
+  fix?: TrustFix;
 }
 
 function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
@@ -98,9 +115,7 @@ function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
   }
   const accounts = listText(a.accounts.map((x) => (x === '*' ? 'any account' : x)));
   const p: Prepared = {
-    tail: `can be assumed by ${listText(a.principals.map(principalText))} without ${
-      mode === 'external-id-and-mfa' ? listText(a.missing.map((m) => MISSING_TEXT[m])) : REQUIREMENT[mode]
-    } through ${label}.`,
+    tail: `can be assumed by ${listText(a.principals.map(principalText))} ${withoutText(a, mode)} through ${label}.`,
     statement: a.sid !== undefined ? { index: a.statementIndex, sid: a.sid } : { index: a.statementIndex },
     principals: a.principals,
     evidence: {
@@ -136,8 +151,7 @@ function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
     const tf: TrustFix = { statementIndex: a.statementIndex, principals: a.principalValues };
     if (addsId) tf.externalId = EXTERNAL_ID_PLACEHOLDER;
     if (addsMfa) tf.requireMfa = true;
-    // Shared between roles with the same document: reporters only read it.
-    p.correctedPolicy = correctTrustPolicy(raw, [tf]);
+    p.fix = tf;
   }
   return p;
 }
@@ -158,7 +172,7 @@ function remediation(role: Role, p: Prepared): Remediation {
   const out: Remediation = {
     summary: p.summary,
     steps,
-    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+    command: updateTrustPolicyCommand(role.name),
   };
   if (p.correctedPolicy !== undefined) out.correctedPolicy = p.correctedPolicy;
   return out;
@@ -166,7 +180,18 @@ function remediation(role: Role, p: Prepared): Remediation {
 
 function analyse(role: Role, ctx: RuleContext<TA001Options>): Prepared[] {
   const mode = ctx.options.require;
-  return findThirdPartyAccess(role, ctx.zone, mode).map((a) => prepare(role, a, mode));
+  const parts = findThirdPartyAccess(role, ctx.zone, mode, { now: scanTime(ctx.zone) }).map((a) =>
+    prepare(role, a, mode),
+  );
+  // One corrected document with every statement fixed, shared by the findings (and by the roles with
+  // this document: reporters only read it).
+  const corrected = sharedCorrection(
+    role.trustPolicy.raw,
+    parts.map((p) => p.fix),
+    correctTrustPolicy,
+  );
+  if (corrected !== undefined) for (const p of parts) if (p.fix !== undefined) p.correctedPolicy = corrected;
+  return parts;
 }
 
 /** `TA001`: a third-party account can assume the role without an external ID or MFA (confused deputy). */

@@ -6,7 +6,8 @@ import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/
 import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
-import { draftsFor, type PolicyFindingParts } from './policy-findings.js';
+import { updateTrustPolicyCommand } from '../util/shell-quote.js';
+import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
 
 const options = z
@@ -47,6 +48,8 @@ function isPolicyObject(raw: JsonLike): boolean {
 interface Prepared extends PolicyFindingParts {
   /** Steps that do not depend on where the role is defined. */
   steps: string[];
+  /** The change to this statement; `analyse` applies the fixes of every statement at once. */
+  fix?: ConditionFix;
 }
 
 function ownerOf(role: Role): string {
@@ -90,8 +93,7 @@ function prepare(role: Role, a: ServiceAccess): Prepared {
       add: [{ operator: 'StringEquals', key: 'aws:SourceAccount', values: [owner] }],
       replaceKeys: ['aws:sourceaccount'],
     };
-    // Shared between roles with the same document: reporters only read it.
-    p.correctedPolicy = addStatementConditions(raw, [fix]);
+    p.fix = fix;
   }
   return p;
 }
@@ -111,7 +113,7 @@ function remediation(role: Role, p: Prepared): Remediation {
   const out: Remediation = {
     summary: p.summary,
     steps,
-    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+    command: updateTrustPolicyCommand(role.name),
   };
   if (p.correctedPolicy !== undefined) out.correctedPolicy = p.correctedPolicy;
   return out;
@@ -136,7 +138,18 @@ function exemptSet(ctx: RuleContext<TA002Options>): ReadonlySet<string> {
 
 function analyse(role: Role, ctx: RuleContext<TA002Options>): Prepared[] {
   const exempt = exemptSet(ctx);
-  return findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))).map((a) => prepare(role, a));
+  const parts = findServiceAccess(role, ctx.zone, (s) => exempt.has(serviceKey(s))).map((a) =>
+    prepare(role, a),
+  );
+  // One corrected document with every statement fixed, shared by the findings (and by the roles with
+  // this document: reporters only read it).
+  const corrected = sharedCorrection(
+    role.trustPolicy.raw,
+    parts.map((p) => p.fix),
+    addStatementConditions,
+  );
+  if (corrected !== undefined) for (const p of parts) if (p.fix !== undefined) p.correctedPolicy = corrected;
+  return parts;
 }
 
 /** `TA002`: a service principal can assume the role while acting for another account's resource. */

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { findPublicAccess, type PublicAccess } from '../analysis/public-trust.js';
 import { addStatementConditions, type ConditionFix } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
-import type { ZoneOfTrust } from '../analysis/zone.js';
+import { scanTime, type ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import { updateTrustPolicyCommand } from '../util/shell-quote.js';
+import { sharedCorrection } from './policy-findings.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z.object({}).strict();
@@ -18,7 +20,11 @@ function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
 }
 
-function remediation(role: Role, a: PublicAccess, zone: ZoneOfTrust): Remediation {
+function remediation(
+  role: Role,
+  a: PublicAccess,
+  zone: ZoneOfTrust,
+): { out: Remediation; fix?: ConditionFix } {
   const label = statementLabel(a.statementIndex, a.sid);
   const orgs = [...zone.trustedOrgIds].sort();
   const org = orgs.length === 1 ? (orgs[0] as string) : ORG_PLACEHOLDER;
@@ -45,7 +51,7 @@ function remediation(role: Role, a: PublicAccess, zone: ZoneOfTrust): Remediatio
       ? `Replace Principal "*" in ${label} with a specific identity provider and pin its audience.`
       : `Narrow Principal "*" in ${label} to your accounts (specific principals, or aws:PrincipalOrgID).`,
     steps,
-    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+    command: updateTrustPolicyCommand(role.name),
   };
   if (!web && isPolicyObject(role.trustPolicy.raw) && !a.principalValues.includes('NotPrincipal')) {
     const fix: ConditionFix = {
@@ -54,13 +60,13 @@ function remediation(role: Role, a: PublicAccess, zone: ZoneOfTrust): Remediatio
       add: [{ operator: 'StringEquals', key: 'aws:PrincipalOrgID', values: [org] }],
       replaceKeys: ['aws:principalorgid'],
     };
-    out.correctedPolicy = addStatementConditions(role.trustPolicy.raw, [fix]);
+    return { out, fix };
   }
-  return out;
+  return { out };
 }
 
 const analyse = (role: Role, ctx: RuleContext<TA003Options>): PublicAccess[] =>
-  findPublicAccess(role, ctx.zone);
+  findPublicAccess(role, ctx.zone, { now: scanTime(ctx.zone) });
 
 /** `TA003`: anyone may assume the role (`"*"` principal not narrowed to your accounts). */
 export const TA003: Rule<TA003Options> = {
@@ -94,10 +100,13 @@ export const TA003: Rule<TA003Options> = {
   perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];
+    const fixes: (ConditionFix | undefined)[] = [];
     // Same trust policy and role facts, same analysis (the message and location come from this role).
     const accesses = memoised(ctx, role, analyse);
     if (accesses.length === 0) return NO_FINDINGS;
     for (const a of accesses) {
+      const rem = remediation(role, a, ctx.zone);
+      fixes.push(rem.fix);
       const label = statementLabel(a.statementIndex, a.sid);
       const st = role.trustPolicy.statements[a.statementIndex];
       const who =
@@ -105,7 +114,9 @@ export const TA003: Rule<TA003Options> = {
           ? 'anyone with a web identity token'
           : a.reach === 'organization'
             ? `any account of organization ${listText(a.organizations)}`
-            : 'any AWS account';
+            : a.accountPattern
+              ? `any of the ${a.accountPattern.size} matching "${a.accountPattern.pattern}"`
+              : 'any AWS account';
       const caveat = [
         a.presentedExternalId ? 'external ID' : undefined,
         a.presentedMfa ? 'MFA' : undefined,
@@ -135,9 +146,15 @@ export const TA003: Rule<TA003Options> = {
             mfaIsNoBarrier: a.presentedMfa,
           },
         },
-        remediation: remediation(role, a, ctx.zone),
+        remediation: rem.out,
       });
     }
+    // One corrected document with every statement fixed, shared by the findings.
+    const corrected = sharedCorrection(role.trustPolicy.raw, fixes, addStatementConditions);
+    if (corrected !== undefined)
+      out.forEach((d, i) => {
+        if (fixes[i] !== undefined) d.remediation.correctedPolicy = corrected;
+      });
     return out;
   },
 };

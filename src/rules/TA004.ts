@@ -5,6 +5,8 @@ import { addStatementConditions, type ConditionFix, type RequiredCondition } fro
 import { listText, statementLabel } from '../analysis/render.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import { updateTrustPolicyCommand } from '../util/shell-quote.js';
+import { sharedCorrection } from './policy-findings.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z.object({}).strict();
@@ -35,7 +37,7 @@ function requiredConditions(a: FederationAccess): RequiredCondition[] {
   return out;
 }
 
-function remediation(role: Role, a: FederationAccess): Remediation {
+function remediation(role: Role, a: FederationAccess): { out: Remediation; fix?: ConditionFix } {
   const label = statementLabel(a.statementIndex, a.sid);
   const add = requiredConditions(a);
   const text = add.map((c) => `"${c.operator}": {"${c.key}": "${c.values.join('", "')}"}`);
@@ -70,7 +72,7 @@ function remediation(role: Role, a: FederationAccess): Remediation {
         ? `Require SAML:aud in ${label}.`
         : `Restrict ${a.host ? `${a.host}:sub` : 'the token subject'} in ${label} to your own ${a.profile.id === 'cognito' ? 'identity pool' : 'tenant'}.`,
     steps,
-    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+    command: updateTrustPolicyCommand(role.name),
   };
   if (add.length > 0 && isPolicyObject(role.trustPolicy.raw)) {
     const fix: ConditionFix = {
@@ -79,9 +81,9 @@ function remediation(role: Role, a: FederationAccess): Remediation {
       add,
       replaceKeys: add.map((c) => c.key.toLowerCase()),
     };
-    out.correctedPolicy = addStatementConditions(role.trustPolicy.raw, [fix]);
+    return { out, fix };
   }
-  return out;
+  return { out };
 }
 
 const analyse = (role: Role, ctx: RuleContext<TA004Options>): FederationAccess[] =>
@@ -124,10 +126,13 @@ export const TA004: Rule<TA004Options> = {
   perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];
+    const fixes: (ConditionFix | undefined)[] = [];
     // Same trust policy and role facts, same analysis (the message and location come from this role).
     const accesses = memoised(ctx, role, analyse);
     if (accesses.length === 0) return NO_FINDINGS;
     for (const a of accesses) {
+      const rem = remediation(role, a);
+      fixes.push(rem.fix);
       const label = statementLabel(a.statementIndex, a.sid);
       const st = role.trustPolicy.statements[a.statementIndex];
       const message =
@@ -157,9 +162,15 @@ export const TA004: Rule<TA004Options> = {
             missingKeys: a.missingKeys,
           },
         },
-        remediation: remediation(role, a),
+        remediation: rem.out,
       });
     }
+    // One corrected document with every statement fixed, shared by the findings.
+    const corrected = sharedCorrection(role.trustPolicy.raw, fixes, addStatementConditions);
+    if (corrected !== undefined)
+      out.forEach((d, i) => {
+        if (fixes[i] !== undefined) d.remediation.correctedPolicy = corrected;
+      });
     return out;
   },
 };

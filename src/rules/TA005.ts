@@ -5,12 +5,14 @@ import {
   findSharedExternalIds,
   type SharedExternalId,
 } from '../analysis/external-id-shared.js';
-import { correctTrustPolicy, EXTERNAL_ID_PLACEHOLDER } from '../analysis/remediate.js';
+import { correctTrustPolicy, EXTERNAL_ID_PLACEHOLDER, type TrustFix } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
 import { accountLabel, type ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import { updateTrustPolicyCommand } from '../util/shell-quote.js';
+import { sharedCorrection } from './policy-findings.js';
 import { NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z
@@ -30,7 +32,11 @@ function accountsText(accounts: readonly string[], zone: ZoneOfTrust): string {
   return listText(accounts.map((a) => accountLabel(a, zone)));
 }
 
-function remediation(role: Role, s: SharedExternalId, zone: ZoneOfTrust): Remediation {
+function remediation(
+  role: Role,
+  s: SharedExternalId,
+  zone: ZoneOfTrust,
+): { out: Remediation; fix?: TrustFix } {
   const label = statementLabel(s.use.statementIndex, s.use.sid);
   const steps = [
     `Ask ${accountsText(s.use.accounts, zone)} for the external ID it generated for your account (vendors show it in their onboarding page) and do the same for every other third party that shares this ID.`,
@@ -50,18 +56,17 @@ function remediation(role: Role, s: SharedExternalId, zone: ZoneOfTrust): Remedi
   const out: Remediation = {
     summary: `Give ${accountsText(s.use.accounts, zone)} its own external ID in ${label}.`,
     steps,
-    command: `aws iam update-assume-role-policy --role-name ${role.name} --policy-document file://trust-policy.json`,
+    command: updateTrustPolicyCommand(role.name),
   };
   if (isPolicyObject(role.trustPolicy.raw)) {
-    out.correctedPolicy = correctTrustPolicy(role.trustPolicy.raw, [
-      {
-        statementIndex: s.use.statementIndex,
-        principals: s.use.principalValues,
-        externalId: EXTERNAL_ID_PLACEHOLDER,
-      },
-    ]);
+    const fix: TrustFix = {
+      statementIndex: s.use.statementIndex,
+      principals: s.use.principalValues,
+      externalId: EXTERNAL_ID_PLACEHOLDER,
+    };
+    return { out, fix };
   }
-  return out;
+  return { out };
 }
 
 /** Where the scan's index of external IDs is kept in the rule's memo (policy keys are numbers). */
@@ -116,8 +121,11 @@ export const TA005: Rule<TA005Options> = {
     const shared = findSharedExternalIds(role, index, ctx.zone);
     if (shared.length === 0) return NO_FINDINGS;
     const out: FindingDraft[] = [];
+    const fixes: (TrustFix | undefined)[] = [];
     for (const s of shared) {
       const { use } = s;
+      const rem = remediation(role, s, ctx.zone);
+      fixes.push(rem.fix);
       const label = statementLabel(use.statementIndex, use.sid);
       const st = role.trustPolicy.statements[use.statementIndex];
       const elsewhere = s.otherParties.filter((a) => !use.accounts.includes(a));
@@ -166,9 +174,15 @@ export const TA005: Rule<TA005Options> = {
             otherRoles: [...new Set(s.others.filter((o) => o.role.id !== role.id).map((o) => o.role.id))],
           },
         },
-        remediation: remediation(role, s, ctx.zone),
+        remediation: rem.out,
       });
     }
+    // One corrected document with every statement fixed, shared by the findings.
+    const corrected = sharedCorrection(role.trustPolicy.raw, fixes, correctTrustPolicy);
+    if (corrected !== undefined)
+      out.forEach((d, i) => {
+        if (fixes[i] !== undefined) d.remediation.correctedPolicy = corrected;
+      });
     return out;
   },
 };

@@ -38,3 +38,29 @@ export function draftsFor<P extends PolicyFindingParts>(
   }
   return out;
 }
+
+/**
+ * One corrected policy for all of a rule's findings on one trust document: `doc` with every fix applied
+ * at once (undefined when there is none). Its findings share this one object instead of each holding a
+ * copy of the whole document with only its own statement fixed: a policy of N statements then costs one
+ * copy, not N (reports write it once, see `src/findings/corrected-policies.ts`), and applying it fixes
+ * every statement the rule reported, where applying one finding's copy after another's would undo the first.
+ */
+export function sharedCorrection<F>(
+  doc: JsonLike,
+  fixes: readonly (F | undefined)[],
+  apply: (doc: JsonLike, fixes: readonly F[]) => JsonLike,
+): JsonLike | undefined {
+  const given = fixes.filter((f): f is F => f !== undefined);
+  if (given.length === 0) return undefined;
+  const corrected = apply(doc, given);
+  // A document this large could never be applied (IAM refuses trust policies over 4,096 characters):
+  // reports leave it out rather than carry megabytes of the input (a 19 MB Sid) for nothing.
+  return (JSON.stringify(corrected)?.length ?? 0) > MAX_CORRECTED_POLICY_CHARS ? undefined : corrected;
+}
+
+/**
+ * The largest corrected policy findings carry: 256 times IAM's largest role trust policy (4,096
+ * characters after a quota increase, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+ */
+export const MAX_CORRECTED_POLICY_CHARS = 256 * 4096;

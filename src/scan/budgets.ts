@@ -29,7 +29,7 @@ export const BUDGETS = {
     what: 'characters in one string built while evaluating a template (format, join, replace, file…)',
   },
   'eval-steps': {
-    default: 10_000_000,
+    default: 1_000_000,
     what: 'evaluation steps for one Terraform root module or one template',
   },
   'module-instances': {
@@ -81,16 +81,161 @@ export function budgetAdvice(name: BudgetName, value: number): string {
   return `the ${name} limit is ${value} (${BUDGETS[name].what}); raise it with --limit ${name}=${Math.max(value * 2, value + 1)} if this input is legitimate`;
 }
 
+/** Where in the input a limit ran out (1-based). */
+export interface BudgetPlace {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** A place, or a function giving it (worked out only when a limit runs out). */
+export type BudgetWhere = BudgetPlace | (() => BudgetPlace | undefined);
+
+function place(w: BudgetWhere | undefined): BudgetPlace | undefined {
+  return typeof w === 'function' ? w() : w;
+}
+
 /** Thrown by evaluators when a budget runs out; caught at the file or module boundary. */
 export class BudgetExceeded extends Error {
   constructor(
     readonly budget: BudgetName,
     readonly limit: number,
     detail?: string,
+    /** The expression or node being evaluated when the limit ran out, when known. */
+    readonly at?: BudgetPlace,
   ) {
     super(`${detail ? `${detail}: ` : ''}${budgetAdvice(budget, limit)}`);
     this.name = 'BudgetExceeded';
   }
+}
+
+/** Characters of built string that count as one evaluation step. */
+export const CHARS_PER_STEP = 16;
+
+/**
+ * The running counts of one evaluation (one Terraform root module, one CloudFormation template):
+ * created by the caller for each unit and passed down, so nothing is shared between units.
+ */
+export class BudgetMeter {
+  private steps = 0;
+  private instances = 0;
+  /** Current nesting of the evaluation (expressions inside expressions, references followed). */
+  private depth = 0;
+
+  constructor(readonly budgets: Budgets) {}
+
+  /** Counts `n` evaluation steps; throws once the `eval-steps` budget is spent. */
+  step(n = 1, at?: BudgetWhere): void {
+    this.steps += n;
+    if (this.steps > this.budgets['eval-steps'])
+      throw new BudgetExceeded(
+        'eval-steps',
+        this.budgets['eval-steps'],
+        'the evaluation takes too many steps',
+        place(at),
+      );
+  }
+
+  get stepsTaken(): number {
+    return this.steps;
+  }
+
+  /** Enters one level of nesting (leave with {@link leave}); throws past the `nesting-depth` budget. */
+  enter(at?: BudgetWhere): void {
+    if (++this.depth > this.budgets['nesting-depth']) {
+      this.depth--;
+      throw new BudgetExceeded(
+        'nesting-depth',
+        this.budgets['nesting-depth'],
+        'the expression is nested too deeply',
+        place(at),
+      );
+    }
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** A collection about to hold `n` elements. */
+  size(n: number, at?: BudgetWhere): void {
+    if (n > this.budgets['collection-size'])
+      throw new BudgetExceeded(
+        'collection-size',
+        this.budgets['collection-size'],
+        `a collection of ${n} elements`,
+        place(at),
+      );
+  }
+
+  /** A string about to be `n` characters long. */
+  length(n: number, at?: BudgetWhere): void {
+    if (n > this.budgets['string-length'])
+      throw new BudgetExceeded(
+        'string-length',
+        this.budgets['string-length'],
+        `a string of ${n} characters`,
+        place(at),
+      );
+  }
+
+  /**
+   * A string of `n` characters about to be built: checks `string-length`, and counts one step per
+   * {@link CHARS_PER_STEP} characters, so many strings just under the limit still add up.
+   */
+  text(n: number, at?: BudgetWhere): void {
+    this.length(n, at);
+    this.step(Math.floor(n / CHARS_PER_STEP), at);
+  }
+
+  /** A collection of `n` elements about to be built: checks `collection-size` and counts `n` steps. */
+  elements(n: number, at?: BudgetWhere): void {
+    this.size(n, at);
+    this.step(n, at);
+  }
+
+  /** A collection growing to `n` elements, one at a time: checks `collection-size` and counts one step. */
+  grow(n: number, at?: BudgetWhere): void {
+    this.size(n, at);
+    this.step(1, at);
+  }
+
+  /** One more module instance. */
+  instance(at?: BudgetWhere): void {
+    if (++this.instances > this.budgets['module-instances'])
+      throw new BudgetExceeded(
+        'module-instances',
+        this.budgets['module-instances'],
+        'the module calls expand to too many instances',
+        place(at),
+      );
+  }
+}
+
+/** The scan error for a budget that ran out: the place it names, or `fallback` (the file or module). */
+export function budgetError(
+  source: string,
+  e: BudgetExceeded,
+  fallback: BudgetPlace,
+  outcome: string,
+): { source: string; code: string; message: string; file?: string; line?: number; column?: number } {
+  const at = e.at?.file ? e.at : fallback;
+  const out: {
+    source: string;
+    code: string;
+    message: string;
+    file?: string;
+    line?: number;
+    column?: number;
+  } = {
+    source,
+    code: `limit-${e.budget}`,
+    message: `${e.message}; ${outcome}`,
+  };
+  if (at.file !== undefined) out.file = at.file;
+  if (at.line !== undefined) out.line = at.line;
+  if (at.column !== undefined) out.column = at.column;
+  return out;
 }
 
 /** Parse the values of `--limit NAME=N` (repeatable). Throws an Error whose message is for the user. */

@@ -1,15 +1,38 @@
 import { accountName } from '../analysis/zone.js';
+import { boundError, boundFinding } from '../findings/bounded-text.js';
 import { type Severity, severityRank } from '../findings/types.js';
 import { reportRoles } from '../reporters/report-roles.js';
-import type { Report, Summary } from '../reporters/types.js';
+import type { ConfigSummary, Report, Summary } from '../reporters/types.js';
 import { toolVersion } from '../version.js';
+import { DEFAULT_BUDGETS } from './budgets.js';
+import { NOT_JUDGED_CODE } from './not-judged.js';
 import type { ScanResult } from './run.js';
 
-/** Version of the JSON report contract (docs/json-report.md). Bump the major on breaking changes. */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+/**
+ * Version of the JSON report contract (docs/json-report.md). Bump the major on breaking changes.
+ * 2.0.0: each corrected policy is listed once in `correctedPolicies`; findings name it by id.
+ */
+export const REPORT_SCHEMA_VERSION = '2.0.0';
 
-export function buildReport(result: ScanResult): Report {
-  const active = result.findings.filter((f) => !f.suppressed);
+/** Without a config summary (library use), the report says that no config file was used. */
+const NO_CONFIG: ConfigSummary = { file: null, origin: 'none', inlineSuppressions: true };
+
+/**
+ * The report of a scan. Input text quoted in messages is cut to `meta.messageLength` characters (the
+ * `message-length` budget) with a visible marker (src/findings/bounded-text.ts).
+ */
+export function buildReport(
+  result: ScanResult,
+  meta: { config?: ConfigSummary; messageLength?: number } = {},
+): Report {
+  const max = meta.messageLength ?? DEFAULT_BUDGETS['message-length'];
+  const findings = result.findings.map((f) => boundFinding(f, max));
+  const active = findings.filter((f) => !f.suppressed);
+  const suppressedBy = { inline: 0, config: 0, inlineIgnored: result.inlineSuppressionsIgnored ?? 0 };
+  for (const f of result.findings) {
+    if (f.suppression?.kind === 'inline') suppressedBy.inline++;
+    else if (f.suppression?.kind === 'config') suppressedBy.config++;
+  }
   const bySeverity: Record<string, number> = {};
   const byRule: Record<string, number> = {};
   for (const f of active) {
@@ -20,21 +43,24 @@ export function buildReport(result: ScanResult): Report {
     rolesScanned: new Set(result.roles.map((r) => r.id)).size,
     filesScanned: result.filesScanned,
     findings: active.length,
-    suppressed: result.findings.length - active.length,
+    suppressed: findings.length - active.length,
     bySeverity: sortKeys(bySeverity),
     byRule: sortKeys(byRule),
     errors: result.errors.length,
     complete: result.errors.length === 0,
+    rolesNotJudged: result.warnings.filter((w) => w.code === NOT_JUDGED_CODE).length,
+    config: meta.config ?? NO_CONFIG,
+    suppressedBy,
   };
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'trustaudit', version: toolVersion() },
     rules: result.rules.map((r) => r.meta),
-    findings: result.findings,
-    errors: result.errors,
-    warnings: result.warnings,
+    findings,
+    errors: result.errors.map((e) => boundError(e, max)),
+    warnings: result.warnings.map((e) => boundError(e, max)),
     summary,
-    roles: reportRoles(result.roles),
+    roles: reportRoles(result.roles, max),
     accountNames: namedAccounts(result),
   };
 }

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import type { TrustedAccount, ZoneOfTrust } from '../analysis/zone.js';
 import type { ConfigSuppression } from '../config/schema.js';
 import type { Finding } from '../findings/types.js';
@@ -11,11 +11,16 @@ import { fileSources } from '../sources/index.js';
 import type { FileSource, InputFile, RoleProvider, SourceContext } from '../sources/types.js';
 import { applySuppressions } from '../suppress/index.js';
 import { append } from '../util/append.js';
-import { type BudgetName, budgetsWith } from './budgets.js';
-import { defaultRootFor, openScanRoot } from './scan-root.js';
+import { BudgetExceeded, type BudgetName, budgetError, budgetsWith } from './budgets.js';
+import { notJudgedWarnings } from './not-judged.js';
+import { withinPolicyBudgets } from './policy-budget.js';
+import { defaultRootFor, openScanRoot, readRegularFile, type ScanRoot } from './scan-root.js';
 import { errMessage, walkPaths } from './walk.js';
 
 /** Extensions worth reading when a folder is walked (named files are always read). */
+/** Names the walk never warns about (editor lock files and the like are often links or sockets). */
+const SKIPPED_NAME = /^\.#/;
+
 const CANDIDATE_EXTENSIONS = new Set([
   '.json',
   '.yaml',
@@ -44,6 +49,8 @@ export interface ScanOptions {
   /** Live sources (AWS). */
   providers?: readonly RoleProvider[];
   suppressions?: readonly ConfigSuppression[];
+  /** False (`--no-inline-suppressions`): suppressions written in the scanned templates are ignored. */
+  inlineSuppressions?: boolean;
   /** YYYY-MM-DD, for suppression expiry. Defaults to today (UTC). */
   today?: string;
   maxFileBytes?: number;
@@ -66,6 +73,8 @@ export interface ScanResult {
   zone: ZoneOfTrust;
   rules: readonly AnyRule[];
   accounts: { id: string; name?: string }[];
+  /** Findings an inline suppression would have suppressed, had `--no-inline-suppressions` not been given. */
+  inlineSuppressionsIgnored?: number;
 }
 
 /** Read inputs, run every source, every enabled rule and the suppressions. Never throws for bad input. */
@@ -76,7 +85,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const errors: ScanError[] = [];
   const warnings: ScanError[] = [];
 
-  const inputs = await readInputs(opts, maxFileBytes, errors);
+  const root = openScanRoot(opts.root ?? defaultRootFor(opts.paths, opts.cwd), maxFileBytes);
+  const inputs = await readInputs(opts, root, maxFileBytes, errors, warnings);
   const zone = cloneZone(opts.zone);
   const ctx: SourceContext = {
     zone,
@@ -85,7 +95,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     allFiles: inputs.all,
     maxFileBytes,
     budgets: budgetsWith(opts.budgets),
-    root: openScanRoot(opts.root ?? defaultRootFor(opts.paths, opts.cwd), maxFileBytes),
+    root,
   };
 
   // Offer each file to the sources in order; the first that claims it gets it.
@@ -99,7 +109,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
           source: 'input',
           code: 'unrecognised',
           file: file.path,
-          message: `${file.path} is not a trust policy, IAM export, CloudFormation template or Terraform file`,
+          message: `${file.path} is not a trust policy, IAM export, CloudFormation template, Terraform file, Ansible task file (using the iam_role module), Serverless Framework configuration, Kubernetes IAM manifest (ACK, Crossplane), Pulumi YAML program or Pulumi stack export`,
         });
       }
       continue;
@@ -129,11 +139,16 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     try {
       absorb(await source.load(files, ctx));
     } catch (e) {
-      errors.push({
-        source: source.name,
-        code: 'internal',
-        message: `the ${source.name} reader failed on ${files.length} file(s) (${files[0]?.path ?? ''}…): ${errMessage(e)}`,
-      });
+      // Sources isolate their own files and modules; this is the last resort, still named and located.
+      errors.push(
+        e instanceof BudgetExceeded
+          ? budgetError(source.name, e, { file: files[0]?.path ?? '' }, `the ${source.name} reader stopped`)
+          : {
+              source: source.name,
+              code: 'internal',
+              message: `the ${source.name} reader failed on ${files.length} file(s) (${files[0]?.path ?? ''}…): ${errMessage(e)}`,
+            },
+      );
     }
   }
   for (const provider of opts.providers ?? []) {
@@ -144,12 +159,19 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  const found = runRules(roles, rules, {
+  // A policy past the statements, principals or condition-values limit is an error for its role, not judged.
+  const sized = withinPolicyBudgets(roles, ctx.budgets);
+  append(errors, sized.errors);
+  // A role whose whole trust is unknown gets no finding; it must not read as clean.
+  append(warnings, notJudgedWarnings(sized.roles));
+  const found = runRules(sized.roles, rules, {
     zone,
     ...(opts.ruleSettings ? { settings: opts.ruleSettings } : {}),
   });
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
-  const suppressed = applySuppressions(found, roles, opts.suppressions ?? [], today);
+  const suppressed = applySuppressions(found, roles, opts.suppressions ?? [], today, {
+    inline: opts.inlineSuppressions !== false,
+  });
   append(warnings, suppressed.warnings);
 
   return {
@@ -161,6 +183,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     zone,
     rules,
     accounts,
+    inlineSuppressionsIgnored: suppressed.inlineIgnored,
   };
 }
 
@@ -173,10 +196,17 @@ function safeClaim(source: FileSource, file: InputFile, errors: ScanError[]): bo
   }
 }
 
+/**
+ * Walk the command-line paths and read the files worth scanning. Walked files must stay inside the
+ * scan root (or the folder the user named) after links are followed; files named on the command line
+ * may be anywhere. Either way only regular files are read, and the size limit counts the bytes read.
+ */
 async function readInputs(
   opts: ScanOptions,
+  root: ScanRoot,
   maxFileBytes: number,
   errors: ScanError[],
+  warnings: ScanError[],
 ): Promise<{ files: InputFile[]; all: string[] }> {
   const files: InputFile[] = [];
   // In-memory documents (the library's scanDocuments): named by the caller, never read from disk.
@@ -195,37 +225,47 @@ async function readInputs(
       files.push({ path: '<stdin>', text, explicit: true });
     }
   }
-  const walked = walkPaths(paths, opts.cwd);
+  const walked = walkPaths(paths, opts.cwd, {
+    rootDir: root.dir,
+    wanted: (name) => isCandidate(name) && !SKIPPED_NAME.test(basename(name)),
+  });
   append(errors, walked.errors);
+  append(warnings, walked.warnings);
+  // A thousand links to one file read it once.
+  const byReal = new Map<string, string>();
   for (const f of walked.files) {
     if (!f.explicit && !isCandidate(f.abs)) continue;
-    try {
-      const size = statSync(f.abs).size;
-      if (size > maxFileBytes) {
-        errors.push({
-          source: 'input',
-          code: 'too-large',
-          file: f.display,
-          message: `${f.display} is ${size} bytes, over the ${maxFileBytes}-byte limit (raise it with --max-file-size)`,
-        });
-        continue;
-      }
-      files.push({
-        path: f.display,
-        absPath: f.abs,
-        text: readFileSync(f.abs, 'utf8'),
-        explicit: f.explicit,
-      });
-    } catch (e) {
-      errors.push({
-        source: 'input',
-        code: 'unreadable',
-        file: f.display,
-        message: `cannot read ${f.display}: ${errMessage(e)}`,
-      });
+    const known = byReal.get(realPathOf(f.abs));
+    if (known !== undefined) {
+      files.push({ path: f.display, absPath: f.abs, text: known, explicit: f.explicit });
+      continue;
+    }
+    const r = f.explicit
+      ? readRegularFile(f.abs, maxFileBytes)
+      : root.readFound(f.abs, f.base ? [f.base] : []);
+    if (r.ok) {
+      byReal.set(r.real, r.text);
+      files.push({ path: f.display, absPath: f.abs, text: r.text, explicit: f.explicit });
+      continue;
+    }
+    const reason = r.reason.split(f.abs).join(f.display);
+    if (r.refusal === 'too-large') {
+      errors.push({ source: 'input', code: 'too-large', file: f.display, message: reason });
+    } else if (!f.explicit && (r.refusal === 'outside' || r.refusal === 'not-regular')) {
+      warnings.push({ source: 'input', code: 'not-read', file: f.display, message: `${reason}; not read` });
+    } else {
+      errors.push({ source: 'input', code: 'unreadable', file: f.display, message: reason });
     }
   }
-  return { files, all: walked.files.map((f) => f.abs) };
+  return { files, all: walked.seen };
+}
+
+function realPathOf(abs: string): string {
+  try {
+    return realpathSync.native(abs);
+  } catch {
+    return abs;
+  }
 }
 
 function isCandidate(path: string): boolean {

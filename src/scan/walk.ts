@@ -1,6 +1,7 @@
-import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ScanError } from '../model/types.js';
+import { isInside } from './scan-root.js';
 
 /** Folders never worth walking into. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn', '.venv', '__pycache__']);
@@ -10,24 +11,122 @@ export interface WalkedFile {
   display: string;
   abs: string;
   explicit: boolean;
+  /**
+   * Real path of the folder named on the command line that this file was found in: a file found
+   * there is the user's choice even outside the scan root (a link must still stay inside one of them).
+   */
+  base?: string;
+}
+
+export interface WalkResult {
+  files: WalkedFile[];
+  errors: ScanError[];
+  /** Entries not read: links leaving the scan root, devices, FIFOs, sockets, broken links. */
+  warnings: ScanError[];
+  /** Every file the walk met, read or refused (absolute paths), so sources do not read them again. */
+  seen: string[];
+}
+
+export interface WalkOptions {
+  /** Real path of the scan root. */
+  rootDir: string;
+  /** Is a refused entry with this name worth a warning? (Only the kinds of files the scan reads.) */
+  wanted(name: string): boolean;
 }
 
 /**
- * Expand the command-line paths into files. Directories are walked recursively (symbolic links to
- * folders are not followed, so loops are impossible); named files are marked explicit.
+ * Expand the command-line paths into files. Folders are walked recursively. Symbolic links are
+ * followed when they stay inside the scan root (or the folder the user named), as Terraform follows
+ * them; links to folders are walked after the real folders, and each real folder is walked once, so
+ * loops and link fan-outs are impossible. Named files are marked explicit.
  */
-export function walkPaths(
-  paths: readonly string[],
-  cwd: string,
-): { files: WalkedFile[]; errors: ScanError[] } {
+export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptions): WalkResult {
   const files: WalkedFile[] = [];
   const errors: ScanError[] = [];
-  const seen = new Set<string>();
-  const add = (abs: string, explicit: boolean) => {
-    if (seen.has(abs)) return;
-    seen.add(abs);
-    files.push({ abs, display: displayPath(abs, cwd), explicit });
+  const warnings: ScanError[] = [];
+  const seenFiles = new Set<string>();
+  const seenAll = new Set<string>();
+  const visitedDirs = new Set<string>();
+  const deferred: { abs: string; real: string; base: string }[] = [];
+  const show = (abs: string) => displayPath(abs, cwd);
+  const refuse = (abs: string, message: string) => {
+    warnings.push({ source: 'input', code: 'not-read', file: show(abs), message });
   };
+  const add = (abs: string, explicit: boolean, base?: string) => {
+    seenAll.add(abs);
+    if (seenFiles.has(abs)) return;
+    seenFiles.add(abs);
+    files.push({ abs, display: show(abs), explicit, ...(base ? { base } : {}) });
+  };
+  const allowed = (real: string, base: string) => isInside(opts.rootDir, real) || isInside(base, real);
+
+  const walkDir = (dir: string, realDir: string, base: string): void => {
+    if (visitedDirs.has(realDir)) return;
+    visitedDirs.add(realDir);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      errors.push({
+        source: 'input',
+        code: 'unreadable',
+        file: show(dir),
+        message: `cannot list ${show(dir)}: ${errMessage(e)}`,
+      });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walkDir(abs, join(realDir, e.name), base);
+      } else if (e.isFile()) {
+        add(abs, false, base);
+      } else if (e.isSymbolicLink()) {
+        followLink(abs, e.name, base);
+      } else if (opts.wanted(e.name)) {
+        seenAll.add(abs);
+        refuse(abs, `${show(abs)} is not a regular file (a device, FIFO or socket is never read)`);
+      }
+    }
+  };
+
+  const followLink = (abs: string, name: string, base: string): void => {
+    let real: string;
+    try {
+      real = realpathSync.native(abs);
+    } catch (e) {
+      seenAll.add(abs);
+      if (opts.wanted(name)) refuse(abs, `${show(abs)} is a broken symbolic link (${errMessage(e)})`);
+      return;
+    }
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(real);
+    } catch (e) {
+      seenAll.add(abs);
+      if (opts.wanted(name)) refuse(abs, `${show(abs)} cannot be read: ${errMessage(e)}`);
+      return;
+    }
+    const isDir = st.isDirectory();
+    if (isDir && SKIP_DIRS.has(name)) return;
+    if (!allowed(real, base)) {
+      seenAll.add(abs);
+      if (isDir || opts.wanted(name))
+        refuse(
+          abs,
+          `${show(abs)} is a symbolic link to ${real}, outside the scan root ${opts.rootDir}; not read (--root sets the root)`,
+        );
+      return;
+    }
+    if (isDir) deferred.push({ abs, real, base });
+    else if (st.isFile()) add(abs, false, base);
+    else if (opts.wanted(name)) {
+      seenAll.add(abs);
+      refuse(abs, `${show(abs)} links to ${real}, which is not a regular file; not read`);
+    }
+  };
+
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let st: ReturnType<typeof statSync>;
@@ -42,39 +141,19 @@ export function walkPaths(
       });
       continue;
     }
-    if (st.isDirectory()) walkDir(abs, add, errors, cwd);
-    else add(abs, true);
+    if (st.isDirectory()) {
+      let real: string;
+      try {
+        real = realpathSync.native(abs);
+      } catch {
+        real = abs;
+      }
+      walkDir(abs, real, real);
+    } else add(abs, true);
   }
-  return { files, errors };
-}
-
-function walkDir(
-  dir: string,
-  add: (abs: string, explicit: boolean) => void,
-  errors: ScanError[],
-  cwd: string,
-): void {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    errors.push({
-      source: 'input',
-      code: 'unreadable',
-      file: displayPath(dir, cwd),
-      message: `cannot list ${displayPath(dir, cwd)}: ${errMessage(e)}`,
-    });
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const abs = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) walkDir(abs, add, errors, cwd);
-    } else if (e.isFile()) {
-      add(abs, false);
-    }
-  }
+  // Linked folders last: a folder reached both directly and through a link is shown under its own path.
+  for (let d = deferred.shift(); d; d = deferred.shift()) walkDir(d.abs, d.real, d.base);
+  return { files, errors, warnings, seen: [...seenAll] };
 }
 
 export function displayPath(abs: string, cwd: string): string {
@@ -88,6 +167,7 @@ export function errMessage(e: unknown): string {
     const code = (e as { code: string }).code;
     if (code === 'ENOENT') return 'no such file or directory';
     if (code === 'EACCES') return 'permission denied';
+    if (code === 'ELOOP') return 'too many symbolic links';
   }
   return e instanceof Error ? e.message : String(e);
 }

@@ -36,6 +36,11 @@ export interface SourceContext {
 export interface SourceResult {
   roles: Role[];
   errors: ScanError[];
+  /**
+   * Problems that do not make the result incomplete but must be visible (a refused read outside the
+   * scan root, a URL module source not fetched): summary, JSON and SARIF, exit code unchanged.
+   */
+  warnings?: ScanError[];
   /** Accounts the source found to be inside the zone of trust (e.g. every account of the scanned Organization). */
   trusted?: TrustedAccount[];
   /** Accounts the source scanned (live AWS), with names when known. */

@@ -3,6 +3,14 @@ import type { Finding, SuppressionInfo } from '../findings/types.js';
 import type { InlineSuppression, Role, ScanError } from '../model/types.js';
 import { compileResourceGlob, describeSuppression, isExpired, ruleMatches } from './match.js';
 
+export interface SuppressionOptions {
+  /**
+   * False (`--no-inline-suppressions`): suppressions written in the scanned templates do not apply; the
+   * findings they would have suppressed are counted in `inlineIgnored` instead.
+   */
+  inline?: boolean;
+}
+
 /**
  * Mark findings suppressed by inline suppressions (on the role) or config suppressions.
  * Expired config suppressions no longer apply and come back as warnings.
@@ -18,6 +26,9 @@ import { compileResourceGlob, describeSuppression, isExpired, ruleMatches } from
  * - Warnings (source `config`): `suppression-expired` for each expired config suppression (whether or not
  *   it matched anything), `suppression-unused` for each unexpired one that matched no finding.
  *
+ * With `opts.inline === false` only config suppressions apply (the scanned tree is not trusted to
+ * suppress its own findings).
+ *
  * Findings are returned in the same order and nothing is modified: a suppressed finding comes back as a
  * new object, the others as they were (a large scan has tens of thousands, usually none suppressed).
  */
@@ -26,7 +37,10 @@ export function applySuppressions(
   roles: readonly Role[],
   config: readonly ConfigSuppression[],
   today: string,
-): { findings: Finding[]; warnings: ScanError[] } {
+  opts: SuppressionOptions = {},
+): { findings: Finding[]; warnings: ScanError[]; inlineIgnored: number } {
+  const honourInline = opts.inline !== false;
+  let inlineIgnored = 0;
   const inlineByResource = new Map<string, InlineSuppression[]>();
   for (const role of roles) {
     if (!role.inlineSuppressions?.length) continue;
@@ -48,7 +62,8 @@ export function applySuppressions(
     const inline = inlineByResource
       .get(finding.resource.id)
       ?.find((s) => ruleMatches(s.ruleId, finding.ruleId));
-    if (inline) {
+    if (inline && !honourInline) inlineIgnored++;
+    else if (inline) {
       suppression = {
         kind: 'inline',
         reason: inline.reason,
@@ -79,7 +94,7 @@ export function applySuppressions(
       });
     }
   });
-  return { findings: out, warnings };
+  return { findings: out, warnings, inlineIgnored };
 }
 
 function sameInline(a: InlineSuppression, b: InlineSuppression): boolean {

@@ -71,11 +71,17 @@ describe('requiresFixedExternalId', () => {
       condition: { 'ForAnyValue:StringEquals': { 'sts:ExternalId': 'abc' } },
       fixed: false,
     },
-    { name: 'empty value', condition: { StringEquals: { 'sts:ExternalId': '' } }, fixed: false },
+    // STS refuses an empty external id, so such a value admits nobody: the others decide.
+    { name: 'empty value (STS never sends one: admits nobody)', condition: { StringEquals: { 'sts:ExternalId': '' } }, fixed: true },
     {
-      name: 'one empty value among fixed ones',
+      name: 'one empty value among fixed ones (protected by the real one)',
       condition: { StringEquals: { 'sts:ExternalId': ['abc', ''] } },
-      fixed: false,
+      fixed: true,
+    },
+    {
+      name: 'a value with a space among fixed ones',
+      condition: { StringEquals: { 'sts:ExternalId': ['abc', 'a b'] } },
+      fixed: true,
     },
     {
       name: 'policy variable',

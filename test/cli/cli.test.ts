@@ -143,7 +143,7 @@ describe('trustaudit CLI (real binary)', () => {
     expect(r2.code).toBe(1);
     expect(readFileSync(join(dir, 'reports/trustaudit.txt'), 'utf8')).toMatch(/TA001/);
     expect(JSON.parse(readFileSync(join(dir, 'reports/trustaudit.json'), 'utf8')).schemaVersion).toMatch(
-      /^1\./,
+      /^2\./,
     );
   });
 
@@ -157,6 +157,7 @@ describe('trustaudit CLI (real binary)', () => {
       'schemaVersion',
       'tool',
       'findings',
+      'correctedPolicies',
       'errors',
       'warnings',
       'summary',

@@ -136,7 +136,7 @@ const KEYS: KeySpec[] = [
   {
     key: 'aws:PrincipalAccount',
     ops: STRING_OPS,
-    values: [...ACCOUNTS, '2222*', '*'],
+    values: [...ACCOUNTS, '2222*', '*', '${aws:ResourceAccount}'],
   },
   {
     key: 'aws:PrincipalArn',
@@ -163,6 +163,11 @@ const KEYS: KeySpec[] = [
     values: ['2024-01-01T00:00:00Z', '2025-06-01', '2023-12-31T23:59:59Z', '1704067200'],
   },
   { key: 'aws:TagKeys', ops: STRING_OPS, values: ['a', 'b', 'team', 't*'], multi: true },
+  // Keys of the condition-key table (issue 12): the time as a number, gated keys, the role's account.
+  { key: 'aws:EpochTime', ops: NUMERIC_OPS, values: ['1700000000', '1800000000'] },
+  { key: 'sts:SourceIdentity', ops: STRING_OPS, values: ['alice', 'a*', '*'] },
+  { key: 'aws:RequestTag/team', ops: STRING_OPS, values: ['blue', 'b*'] },
+  { key: 'aws:ResourceAccount', ops: STRING_OPS, values: [ROLE_ACCOUNT, '2222*'] },
   {
     key: 'aws:PrincipalOrgPaths',
     ops: ['StringLike', 'StringEquals', 'StringNotLike'],
@@ -276,6 +281,11 @@ const contextArb = fc.record({
     fc.constantFrom('2024-06-01T12:00:00Z', '2023-01-01T00:00:00Z', '2024-01-01', '1717243200'),
   ),
   'aws:TagKeys': opt(fc.uniqueArray(fc.constantFrom('a', 'b', 'team', 'c'), { minLength: 2, maxLength: 3 })),
+  'aws:EpochTime': opt(fc.constantFrom('1717243200', '1600000000')),
+  'sts:SourceIdentity': opt(fc.constantFrom('alice', 'bob')),
+  'aws:RequestTag/team': opt(fc.constantFrom('blue', 'red')),
+  // AWS sets it on every request: the role's own account.
+  'aws:ResourceAccount': fc.constant(ROLE_ACCOUNT),
   'aws:PrincipalOrgPaths': opt(
     fc.uniqueArray(fc.constantFrom('o-1/r-1/', 'o-1/r-1/ou-1/', 'o-2/r-2/', 'o-3/'), {
       minLength: 2,
@@ -361,6 +371,21 @@ function knownDifference(doc: JsonStatement[], ctx: Ctx): string | undefined {
       }
     }
     for (const [op, kv] of Object.entries(st.Condition ?? {})) {
+      if (!op.includes('String')) continue;
+      for (const [key, vals] of Object.entries(kv)) {
+        // AWS "IAM policy elements: Variables and tags", special characters: `${*}`, `${?}` and `${$}` stand
+        // for the literal characters * ? $ (docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars).
+        // iam-simulate leaves them unsubstituted, so `ext-${*}` does not equal a request value `ext-*`
+        // there. Excluded when a request value holds one of those characters.
+        const req = list(ctx[key]);
+        if (
+          list(vals).some((v) => /\$\{[*?$]\}/.test(v)) &&
+          req.some((r) => typeof r === 'string' && /[*?$]/.test(r))
+        )
+          return 'string: ${*} escape against a request value with that character';
+      }
+    }
+    for (const [op, kv] of Object.entries(st.Condition ?? {})) {
       if (!op.includes('Arn')) continue;
       for (const [key, vals] of Object.entries(kv)) {
         // AWS "ARN condition operators": policy variables are supported in ARN values
@@ -386,7 +411,7 @@ function knownDifference(doc: JsonStatement[], ctx: Ctx): string | undefined {
         // of meeting it (`203.0.113.5` vs `203.0.113.5/32` give different answers for an IPv6 caller).
         const v6 = (s: string) => s.includes(':');
         if (
-          op.startsWith('NotIpAddress') &&
+          /(^|:)NotIpAddress/.test(op) &&
           typeof req === 'string' &&
           list(vals).some((v) => !v.includes('/') && v6(v) !== v6(req))
         ) {

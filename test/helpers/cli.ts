@@ -61,10 +61,12 @@ export interface JsonReport {
     statement?: { index: number; sid?: string };
     principals: { value: string; kind: string; account?: string; note?: string }[];
     evidence: { summary: string; details: string[]; ownerKnown?: boolean; request?: unknown };
-    remediation: { summary: string; steps: string[]; command?: string; correctedPolicy?: unknown };
+    remediation: { summary: string; steps: string[]; command?: string; correctedPolicyId?: string };
     fingerprint: string;
     suppressed: boolean;
   }[];
+  /** Corrected trust policies by id (`remediation.correctedPolicyId`), each written once. */
+  correctedPolicies: Record<string, unknown>;
   errors: {
     source: string;
     code: string;

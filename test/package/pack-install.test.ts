@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +116,22 @@ describe('the packed package', () => {
     expect(scan.status).toBe(1);
     const report = JSON.parse(scan.stdout) as { summary: { findings: number } };
     expect(report.summary.findings).toBeGreaterThan(0);
+  });
+
+  it('scans without the optional history module, and says once that history is off', () => {
+    expect(existsSync(join(project, 'node_modules/better-sqlite3'))).toBe(false);
+    const bin = join(project, 'node_modules/.bin/trustaudit');
+    const scan = spawnSync(
+      bin,
+      ['scan', join(repoRoot, 'examples/account-export.json'), '--format', 'json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', TRUSTAUDIT_DB: join(work, 'history.db') },
+      },
+    );
+    expect(scan.status, scan.stderr).toBe(1);
+    expect(JSON.parse(scan.stdout).summary.findings).toBeGreaterThan(0);
+    expect(scan.stderr.match(/history is off/g)).toHaveLength(1);
+    expect(scan.stderr).toContain('better-sqlite3');
   });
 });

@@ -389,17 +389,6 @@ ruleTester(TA001, {
       expect: [{ statementIndex: 0, principals: [VENDOR] }],
     },
     {
-      name: 'principal: unique id of a deleted principal',
-      policy: allow({ AWS: 'AROAEXAMPLEUNIQUEID01' }),
-      expect: [
-        {
-          statementIndex: 0,
-          principals: ['AROAEXAMPLEUNIQUEID01'],
-          evidenceIncludes: ['cannot be resolved', 'remove it'],
-        },
-      ],
-    },
-    {
       name: 'principal: symbolic account (IaC parameter)',
       policy: allow({
         AWS: {
@@ -505,11 +494,6 @@ ruleTester(TA001, {
       name: 'external id: Null false only checks presence',
       policy: vendorWith({ Null: { 'sts:ExternalId': 'false' } }),
       expect: [{ statementIndex: 0, evidenceIncludes: ['Null only tests whether the key is present'] }],
-    },
-    {
-      name: 'external id: empty string value',
-      policy: vendorWith({ StringEquals: { 'sts:ExternalId': '' } }),
-      expect: [{ statementIndex: 0, evidenceIncludes: ['empty external id'] }],
     },
     {
       name: 'external id: value made of a policy variable the caller knows',

@@ -41,7 +41,8 @@ const policies: Record<string, [number[], number[]]> = {
   'invalid-notprincipal.json': [[0], [0]],
   'same-account-root.json': [[0], []],
   'service-principal.json': [[], []],
-  'unique-id-principal.json': [[0], [0]],
+  // A deleted principal's unique id names nobody: TA006 reports it as stale, TA001 does not.
+  'unique-id-principal.json': [[], []],
   'wildcard-principal-anyone.json': [[0], [0]],
   'wildcard-principal-own-account-only.json': [[0], []],
 };
@@ -50,7 +51,6 @@ const policies: Record<string, [number[], number[]]> = {
 const exportFindings: Record<string, number[]> = {
   MonitoringVendorReadOnly: [0],
   PartnerEngineersMfaIfExists: [0],
-  LegacyDeployTarget: [0],
   SharedServicesMixed: [0],
 };
 
@@ -94,6 +94,12 @@ describe('examples/account-export.json', () => {
       got[f.resource.name]!.push(f.statement!.index);
     }
     expect(got).toEqual(exportFindings);
+  });
+  it('reports the deleted principal of LegacyDeployTarget as stale (TA006), not as a third party', () => {
+    const f = runRules(roles, allRules, { zone: makeZone() }).filter(
+      (x) => x.resource.name === 'LegacyDeployTarget',
+    );
+    expect(f.map((x) => x.ruleId)).toEqual(['TA006']);
   });
   it('names only the vendor in the mixed statement and splits it in the corrected policy', () => {
     const f = ta001(roles).find((x) => x.resource.name === 'SharedServicesMixed')!;

@@ -2,14 +2,16 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type History, HistoryError, openHistory, type ScanRecord } from '../../history/store.js';
-import { defaultHistoryPath } from '../history-db.js';
+import { produceFileAtomic, WriteError, type WriteFs } from '../../util/atomic-write.js';
+import { neutraliseLine } from '../../util/neutralise.js';
+import { defaultHistoryPath, describeSqliteError } from '../history-db.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../io.js';
 import { parsePositiveInt } from '../parse.js';
 import { registerDiffCommand } from './diff.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control characters from stored data are replaced.
-const safe = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+// Terminal control characters from stored data are made visible (the one shared helper).
+const safe = neutraliseLine;
 
 function scanLine(s: ScanRecord): string {
   const sev = Object.entries(s.summary.bySeverity ?? {})
@@ -39,15 +41,39 @@ function mb(bytes: number): string {
 }
 
 /** `history --prune --keep N`: back the database up, then delete the older scans. Returns the report. */
-async function pruneHistory(h: History, keep: number, target: string | undefined): Promise<string> {
+export async function pruneHistory(
+  h: History,
+  keep: number,
+  target: string | undefined,
+  fs?: WriteFs,
+): Promise<string> {
   const opts = { keep, ...(target === undefined ? {} : { target }) };
   if (h.planPrune(opts).length === 0) {
     return `nothing to prune: no ${target === undefined ? 'target' : safe(target)} has more than ${keep} scan(s) in ${h.path}\n`;
   }
   const before = size(h.path) + size(`${h.path}-wal`);
   const backup = `${h.path}.backup-${stamp()}`;
-  await h.backup(backup);
-  const removed = h.prune(opts);
+  try {
+    // A fresh temporary file filled by SQLite's online backup, fsynced, then given its name.
+    await produceFileAtomic(backup, (tmp) => h.backup(tmp), {
+      mode: 0o600,
+      forceMode: true,
+      noReplace: true,
+      ...(fs ? { fs } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    throw new HistoryError(`nothing was pruned: the backup could not be written first: ${e.message}`);
+  }
+  let removed: ReturnType<History['prune']>;
+  try {
+    removed = h.prune(opts);
+  } catch (e) {
+    // The deletions run in one transaction: a failure (a full disk for the log) rolls them all back.
+    throw new HistoryError(
+      `nothing was pruned: ${h.path}: ${describeSqliteError(e)}; the database is unchanged (backup at ${backup})`,
+    );
+  }
   const after = size(h.path) + size(`${h.path}-wal`);
   const lines = [
     `backup of the database before pruning: ${backup}`,
@@ -55,7 +81,9 @@ async function pruneHistory(h: History, keep: number, target: string | undefined
     ...removed.scans.map((s) => `  ${scanLine(s)}`),
     removed.compacted
       ? `database ${mb(before)} -> ${mb(after)}`
-      : 'the database file could not be compacted now (another process has it open); the space is reused by later scans',
+      : removed.compactError
+        ? `the database file could not be compacted (${removed.compactError}); the scans are removed all the same, and the space is reused by later scans`
+        : 'the database file could not be compacted now (another process has it open); the space is reused by later scans',
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -99,7 +127,7 @@ export function registerHistoryCommand(program: Command, io: CliIO, setExit: (co
             throw new UsageError('--prune works on targets, not on one scan id');
           h = openHistory(resolve(io.cwd, opts.db));
           if (opts.prune) {
-            io.stdout.write(await pruneHistory(h, opts.keep as number, opts.target));
+            io.stdout.write(await pruneHistory(h, opts.keep as number, opts.target, io.writeFs));
           } else if (id !== undefined) {
             const scan = h.getScan(id);
             if (!scan) throw new HistoryError(`no scan #${id} in ${h.path}`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, ruleSettingsFrom } from '../../config/load.js';
 import { allRules, findRule } from '../../rules/index.js';
+import { neutraliseLine, neutraliseText } from '../../util/neutralise.js';
 import { packageRoot } from '../../version.js';
 import { type CliIO, UsageError } from '../io.js';
 
@@ -43,7 +44,8 @@ export function registerRuleCommands(program: Command, io: CliIO, setExit: (code
     .argument('<rule>', 'rule id (TA001) or name')
     .action((id: string) => {
       const rule = findRule(id);
-      if (!rule) throw new UsageError(`unknown rule "${id}"; run \`trustaudit rules\` to list them`);
+      if (!rule)
+        throw new UsageError(`unknown rule "${neutraliseLine(id)}"; run \`trustaudit rules\` to list them`);
       const doc = new URL(`docs/rules/${rule.meta.id}.md`, packageRoot());
       let text: string;
       try {
@@ -51,7 +53,7 @@ export function registerRuleCommands(program: Command, io: CliIO, setExit: (code
       } catch {
         text = `# ${rule.meta.id} ${rule.meta.title}\n\n${rule.meta.description}\n\n## Risk\n\n${rule.meta.risk}\n\n## Remediation\n\n${rule.meta.remediation}\n`;
       }
-      io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      io.stdout.write(neutraliseText(text.endsWith('\n') ? text : `${text}\n`));
       setExit(0);
     });
 }

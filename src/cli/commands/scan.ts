@@ -1,21 +1,35 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { loadKnownAccounts } from '../../config/known-accounts.js';
-import { buildZone, loadConfig, ruleSettingsFrom } from '../../config/load.js';
-import type { Severity } from '../../findings/types.js';
+import { loadBundledKnownAccounts, mergeKnownAccounts } from '../../config/bundled-accounts.js';
+import { type KnownAccountsReader, loadKnownAccounts } from '../../config/known-accounts.js';
+import { buildZone, type LoadedConfig, loadConfig, ruleSettingsFrom } from '../../config/load.js';
+import { SEVERITIES, type Severity } from '../../findings/types.js';
+import type { Role } from '../../model/types.js';
 import { reporters } from '../../reporters/index.js';
-import type { Report, ReportText } from '../../reporters/types.js';
-import type { RuleSetting } from '../../rules/engine.js';
+import type { ConfigSummary, Report, ReportText } from '../../reporters/types.js';
+import { allRules } from '../../rules/index.js';
 import { BUDGET_NAMES, parseLimitFlags } from '../../scan/budgets.js';
-import { buildReport, EXIT_CLEAN, exitCodeFor } from '../../scan/report.js';
+import { buildReport, EXIT_CLEAN, EXIT_ERROR, exitCodeFor } from '../../scan/report.js';
 import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
+import { defaultRootFor, openScanRoot, readRegularFile } from '../../scan/scan-root.js';
 import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
 import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
 import type { RoleProvider } from '../../sources/types.js';
+import {
+  createRedactor,
+  type Redactor,
+  redactingStream,
+  secretsFromEnvironment,
+  urlSecrets,
+} from '../../util/redact.js';
 import { type CliIO, UsageError, useColor } from '../io.js';
 import { collect, collectAccountIds, parsePairs, parsePositiveInt, parseSeverity } from '../parse.js';
-import { writeReportFile, writeReportTo } from '../write-report.js';
+import { applyRuleFlags, keepAtOrAbove } from '../rule-flags.js';
+import { writeReportFiles, writeReportToStdout } from '../write-report.js';
+
+/** A variables file is small: anything larger is refused rather than read into memory. */
+const MAX_VAR_FILE_BYTES = 16 * 1024 * 1024;
 
 /** File names used with --output-dir, by format. */
 export const OUTPUT_FILE_NAMES: Record<string, string> = {
@@ -27,6 +41,7 @@ export const OUTPUT_FILE_NAMES: Record<string, string> = {
   junit: 'trustaudit.junit.xml',
   markdown: 'trustaudit.md',
   asff: 'trustaudit.asff.json',
+  ocsf: 'trustaudit.ocsf.json',
 };
 
 export interface ScanCliOptions {
@@ -38,36 +53,60 @@ export interface ScanCliOptions {
   trustedAccount?: string[];
   trustedOrg?: string[];
   config?: string;
-  knownAccounts?: string;
+  /** False with `--no-repo-config`: no config file is picked up from the current folder. */
+  repoConfig?: boolean;
+  /** False with `--no-inline-suppressions`: suppressions in the scanned templates are ignored. */
+  inlineSuppressions?: boolean;
+  /** A file, or false for --no-known-accounts. */
+  knownAccounts?: string | false;
   require?: string;
   rule?: string[];
+  rules?: string[];
+  skipRules?: string[];
+  severity?: Severity;
   parameter?: string[];
   parametersFile?: string[];
   var?: string[];
   varFile?: string[];
   maxFileSize?: number;
+  /** `--root DIR`: the scan root (default: the git top level above the first path). */
+  root?: string;
   limit?: string[];
   color?: boolean;
   quiet?: boolean;
   [key: string]: unknown;
 }
 
+/** What one scan run shares with its hooks. */
+export interface ScanRunContext {
+  /**
+   * Keeps secrets out of everything the scan writes (reports, history, stderr): seeded from the
+   * environment; live sources teach it the credentials they resolve.
+   */
+  redactor: Redactor;
+}
+
 /** Extension points: other features add options to `scan` and act before/after it. */
 export interface ScanHooks {
   addOptions: ((cmd: Command) => Command)[];
   /** Live sources (e.g. --aws) built from the parsed options. */
-  providers: ((opts: ScanCliOptions, io: CliIO) => RoleProvider | undefined)[];
+  providers: ((opts: ScanCliOptions, io: CliIO, run: ScanRunContext) => RoleProvider | undefined)[];
   /** Extra parameter/variable sources, applied before the --parameter/--var flags. */
   parameters: ((opts: ScanCliOptions, io: CliIO) => Map<string, string> | Promise<Map<string, string>>)[];
   variables: ((opts: ScanCliOptions, io: CliIO) => Map<string, string> | Promise<Map<string, string>>)[];
-  /** Change the report before it is written (baseline marking). */
-  transformReport: ((report: Report, opts: ScanCliOptions, io: CliIO) => Report)[];
+  /** Change the report before it is written (baseline marking, usage evidence); `scan.roles`: the roles read. */
+  transformReport: ((
+    report: Report,
+    opts: ScanCliOptions,
+    io: CliIO,
+    scan: { roles: readonly Role[] },
+  ) => Report | Promise<Report>)[];
   /** Act on the finished report (history recording). */
   afterReport: ((
     report: Report,
     opts: ScanCliOptions,
     io: CliIO,
-    meta: { paths: string[] },
+    meta: { paths: string[]; redactor: Redactor },
   ) => void | Promise<void>)[];
 }
 
@@ -117,11 +156,23 @@ export function registerScanCommand(
       collectAccountIds,
     )
     .option('--trusted-org <id>', 'organization id (o-...) of your own organization (repeatable)', collect)
-    .option('-c, --config <file>', 'config file (default: trustaudit.config.json|yaml in the current folder)')
+    .option(
+      '-c, --config <file>',
+      'config file; keep it outside the scanned tree when that tree is untrusted (default: trustaudit.config.json|yaml in the current folder)',
+    )
+    .option(
+      '--no-repo-config',
+      'never pick up a config file from the current folder (an untrusted checkout); only --config is read',
+    )
+    .option(
+      '--no-inline-suppressions',
+      'ignore suppressions written in the scanned templates (CloudFormation Metadata, Terraform comments)',
+    )
     .option(
       '--known-accounts <file>',
-      'vendor account list (known_aws_accounts YAML format) to name third parties',
+      'more vendor accounts (known_aws_accounts YAML format); added to the bundled list, and they win',
     )
+    .option('--no-known-accounts', 'do not name vendors from the bundled known_aws_accounts list')
     .addOption(
       new Option('--require <mode>', 'what protects a third-party trust (TA001 option)').choices([
         'external-id-or-mfa',
@@ -135,6 +186,14 @@ export function registerScanCommand(
       'turn a rule on/off or set its severity, e.g. TA002=off, TA001=high (repeatable)',
       collect,
     )
+    .option('--rules <ids>', 'run only these rules, comma-separated (e.g. TA001,TA003)', collect)
+    .option('--skip-rules <ids>', 'do not run these rules, comma-separated (e.g. TA002)', collect)
+    .addOption(
+      new Option(
+        '--severity <level>',
+        'show only findings at or above this severity (the rest are counted in a warning)',
+      ).choices([...SEVERITIES]),
+    )
     .option('--parameter <Key=Value>', 'CloudFormation parameter value (repeatable)', collect)
     .option(
       '--parameters-file <file>',
@@ -143,6 +202,10 @@ export function registerScanCommand(
     )
     .option('--var <name=value>', 'Terraform variable value (repeatable)', collect)
     .option('--var-file <file>', 'Terraform variables file (.tfvars or .tfvars.json; repeatable)', collect)
+    .option(
+      '--root <dir>',
+      'scan root: files that scanned files name (file(), module sources, CDK templates) must be inside it (default: the git top level above the first path)',
+    )
     .option(
       '--max-file-size <bytes>',
       `largest file read (default ${DEFAULT_MAX_FILE_BYTES})`,
@@ -162,11 +225,47 @@ export function registerScanCommand(
   });
 }
 
+/**
+ * Run `scan`. Everything that leaves the tool goes through one redactor: the report (before any format
+ * is rendered or the history records it), standard error, and the message of an error that ends the run.
+ */
 export async function runScanCommand(
   paths: string[],
   opts: ScanCliOptions,
   io: CliIO,
   hooks: ScanHooks,
+): Promise<number> {
+  const redactor = createRedactor(secretsFromEnvironment(io.env));
+  if (typeof opts.endpointUrl === 'string') redactor.add(...urlSecrets(opts.endpointUrl));
+  const guarded: CliIO = { ...io, stderr: redactingStream(io.stderr, redactor) };
+  try {
+    return await scanWith(paths, opts, guarded, hooks, redactor);
+  } catch (e) {
+    if (e instanceof Error) e.message = redactor.text(e.message);
+    throw e;
+  }
+}
+
+/** The config file and inline-suppression choice, as the report shows them. */
+function configSummary(loaded: LoadedConfig, cwd: string, inline: boolean): ConfigSummary {
+  const shown = (file: string) => {
+    const rel = relative(cwd, file);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  };
+  return {
+    file: loaded.file ? shown(loaded.file) : null,
+    origin: loaded.origin,
+    ...(loaded.ignored ? { ignoredFile: shown(loaded.ignored) } : {}),
+    inlineSuppressions: inline,
+  };
+}
+
+async function scanWith(
+  paths: string[],
+  opts: ScanCliOptions,
+  io: CliIO,
+  hooks: ScanHooks,
+  redactor: Redactor,
 ): Promise<number> {
   const formats = opts.format
     .split(',')
@@ -181,23 +280,49 @@ export async function runScanCommand(
   }
   if (opts.output && opts.outputDir) throw new UsageError('use either --output or --output-dir, not both');
 
-  const { config, file: configFile } = loadConfig(io.cwd, opts.config);
+  const loaded = loadConfig(io.cwd, opts.config, { repoConfig: opts.repoConfig !== false });
+  const { config, file: configFile } = loaded;
+  const inlineSuppressions = opts.inlineSuppressions !== false;
+  const configInfo = configSummary(loaded, io.cwd, inlineSuppressions);
+  // A config file nobody named can trust accounts and suppress findings: never use one silently.
+  if (loaded.origin === 'current-folder' && !opts.quiet) {
+    io.stderr.write(
+      `trustaudit: note: using config ${configInfo.file} from the current folder (not named with --config); add --no-repo-config to ignore it\n`,
+    );
+  }
   const zone = buildZone(config, {
     ...(opts.account ? { account: opts.account } : {}),
     trustedAccounts: opts.trustedAccount ?? [],
   });
   for (const o of opts.trustedOrg ?? []) zone.trustedOrgIds.add(o);
+  // The scan root: every path a scanned file (or a config file inside the scanned tree) names stays in it.
+  const rootDir = scanRootDir(paths, opts, io.cwd);
+  const maxFileBytes = opts.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
   // A vendor list named in the config is relative to the config file; on the command line, to cwd.
-  const knownFile = opts.knownAccounts
-    ? resolve(io.cwd, opts.knownAccounts)
-    : config.knownAccounts && configFile
-      ? resolve(dirname(configFile), config.knownAccounts)
-      : undefined;
-  if (knownFile) zone.known = loadKnownAccounts(knownFile);
+  const knownFile =
+    typeof opts.knownAccounts === 'string'
+      ? resolve(io.cwd, opts.knownAccounts)
+      : config.knownAccounts && configFile
+        ? resolve(dirname(configFile), config.knownAccounts)
+        : undefined;
+  // Vendors are named from the bundled list unless --no-known-accounts; a user's list adds to it and wins.
+  const bundled = opts.knownAccounts === false ? new Map() : loadBundledKnownAccounts();
+  zone.known = knownFile
+    ? mergeKnownAccounts(
+        bundled,
+        loadKnownAccounts(knownFile, knownAccountsReader(opts, configFile, rootDir, maxFileBytes)),
+      )
+    : bundled;
   const settings = ruleSettingsFrom(config);
-  applyRuleFlags(settings, opts);
+  applyRuleFlags(
+    settings,
+    opts,
+    allRules.map((r) => r.meta.id),
+  );
 
-  const providers = hooks.providers.map((p) => p(opts, io)).filter((p): p is RoleProvider => p !== undefined);
+  const providers = hooks.providers
+    .map((p) => p(opts, io, { redactor }))
+    .filter((p): p is RoleProvider => p !== undefined);
   if (paths.length === 0 && providers.length === 0) {
     throw new UsageError(
       'nothing to scan: give files or folders (or - for standard input), or a live source such as --aws',
@@ -236,10 +361,21 @@ export async function runScanCommand(
     variables,
     providers,
     suppressions: config.suppressions,
+    inlineSuppressions,
+    root: rootDir,
     ...(opts.maxFileSize ? { maxFileBytes: opts.maxFileSize } : {}),
   });
-  let report = buildReport(result);
-  for (const t of hooks.transformReport) report = t(report, opts, io);
+  // --severity is a display filter: what it leaves out is counted in a warning.
+  const shown = keepAtOrAbove(result.findings, opts.severity);
+  result.findings = shown.findings;
+  if (shown.warning) result.warnings.push(shown.warning);
+  let report = buildReport(result, {
+    config: configInfo,
+    ...(budgets['message-length'] !== undefined ? { messageLength: budgets['message-length'] } : {}),
+  });
+  for (const t of hooks.transformReport) report = await t(report, opts, io, { roles: result.roles });
+  // After the live sources taught it their credentials; before any format or the history sees the report.
+  report = redactor.value(report);
 
   const color = useColor(io, opts.color);
   const region =
@@ -268,23 +404,25 @@ export async function runScanCommand(
       );
     }
   };
+  // Each file is written all or nothing; one that cannot be is a one-line error and makes the exit code 2.
+  let written: boolean;
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
-    const rendered = formats.map((f) => [f, render(f, false)] as const);
-    mkdirSync(dir, { recursive: true });
-    for (const [f, text] of rendered) {
-      const file = join(dir, OUTPUT_FILE_NAMES[f] ?? `trustaudit.${f}`);
-      writeReportFile(file, text);
-      if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
-    }
+    const rendered = formats.map((f) => ({
+      file: join(dir, OUTPUT_FILE_NAMES[f] ?? `trustaudit.${f}`),
+      text: render(f, false),
+    }));
+    written = writeReportFiles(rendered, io, { dir, ...(opts.quiet ? { quiet: true } : {}) });
   } else if (opts.output) {
     const file = resolve(io.cwd, opts.output);
-    writeReportFile(file, render(formats[0]!, false));
-    if (!opts.quiet) io.stderr.write(`wrote ${file}\n`);
+    written = writeReportFiles([{ file, text: render(formats[0]!, false) }], io, {
+      ...(opts.quiet ? { quiet: true } : {}),
+    });
   } else {
-    writeReportTo(io.stdout, render(formats[0]!, formats[0] === 'text' && color));
+    written = writeReportToStdout(io, render(formats[0]!, formats[0] === 'text' && color));
   }
-  for (const a of hooks.afterReport) await a(report, opts, io, { paths });
+  for (const a of hooks.afterReport) await a(report, opts, io, { paths, redactor });
+  if (!written) return EXIT_ERROR;
 
   const failOn = opts.failOn ?? config.failOn ?? 'low';
   if (failOn === 'none') return report.errors.length > 0 ? exitCodeFor(report, 'critical') : EXIT_CLEAN;
@@ -299,13 +437,41 @@ function readParameterFile(file: string): Map<string, string> {
   }
 }
 
-async function readVarFile(file: string): Promise<Map<string, string>> {
-  let text: string;
+/** `--root DIR` (an existing folder), else the git top level above the first path, else its folder. */
+function scanRootDir(paths: readonly string[], opts: ScanCliOptions, cwd: string): string {
+  if (typeof opts.root !== 'string') return defaultRootFor(paths, cwd);
+  const dir = resolve(cwd, opts.root);
+  let isDir = false;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read variables file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
   }
+  if (!isDir) throw new UsageError(`--root ${opts.root}: not a folder`);
+  return dir;
+}
+
+/**
+ * A vendor list the user typed (`--known-accounts`, or named by a `--config` file outside the scanned
+ * tree) may be anywhere; one named by a config file inside the scan root must stay inside it. Either
+ * way only a regular file of bounded size is read.
+ */
+function knownAccountsReader(
+  opts: ScanCliOptions,
+  configFile: string | undefined,
+  rootDir: string,
+  maxFileBytes: number,
+): KnownAccountsReader | undefined {
+  if (typeof opts.knownAccounts === 'string' || !configFile) return undefined;
+  const root = openScanRoot(rootDir, maxFileBytes);
+  if (!root.contains(configFile)) return undefined;
+  return (file) => root.read(file, dirname(configFile));
+}
+
+async function readVarFile(file: string): Promise<Map<string, string>> {
+  const read = readRegularFile(file, MAX_VAR_FILE_BYTES);
+  if (!read.ok) throw new UsageError(`cannot read variables file: ${read.reason}`);
+  const text = read.text;
   try {
     return await loadVarFile(file, text);
   } catch (e) {
@@ -314,28 +480,5 @@ async function readVarFile(file: string): Promise<Map<string, string>> {
       throw new UsageError(`${e.file}${at}: ${e.message}`);
     }
     throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-function applyRuleFlags(settings: Map<string, RuleSetting>, opts: ScanCliOptions): void {
-  for (const [id, value] of parsePairs(opts.rule ?? [], 'rule setting')) {
-    const key = id.toUpperCase();
-    const prev = settings.get(key);
-    const v = value.toLowerCase();
-    if (v === 'off' || v === 'false') settings.set(key, { ...prev, enabled: false });
-    else if (v === 'on' || v === 'true') settings.set(key, { ...prev, enabled: true });
-    else settings.set(key, { ...prev, enabled: true, severity: parseSeverity(v) as Severity });
-  }
-  if (opts.require) {
-    const prev = settings.get('TA001');
-    const options = {
-      ...((prev?.options as Record<string, unknown> | undefined) ?? {}),
-      require: opts.require,
-    };
-    settings.set('TA001', {
-      enabled: prev?.enabled ?? true,
-      ...(prev?.severity ? { severity: prev.severity } : {}),
-      options,
-    });
   }
 }

@@ -90,6 +90,10 @@ export function operatorModule(base: string): OperatorModule | undefined {
  * `ForAllValues:` may precede any base operator except `Null`.
  */
 export function parseOperator(name: string): ParsedOperator | undefined {
+  return PARSED.get(name);
+}
+
+function parseName(name: string): ParsedOperator | undefined {
   let rest = name;
   let setOperator: ParsedOperator['setOperator'];
   if (rest.startsWith('ForAnyValue:')) {
@@ -109,3 +113,45 @@ export function parseOperator(name: string): ParsedOperator | undefined {
   if (m.name === 'Null' && (ifExists || setOperator)) return undefined;
   return setOperator ? { base: m.name, ifExists, setOperator } : { base: m.name, ifExists };
 }
+
+/** Everything an operator name says, for every place that reads one (evaluation, analysis, fixes). */
+export interface OperatorDescription extends ParsedOperator {
+  /** `StringNotEquals`, `ArnNotLike`, `NotIpAddress`...: met when the key matches none of the values. */
+  negated: boolean;
+  /** `*` and `?` in the values are wildcards (StringLike, StringNotLike and the Arn operators). */
+  wildcards: boolean;
+  /** The family of the base operator (string, arn, numeric, date, ip, bool, binary, null). */
+  family: OperatorModule['family'];
+}
+
+/** Describe an operator name; undefined when AWS does not know it (same rules as `parseOperator`). */
+export function describeOperator(name: string): OperatorDescription | undefined {
+  return DESCRIPTIONS.get(name);
+}
+
+/**
+ * Every operator name AWS accepts (each base, with and without `IfExists`, with and without a set
+ * qualifier), described once: a constant table, so parsing a name costs one lookup and no allocation.
+ */
+const { PARSED, DESCRIPTIONS } = ((): {
+  PARSED: ReadonlyMap<string, ParsedOperator>;
+  DESCRIPTIONS: ReadonlyMap<string, OperatorDescription>;
+} => {
+  const parsedByName = new Map<string, ParsedOperator>();
+  const described = new Map<string, OperatorDescription>();
+  for (const m of ALL) {
+    for (const prefix of ['', 'ForAnyValue:', 'ForAllValues:']) {
+      for (const suffix of ['', 'IfExists']) {
+        const name = `${prefix}${m.name}${suffix}`;
+        const parsed = parseName(name);
+        if (!parsed) continue;
+        parsedByName.set(name, Object.freeze(parsed));
+        described.set(
+          name,
+          Object.freeze({ ...parsed, negated: m.negated, wildcards: m.wildcards, family: m.family }),
+        );
+      }
+    }
+  }
+  return { PARSED: parsedByName, DESCRIPTIONS: described };
+})();

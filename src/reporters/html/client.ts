@@ -208,8 +208,8 @@ export const CLIENT_SCRIPT = `
       rs.appendChild(copyButton(function () { return cmd; }));
       rs.appendChild(el('pre', cmd));
     }
-    if (f.rem.corrected !== undefined) {
-      var cp = JSON.stringify(f.rem.corrected, null, 2);
+    if (f.rem.cp !== undefined) {
+      var cp = JSON.stringify(D.P[f.rem.cp], null, 2);
       var ch = el('h3', 'Corrected trust policy ');
       ch.appendChild(copyButton(function () { return cp; }));
       rs.appendChild(ch);

@@ -1,4 +1,5 @@
 import type { ScanError } from '../../model/types.js';
+import type { Redactor } from '../../util/redact.js';
 
 /** Stable codes for an account or call that failed. */
 export type AwsErrorCode =
@@ -96,11 +97,11 @@ export function awsScanError(
   err: unknown,
   what: string,
   account: string | undefined,
-  secrets: readonly string[],
+  redactor: Pick<Redactor, 'text'>,
 ): ScanError {
   const code = classifyAwsError(err);
   const hint = HINTS[code];
-  const message = redact(`${what}: ${describeAwsError(err)}${hint ? ` (${hint})` : ''}`, secrets);
+  const message = redactor.text(`${what}: ${describeAwsError(err)}${hint ? ` (${hint})` : ''}`);
   return { source: 'aws', code, message, ...(account ? { account } : {}) };
 }
 

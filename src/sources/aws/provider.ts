@@ -3,10 +3,11 @@ import pLimit from 'p-limit';
 import type { TrustedAccount } from '../../analysis/zone.js';
 import type { Role, ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
+import { createRedactor, type Redactor, secretsFromEnvironment } from '../../util/redact.js';
 import type { RoleProvider, SourceResult } from '../types.js';
 import { listAccountRoles } from './account.js';
 import { type AwsClientFactory, createClientFactory, resolveRegion } from './clients.js';
-import { awsScanError, redact } from './errors.js';
+import { awsScanError } from './errors.js';
 import { assumeRole, assumeRoleArn, defaultSessionName, listOrgAccounts, type OrgAccount } from './org.js';
 import { type ScanProgress, silentProgress } from './progress.js';
 import { partitionOf, roleFromIam } from './roles.js';
@@ -27,6 +28,12 @@ export interface AwsScanDeps {
   stats?: ApiCallStats;
   /** Environment to take secrets from for redaction (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Learns every credential this scan resolves (the SDK chain's, assumed roles') so that the caller can
+   * keep them out of everything it writes; also redacts the scan's own error messages. Default: a new
+   * one seeded from `env`.
+   */
+  redactor?: Redactor;
 }
 
 export interface AwsScanResult extends SourceResult {
@@ -53,10 +60,10 @@ export async function scanAws(opts: AwsScanOptions, deps: AwsScanDeps = {}): Pro
   const env = deps.env ?? process.env;
   const now = deps.now ?? (() => new Date());
   const factory = deps.factory ?? createClientFactory({ ...opts, region: await resolveRegion(opts) }, stats);
-  // Every secret we learn is scrubbed from every message we produce.
-  const secrets: string[] = [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter(
-    (s): s is string => typeof s === 'string' && s.length > 0,
-  );
+  // Every secret we learn is scrubbed from every message we produce (and, through the caller's
+  // redactor, from every report, history record and stderr line).
+  const secrets = deps.redactor ?? createRedactor(secretsFromEnvironment(env));
+  secrets.add(env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
   const roles: Role[] = [];
   const errors: ScanError[] = [];
   const fail = (e: ScanError) => {
@@ -65,7 +72,7 @@ export async function scanAws(opts: AwsScanOptions, deps: AwsScanDeps = {}): Pro
   };
   const result = (extra: Partial<AwsScanResult>): AwsScanResult => ({
     roles,
-    errors: errors.map((e) => ({ ...e, message: redact(e.message, secrets) })),
+    errors: errors.map((e) => ({ ...e, message: secrets.text(e.message) })),
     partition: 'aws',
     stats,
     ...extra,
@@ -73,6 +80,7 @@ export async function scanAws(opts: AwsScanOptions, deps: AwsScanDeps = {}): Pro
 
   try {
     const sts = factory.sts();
+    await learnCredentials(sts, secrets);
     let callerAccount: string;
     let partition: string;
     try {
@@ -90,7 +98,10 @@ export async function scanAws(opts: AwsScanOptions, deps: AwsScanDeps = {}): Pro
     let organizationId: string | undefined;
     if (opts.org) {
       try {
-        const listed = await listOrgAccounts(factory.organizations());
+        // Each client resolves the chain on its own: a credential process may hand out new keys each time.
+        const orgs = factory.organizations();
+        await learnCredentials(orgs, secrets);
+        const listed = await listOrgAccounts(orgs);
         orgAccounts = listed.accounts;
         organizationId = listed.organizationId;
         const roleName = opts.assumeRoleName || DEFAULT_ASSUME_ROLE_NAME;
@@ -145,6 +156,28 @@ export async function scanAws(opts: AwsScanOptions, deps: AwsScanDeps = {}): Pro
   }
 }
 
+/**
+ * Resolve the client's credentials (the SDK chain: environment, profile files, SSO, web identity,
+ * credential process, container or instance role) and teach their secret parts to the redactor, so an
+ * endpoint or error that echoes them never puts them in a report. A chain that cannot resolve is left
+ * for the first call to report.
+ */
+export async function learnCredentials(
+  client: { config?: { credentials?: unknown } },
+  redactor: Pick<Redactor, 'add'>,
+): Promise<void> {
+  const provider = client.config?.credentials;
+  if (typeof provider !== 'function') return;
+  try {
+    const c = (await (provider as () => Promise<unknown>)()) as
+      | { secretAccessKey?: string; sessionToken?: string }
+      | undefined;
+    redactor.add(c?.secretAccessKey, c?.sessionToken);
+  } catch {
+    // No credentials: GetCallerIdentity reports it (no-credentials) with a hint.
+  }
+}
+
 /** ACTIVE accounts, narrowed by `--accounts` / `--exclude-accounts`. Unknown ids in `--accounts` are errors. */
 function selectTargets(accounts: OrgAccount[], opts: AwsScanOptions, errors: ScanError[]): OrgAccount[] {
   const only = opts.accounts?.length ? new Set(opts.accounts) : undefined;
@@ -170,7 +203,7 @@ async function scanTarget(
   factory: AwsClientFactory,
   sessionName: string,
   externalId: string | undefined,
-  secrets: string[],
+  secrets: Redactor,
   progress: ScanProgress,
 ): Promise<{ roles: Role[]; errors: ScanError[] }> {
   const label = t.name ? `${t.name} (${t.id})` : t.id;
@@ -178,10 +211,7 @@ async function scanTarget(
   if (t.assume) {
     try {
       credentials = await assumeRole(factory.sts(), t.assume, sessionName, externalId);
-      secrets.push(
-        credentials.secretAccessKey,
-        ...(credentials.sessionToken ? [credentials.sessionToken] : []),
-      );
+      secrets.add(credentials.secretAccessKey, credentials.sessionToken);
     } catch (e) {
       return {
         roles: [],
@@ -193,7 +223,9 @@ async function scanTarget(
   const errors: ScanError[] = [];
   let reported = 0;
   try {
-    const listed = await listAccountRoles(factory.iam(credentials), (n) => {
+    const iam = factory.iam(credentials);
+    if (!credentials) await learnCredentials(iam, secrets);
+    const listed = await listAccountRoles(iam, (n) => {
       progress.roles(n - reported);
       reported = n;
     });

@@ -1,6 +1,7 @@
 import type { Role as IamRole } from '@aws-sdk/client-iam';
 import { parseTrustDocument } from '../../model/normalise.js';
 import type { Role, ScanError } from '../../model/types.js';
+import { LAST_USED_KEY, readRoleLastUsed } from '../../usage/last-used.js';
 
 /** The partition of an ARN (`arn:aws-cn:...` -> `aws-cn`), `aws` when it cannot be read. */
 export function partitionOf(arn: string | undefined): string {
@@ -54,5 +55,8 @@ export function roleFromIam(r: IamRole, account: string): { role?: Role; errors:
     trustPolicy,
     extra: { rawTrustDocument: raw },
   };
+  // GetRole and GetAccountAuthorizationDetails return RoleLastUsed; ListRoles does not (then it stays unknown).
+  const lastUsed = r.RoleLastUsed ? readRoleLastUsed(r.RoleLastUsed) : undefined;
+  if (lastUsed && role.extra) role.extra[LAST_USED_KEY] = lastUsed;
   return { role, errors };
 }

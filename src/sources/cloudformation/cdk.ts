@@ -11,6 +11,8 @@ import { parseJson } from './parse-json.js';
 export interface CdkStack {
   /** Template path relative to the manifest's folder (forward slashes). */
   templateFile: string;
+  /** Where the manifest names it (file, line, column), for a refused read. */
+  templateFileAt: { file: string; line: number; column: number };
   /** Folder of the manifest that lists it, relative to the first manifest's folder. */
   dir: string;
   stackName: string;
@@ -31,19 +33,23 @@ export function isCdkManifest(path: string, text: string): boolean {
   );
 }
 
+/** A nested manifest's text, or why it was not read (`refused`: outside the scan root, not a file). */
+export type ManifestRead = { ok: true; text: string } | { ok: false; reason: string; refused: boolean };
+
 /**
- * The stacks of a cloud assembly. `read(rel)` returns the text of a file relative to the first
- * manifest's folder (for nested assemblies), or throws.
+ * The stacks of a cloud assembly. `read(rel)` reads a file relative to the first manifest's folder
+ * (for nested assemblies) through the scan root. A refused read is a warning, a failed one an error.
  */
 export function readManifest(
   text: string,
   display: string,
-  read: (rel: string) => string,
+  read: (rel: string) => ManifestRead,
   dir = '',
   depth = 0,
-): { stacks: CdkStack[]; errors: ScanError[] } {
+): { stacks: CdkStack[]; errors: ScanError[]; warnings: ScanError[] } {
   const stacks: CdkStack[] = [];
   const errors: ScanError[] = [];
+  const warnings: ScanError[] = [];
   const lines = new LineIndex(text);
   const parsed = parseJson(text, lines);
   if (!parsed.ok) {
@@ -55,15 +61,16 @@ export function readManifest(
       line: parsed.pos.line,
       column: parsed.pos.column,
     });
-    return { stacks, errors };
+    return { stacks, errors, warnings };
   }
   const artifacts = get(parsed.root, 'artifacts');
-  if (artifacts?.t !== 'map') return { stacks, errors };
+  if (artifacts?.t !== 'map') return { stacks, errors, warnings };
   for (const a of artifacts.entries) {
     const type = scalarText(get(a.value, 'type'));
     const props = get(a.value, 'properties');
     if (type === 'aws:cloudformation:stack') {
-      const templateFile = scalarText(get(props, 'templateFile'));
+      const templateNode = get(props, 'templateFile');
+      const templateFile = scalarText(templateNode);
       if (!templateFile) {
         errors.push({
           source: 'cloudformation',
@@ -75,8 +82,10 @@ export function readManifest(
         });
         continue;
       }
+      const at = templateNode?.pos ?? a.keyPos;
       const stack: CdkStack = {
         templateFile,
+        templateFileAt: { file: display, line: at.line, column: at.column },
         dir,
         stackName: scalarText(get(props, 'stackName')) ?? scalarText(get(a.value, 'displayName')) ?? a.key,
         constructs: constructsOf(get(a.value, 'metadata')),
@@ -98,14 +107,12 @@ export function readManifest(
         });
         continue;
       }
-      let subText: string;
-      try {
-        subText = read(posix.join(subDir, 'manifest.json'));
-      } catch (e) {
-        errors.push({
+      const nestedRead = read(posix.join(subDir, 'manifest.json'));
+      if (!nestedRead.ok) {
+        (nestedRead.refused ? warnings : errors).push({
           source: 'cloudformation',
-          code: 'unreadable',
-          message: `CDK manifest: cannot read nested assembly ${subDir}/manifest.json: ${(e as Error).message}`,
+          code: nestedRead.refused ? 'file-refused' : 'unreadable',
+          message: `CDK manifest: nested assembly ${subDir}/manifest.json was not read: ${nestedRead.reason}`,
           file: display,
           line: a.keyPos.line,
           column: a.keyPos.column,
@@ -113,7 +120,7 @@ export function readManifest(
         continue;
       }
       const nested = readManifest(
-        subText,
+        nestedRead.text,
         posix.join(posix.dirname(display), subDir, 'manifest.json'),
         read,
         subDir,
@@ -121,9 +128,10 @@ export function readManifest(
       );
       append(stacks, nested.stacks);
       append(errors, nested.errors);
+      append(warnings, nested.warnings);
     }
   }
-  return { stacks, errors };
+  return { stacks, errors, warnings };
 }
 
 function constructsOf(metadata: CNode | undefined): Map<string, string> {

@@ -2,12 +2,12 @@
  * The CloudFormation / SAM / CDK source: templates (JSON or YAML, every short-form tag) and CDK cloud
  * assemblies (`cdk.out/manifest.json`) -> roles with exact file, line and column.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, posix, resolve } from 'node:path';
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { Role, ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { type CdkStack, isCdkManifest, readManifest } from './cdk.js';
+import { type NestedTemplateCheck, nestedStackWarnings } from './nested-stacks.js';
 import { parseTemplateText } from './parse.js';
 import { type ExtractOptions, extractRoles } from './roles.js';
 import { indexTemplate, looksLikeTemplate } from './template.js';
@@ -37,14 +37,15 @@ export type TemplateScanOptions = ExtractOptions & {
   maxFileBytes: number;
   explicit?: boolean;
   allowAliases?: boolean;
+  /** Where a template is on disk, so nested stacks it does not judge are warnings (nested-stacks.ts). */
+  nested?: NestedTemplateCheck;
 };
 
+/** A template's roles and errors, and warnings (nested templates not judged) when there are any. */
+export type TemplateScan = { roles: Role[]; errors: ScanError[]; warnings?: ScanError[] };
+
 /** Parse one template and extract its roles. Never throws: a failure is a ScanError for this file only. */
-export function scanTemplate(
-  text: string,
-  file: string,
-  opts: TemplateScanOptions,
-): { roles: Role[]; errors: ScanError[] } {
+export function scanTemplate(text: string, file: string, opts: TemplateScanOptions): TemplateScan {
   try {
     return scanTemplateUnsafe(text, file, opts);
   } catch (e) {
@@ -64,11 +65,7 @@ export function scanTemplate(
   }
 }
 
-function scanTemplateUnsafe(
-  text: string,
-  file: string,
-  opts: TemplateScanOptions,
-): { roles: Role[]; errors: ScanError[] } {
+function scanTemplateUnsafe(text: string, file: string, opts: TemplateScanOptions): TemplateScan {
   const size = Buffer.byteLength(text, 'utf8');
   if (size > opts.maxFileBytes) {
     return {
@@ -82,7 +79,10 @@ function scanTemplateUnsafe(
       ],
     };
   }
-  const parsed = parseTemplateText(text, file, { allowAliases: opts.allowAliases === true });
+  const parsed = parseTemplateText(text, file, {
+    allowAliases: opts.allowAliases === true,
+    ...(opts.budgets ? { budgets: opts.budgets } : {}),
+  });
   const o = parsed.outcome;
   if (!o.ok) {
     return { roles: [], errors: [scanError(file, o.code, o.message, o.pos.line, o.pos.column)] };
@@ -104,7 +104,12 @@ function scanTemplateUnsafe(
     };
   }
   const r = extractRoles(indexTemplate(file, text, parsed.lines, o.root), opts);
-  return { roles: r.roles, errors: [...warnings, ...r.errors] };
+  const nested = opts.nested ? nestedStackWarnings(o.root, file, opts.nested) : [];
+  return {
+    roles: r.roles,
+    errors: [...warnings, ...r.errors],
+    ...(nested.length > 0 ? { warnings: nested } : {}),
+  };
 }
 
 export const cloudformationSource: FileSource = {
@@ -121,11 +126,17 @@ export const cloudformationSource: FileSource = {
   async load(files: InputFile[], ctx: SourceContext): Promise<SourceResult> {
     const roles: Role[] = [];
     const errors: ScanError[] = [];
+    const warnings: ScanError[] = [];
     const owner = ctx.parameters.get('AWS::AccountId') ?? ctx.zone.defaultOwner;
-    const base: ExtractOptions = { parameters: ctx.parameters, ...(owner ? { owner } : {}) };
+    const base: ExtractOptions = {
+      parameters: ctx.parameters,
+      budgets: ctx.budgets,
+      ...(owner ? { owner } : {}),
+    };
     const byAbs = new Map<string, InputFile>();
     for (const f of files) if (f.absPath) byAbs.set(resolve(f.absPath), f);
     const seenByScanner = new Set(ctx.allFiles.map((p) => resolve(p)));
+    const scanned: ReadonlySet<string> = new Set(byAbs.keys());
 
     // CDK assemblies first: a template listed by a manifest is read once, with the stack's environment.
     const covered = new Set<string>();
@@ -141,48 +152,54 @@ export const cloudformationSource: FileSource = {
         );
         continue;
       }
-      const root = dirname(resolve(m.absPath));
-      const { stacks, errors: mErrors } = readManifest(m.text, m.path, (rel) =>
-        readFileSync(join(root, rel), 'utf8'),
-      );
-      append(errors, mErrors);
-      for (const stack of stacks) {
-        const abs = resolve(root, stack.dir, stack.templateFile);
+      const manifestDir = dirname(resolve(m.absPath));
+      // Every file a manifest names goes through the scan root: `../` or an absolute path out of it is refused.
+      const manifest = readManifest(m.text, m.path, (rel) => {
+        const r = ctx.root.read(rel, manifestDir);
+        if (r.ok) return { ok: true, text: r.text };
+        return {
+          ok: false,
+          reason: r.reason,
+          refused: r.refusal === 'outside' || r.refusal === 'not-regular',
+        };
+      });
+      append(errors, manifest.errors);
+      append(warnings, manifest.warnings);
+      for (const stack of manifest.stacks) {
+        const tf = stack.templateFile;
+        const target = isAbsolute(tf) || stack.dir === '' ? tf : posix.join(stack.dir, tf);
+        const abs = resolve(manifestDir, target);
         if (covered.has(abs)) continue;
         covered.add(abs);
         const walked = byAbs.get(abs);
         // Walked but handed to another reader, or refused by the scanner (too large): not read again here.
         if (!walked && seenByScanner.has(abs)) continue;
-        const display =
-          walked?.path ??
-          posix.join(posix.dirname(m.path.split('\\').join('/')), stack.dir, stack.templateFile);
+        let display = walked?.path;
         let text = walked?.text;
         if (text === undefined) {
-          try {
-            const size = statSync(abs).size;
-            if (size > ctx.maxFileBytes) {
-              errors.push(
-                scanError(
-                  display,
-                  'file-too-large',
-                  `the file is ${size} bytes, over the ${ctx.maxFileBytes}-byte limit for one file; it was not read (raise the limit to scan it)`,
-                ),
-              );
-              continue;
-            }
-            text = readFileSync(abs, 'utf8');
-          } catch (e) {
-            errors.push(
+          const r = ctx.root.read(target, manifestDir);
+          if (!r.ok) {
+            const refused = r.refusal === 'outside' || r.refusal === 'not-regular';
+            const at = stack.templateFileAt;
+            (refused ? warnings : errors).push(
               scanError(
-                m.path,
-                'unreadable',
-                `stack ${stack.stackName}: template ${display} cannot be read: ${(e as Error).message}`,
+                at.file,
+                refused ? 'file-refused' : r.refusal === 'too-large' ? 'file-too-large' : 'unreadable',
+                `stack ${stack.stackName}: templateFile ${JSON.stringify(tf)} was not read: ${r.reason}`,
+                at.line,
+                at.column,
               ),
             );
             continue;
           }
+          // Named after where it really is (inside the root), relative to the manifest as the user sees it.
+          display = posix.join(
+            posix.dirname(m.path.split('\\').join('/')),
+            relative(manifestDir, r.abs).split(sep).join('/'),
+          );
+          text = r.text;
         }
-        const r = scanTemplate(text, display, {
+        const r = scanTemplate(text, display ?? target, {
           ...stackOptions(base, ctx, stack, m.path),
           maxFileBytes: ctx.maxFileBytes,
         });
@@ -198,11 +215,13 @@ export const cloudformationSource: FileSource = {
         ...base,
         maxFileBytes: ctx.maxFileBytes,
         explicit: f.explicit,
+        ...(f.absPath ? { nested: { dir: dirname(resolve(f.absPath)), root: ctx.root, scanned } } : {}),
       });
       append(roles, r.roles);
       append(errors, r.errors);
+      append(warnings, r.warnings ?? []);
     }
-    return { roles, errors };
+    return { roles, errors, ...(warnings.length > 0 ? { warnings } : {}) };
   },
 };
 
@@ -218,6 +237,7 @@ function stackOptions(
   const owner = ctx.parameters.get('AWS::AccountId') ?? stack.account ?? base.owner;
   return {
     parameters,
+    budgets: ctx.budgets,
     ...(owner ? { owner } : {}),
     constructs: stack.constructs,
     extra: { cdkStack: stack.stackName, cdkManifest: manifest },

@@ -6,8 +6,8 @@
  * JSON or YAML. Numbers and booleans become text, lists become comma-separated text (as
  * CloudFormation reads a CommaDelimitedList).
  */
-import { readFileSync } from 'node:fs';
 import { parse as parseYamlText } from 'yaml';
+import { readRegularFile } from '../../scan/scan-root.js';
 import { LineIndex, toPlain } from './nodes.js';
 import { parseJson } from './parse-json.js';
 
@@ -84,13 +84,15 @@ export function parseParameterText(text: string, file: string): Map<string, stri
   );
 }
 
-/** Read a parameters file. Throws `ParameterFileError` (unreadable file, bad syntax, wrong shape). */
-export function loadParameterFile(path: string): Map<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ParameterFileError(`cannot read parameters file ${path}: ${(e as Error).message}`);
-  }
-  return parseParameterText(text, path);
+/** A parameters file is small: anything larger is refused rather than read into memory. */
+export const MAX_PARAMETER_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Read a parameters file (a path the user typed: any regular file, never a FIFO or a device, at most
+ * `maxBytes`). Throws `ParameterFileError` (unreadable file, bad syntax, wrong shape).
+ */
+export function loadParameterFile(path: string, maxBytes = MAX_PARAMETER_FILE_BYTES): Map<string, string> {
+  const r = readRegularFile(path, maxBytes);
+  if (!r.ok) throw new ParameterFileError(`cannot read parameters file: ${r.reason}`);
+  return parseParameterText(r.text, path);
 }

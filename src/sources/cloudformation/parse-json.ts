@@ -1,4 +1,6 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { BUDGETS, budgetAdvice } from '../../scan/budgets.js';
+import { jsonTooDeepAt } from '../../util/json-depth.js';
 import { addEntry, type CEntry, type CNode, type LineIndex } from './nodes.js';
 import type { ParseOutcome, ParseProblem } from './parse.js';
 
@@ -27,11 +29,24 @@ export function jsonErrorReason(e: ParseError): string {
 }
 
 /** Parse a JSON template (strict JSON: no comments, no trailing commas) into positioned nodes. */
-export function parseJson(text: string, lines: LineIndex): ParseOutcome {
+export function parseJson(
+  text: string,
+  lines: LineIndex,
+  maxDepth: number = BUDGETS['nesting-depth'].default,
+): ParseOutcome {
   // A byte-order mark is not JSON, but editors write one; blank it out without moving any offset.
   const src = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   if (src.trim() === '')
     return { ok: false, code: 'empty', message: 'the template is empty', pos: lines.pos(0) };
+  // Checked before parsing: the parser and the converter below are recursive.
+  const deep = jsonTooDeepAt(src, maxDepth);
+  if (deep !== -1)
+    return {
+      ok: false,
+      code: 'too-deep',
+      message: `the template is nested too deeply: ${budgetAdvice('nesting-depth', maxDepth)}; it was not read`,
+      pos: lines.pos(deep),
+    };
   const errors: ParseError[] = [];
   const tree = parseTree(src, errors, {
     disallowComments: true,

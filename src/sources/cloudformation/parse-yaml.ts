@@ -11,6 +11,7 @@ import {
   type Scalar,
   type ScalarTag,
 } from 'yaml';
+import { BudgetExceeded, type Budgets, budgetAdvice, DEFAULT_BUDGETS } from '../../scan/budgets.js';
 import {
   addEntry,
   type CEntry,
@@ -78,15 +79,19 @@ class AliasRefused extends Error {
   }
 }
 
-class AliasBudget extends Error {}
-
-/** Most nodes a document may expand to when aliases are allowed (an alias bomb stops here). */
-export const MAX_ALIAS_EXPANSION = 200_000;
+/**
+ * Most nodes a document may expand to when aliases are allowed, as a multiple of `collection-size`
+ * (an alias bomb stops here).
+ */
+export const ALIAS_EXPANSION_FACTOR = 2;
 
 interface Ctx {
   text: string;
   lines: LineIndex;
   warnings: ParseProblem[];
+  budgets: Budgets;
+  /** Where a limit ran out. */
+  failedAt?: number;
   /** Set when aliases are allowed: the document they refer into, and what is left of the node budget. */
   aliases?: { doc: Document.Parsed; left: number };
 }
@@ -100,9 +105,15 @@ class BadKey extends Error {
 /**
  * Parse a YAML template into positioned nodes. Aliases are refused by default (CloudFormation rejects
  * them, and refusing them before anything is expanded makes an alias bomb fail at once); when allowed,
- * their expansion is bounded by `MAX_ALIAS_EXPANSION` nodes.
+ * their expansion is bounded by `ALIAS_EXPANSION_FACTOR` x the `collection-size` limit in nodes, and
+ * the nesting by `nesting-depth`.
  */
-export function parseYaml(text: string, lines: LineIndex, allowAliases = false): ParseOutcome {
+export function parseYaml(
+  text: string,
+  lines: LineIndex,
+  allowAliases = false,
+  budgets: Budgets = DEFAULT_BUDGETS,
+): ParseOutcome {
   // Positions come from `lines` (node offsets), so no LineCounter is needed while parsing.
   const doc = parseDocument(text, {
     customTags: TAGS,
@@ -112,6 +123,15 @@ export function parseYaml(text: string, lines: LineIndex, allowAliases = false):
     strict: true,
   });
   const err = doc.errors[0];
+  if (err && /Maximum call stack size exceeded/.test(err.message)) {
+    // The parser gave up on the nesting before our own limit was reached.
+    return {
+      ok: false,
+      code: 'too-deep',
+      message: `the YAML is nested too deeply to parse: ${budgetAdvice('nesting-depth', budgets['nesting-depth'])} (the parser itself stops near 800 levels); it was not read`,
+      pos: lines.pos(err.pos[0]),
+    };
+  }
   if (err) {
     const offset = err.pos[0];
     return {
@@ -124,10 +144,10 @@ export function parseYaml(text: string, lines: LineIndex, allowAliases = false):
   if (doc.contents === null || doc.contents === undefined) {
     return { ok: false, code: 'empty', message: 'the template is empty', pos: lines.pos(0) };
   }
+  const ctx: Ctx = { text, lines, warnings: [], budgets };
   try {
-    const ctx: Ctx = { text, lines, warnings: [] };
-    if (allowAliases) ctx.aliases = { doc, left: MAX_ALIAS_EXPANSION };
-    return { ok: true, root: convert(doc.contents as Node, ctx), warnings: ctx.warnings };
+    if (allowAliases) ctx.aliases = { doc, left: budgets['collection-size'] * ALIAS_EXPANSION_FACTOR };
+    return { ok: true, root: convert(doc.contents as Node, ctx, 0), warnings: ctx.warnings };
   } catch (e) {
     if (e instanceof AliasRefused) {
       return {
@@ -137,12 +157,12 @@ export function parseYaml(text: string, lines: LineIndex, allowAliases = false):
         pos: lines.pos(e.offset),
       };
     }
-    if (e instanceof AliasBudget) {
+    if (e instanceof BudgetExceeded) {
       return {
         ok: false,
-        code: 'yaml-alias',
-        message: `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes; the document was not read`,
-        pos: lines.pos(0),
+        code: e.budget === 'nesting-depth' ? 'too-deep' : 'yaml-alias',
+        message: `${e.message}; the document was not read`,
+        pos: lines.pos(ctx.failedAt ?? 0),
       };
     }
     if (e instanceof BadKey) {
@@ -192,20 +212,34 @@ function styleOf(s: Scalar): StringStyle {
   }
 }
 
-function convert(n: Node, ctx: Ctx): CNode {
+/** A limit ran out at `offset` (`parseYaml` turns it into a position). */
+function over(budget: 'nesting-depth' | 'collection-size', ctx: Ctx, offset: number, why: string): never {
+  ctx.failedAt = offset;
+  throw new BudgetExceeded(budget, ctx.budgets[budget], why);
+}
+
+function convert(n: Node, ctx: Ctx, depth: number): CNode {
   const { text, lines } = ctx;
-  if (ctx.aliases && --ctx.aliases.left < 0) throw new AliasBudget();
+  if (ctx.aliases && --ctx.aliases.left < 0)
+    over(
+      'collection-size',
+      ctx,
+      rangeStart(n),
+      `YAML aliases expand to more than ${ctx.budgets['collection-size'] * ALIAS_EXPANSION_FACTOR} nodes`,
+    );
+  if (depth > ctx.budgets['nesting-depth'])
+    over('nesting-depth', ctx, rangeStart(n), 'the YAML is nested too deeply');
   if (isAlias(n)) {
     if (!ctx.aliases) throw new AliasRefused(rangeStart(n), n.source);
     const target = n.resolve(ctx.aliases.doc);
     if (!target) throw new AliasRefused(rangeStart(n), n.source);
-    return convert(target, ctx);
+    return convert(target, ctx, depth + 1);
   }
   const tag = n.tag;
   const long = tag ? shortFormKey(tag) : undefined;
   if (long) {
     const at = lines.pos(tagStart(n, text));
-    const inner = convertUntagged(n, ctx);
+    const inner = convertUntagged(n, ctx, depth);
     let value: CNode = inner;
     if (long === 'Fn::GetAtt' && inner.t === 'scalar' && typeof inner.v === 'string') {
       const dot = inner.v.indexOf('.');
@@ -224,7 +258,7 @@ function convert(n: Node, ctx: Ctx): CNode {
     const map: CMap = { t: 'map', pos: at, shortForm: tag, entries: [{ key: long, keyPos: at, value }] };
     return map;
   }
-  return convertUntagged(n, ctx);
+  return convertUntagged(n, ctx, depth);
 }
 
 /** `!Ref` -> `Ref`; an unknown `!Foo` -> `Fn::Foo` (judged later as an unknown intrinsic); YAML's own `!!` tags -> none. */
@@ -235,7 +269,7 @@ function shortFormKey(tag: string): string | undefined {
   return undefined;
 }
 
-function convertUntagged(n: Node, ctx: Ctx): CNode {
+function convertUntagged(n: Node, ctx: Ctx, depth: number): CNode {
   const { lines } = ctx;
   const pos: Pos = lines.pos(rangeStart(n));
   if (isScalar(n)) {
@@ -253,7 +287,7 @@ function convertUntagged(n: Node, ctx: Ctx): CNode {
     return { t: 'scalar', v: String(v), pos };
   }
   if (isSeq(n)) {
-    return { t: 'seq', pos, items: n.items.map((it) => convert(it as Node, ctx)) };
+    return { t: 'seq', pos, items: n.items.map((it) => convert(it as Node, ctx, depth + 1)) };
   }
   if (isMap(n)) {
     const entries: CEntry[] = [];
@@ -274,7 +308,9 @@ function convertUntagged(n: Node, ctx: Ctx): CNode {
       }
       const vNode = item.value as Node | null;
       const value: CNode =
-        vNode === null || vNode === undefined ? { t: 'scalar', v: null, pos: keyPos } : convert(vNode, ctx);
+        vNode === null || vNode === undefined
+          ? { t: 'scalar', v: null, pos: keyPos }
+          : convert(vNode, ctx, depth + 1);
       addEntry(entries, index, { key, keyPos, value }, ctx.warnings);
     }
     return { t: 'map', pos, entries };

@@ -1,3 +1,4 @@
+import { type Budgets, DEFAULT_BUDGETS } from '../../scan/budgets.js';
 import { type CNode, LineIndex, type Pos } from './nodes.js';
 import { parseJson } from './parse-json.js';
 import { parseYaml } from './parse-yaml.js';
@@ -29,12 +30,13 @@ export interface ParsedText {
 export function parseTemplateText(
   text: string,
   path: string,
-  opts: { allowAliases?: boolean } = {},
+  opts: { allowAliases?: boolean; budgets?: Budgets } = {},
 ): ParsedText {
+  const budgets = opts.budgets ?? DEFAULT_BUDGETS;
   const lines = new LineIndex(text);
   const lower = path.toLowerCase();
   const json = lower.endsWith('.json') || (!/\.ya?ml$/.test(lower) && /^\uFEFF?\s*\{/.test(text));
   return json
-    ? { outcome: parseJson(text, lines), lines, syntax: 'json' }
-    : { outcome: parseYaml(text, lines, opts.allowAliases === true), lines, syntax: 'yaml' };
+    ? { outcome: parseJson(text, lines, budgets['nesting-depth']), lines, syntax: 'json' }
+    : { outcome: parseYaml(text, lines, opts.allowAliases === true, budgets), lines, syntax: 'yaml' };
 }

@@ -8,6 +8,7 @@
  * policy's statements, principals and conditions point at their line in the template.
  */
 import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Symbolic } from '../../model/types.js';
+import { BudgetMeter, type BudgetPlace, type Budgets, DEFAULT_BUDGETS } from '../../scan/budgets.js';
 import { valueOffsets } from './embedded.js';
 import type { CNode, CScalar, Pos } from './nodes.js';
 import { get, scalarText } from './nodes.js';
@@ -52,6 +53,13 @@ export interface ResolveOptions {
   parameters: ReadonlyMap<string, string>;
   /** The account the template is deployed into, when known (`--account`). */
   owner?: string;
+  /** The limits (`--limit`); the defaults when not given. */
+  budgets?: Budgets;
+  /**
+   * The running counts of the template being read: one meter for every resolution of one template, so
+   * its `eval-steps` cover all of them. A resolver makes its own when none is given.
+   */
+  meter?: BudgetMeter;
 }
 
 const PSEUDO = new Set([
@@ -148,6 +156,7 @@ export class Resolver {
   private readonly condCache = new Map<string, boolean | undefined>();
   private readonly condBusy = new Set<string>();
   private strict = false;
+  private readonly meter: BudgetMeter;
 
   constructor(
     private readonly tpl: TemplateModel,
@@ -156,6 +165,7 @@ export class Resolver {
     /** Throw `NeedCondition` at an undecided `Fn::If` (else follow the parameter defaults). */
     private readonly fork = false,
   ) {
+    this.meter = opts.meter ?? new BudgetMeter(opts.budgets ?? DEFAULT_BUDGETS);
     for (const [name, value] of assignment) {
       const def = tpl.conditions.get(name);
       if (def) this.constrain(def.value, value, new Set());
@@ -170,9 +180,38 @@ export class Resolver {
 
   // ---------------------------------------------------------------- values
 
+  private place(pos: Pos | undefined): BudgetPlace {
+    return pos ? { file: this.tpl.file, line: pos.line, column: pos.column } : { file: this.tpl.file };
+  }
+
+  /**
+   * Every resolution goes through here: one `eval-steps` step and one level of `nesting-depth` per node
+   * (the template's own nesting, plus the `Fn::FindInMap`, `Fn::If` and `Fn::Sub` variables followed).
+   * Throws `BudgetExceeded` (located at the node) when a limit runs out; the template is then reported.
+   */
   resolve(n: CNode): Resolved {
+    const where = (): BudgetPlace => this.place(n.pos);
+    this.meter.step(1, where);
+    this.meter.enter(where);
+    try {
+      return this.resolveNode(n);
+    } finally {
+      this.meter.leave();
+    }
+  }
+
+  /** `concat`, after checking the length of the result against `string-length`. */
+  private joined(parts: readonly (string | Symbolic)[], pos: Pos): string | Symbolic {
+    let n = 0;
+    for (const p of parts) n += textPart(p).length;
+    this.meter.text(n, this.place(pos));
+    return concat(parts);
+  }
+
+  private resolveNode(n: CNode): Resolved {
     if (n.t === 'scalar') return this.scalar(n);
     if (n.t === 'seq') {
+      this.meter.size(n.items.length, () => this.place(n.pos));
       const items: RNode[] = [];
       for (const it of n.items) {
         const r = this.resolve(it);
@@ -237,7 +276,10 @@ export class Resolver {
         return this.fnGetAtt(arg, pos);
       case 'Fn::Base64': {
         const t = this.text(arg);
-        if (typeof t === 'string') return leaf(Buffer.from(t, 'utf8').toString('base64'), pos);
+        if (typeof t === 'string') {
+          this.meter.text(Math.ceil((Buffer.byteLength(t, 'utf8') * 4) / 3), this.place(pos));
+          return leaf(Buffer.from(t, 'utf8').toString('base64'), pos);
+        }
         if (t === undefined) return this.malformed(fn, 'expects a string', pos);
         return leaf(sym(`Fn::Base64 of ${t.description}`, `\${Fn::Base64(${textPart(t)})}`), pos);
       }
@@ -257,7 +299,11 @@ export class Resolver {
       case 'Fn::ToJsonString': {
         const r = this.resolve(arg);
         if (r === NO_VALUE) return this.malformed(fn, 'expects a value', pos);
-        if (!containsSymbolic(r.v)) return leaf(JSON.stringify(r.v), pos);
+        if (!containsSymbolic(r.v)) {
+          const json = JSON.stringify(r.v);
+          this.meter.text(json.length, this.place(pos));
+          return leaf(json, pos);
+        }
         return leaf(sym('Fn::ToJsonString of a value known only at deploy time', '${Fn::ToJsonString}'), pos);
       }
       case 'Fn::Length': {
@@ -424,6 +470,7 @@ export class Resolver {
       parts.push(part);
       from.push([at, literal]);
     };
+    const seen = new Map<string, string | Symbolic>();
     let i = 0;
     while (i < str.length) {
       const open = str.indexOf('${', i);
@@ -443,9 +490,16 @@ export class Resolver {
         add(`\${${inner.slice(1)}}`, open, false);
         continue;
       }
-      add(this.subVariable(inner.trim(), vars, pos), open, false);
+      // Each variable is resolved once per Fn::Sub, however often the string names it.
+      const name = inner.trim();
+      let value = seen.get(name);
+      if (value === undefined) {
+        value = this.subVariable(name, vars, pos);
+        seen.set(name, value);
+      }
+      add(value, open, false);
     }
-    const out = leaf(concat(parts), pos);
+    const out = leaf(this.joined(parts, pos), pos);
     if (template.range) {
       const src = valueOffsets(str, this.tpl.text, template);
       const offsets: number[] = [];
@@ -515,7 +569,13 @@ export class Resolver {
         parts.push(sym('Fn::Join of a non-string value', '${?}'));
       } else parts.push(t);
     });
-    return leaf(concat(parts.filter((p) => p !== '')), pos);
+    return leaf(
+      this.joined(
+        parts.filter((p) => p !== ''),
+        pos,
+      ),
+      pos,
+    );
   }
 
   private fnSelect(arg: CNode, pos: Pos): Resolved {
@@ -551,8 +611,10 @@ export class Resolver {
       return this.malformed('Fn::Split', 'expects a delimiter and a string', pos);
     if (isSymbolic(s))
       return leaf(sym(`Fn::Split of ${s.description}`, `\${Fn::Split(${textPart(s)})}`), pos);
+    const pieces = s.split(delim, this.meter.budgets['collection-size'] + 1);
+    this.meter.elements(pieces.length, this.place(pos));
     return listNode(
-      s.split(delim).map((x) => leaf(x, pos)),
+      pieces.map((x) => leaf(x, pos)),
       pos,
     );
   }

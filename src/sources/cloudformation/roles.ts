@@ -14,6 +14,7 @@ import {
   type SourceLocation,
   type Symbolic,
 } from '../../model/types.js';
+import { BudgetExceeded, BudgetMeter, DEFAULT_BUDGETS } from '../../scan/budgets.js';
 import { append } from '../../util/append.js';
 import { expandJsonDocument, locateIn } from './embedded.js';
 import type { CEntry, CNode, Pos } from './nodes.js';
@@ -54,13 +55,21 @@ function err(tpl: TemplateModel, code: string, message: string, p: Pos | undefin
   return e;
 }
 
-/** Every role the template declares. Never throws for bad input. */
+/**
+ * Every role the template declares. Never throws for bad input. All resolutions of the template share
+ * one meter: a limit that runs out is an error for the resource being read (`eval-steps`, which covers
+ * the whole template, also ends the reading of the template).
+ */
 export function extractRoles(
   tpl: TemplateModel,
-  opts: ExtractOptions,
+  given: ExtractOptions,
 ): { roles: Role[]; errors: ScanError[] } {
   const roles: Role[] = [];
   const errors: ScanError[] = [];
+  const opts: ExtractOptions = {
+    ...given,
+    meter: given.meter ?? new BudgetMeter(given.budgets ?? DEFAULT_BUDGETS),
+  };
   for (const [logicalId, entry] of tpl.resources) {
     if (logicalId.startsWith('Fn::ForEach::')) {
       if (/AWS::IAM::Role|AWS::Serverless::Function/.test(JSON.stringify(plainish(entry.value)))) {
@@ -86,6 +95,17 @@ export function extractRoles(
     try {
       resourceRoles(tpl, logicalId, entry, kind, opts, roles, errors);
     } catch (e) {
+      if (e instanceof BudgetExceeded) {
+        const stop = e.budget === 'eval-steps';
+        const at =
+          e.at?.line !== undefined ? { offset: 0, line: e.at.line, column: e.at.column ?? 1 } : entry.keyPos;
+        const outcome = stop
+          ? `${logicalId} and the resources after it were not judged`
+          : `${logicalId} was not judged`;
+        errors.push(err(tpl, `limit-${e.budget}`, `${e.message}; ${outcome}`, at));
+        if (stop) break;
+        continue;
+      }
       // One resource that cannot be judged must not cost the others.
       const why = e instanceof RangeError ? 'it is nested too deeply' : String((e as Error)?.message ?? e);
       errors.push(err(tpl, 'internal', `${logicalId} could not be read: ${why}`, entry.keyPos));

@@ -1,5 +1,6 @@
 import type { TrustPolicyCache } from '../../model/policy-cache.js';
 import type { JsonLike, Role, ScanError, SourceKind, SourceLocation } from '../../model/types.js';
+import { LAST_USED_KEY, readRoleLastUsed } from '../../usage/last-used.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -202,6 +203,9 @@ export function buildRole(
   if (typeof entry.Description === 'string') role.description = entry.Description;
   const tags = tagsOf(entry.Tags);
   if (tags) role.tags = tags;
+  // get-account-authorization-details and get-role carry RoleLastUsed (`{}`: never used); list-roles does not.
+  const lastUsed = 'RoleLastUsed' in entry ? readRoleLastUsed(entry.RoleLastUsed) : undefined;
+  if (lastUsed) role.extra = { ...role.extra, [LAST_USED_KEY]: lastUsed };
   return { role };
 }
 

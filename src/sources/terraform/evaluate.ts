@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { LineIndex } from '../../model/line-index.js';
-import type { SourceLocation } from '../../model/types.js';
+import type { ScanError, SourceLocation } from '../../model/types.js';
+import { BudgetExceeded, type BudgetMeter, type BudgetPlace } from '../../scan/budgets.js';
 import { localModuleSource, type TfModule } from './config.js';
+import type { FileRead } from './file-functions.js';
 import { callFunction } from './functions.js';
 import {
   type Ast,
@@ -42,8 +44,13 @@ export interface EvalEnv {
   partition: string;
   /** `--var` / `--var-file` values (root modules only). */
   variables: ReadonlyMap<string, string>;
-  /** Reads a file referenced by `file()` / `templatefile()`; undefined when it cannot be read. */
-  readFile(abs: string, displayPath: string): SrcFile | undefined;
+  /**
+   * Reads a file that `file()`, `templatefile()`, `fileexists()`… names (relative to `baseDir`) through
+   * the scan root; a refusal says why. `displayPath` is how findings name the file.
+   */
+  readFile(target: string, baseDir: string, displayPath: string): FileRead;
+  /** Records a warning for the report (a refused read); the same warning is kept once. */
+  warn(w: ScanError): void;
   /** Parsed templates by absolute path. */
   templates: Map<string, Ast | null>;
   /** Every scanned module by directory (to follow `module` blocks with a local source). */
@@ -77,8 +84,6 @@ function lookup(scope: Scope | undefined, name: string): Val | undefined {
 /** A lazily evaluated module input (the caller's argument). */
 export type Input = () => Val;
 
-const MAX_DEPTH = 120;
-export const MAX_MODULE_NESTING = 8;
 /** Arguments of a `module` block that are not inputs of the module. */
 export const MODULE_META_ARGS = new Set([
   'source',
@@ -121,7 +126,6 @@ export class ModuleInstance {
   private readonly localCache = new Map<string, Val | 'pending'>();
   private readonly dataCache = new Map<string, Val | 'pending'>();
   private readonly children = new Map<string, ModuleInstance | null>();
-  private depth = 0;
 
   constructor(
     readonly env: EvalEnv,
@@ -131,7 +135,14 @@ export class ModuleInstance {
     readonly inputs: Map<string, Input> | undefined,
     /** Directory of the root module (for `path.root` and relative `file()` paths). */
     readonly rootDir: string,
+    /** The budgets and running counts of the root module this instance belongs to. */
+    readonly meter: BudgetMeter,
   ) {}
+
+  /** How deep this instance sits under its root (`module.a.module.b.` is 2). */
+  get nesting(): number {
+    return this.address.split('module.').length - 1;
+  }
 
   get isRoot(): boolean {
     return this.inputs === undefined;
@@ -192,7 +203,13 @@ export class ModuleInstance {
     const expr = this.mod.locals.get(name);
     if (!expr) return sym(`local.${name} (not declared)`, wrap(`local.${name}`), at);
     this.localCache.set(name, 'pending');
-    const v = this.eval(expr, EMPTY_SCOPE);
+    let v: Val;
+    try {
+      v = this.eval(expr, EMPTY_SCOPE);
+    } catch (e) {
+      this.localCache.delete(name); // a limit ran out: the next use tries (and reports) again
+      throw e;
+    }
     this.localCache.set(name, v);
     return v;
   }
@@ -206,8 +223,13 @@ export class ModuleInstance {
     const block = this.mod.data.get(key);
     if (!block) return sym(`data.${key}.json (not declared)`, wrap(`data.${key}.json`), at);
     this.dataCache.set(key, 'pending');
-    const scope = this.metaScope(block, `data.${key}`);
-    const doc = buildPolicyDocument(this, block, scope);
+    let doc: Val;
+    try {
+      doc = buildPolicyDocument(this, block, this.metaScope(block, `data.${key}`));
+    } catch (e) {
+      this.dataCache.delete(key);
+      throw e;
+    }
     const v: Val = { t: 'str', v: jsonText(doc), json: doc, loc: locOf(block.node) };
     this.dataCache.set(key, v);
     return v;
@@ -232,15 +254,22 @@ export class ModuleInstance {
     if (child === undefined) {
       const src = localModuleSource(call);
       const mod = src ? this.env.modules.get(path.resolve(this.mod.dir, src)) : undefined;
-      const nesting = this.address.split('module.').length - 1;
+      if (mod && mod !== this.mod && this.nesting >= this.meter.budgets['module-depth'])
+        return sym(
+          `${text} (module calls nested deeper than the module-depth limit of ${this.meter.budgets['module-depth']})`,
+          wrap(text),
+          loc,
+        );
+      if (mod && mod !== this.mod) this.meter.instance(loc);
       child =
-        mod && mod !== this.mod && nesting < MAX_MODULE_NESTING
+        mod && mod !== this.mod
           ? new ModuleInstance(
               this.env,
               mod,
               `${this.address}module.${name}.`,
               this.moduleInputs(call, name),
               this.rootDir,
+              this.meter,
             )
           : null;
       this.children.set(name, child);
@@ -284,14 +313,20 @@ export class ModuleInstance {
 
   // ---------------------------------------------------------------- expressions
 
+  /**
+   * Every evaluation goes through here: one `eval-steps` step per node, one level of `nesting-depth` per
+   * expression (references to locals, variables and module outputs are followed inside it, so a chain
+   * of them counts too). Throws `BudgetExceeded` (located at `n`) when a limit runs out.
+   */
   eval(n: Ast, scope: Scope): Val {
-    if (this.depth > MAX_DEPTH)
-      return sym(`${textOf(n).slice(0, 60)} (too deeply nested)`, wrap(textOf(n)), locOf(n));
-    this.depth++;
+    const where = (): BudgetPlace => placeOf(n);
+    this.meter.step(1, where);
+    if (n.type !== 'expression') return this.evalNode(n, scope);
+    this.meter.enter(where);
     try {
       return this.evalNode(n, scope);
     } finally {
-      this.depth--;
+      this.meter.leave();
     }
   }
 
@@ -317,12 +352,11 @@ export class ModuleInstance {
       case 'quoted_template':
       case 'heredoc_template':
         return this.evalTemplate(n, scope);
-      case 'tuple':
-        return {
-          t: 'list',
-          v: n.kids.filter((k) => k.type === 'expression').map((k) => this.eval(k, scope)),
-          loc,
-        };
+      case 'tuple': {
+        const items = n.kids.filter((k) => k.type === 'expression');
+        this.meter.size(items.length, () => placeOf(n));
+        return { t: 'list', v: items.map((k) => this.eval(k, scope)), loc };
+      }
       case 'object':
         return this.evalObject(n, scope);
       case 'variable_expr':
@@ -380,6 +414,7 @@ export class ModuleInstance {
         else return errSym(`${textOf(whole).trim()} (no such element)`, wrap(textOf(whole)), loc);
       } else if (op.type === 'splat') {
         const list = v.t === 'list' ? v.v : v.t === 'null' ? [] : [v];
+        this.meter.step(list.length, () => placeOf(whole));
         const rest = op.kids[0]?.kids ?? [];
         const mapped = list.map((e) => this.applyOps(e, rest, whole, scope, loc));
         v = { t: 'list', v: mapped };
@@ -524,6 +559,7 @@ export class ModuleInstance {
 
   private evalObject(n: Ast, scope: Scope): Val {
     const m = new Map<string, Val>();
+    this.meter.size(n.kids.length, () => placeOf(n));
     for (const el of n.kids) {
       if (el.type !== 'object_elem' || !el.key || !el.val) continue;
       m.set(this.objectKey(el.key, scope), this.eval(el.val, scope));
@@ -558,7 +594,9 @@ export class ModuleInstance {
     const isObj = n.type === 'for_object_expr';
     const outList: Val[] = [];
     const outMap = new Map<string, Val>();
+    const where = (): BudgetPlace => placeOf(n);
     for (const [k, v] of pairs) {
+      this.meter.grow((isObj ? outMap.size : outList.length) + 1, where);
       const names = new Map<string, Val>();
       if (ids.length >= 2) {
         names.set(ids[0] as string, k);
@@ -577,8 +615,10 @@ export class ModuleInstance {
         const key = scalarText(kv) ?? displayText(kv);
         if (grouping) {
           const prev = outMap.get(key);
-          if (prev?.t === 'list') prev.v.push(vv);
-          else outMap.set(key, { t: 'list', v: [vv] });
+          if (prev?.t === 'list') {
+            this.meter.size(prev.v.length + 1, where);
+            prev.v.push(vv);
+          } else outMap.set(key, { t: 'list', v: [vv] });
         } else outMap.set(key, vv);
       } else outList.push(exprs[0] ? this.eval(exprs[0], s) : NULL);
     }
@@ -595,7 +635,7 @@ export class ModuleInstance {
       // Both branches the same when known? Then the condition does not matter.
       const av = this.eval(a, scope);
       const bv = this.eval(b, scope);
-      if (!hasSym(av) && !hasSym(bv) && jsonText(av) === jsonText(bv)) return av;
+      if (!hasSym(av) && !hasSym(bv) && this.same(av, bv, loc)) return av;
       return sym(`${textOf(c).trim()} (condition unknown: ${cv.description})`, wrap(textOf(n).trim()), loc);
     }
     return sym(`${textOf(c).trim()} (not a boolean)`, wrap(textOf(n).trim()), loc);
@@ -623,9 +663,9 @@ export class ModuleInstance {
     if (hasSym(r)) return unknown(r);
     switch (op) {
       case '==':
-        return { t: 'bool', v: equalVals(l, r), loc };
+        return { t: 'bool', v: this.same(l, r, loc), loc };
       case '!=':
-        return { t: 'bool', v: !equalVals(l, r), loc };
+        return { t: 'bool', v: !this.same(l, r, loc), loc };
       case '&&':
       case '||':
         if (l.t === 'bool' && r.t === 'bool')
@@ -651,6 +691,12 @@ export class ModuleInstance {
     }
   }
 
+  /** `==` on two values, their texts bounded by `string-length`. */
+  private same(a: Val, b: Val, loc: SourceLocation): boolean {
+    if (a.t === 'null' || b.t === 'null') return a.t === b.t;
+    return boundedJsonText(a, this.meter, loc) === boundedJsonText(b, this.meter, loc);
+  }
+
   private evalCall(n: Ast, scope: Scope): Val {
     const [id, argsNode] = n.kids;
     const name = id ? textOf(id) : '';
@@ -665,7 +711,7 @@ export class ModuleInstance {
   evalTemplate(n: Ast, scope: Scope): Val {
     const loc = locOf(n);
     const parts = this.templateParts(n, scope);
-    return assembleTemplate(parts, loc);
+    return assembleTemplate(parts, loc, this.meter);
   }
 
   templateParts(n: Ast, scope: Scope): TplPart[] {
@@ -767,6 +813,7 @@ export class ModuleInstance {
         ];
       const out: TplPart[] = [];
       for (const [k, v] of pairs) {
+        this.meter.step(1, () => placeOf(d));
         const names = new Map<string, Val>();
         if (ids.length >= 2) {
           names.set(ids[0] as string, k);
@@ -879,12 +926,18 @@ function literalPiece(
   return { lit: mt.text, map: mt.map() };
 }
 
-/** Joins template parts: all known -> a mapped string; a single interpolation -> its value; else symbolic. */
-export function assembleTemplate(parts: TplPart[], loc: SourceLocation): Val {
+/**
+ * Joins template parts: all known -> a mapped string; a single interpolation -> its value; else symbolic.
+ * The length of the result is checked against `string-length` before it is built.
+ */
+export function assembleTemplate(parts: TplPart[], loc: SourceLocation, meter: BudgetMeter): Val {
   if (parts.length === 1 && 'val' in (parts[0] as TplPart)) {
     const v = (parts[0] as { val: Val }).val;
     return v.loc ? v : { ...v, loc };
   }
+  let total = 0;
+  for (const p of parts) total += 'lit' in p ? p.lit.length : partLength(p.val, meter);
+  meter.text(total, locPlace(loc));
   const known = parts.every(
     (p) =>
       'lit' in p ||
@@ -929,6 +982,84 @@ function parseTemplateFile(parser: HclParser, file: SrcFile): Ast | null {
   const heredoc = expr?.kids[0]?.kids[0];
   if (heredoc?.type !== 'heredoc_template') return null;
   return heredoc;
+}
+
+/** Length of a value's text in a template, without building the text of a collection first. */
+function partLength(v: Val, meter: BudgetMeter): number {
+  if (v.t === 'sym') return v.text.length;
+  if (v.t === 'list' || v.t === 'obj') return jsonLength(v, meter);
+  return (scalarText(v) ?? '').length;
+}
+
+/**
+ * Length of `jsonText(v)`, counted without building it; throws `string-length` as soon as the count
+ * passes the limit (so a list of a million long strings is not turned into one huge string first).
+ */
+export function jsonLength(v: Val, meter: BudgetMeter, at?: SourceLocation): number {
+  const limit = meter.budgets['string-length'];
+  const maxDepth = meter.budgets['nesting-depth'];
+  let n = 0;
+  const stack: Val[] = [v];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const x = stack.pop() as Val;
+    const d = depths.pop() as number;
+    meter.step(1, at && locPlace(at));
+    // A value can be deeper than any expression (a chain of locals each wrapping the last): checked
+    // here, before the recursive writers (jsonText) see it.
+    if (d > maxDepth)
+      throw new BudgetExceeded(
+        'nesting-depth',
+        maxDepth,
+        'the value is nested too deeply',
+        at && locPlace(at),
+      );
+    switch (x.t) {
+      case 'str':
+        n += x.v.length + 2;
+        break;
+      case 'sym':
+        n += x.text.length + 2;
+        break;
+      case 'list':
+        n += 2 + Math.max(0, x.v.length - 1);
+        for (const e of x.v) {
+          stack.push(e);
+          depths.push(d + 1);
+        }
+        break;
+      case 'obj':
+        n += 2 + Math.max(0, x.v.size - 1);
+        for (const [k, e] of x.v) {
+          n += k.length + 3;
+          stack.push(e);
+          depths.push(d + 1);
+        }
+        break;
+      default:
+        n += (scalarText(x) ?? 'null').length;
+    }
+    if (n > limit) meter.length(n, at && locPlace(at));
+  }
+  return n;
+}
+
+/** `jsonText`, after checking that its length is within `string-length` (and counting the work). */
+export function boundedJsonText(v: Val, meter: BudgetMeter, at?: SourceLocation): string {
+  meter.text(jsonLength(v, meter, at), at && locPlace(at));
+  return jsonText(v);
+}
+
+/** The place of a syntax node, for limit errors. */
+export function placeOf(n: Ast): BudgetPlace {
+  return locPlace(locOf(n));
+}
+
+export function locPlace(l: SourceLocation): BudgetPlace {
+  const p: BudgetPlace = { file: l.file };
+  if (l.line !== undefined) p.line = l.line;
+  if (l.column !== undefined) p.column = l.column;
+  return p;
 }
 
 export function objOf(entries: Record<string, Val>): Val {

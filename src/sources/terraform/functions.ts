@@ -1,14 +1,16 @@
 import path from 'node:path';
-import type { SourceLocation } from '../../model/types.js';
+import { type Matcher, RE2JS } from 're2js';
+import type { ScanError, SourceLocation } from '../../model/types.js';
+import type { BudgetMeter } from '../../scan/budgets.js';
 import { append } from '../../util/append.js';
-import { type ModuleInstance, moduleDisplayPath, type Scope } from './evaluate.js';
-import { type Ast, locOf, type SrcFile, textOf } from './hcl.js';
+import { boundedJsonText, jsonLength, locPlace, type ModuleInstance, type Scope } from './evaluate.js';
+import { FILE_FUNCTIONS } from './file-functions.js';
+import { type Ast, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
 import {
   displayText,
   errSym,
   hasSym,
-  jsonText,
   NULL,
   scalarText,
   str,
@@ -18,10 +20,12 @@ import {
   wrap,
 } from './values.js';
 
-type Fn = (args: Val[], c: CallCtx) => Val;
+export type Fn = (args: Val[], c: CallCtx) => Val;
 
-interface CallCtx {
+export interface CallCtx {
   inst: ModuleInstance;
+  /** The root module's budgets and counts (`inst.meter`). */
+  meter: BudgetMeter;
   node: Ast;
   loc: SourceLocation;
   /** Symbolic result naming the call. */
@@ -54,17 +58,27 @@ export function callFunction(
     if (last.t === 'list') args = [...args.slice(0, -1), ...last.v];
     else if (last.t === 'sym') return unknown(last);
   }
-  const out = fn(args, { inst, node, loc, unknown });
+  const out = fn(args, { inst, meter: inst.meter, node, loc, unknown });
+  // Whatever a function built (file contents, a template, a decoded document) is held to the limits too.
+  if (out.t === 'str') inst.meter.length(out.v.length, locPlace(loc));
+  else if (out.t === 'list') inst.meter.size(out.v.length, locPlace(loc));
+  else if (out.t === 'obj') inst.meter.size(out.v.size, locPlace(loc));
   return out.loc ? out : { ...out, loc };
+}
+
+/** The text of a value as `format`/`join` write it, bounded by `string-length`. */
+function boundedDisplay(v: Val, c: CallCtx): string {
+  if (v.t === 'list' || v.t === 'obj') return boundedJsonText(v, c.meter, c.loc);
+  return displayText(v);
 }
 
 const firstSym = (args: Val[]): Val | undefined => args.find((a) => a.t === 'sym');
 
-function dedupe(items: Val[]): Val[] {
+function dedupe(items: Val[], c: CallCtx): Val[] {
   const seen = new Set<string>();
   const out: Val[] = [];
   for (const x of items) {
-    const k = x.t === 'sym' ? `sym:${x.text}` : jsonText(x);
+    const k = x.t === 'sym' ? `sym:${x.text}` : boundedJsonText(x, c.meter, c.loc);
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(x);
@@ -72,27 +86,62 @@ function dedupe(items: Val[]): Val[] {
   return out;
 }
 
-function flatten(v: Val[]): Val[] {
+/** `flatten`, without recursion (the nesting of the input is the input's), counting every element. */
+function flatten(v: Val[], c: CallCtx): Val[] {
   const out: Val[] = [];
-  for (const x of v) {
-    if (x.t === 'list') append(out, flatten(x.v));
-    else out.push(x);
+  const stack: { items: Val[]; i: number }[] = [{ items: v, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { items: Val[]; i: number };
+    if (top.i >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const x = top.items[top.i++] as Val;
+    if (x.t === 'list') stack.push({ items: x.v, i: 0 });
+    else {
+      c.meter.grow(out.length + 1, locPlace(c.loc));
+      out.push(x);
+    }
   }
   return out;
 }
+
+/** Pre-checks a list of `n` elements (`collection-size`) and counts the work. */
+function checkSize(n: number, c: CallCtx): void {
+  c.meter.elements(n, locPlace(c.loc));
+}
+
+/** Pre-checks a string of `n` characters (`string-length`) and counts the work. */
+function checkText(n: number, c: CallCtx): void {
+  c.meter.text(n, locPlace(c.loc));
+}
+
+/**
+ * One `%` verb of a format string: `%[n]`, flags, width (not starting with 0, which is a flag),
+ * precision, verb. Unambiguous, so a failed match never backtracks. A new RegExp per call: a sticky
+ * one keeps its position in `lastIndex`.
+ */
+const VERB_SOURCE = String.raw`%(\[\d+\])?[-+# 0]*(?:[1-9]\d*)?(\.\d+)?([a-zA-Z%])`;
 
 function format(fmt: string, args: Val[], c: CallCtx): Val {
   let text = '';
   let symbolic = false;
   const descs: string[] = [];
   let ai = 0;
+  const limit = c.meter.budgets['string-length'];
+  const verbRe = new RegExp(VERB_SOURCE, 'y');
   for (let i = 0; i < fmt.length; i++) {
+    if (text.length > limit) checkText(text.length, c);
     const ch = fmt[i];
     if (ch !== '%') {
-      text += ch;
+      const next = fmt.indexOf('%', i);
+      const stop = next === -1 ? fmt.length : next;
+      text += fmt.slice(i, stop);
+      i = stop - 1;
       continue;
     }
-    const m = /^%(\[\d+\])?[-+# 0]*\d*(\.\d+)?([a-zA-Z%])/.exec(fmt.slice(i));
+    verbRe.lastIndex = i;
+    const m = verbRe.exec(fmt);
     if (!m) {
       text += ch;
       continue;
@@ -112,30 +161,24 @@ function format(fmt: string, args: Val[], c: CallCtx): Val {
       for (const d of symDescriptions(a)) if (!descs.includes(d)) descs.push(d);
       continue;
     }
-    const s = verb === 'q' ? JSON.stringify(displayText(a)) : displayText(a);
+    const s = verb === 'q' ? JSON.stringify(boundedDisplay(a, c)) : boundedDisplay(a, c);
+    if (text.length + s.length > limit) checkText(text.length + s.length, c);
     text += s;
   }
+  checkText(text.length, c);
   if (symbolic) return sym(descs.join(', '), text, c.loc);
   return str(text, c.loc);
-}
-
-function readRelative(c: CallCtx, p: Val): { file?: SrcFile; why?: string } {
-  const rel = scalarText(p);
-  if (rel === undefined) return { why: p.t === 'sym' ? p.description : 'path is not a string' };
-  const abs = path.isAbsolute(rel) ? rel : path.resolve(c.inst.rootDir, rel);
-  const file = c.inst.env.readFile(abs, moduleDisplayPath(c.inst.mod, abs));
-  return file ? { file } : { why: `${rel} cannot be read` };
 }
 
 const FUNCTIONS: Record<string, Fn> = {
   jsonencode: ([v], c) => {
     if (!v) return c.unknown();
     if (v.t === 'sym') return v;
-    return { t: 'str', v: jsonText(v), json: v, loc: c.loc };
+    return { t: 'str', v: boundedJsonText(v, c.meter, c.loc), json: v, loc: c.loc };
   },
   jsondecode: ([v], c) => {
     if (!v) return c.unknown();
-    const d = decodePolicyValue(v, c.loc);
+    const d = decodePolicyValue(v, c.loc, c.meter.budgets['nesting-depth']);
     return d.ok ? d.val : c.unknown(v);
   },
   format: ([f, ...rest], c) => {
@@ -146,7 +189,9 @@ const FUNCTIONS: Record<string, Fn> = {
     if (f?.t !== 'str') return c.unknown(f);
     const s = firstSym(rest);
     if (s) return c.unknown(s);
-    const n = Math.max(0, ...rest.map((r) => (r.t === 'list' ? r.v.length : 0)));
+    let n = 0;
+    for (const r of rest) if (r.t === 'list') n = Math.max(n, r.v.length);
+    checkSize(n, c);
     const out: Val[] = [];
     for (let i = 0; i < n; i++)
       out.push(
@@ -165,6 +210,10 @@ const FUNCTIONS: Record<string, Fn> = {
       if (l.t !== 'list') return c.unknown(l);
       append(items, l.v);
     }
+    let total = Math.max(0, items.length - 1) * sep.v.length;
+    for (const x of items)
+      total += x.t === 'list' || x.t === 'obj' ? jsonLength(x, c.meter) : displayText(x).length;
+    checkText(total, c);
     if (items.some((x) => x.t === 'sym')) {
       const descs = items.flatMap((x) => symDescriptions(x));
       return sym([...new Set(descs)].join(', '), items.map(displayText).join(sep.v), c.loc);
@@ -173,6 +222,10 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   concat: (lists, c) => {
     const out: Val[] = [];
+    checkSize(
+      lists.reduce((n, l) => n + (l.t === 'list' ? l.v.length : 1), 0),
+      c,
+    );
     for (const l of lists) {
       if (l.t === 'list') append(out, l.v);
       else if (l.t === 'sym') out.push(l);
@@ -184,10 +237,10 @@ const FUNCTIONS: Record<string, Fn> = {
     if (l?.t !== 'list') return c.unknown(l);
     return { t: 'list', v: l.v.filter((x) => x.t !== 'null' && !(x.t === 'str' && x.v === '')) };
   },
-  distinct: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v) } : c.unknown(l)),
-  flatten: ([l], c) => (l?.t === 'list' ? { t: 'list', v: flatten(l.v) } : c.unknown(l)),
+  distinct: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v, c) } : c.unknown(l)),
+  flatten: ([l], c) => (l?.t === 'list' ? { t: 'list', v: flatten(l.v, c) } : c.unknown(l)),
   tolist: ([l], c) => (l?.t === 'list' ? l : c.unknown(l)),
-  toset: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v) } : c.unknown(l)),
+  toset: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v, c) } : c.unknown(l)),
   tomap: ([m], c) => (m?.t === 'obj' ? m : c.unknown(m)),
   tostring: ([v], c) =>
     v && scalarText(v) !== undefined ? str(scalarText(v) as string) : v?.t === 'null' ? v : c.unknown(v),
@@ -215,6 +268,7 @@ const FUNCTIONS: Record<string, Fn> = {
     for (const m of maps) {
       if (m.t === 'null') continue;
       if (m.t !== 'obj') return c.unknown(m);
+      checkSize(out.size + m.v.size, c);
       for (const [k, v] of m.v) out.set(k, v);
     }
     return { t: 'obj', v: out };
@@ -251,7 +305,8 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   contains: ([l, v], c) => {
     if (l?.t !== 'list' || !v || hasSym(v) || l.v.some((x) => x.t === 'sym')) return c.unknown(l);
-    return { t: 'bool', v: l.v.some((x) => jsonText(x) === jsonText(v)) };
+    const want = boundedJsonText(v, c.meter, c.loc);
+    return { t: 'bool', v: l.v.some((x) => boundedJsonText(x, c.meter, c.loc) === want) };
   },
   one: ([l], c) => {
     if (l?.t !== 'list') return c.unknown(l);
@@ -260,18 +315,43 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   split: ([sep, s], c) => {
     if (sep?.t !== 'str' || s?.t !== 'str') return c.unknown(s?.t === 'sym' ? s : sep);
-    return { t: 'list', v: s.v.split(sep.v).map((x) => str(x)) };
+    const limit = c.meter.budgets['collection-size'];
+    const parts = s.v.split(sep.v, limit + 1);
+    checkSize(parts.length, c);
+    return { t: 'list', v: parts.map((x) => str(x)) };
   },
   replace: ([s, a, b], c) => {
     if (s?.t !== 'str' || a?.t !== 'str' || b?.t !== 'str') return c.unknown(s);
     if (a.v.length > 1 && a.v.startsWith('/') && a.v.endsWith('/')) {
-      try {
-        return str(s.v.replace(new RegExp(a.v.slice(1, -1), 'g'), b.v.replace(/\$\{(\d+)\}/g, '$$$1')));
-      } catch {
-        return c.unknown();
-      }
+      const re = compileRe2(a.v.slice(1, -1), c);
+      return re.ok ? str(re2Replace(re.re, s.v, b.v, c)) : re.unknown;
     }
+    if (a.v === '') return str(s.v);
+    let count = 0;
+    for (let i = s.v.indexOf(a.v); i !== -1; i = s.v.indexOf(a.v, i + a.v.length)) count++;
+    checkText(s.v.length + count * (b.v.length - a.v.length), c);
     return str(s.v.split(a.v).join(b.v));
+  },
+  regex: ([p, s], c) => {
+    if (p?.t !== 'str' || s?.t !== 'str') return c.unknown(p?.t === 'str' ? s : p);
+    const re = compileRe2(p.v, c);
+    if (!re.ok) return re.unknown;
+    const m = re.re.matcher(s.v);
+    if (!m.find())
+      return errSym(`regex(...): the pattern does not match`, wrap(textOf(c.node).trim()), c.loc);
+    return captures(re.re, m);
+  },
+  regexall: ([p, s], c) => {
+    if (p?.t !== 'str' || s?.t !== 'str') return c.unknown(p?.t === 'str' ? s : p);
+    const re = compileRe2(p.v, c);
+    if (!re.ok) return re.unknown;
+    const m = re.re.matcher(s.v);
+    const out: Val[] = [];
+    while (m.find()) {
+      c.meter.grow(out.length + 1, locPlace(c.loc));
+      out.push(captures(re.re, m));
+    }
+    return { t: 'list', v: out };
   },
   lower: ([s], c) => (s?.t === 'str' ? str(s.v.toLowerCase()) : c.unknown(s)),
   upper: ([s], c) => (s?.t === 'str' ? str(s.v.toUpperCase()) : c.unknown(s)),
@@ -302,10 +382,20 @@ const FUNCTIONS: Record<string, Fn> = {
       return c.unknown(k);
     return { t: 'obj', v: new Map(k.v.map((x, i) => [scalarText(x) as string, v.v[i] ?? NULL])) };
   },
-  setunion: (lists, c) =>
-    lists.every((l) => l.t === 'list')
-      ? { t: 'list', v: dedupe(lists.flatMap((l) => (l.t === 'list' ? l.v : []))) }
-      : c.unknown(firstSym(lists)),
+  setunion: (lists, c) => {
+    if (!lists.every((l) => l.t === 'list')) return c.unknown(firstSym(lists));
+    checkSize(
+      lists.reduce((n, l) => n + (l.t === 'list' ? l.v.length : 0), 0),
+      c,
+    );
+    return {
+      t: 'list',
+      v: dedupe(
+        lists.flatMap((l) => (l.t === 'list' ? l.v : [])),
+        c,
+      ),
+    };
+  },
   // Unknown values are not errors: try() returns the first argument Terraform would not reject.
   try: (args, c) => args.find((a) => !(a.t === 'sym' && a.err)) ?? c.unknown(args[0]),
   can: ([v], c) =>
@@ -324,49 +414,144 @@ const FUNCTIONS: Record<string, Fn> = {
       ? { t: 'num', v: ns.reduce((m, n) => Math.min(m, n.t === 'num' ? n.v : 0), Infinity) }
       : c.unknown(firstSym(ns)),
   range: (ns, c) => {
-    if (!ns.every((n) => n.t === 'num')) return c.unknown(firstSym(ns));
+    if (ns.length === 0 || ns.length > 3 || !ns.every((n) => n.t === 'num')) return c.unknown(firstSym(ns));
     const nums = ns.map((n) => (n.t === 'num' ? n.v : 0));
     const [start, end, step] =
-      nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, nums[2] ?? 1];
+      nums.length === 1
+        ? [0, nums[0] as number, 1]
+        : [
+            nums[0] as number,
+            nums[1] as number,
+            nums[2] ?? ((nums[1] as number) < (nums[0] as number) ? -1 : 1),
+          ];
+    if (![start, end, step].every(Number.isFinite) || step === 0)
+      return errSym('range(...): the bounds or the step are not valid', wrap(textOf(c.node).trim()), c.loc);
+    const count = Math.max(0, Math.ceil((end - start) / step));
+    checkSize(count, c);
     const out: Val[] = [];
-    for (let i = start; step > 0 ? i < end : i > end; i += step) {
-      out.push({ t: 'num', v: i });
-      if (out.length > 1000) break;
-    }
+    for (let k = 0; k < count; k++) out.push({ t: 'num', v: start + k * step });
     return { t: 'list', v: out };
   },
   basename: ([p], c) => (p?.t === 'str' ? str(path.basename(p.v)) : c.unknown(p)),
   dirname: ([p], c) => (p?.t === 'str' ? str(path.dirname(p.v)) : c.unknown(p)),
   abspath: ([p], c) => (p?.t === 'str' ? str(path.resolve(c.inst.rootDir, p.v)) : c.unknown(p)),
-  file: ([p], c) => {
-    if (!p) return c.unknown();
-    const { file, why } = readRelative(c, p);
-    if (!file) return errSym(`file(...): ${why}`, wrap(textOf(c.node).trim()), c.loc);
-    return fileString(file);
-  },
-  templatefile: ([p, vars], c) => {
-    if (!p) return c.unknown();
-    const { file, why } = readRelative(c, p);
-    if (!file) return errSym(`templatefile(...): ${why}`, wrap(textOf(c.node).trim()), c.loc);
-    const names = new Map<string, Val>();
-    if (vars?.t === 'obj') for (const [k, v] of vars.v) names.set(k, v);
-    else if (vars && vars.t !== 'null') return c.unknown(vars);
-    return c.inst.renderTemplateFile(file, names);
-  },
+  // Paths go through the scan root: file-functions.ts.
+  ...FILE_FUNCTIONS,
 };
 
-/** The content of a file as a string whose offsets map to the file's lines and columns. */
-function fileString(file: SrcFile): Val {
-  const segs: { out: number; line: number; col: number }[] = [{ out: 0, line: 1, col: 1 }];
-  let line = 1;
-  for (let i = file.text.indexOf('\n'); i !== -1; i = file.text.indexOf('\n', i + 1)) {
-    line++;
-    segs.push({ out: i + 1, line, col: 1 });
+// ---------------------------------------------------------------- regular expressions (RE2)
+
+type Compiled = { ok: true; re: RE2JS } | { ok: false; unknown: Val };
+
+/**
+ * Compiles a template's pattern with RE2 semantics, as Terraform does (Go's `regexp`): matching is
+ * linear in the input, whatever the pattern. A pattern RE2 rejects (backreferences, lookaround) is
+ * never run by another engine: the call is unknown, with a warning naming the expression.
+ */
+function compileRe2(pattern: string, c: CallCtx): Compiled {
+  try {
+    return { ok: true, re: RE2JS.compile(pattern) };
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    const w: ScanError = {
+      source: 'terraform',
+      code: 'regex-unsupported',
+      message: `the regular expression ${JSON.stringify(pattern.slice(0, 80))} is not valid RE2 syntax, which Terraform uses (${why}); the call's value is unknown`,
+      file: c.loc.file,
+    };
+    if (c.loc.line !== undefined) w.line = c.loc.line;
+    if (c.loc.column !== undefined) w.column = c.loc.column;
+    c.inst.env.warn(w);
+    const name = textOf(c.node).trim();
+    return {
+      ok: false,
+      unknown: sym(`${name.slice(0, name.indexOf('(') + 1)}...) (pattern is not RE2)`, wrap(name), c.loc),
+    };
   }
-  return {
-    t: 'str',
-    v: file.text,
-    loc: { file: file.path, line: 1, column: 1 },
-    map: { file: file.path, segs },
-  };
+}
+
+/** The value `regex` gives for one match: the match, the list of groups, or the map of named groups. */
+function captures(re: RE2JS, m: Matcher): Val {
+  const count = m.groupCount();
+  if (count === 0) return str(m.group() ?? '');
+  const named = re.namedGroups();
+  const names = Object.keys(named);
+  const groupVal = (g: string | null): Val => (g === null ? NULL : str(g));
+  if (names.length > 0) {
+    const out = new Map<string, Val>();
+    for (const n of names) out.set(n, groupVal(m.group(named[n] as number)));
+    return { t: 'obj', v: out };
+  }
+  const out: Val[] = [];
+  for (let i = 1; i <= count; i++) out.push(groupVal(m.group(i)));
+  return { t: 'list', v: out };
+}
+
+/**
+ * `replace` with a `/pattern/`: every match replaced by `repl`, where `$1`, `${1}`, `$name` and
+ * `${name}` stand for groups and `$$` for a dollar sign (Go's `Regexp.Expand`). The result is checked
+ * against `string-length` as it grows.
+ */
+function re2Replace(re: RE2JS, input: string, repl: string, c: CallCtx): string {
+  const limit = c.meter.budgets['string-length'];
+  const named = re.namedGroups();
+  const m = re.matcher(input);
+  let out = '';
+  let last = 0;
+  let lastMatchEnd = -1;
+  while (m.find()) {
+    const start = m.start();
+    const end = m.end();
+    c.meter.step(1, locPlace(c.loc));
+    // Go does not replace an empty match right after the previous match.
+    if (start === end && start === lastMatchEnd) continue;
+    out += input.slice(last, start) + expandGo(repl, m, named);
+    if (out.length > limit) c.meter.text(out.length, locPlace(c.loc));
+    last = end;
+    lastMatchEnd = end;
+  }
+  out += input.slice(last);
+  c.meter.text(out.length, locPlace(c.loc));
+  return out;
+}
+
+function expandGo(repl: string, m: Matcher, named: Record<string, number>): string {
+  if (!repl.includes('$')) return repl;
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const ch = repl[i] as string;
+    if (ch !== '$' || i + 1 >= repl.length) {
+      out += ch;
+      continue;
+    }
+    if (repl[i + 1] === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    let name: string | undefined;
+    let next = i;
+    if (repl[i + 1] === '{') {
+      const close = repl.indexOf('}', i + 2);
+      const inner = close === -1 ? '' : repl.slice(i + 2, close);
+      if (/^\w+$/.test(inner)) {
+        name = inner;
+        next = close;
+      }
+    } else {
+      const word = /^\w+/.exec(repl.slice(i + 1, i + 1 + 256))?.[0];
+      if (word) {
+        name = word;
+        next = i + word.length;
+      }
+    }
+    if (name === undefined) {
+      out += '$';
+      continue;
+    }
+    i = next;
+    const index = /^\d+$/.test(name) ? Number(name) : named[name];
+    if (index !== undefined && index <= m.groupCount()) out += m.group(index) ?? '';
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Language, Parser, type TreeCursor, type Node as TsNode } from 'web-tree-sitter';
 import { LineIndex } from '../../model/line-index.js';
 import type { SourceLocation } from '../../model/types.js';
+import { BUDGETS, BudgetExceeded } from '../../scan/budgets.js';
 
 /** A source file as the evaluator sees it: display path, absolute path (when on disk) and text. */
 export interface SrcFile {
@@ -65,11 +66,20 @@ export interface ParsedHcl {
   error?: { line: number; column: number; message: string };
 }
 
-/** One tree-sitter parser for a scan. Create with {@link createHclParser}; call `dispose()` when done. */
+/**
+ * One tree-sitter parser for a scan. Create with {@link createHclParser}; call `dispose()` when done.
+ * `parse` throws `BudgetExceeded` (`nesting-depth`, located) for a file nested deeper than the limit:
+ * the caller reports that file and goes on with the others.
+ */
 export interface HclParser {
   parse(file: SrcFile): ParsedHcl;
   dispose(): void;
 }
+
+/** Nodes that count as one level of nesting: an expression inside another, a block in a block, a directive. */
+const NESTING_TYPES = new Set(['expression', 'block', 'template_directive']);
+/** Syntax nodes per nesting level are few (about four); anything far deeper is cut off as well. */
+const NODES_PER_LEVEL = 8;
 
 /** Path of the Terraform dialect grammar shipped by `@tree-sitter-grammars/tree-sitter-hcl`. */
 export function grammarWasmPath(): string {
@@ -78,7 +88,8 @@ export function grammarWasmPath(): string {
   return path.join(path.dirname(pkg), 'tree-sitter-terraform.wasm');
 }
 
-export async function createHclParser(): Promise<HclParser> {
+export async function createHclParser(opts: { maxDepth?: number } = {}): Promise<HclParser> {
+  const maxDepth = opts.maxDepth ?? BUDGETS['nesting-depth'].default;
   await Parser.init();
   const language = await Language.load(grammarWasmPath());
   const parser = new Parser();
@@ -92,7 +103,14 @@ export async function createHclParser(): Promise<HclParser> {
         const cursor = tree.walk();
         let root: Ast;
         try {
-          root = convert(cursor, cursor.nodeType, { f: file, comments, lines: new LineIndex(file.text) });
+          root = convert(cursor, cursor.nodeType, {
+            f: file,
+            comments,
+            lines: new LineIndex(file.text),
+            maxDepth,
+            depth: 0,
+            nodes: 0,
+          });
         } finally {
           cursor.delete();
         }
@@ -123,15 +141,16 @@ export async function createHclParser(): Promise<HclParser> {
   };
 }
 
-function firstError(node: TsNode): TsNode | undefined {
-  if (node.isMissing || node.type === 'ERROR') return node;
-  if (!node.hasError) return undefined;
-  for (const c of node.children) {
-    if (!c) continue;
-    const e = firstError(c);
-    if (e) return e;
+/** The first ERROR or MISSING node, walking down (no recursion: the tree is at most as deep as `convert` allowed). */
+function firstError(root: TsNode): TsNode | undefined {
+  let node = root;
+  for (;;) {
+    if (node.isMissing || node.type === 'ERROR') return node;
+    if (!node.hasError) return undefined;
+    const next = node.children.find((c) => c !== null && (c.hasError || c.isMissing || c.type === 'ERROR'));
+    if (!next) return node;
+    node = next;
   }
-  return node;
 }
 
 /** What one conversion carries along: the file, the comments found so far, its line starts. */
@@ -140,6 +159,10 @@ interface Walk {
   comments: HclComment[];
   /** Rows like tree-sitter's: lines end at `\n` alone. */
   lines: LineIndex;
+  /** The `nesting-depth` limit, the current nesting and the current syntax depth. */
+  maxDepth: number;
+  depth: number;
+  nodes: number;
 }
 
 /**
@@ -165,6 +188,17 @@ function convert(cursor: TreeCursor, type: string, w: Walk): Ast {
     f,
   };
   const t = type;
+  const nests = NESTING_TYPES.has(t);
+  if (nests) w.depth++;
+  w.nodes++;
+  if (w.depth > w.maxDepth || w.nodes > w.maxDepth * NODES_PER_LEVEL) {
+    const at = mapPos(f, sr, ast.sc);
+    throw new BudgetExceeded('nesting-depth', w.maxDepth, 'the file is nested too deeply', {
+      file: f.path,
+      line: at.line,
+      column: at.column,
+    });
+  }
   const isOp = t === 'binary_operation' || t === 'unary_operation';
   const left: Ast[] = [];
   const right: Ast[] = [];
@@ -201,6 +235,8 @@ function convert(cursor: TreeCursor, type: string, w: Walk): Ast {
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
   }
+  if (nests) w.depth--;
+  w.nodes--;
   if (isOp) {
     if (t === 'unary_operation') ast.right = synthetic(right, f);
     else {

@@ -34,6 +34,7 @@ export const terraformSource: FileSource = {
 export async function loadTerraform(files: InputFile[], ctx: SourceContext): Promise<SourceResult> {
   const roles: Role[] = [];
   const errors: ScanError[] = [];
+  const warnings: ScanError[] = [];
   const account = ctx.zone.defaultOwner ?? DEPLOYING_ACCOUNT;
   const partition = 'aws';
   const hcl = files.filter((f) => isHcl(f.path));
@@ -41,7 +42,7 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
   if (hcl.length > 0) {
     let parser: Awaited<ReturnType<typeof createHclParser>> | undefined;
     try {
-      parser = await createHclParser();
+      parser = await createHclParser({ maxDepth: ctx.budgets['nesting-depth'] });
     } catch (e) {
       errors.push({
         source: 'terraform',
@@ -54,6 +55,7 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
         const r = scanHcl(hcl, { parser, ctx, account, partition });
         append(roles, r.roles);
         append(errors, r.errors);
+        append(warnings, r.warnings);
       } finally {
         parser.dispose();
       }
@@ -61,7 +63,7 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
   }
   for (const f of plans) {
     try {
-      const r = scanPlan(f, account, partition);
+      const r = scanPlan(f, account, partition, ctx.budgets['nesting-depth']);
       append(roles, r.roles);
       append(errors, r.errors);
     } catch (e) {
@@ -73,5 +75,5 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
       });
     }
   }
-  return { roles, errors };
+  return { roles, errors, warnings };
 }

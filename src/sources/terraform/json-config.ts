@@ -11,6 +11,8 @@
 
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { LineIndex } from '../../model/line-index.js';
+import { BUDGETS, BudgetExceeded } from '../../scan/budgets.js';
+import { jsonTooDeepAt } from '../../util/json-depth.js';
 
 export interface LinePos {
   /** 1-based line and column of the JSON value the generated line came from. */
@@ -73,24 +75,45 @@ function objects(n: JsonNode): JsonNode[] {
   return [];
 }
 
-export function transpileJsonConfig(text: string): Transpiled {
-  return transpileJson(text, 'config');
+/**
+ * Throws `BudgetExceeded` (`nesting-depth`, located) for a file nested deeper than `maxDepth`, before
+ * any recursive step sees it; the caller reports the file and goes on.
+ */
+export function transpileJsonConfig(
+  text: string,
+  maxDepth: number = BUDGETS['nesting-depth'].default,
+  file = '',
+): Transpiled {
+  return transpileJson(text, 'config', maxDepth, file);
 }
 
 /**
  * A JSON variables file (`terraform.tfvars.json`, `*.auto.tfvars.json`) rewritten as the equivalent
  * `.tfvars` HCL: one `name = value` per property, strings taken literally.
  */
-export function transpileJsonVars(text: string): Transpiled {
-  return transpileJson(text, 'vars');
+export function transpileJsonVars(
+  text: string,
+  maxDepth: number = BUDGETS['nesting-depth'].default,
+  file = '',
+): Transpiled {
+  return transpileJson(text, 'vars', maxDepth, file);
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-function transpileJson(text: string, kind: 'config' | 'vars'): Transpiled {
+function transpileJson(text: string, kind: 'config' | 'vars', maxDepth: number, file: string): Transpiled {
+  const pos = lineIndex(text);
+  const deep = jsonTooDeepAt(text, maxDepth);
+  if (deep !== -1) {
+    const p = pos(deep);
+    throw new BudgetExceeded('nesting-depth', maxDepth, 'the JSON file is nested too deeply', {
+      file,
+      line: p.line,
+      column: p.col,
+    });
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true });
-  const pos = lineIndex(text);
   const first = errors[0];
   if (first || !root || root.type !== 'object') {
     const p = pos(first?.offset ?? 0);

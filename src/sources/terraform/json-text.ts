@@ -1,5 +1,7 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { SourceLocation } from '../../model/types.js';
+import { BUDGETS, BudgetExceeded } from '../../scan/budgets.js';
+import { jsonTooDeepAt } from '../../util/json-depth.js';
 import {
   displayText,
   hasSym,
@@ -24,14 +26,18 @@ const SENTINEL = /\uE000(\d+)\uE001/g;
  * parsed with offsets mapped back to the file, a template with unknown parts is parsed with the unknown
  * parts as symbolic values, a wholly unknown value stays symbolic.
  */
-export function decodePolicyValue(v: Val, fallback?: SourceLocation): Decoded {
+export function decodePolicyValue(
+  v: Val,
+  fallback?: SourceLocation,
+  maxDepth: number = BUDGETS['nesting-depth'].default,
+): Decoded {
   switch (v.t) {
     case 'str':
       if (v.json) return { ok: true, val: v.json };
-      return parseJsonText(v.v, v.map, v.loc ?? fallback, [], new Set());
+      return parseJsonText(v.v, v.map, v.loc ?? fallback, [], new Set(), maxDepth);
     case 'sym':
       if (!v.parts) return { ok: true, val: v };
-      return decodeParts(v.parts, v.loc ?? fallback);
+      return decodeParts(v.parts, v.loc ?? fallback, maxDepth);
     case 'obj':
       return { ok: true, val: v };
     case 'null':
@@ -45,7 +51,7 @@ export function decodePolicyValue(v: Val, fallback?: SourceLocation): Decoded {
   }
 }
 
-function decodeParts(parts: TplPart[], loc: SourceLocation | undefined): Decoded {
+function decodeParts(parts: TplPart[], loc: SourceLocation | undefined, maxDepth: number): Decoded {
   const file = loc?.file ?? '';
   const mt = new MappedText(file);
   const syms: Val[] = [];
@@ -94,7 +100,7 @@ function decodeParts(parts: TplPart[], loc: SourceLocation | undefined): Decoded
       mt.addFixed(`"${OPEN}${i}${CLOSE}"`, at?.line ?? 1, at?.column ?? 1);
     }
   }
-  return parseJsonText(mt.text, mt.map(), loc, syms, whole);
+  return parseJsonText(mt.text, mt.map(), loc, syms, whole, maxDepth);
 }
 
 function parseJsonText(
@@ -103,8 +109,14 @@ function parseJsonText(
   loc: SourceLocation | undefined,
   syms: Val[],
   whole: Set<number>,
+  maxDepth: number,
 ): Decoded {
   if (text.trim() === '') return { ok: false, message: 'the policy is an empty string' };
+  const deep = jsonTooDeepAt(text, maxDepth);
+  if (deep !== -1) {
+    const l = map ? (mapOffset(map, deep) ?? loc) : loc;
+    throw new BudgetExceeded('nesting-depth', maxDepth, 'the JSON document is nested too deeply', l);
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const at = (off: number): SourceLocation | undefined => (map ? (mapOffset(map, off) ?? loc) : loc);

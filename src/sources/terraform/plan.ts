@@ -22,7 +22,9 @@ import {
 } from 'jsonc-parser';
 import { LineIndex } from '../../model/line-index.js';
 import type { Role, ScanError, SourceLocation } from '../../model/types.js';
+import { BUDGETS, budgetAdvice } from '../../scan/budgets.js';
 import { append } from '../../util/append.js';
+import { jsonTooDeepAt } from '../../util/json-depth.js';
 import type { InputFile } from '../types.js';
 import { decodePolicyValue } from './json-text.js';
 import { mergeInto, statementsOf } from './policy-document.js';
@@ -239,12 +241,27 @@ export function scanPlan(
   file: InputFile,
   account: string,
   partition: string,
+  maxDepth: number = BUDGETS['nesting-depth'].default,
 ): { roles: Role[]; errors: ScanError[] } {
   const roles: Role[] = [];
   const errors: ScanError[] = [];
+  const pos = lineIndex(file.text);
+  // Measured before parsing: the JSON parser and the walks below are recursive.
+  const deep = jsonTooDeepAt(file.text, maxDepth);
+  if (deep !== -1) {
+    const p = pos(deep);
+    errors.push({
+      source: 'terraform',
+      code: 'limit-nesting-depth',
+      message: `the plan is nested too deeply: ${budgetAdvice('nesting-depth', maxDepth)}; it was not read`,
+      file: file.path,
+      line: p.line,
+      column: p.column,
+    });
+    return { roles, errors };
+  }
   const parseErrors: ParseError[] = [];
   const tree = parseTree(file.text, parseErrors, { disallowComments: true });
-  const pos = lineIndex(file.text);
   if (!tree || parseErrors.length > 0) {
     const e = parseErrors[0];
     const p = pos(e?.offset ?? 0);

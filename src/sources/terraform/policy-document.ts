@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../../model/types.js';
 import { append } from '../../util/append.js';
-import { childScope, EMPTY_SCOPE, type ModuleInstance, objOf, type Scope } from './evaluate.js';
+import { childScope, EMPTY_SCOPE, type ModuleInstance, objOf, placeOf, type Scope } from './evaluate.js';
 import { type Ast, attrNode, type BlockInfo, bodyAttrs, bodyBlocks, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
 import { displayText, scalarText, str, sym, type Val, wrap } from './values.js';
@@ -48,6 +48,7 @@ export function expandBlocks(
       ]);
     }
     for (const [k, v] of pairs) {
+      inst.meter.grow(out.length + 1, () => placeOf(b.node));
       out.push({
         body: content.body,
         node: content.node,
@@ -192,13 +193,24 @@ function sidOf(s: Val): string | undefined {
   return t === '' ? undefined : t;
 }
 
-/** Statements with a Sid replace same-Sid statements; the others are appended. */
+/**
+ * Statements with a Sid replace the first same-Sid statement; the others are appended. Linear: the
+ * Sids of `target` are indexed once per call.
+ */
 export function mergeInto(target: Val[], incoming: Val[]): void {
+  const bySid = new Map<string, number>();
+  target.forEach((x, i) => {
+    const sid = sidOf(x);
+    if (sid !== undefined && !bySid.has(sid)) bySid.set(sid, i);
+  });
   for (const s of incoming) {
     const sid = sidOf(s);
-    const i = sid === undefined ? -1 : target.findIndex((x) => sidOf(x) === sid);
-    if (i >= 0) target[i] = s;
-    else target.push(s);
+    const i = sid === undefined ? undefined : bySid.get(sid);
+    if (i !== undefined) target[i] = s;
+    else {
+      if (sid !== undefined) bySid.set(sid, target.length);
+      target.push(s);
+    }
   }
 }
 
@@ -212,7 +224,7 @@ function docsOf(
   const out: Val[] = [];
   const attrs = bodyAttrs(body);
   const push = (v: Val, at: SourceLocation): void => {
-    const d = decodePolicyValue(v, at);
+    const d = decodePolicyValue(v, at, inst.meter.budgets['nesting-depth']);
     if (d.ok) out.push(d.val);
     else out.push(sym(`${listAttr} entry: ${d.message}`, wrap(displayText(v)), d.loc ?? at));
   };

@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyZone } from '../../src/analysis/zone.js';
+import type { ScanCliOptions } from '../../src/cli/commands/scan.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { buildReport } from '../../src/scan/report.js';
+import { runScan } from '../../src/scan/run.js';
+import { roleFromIam } from '../../src/sources/aws/roles.js';
+import { applyUsage, type UsageFeatureDeps } from '../../src/usage/feature.js';
+import { roleLastUsedOf } from '../../src/usage/last-used.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const EXPORT = join(repoRoot, 'test/fixtures/cloudtrail/account-export.json');
+const NOW = Date.parse('2026-12-01T00:00:00Z');
+const mock = mockClient(CloudTrailClient);
+afterEach(() => mock.reset());
+
+async function scanExport() {
+  const result = await runScan({
+    paths: [EXPORT],
+    cwd: repoRoot,
+    zone: emptyZone(),
+    root: repoRoot,
+  });
+  return { result, report: buildReport(result) };
+}
+
+function io(): CliIO & { err: string[] } {
+  const err: string[] = [];
+  return {
+    err,
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => err.push(s) },
+    readStdin: async () => '',
+    stdinIsTTY: false,
+    env: {},
+    cwd: repoRoot,
+  };
+}
+
+function deps(): UsageFeatureDeps {
+  let t = NOW;
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+    lookupClient: () => new CloudTrailClient({ region: 'us-east-1' }),
+  };
+}
+
+function opts(o: Partial<ScanCliOptions>): ScanCliOptions {
+  return { format: 'json', ...o };
+}
+
+const liveEvent = {
+  EventId: 'e1',
+  CloudTrailEvent: JSON.stringify({
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    eventTime: '2026-11-30T10:00:00Z',
+    eventID: 'e1',
+    userIdentity: { type: 'AWSAccount', accountId: '999988887777' },
+    requestParameters: { roleArn: 'arn:aws:iam::111122223333:role/VendorAccess', externalId: 'live-id' },
+    recipientAccountId: '111122223333',
+  }),
+};
+
+describe('RoleLastUsed', () => {
+  it('is read from a get-account-authorization-details export ({} means never used)', async () => {
+    const { result } = await scanExport();
+    const byName = Object.fromEntries(result.roles.map((r) => [r.name, roleLastUsedOf(r)]));
+    expect(byName.VendorAccess).toEqual({ lastUsedDate: '2026-11-22T09:00:00.000Z', region: 'us-east-1' });
+    expect(byName.OldAuditor).toEqual({ lastUsedDate: null });
+  });
+
+  it('is read from a GetRole response and stays unknown for a ListRoles one', () => {
+    const base = {
+      RoleName: 'R',
+      Arn: 'arn:aws:iam::111122223333:role/R',
+      AssumeRolePolicyDocument: '%7B%22Statement%22%3A%5B%5D%7D',
+      Path: '/',
+      RoleId: 'AROAX',
+      CreateDate: new Date(),
+    };
+    const got = roleFromIam(
+      { ...base, RoleLastUsed: { LastUsedDate: new Date('2026-10-01T00:00:00Z'), Region: 'eu-west-1' } },
+      '111122223333',
+    );
+    expect(roleLastUsedOf(got.role!)).toEqual({
+      lastUsedDate: '2026-10-01T00:00:00.000Z',
+      region: 'eu-west-1',
+    });
+    expect(roleLastUsedOf(roleFromIam(base, '111122223333').role!)).toBeUndefined();
+  });
+
+  it('without --cloudtrail, findings carry RoleLastUsed alone; a never-used role is a removal candidate', async () => {
+    const { result, report } = await scanExport();
+    const out = await applyUsage(report, result.roles, opts({}), io(), deps());
+    const old = out.findings.find((f) => f.resource.name === 'OldAuditor');
+    expect(old?.evidence.usage).toMatchObject({
+      sources: [],
+      roleLastUsed: { lastUsedDate: null },
+      thirdParties: [],
+    });
+    expect(old?.evidence.usage?.note).toMatch(/candidates for removal/);
+    expect(old?.evidence.usage?.window).toBeUndefined();
+  });
+});
+
+describe('--cloudtrail live', () => {
+  it('puts LookupEvents evidence on the finding, with progress on stderr', async () => {
+    mock.on(LookupEventsCommand).resolves({ Events: [liveEvent] });
+    const { result, report } = await scanExport();
+    const e = io();
+    const out = await applyUsage(
+      report,
+      result.roles,
+      opts({ cloudtrail: ['live'], usageRegion: ['eu-central-1'] }),
+      e,
+      deps(),
+    );
+    const usage = out.findings.find((f) => f.resource.name === 'VendorAccess')?.evidence.usage;
+    expect(usage?.sources).toEqual(['cloudtrail:LookupEvents in eu-central-1 (last 90 days)']);
+    expect(usage?.thirdParties.find((t) => t.account === '999988887777')).toMatchObject({
+      verdict: 'safe-to-enforce',
+      externalIds: [{ value: 'live-id', count: 1 }],
+    });
+    expect(usage?.thirdParties.find((t) => t.account === '444455556666')?.verdict).toBe('unused-in-window');
+    expect(e.err.join('')).toMatch(/LookupEvents eu-central-1: 1 requests, 1 AssumeRole events/);
+    const quiet = io();
+    await applyUsage(report, result.roles, opts({ cloudtrail: ['live'], quiet: true }), quiet, deps());
+    expect(quiet.err).toEqual([]);
+  });
+
+  it('says that LookupEvents keeps only 90 days when --usage-days asks for more', async () => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    const { result, report } = await scanExport();
+    const out = await applyUsage(
+      report,
+      result.roles,
+      opts({ cloudtrail: ['live'], usageDays: 400 }),
+      io(),
+      deps(),
+    );
+    expect(out.warnings.map((w) => w.code)).toContain('lookup-events-90-days');
+    const start = mock.commandCalls(LookupEventsCommand)[0]?.args[0].input.StartTime;
+    expect(start).toEqual(new Date(NOW - 90 * 86_400_000));
+  });
+
+  it('a failed lookup is an error in the report (incomplete), the findings still carry what is known', async () => {
+    mock
+      .on(LookupEventsCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const { result, report } = await scanExport();
+    const out = await applyUsage(report, result.roles, opts({ cloudtrail: ['live'] }), io(), deps());
+    expect(out.errors).toEqual([expect.objectContaining({ source: 'usage', code: 'lookup-events-failed' })]);
+    expect(out.summary.complete).toBe(false);
+    expect(out.summary.errors).toBe(report.summary.errors + 1);
+    expect(out.findings[0]?.evidence.usage).toBeDefined();
+  });
+});

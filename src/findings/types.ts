@@ -1,4 +1,4 @@
-import type { JsonLike, SourceLocation } from '../model/types.js';
+import type { JsonLike, SourceKind, SourceLocation } from '../model/types.js';
 import type { UsageEvidence } from '../usage/types.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -81,6 +81,8 @@ export interface Finding {
   resource: {
     kind: 'aws-iam-role';
     id: string;
+    /** Where the role was read from: `cloudformation`, `terraform`, `ansible-task`, `kubernetes-manifest`, `aws`, … */
+    source?: SourceKind;
     name: string;
     account?: string;
     arn?: string;

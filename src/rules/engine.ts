@@ -74,7 +74,12 @@ export function completeFinding(
   const st = d.statement ? role.trustPolicy.statements[d.statement.index] : undefined;
   const location = d.location ?? st?.location ?? role.trustPolicy.location ?? role.source.location;
   // Plain assignments rather than conditional spreads: this runs once per finding.
-  const resource: Finding['resource'] = { kind: 'aws-iam-role', id: role.id, name: role.name };
+  const resource: Finding['resource'] = {
+    kind: 'aws-iam-role',
+    id: role.id,
+    name: role.name,
+    source: role.source.kind,
+  };
   if (role.account) resource.account = role.account;
   if (role.arn) resource.arn = role.arn;
   if (role.source.construct) resource.construct = role.source.construct;

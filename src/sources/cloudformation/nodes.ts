@@ -3,6 +3,8 @@
  * resolver and the role extractor never care which syntax a template was written in.
  */
 
+import type { Scalar } from 'yaml';
+
 /** A position in the template text. `line` and `column` are 1-based; `offset` is 0-based. */
 export interface Pos {
   offset: number;
@@ -92,12 +94,16 @@ export function toPlain(n: CNode): unknown {
   return Object.fromEntries(n.entries.map((e) => [e.key, toPlain(e.value)]));
 }
 
-/** Add a mapping entry; a repeated key replaces the earlier one (last wins) and is reported. */
+/**
+ * Add a mapping entry; a repeated key replaces the earlier one (last wins, as CloudFormation, Kubernetes
+ * and Pulumi keep it) and is reported. `reader` names who keeps the last one, for the message.
+ */
 export function addEntry(
   entries: CEntry[],
   index: Map<string, number>,
   e: CEntry,
   warnings: { code: string; message: string; pos: Pos }[],
+  reader = 'CloudFormation',
 ): void {
   const i = index.get(e.key);
   if (i === undefined) {
@@ -108,8 +114,24 @@ export function addEntry(
   const first = entries[i] as CEntry;
   warnings.push({
     code: 'duplicate-key',
-    message: `duplicate key "${e.key}" (also at line ${first.keyPos.line}): CloudFormation keeps the last one, which is what was scanned`,
+    message: `duplicate key "${e.key.slice(0, 80)}" (also at line ${first.keyPos.line}): ${reader} keeps the last one, which is what was scanned`,
     pos: e.keyPos,
   });
   entries[i] = e;
+}
+
+/** The style a YAML scalar was written in. */
+export function styleOf(s: Scalar): StringStyle {
+  switch (s.type) {
+    case 'QUOTE_SINGLE':
+      return 'single';
+    case 'QUOTE_DOUBLE':
+      return 'double';
+    case 'BLOCK_LITERAL':
+      return 'literal';
+    case 'BLOCK_FOLDED':
+      return 'folded';
+    default:
+      return 'plain';
+  }
 }

@@ -8,19 +8,10 @@ import {
   isSeq,
   type Node,
   parseDocument,
-  type Scalar,
   type ScalarTag,
 } from 'yaml';
 import { BudgetExceeded, type Budgets, budgetAdvice, DEFAULT_BUDGETS } from '../../scan/budgets.js';
-import {
-  addEntry,
-  type CEntry,
-  type CMap,
-  type CNode,
-  type LineIndex,
-  type Pos,
-  type StringStyle,
-} from './nodes.js';
+import { addEntry, type CEntry, type CMap, type CNode, type LineIndex, type Pos, styleOf } from './nodes.js';
 import type { ParseOutcome, ParseProblem } from './parse.js';
 
 /**
@@ -195,21 +186,6 @@ function tagStart(n: Node, text: string): number {
   const idx = text.lastIndexOf(tag, start);
   if (idx >= 0 && start - idx < 256 && /^[\s&\w-]*$/.test(text.slice(idx + tag.length, start))) return idx;
   return start;
-}
-
-function styleOf(s: Scalar): StringStyle {
-  switch (s.type) {
-    case 'QUOTE_SINGLE':
-      return 'single';
-    case 'QUOTE_DOUBLE':
-      return 'double';
-    case 'BLOCK_LITERAL':
-      return 'literal';
-    case 'BLOCK_FOLDED':
-      return 'folded';
-    default:
-      return 'plain';
-  }
 }
 
 /** A limit ran out at `offset` (`parseYaml` turns it into a position). */

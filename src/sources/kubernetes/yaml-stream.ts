@@ -4,19 +4,16 @@
  * aliases, so they are expanded, but within the `collection-size` budget (an alias bomb stops there),
  * and nesting is bounded by the `nesting-depth` budget.
  */
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Node,
-  parseAllDocuments,
-  type Scalar,
-} from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments } from 'yaml';
 import { BudgetExceeded, type Budgets, budgetAdvice } from '../../scan/budgets.js';
-import { type CEntry, type CNode, LineIndex, type Pos, type StringStyle } from '../cloudformation/nodes.js';
+import {
+  addEntry as addNodeEntry,
+  type CEntry,
+  type CNode,
+  LineIndex,
+  type Pos,
+  styleOf,
+} from '../cloudformation/nodes.js';
 
 export interface YamlProblem {
   code: string;
@@ -40,23 +37,6 @@ interface Ctx {
   doc: Document.Parsed;
   nodesLeft: number;
   budgets: Budgets;
-}
-
-/** A repeated key: the last one wins (as Kubernetes' and Pulumi's decoders keep it), and it is reported. */
-function addEntry(entries: CEntry[], index: Map<string, number>, e: CEntry, warnings: YamlProblem[]): void {
-  const i = index.get(e.key);
-  if (i === undefined) {
-    index.set(e.key, entries.length);
-    entries.push(e);
-    return;
-  }
-  const first = entries[i] as CEntry;
-  warnings.push({
-    code: 'duplicate-key',
-    message: `duplicate key "${e.key.slice(0, 80)}" (also at line ${first.keyPos.line}): the last one was scanned`,
-    pos: e.keyPos,
-  });
-  entries[i] = e;
 }
 
 function firstLine(s: string): string {
@@ -105,21 +85,6 @@ export function parseYamlStream(text: string, budgets: Budgets): YamlStream {
     docs.push({ ok: true, index, root, warnings: ctx.warnings });
   });
   return { docs, lines };
-}
-
-function styleOf(s: Scalar): StringStyle {
-  switch (s.type) {
-    case 'QUOTE_SINGLE':
-      return 'single';
-    case 'QUOTE_DOUBLE':
-      return 'double';
-    case 'BLOCK_LITERAL':
-      return 'literal';
-    case 'BLOCK_FOLDED':
-      return 'folded';
-    default:
-      return 'plain';
-  }
 }
 
 function convert(n: Node, ctx: Ctx, depth: number): CNode {
@@ -172,7 +137,7 @@ function convert(n: Node, ctx: Ctx, depth: number): CNode {
         vNode === null || vNode === undefined
           ? { t: 'scalar', v: null, pos: keyPos }
           : convert(vNode, ctx, depth + 1);
-      addEntry(entries, index, { key, keyPos, value }, ctx.warnings);
+      addNodeEntry(entries, index, { key, keyPos, value }, ctx.warnings, 'the reader');
     }
     return { t: 'map', pos, entries };
   }

@@ -63,7 +63,7 @@ if (mode === 'baseline') {
   // `scan-core`: only the rules of the semantic-core issue (TA000, TA001), to price the other rules.
   const ruleSettings =
     mode === 'scan-core'
-      ? new Map(['TA002', 'TA003', 'TA004', 'TA005'].map((id) => [id, { enabled: false }]))
+      ? new Map(['TA002', 'TA003', 'TA004', 'TA005', 'TA006'].map((id) => [id, { enabled: false }]))
       : undefined;
   const result = await runScan({
     paths: [file],

@@ -302,14 +302,20 @@ export interface ScenarioEnv {
   resourceTags?: Readonly<Record<string, string>>;
 }
 
-/** The scenario facts of a role: its account (when known), its tags, and the scan time. */
+/** The scenario facts of a role: its account (when known), its tags (from IAM itself), and the scan time. */
 export function scenarioEnv(role: Role, owner: string | undefined, now: number | undefined): ScenarioEnv {
   const env: ScenarioEnv = {};
   if (now !== undefined) env.now = now;
   if (owner !== undefined && owner !== DEPLOYING_ACCOUNT) env.resourceAccount = owner;
-  if (role.tags) env.resourceTags = role.tags;
+  if (role.tags && COMPLETE_TAGS.has(role.source.kind)) env.resourceTags = role.tags;
   return env;
 }
+
+/**
+ * Sources whose tags are the role's tags as IAM holds them. A template's are not: stack-level tags and
+ * Terraform's provider `default_tags` are added at deploy time, and values only known then are left out.
+ */
+const COMPLETE_TAGS: ReadonlySet<string> = new Set(['account-authorization-details', 'get-role', 'aws']);
 
 /** Whether the trust policy lets this request also set a source identity / session tags (see `openGates`). */
 export interface Gates {

@@ -366,40 +366,54 @@ function compareAll(
   return tri;
 }
 
-/** Fast path for one condition: no allocation once the condition is compiled. */
-function fastMet(cond: Condition, cc: CompiledCondition, ctx: RequestContext, effect: Effect): boolean {
+/**
+ * The one judgement of a condition. Without `o` it only answers (no allocation once the condition is
+ * compiled); with `o` it also records how the answer came about, for the reason.
+ */
+function judge(
+  cond: Condition,
+  cc: CompiledCondition,
+  ctx: RequestContext,
+  effect: Effect,
+  o?: Outcome,
+): boolean {
   const mod = cc.mod;
   const parsed = cc.parsed;
-  if (!mod || !parsed) return false;
+  if (!mod || !parsed) return record(o, false, 'unknown-operator');
   const cv = ctx.get(cc.keyLower);
-  if (cv.kind === 'free') return effect === 'Allow';
+  if (cv.kind === 'free') return record(o, effect === 'Allow', 'free', true);
   const present = cv.kind === 'present' && cv.values.length > 0 ? cv.values : undefined;
-  if (mod.family === 'null') return nullMet(cond.values, present === undefined);
-  if (!present) return absentMet(parsed, mod);
-  if (!parsed.setOperator && present.length > 1) return false;
-  const tri = compareAll(cond, cc, mod, parsed, present, ctx, undefined);
-  return tri === UNKNOWN ? effect === 'Allow' : tri === YES;
+  if (o && present) o.present = present;
+  if (mod.family === 'null') return record(o, nullMet(cond.values, present === undefined), 'null');
+  if (!present) return record(o, absentMet(parsed, mod), 'absent');
+  if (!parsed.setOperator && present.length > 1) return record(o, false, 'multi');
+  const detail: Detail | undefined = o ? {} : undefined;
+  const tri = compareAll(cond, cc, mod, parsed, present, ctx, detail);
+  if (o) {
+    o.tri = tri;
+    if (detail) o.detail = detail;
+  }
+  if (tri === UNKNOWN) return record(o, effect === 'Allow', 'unknown-value', true);
+  return record(o, tri === YES, 'compared');
 }
 
-/** Traced path: the outcome with what the reason needs. */
-function evaluateCore(cond: Condition, cc: CompiledCondition, ctx: RequestContext, effect: Effect): Outcome {
-  const mod = cc.mod;
-  const parsed = cc.parsed;
-  if (!mod || !parsed) return { result: false, assumed: false, why: 'unknown-operator' };
-  const cv = ctx.get(cc.keyLower);
-  if (cv.kind === 'free') return { result: effect === 'Allow', assumed: true, why: 'free' };
-  const present = cv.kind === 'present' && cv.values.length > 0 ? cv.values : undefined;
-  if (mod.family === 'null') {
-    return { result: nullMet(cond.values, present === undefined), assumed: false, why: 'null', present };
+function record(o: Outcome | undefined, result: boolean, why: Why, assumed = false): boolean {
+  if (o) {
+    o.result = result;
+    o.why = why;
+    o.assumed = assumed;
   }
-  if (!present) return { result: absentMet(parsed, mod), assumed: false, why: 'absent' };
-  if (!parsed.setOperator && present.length > 1)
-    return { result: false, assumed: false, why: 'multi', present };
-  const detail: Detail = {};
-  const tri = compareAll(cond, cc, mod, parsed, present, ctx, detail);
-  if (tri === UNKNOWN)
-    return { result: effect === 'Allow', assumed: true, why: 'unknown-value', tri, present, detail };
-  return { result: tri === YES, assumed: false, why: 'compared', tri, present, detail };
+  return result;
+}
+
+function fastMet(cond: Condition, cc: CompiledCondition, ctx: RequestContext, effect: Effect): boolean {
+  return judge(cond, cc, ctx, effect);
+}
+
+function evaluateCore(cond: Condition, cc: CompiledCondition, ctx: RequestContext, effect: Effect): Outcome {
+  const o: Outcome = { result: false, assumed: false, why: 'unknown-operator' };
+  judge(cond, cc, ctx, effect, o);
+  return o;
 }
 
 // ------------------------------------------------------------------------------------------ reasons

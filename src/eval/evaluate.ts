@@ -133,8 +133,13 @@ export function evaluateCompiled(policy: CompiledPolicy, req: Request): PolicyEv
 
 /** Whether statement `st` of a compiled policy applies to the request (any other statement: compiled afresh). */
 export function appliesCompiled(policy: CompiledPolicy, st: Statement, req: Request): boolean {
-  const i = policy.source.indexOf(st);
-  const cs = i >= 0 ? policy.statements[i]! : compileStatement(st);
+  // A statement's index is its position in the policy, so the lookup is direct; anything else is
+  // found by identity, or compiled afresh when it is not part of the policy.
+  let cs = policy.statements[st.index];
+  if (cs?.st !== st) {
+    const i = policy.source.indexOf(st);
+    cs = i >= 0 ? policy.statements[i]! : compileStatement(st);
+  }
   return compiledApplies(cs, callerInfo(req.principal, policy.callers), req);
 }
 

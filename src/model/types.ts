@@ -119,6 +119,22 @@ export type SourceKind =
   | 'serverless-resource'
   | 'aws';
 
+/** Sources whose roles are written in infrastructure code: a fix made in the account must be made there too. */
+const IAC_SOURCES: ReadonlySet<SourceKind> = new Set<SourceKind>([
+  'cloudformation',
+  'terraform',
+  'terraform-plan',
+  'kubernetes-manifest',
+  'pulumi-yaml',
+  'pulumi-state',
+  'ansible-task',
+  'serverless-resource',
+]);
+
+export function isIacSource(kind: SourceKind): boolean {
+  return IAC_SOURCES.has(kind);
+}
+
 /** An inline suppression declared next to the resource (IaC metadata or comment). */
 export interface InlineSuppression {
   ruleId: string;

@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
 import { append } from '../util/append.js';
 import { neutraliseLine } from '../util/neutralise.js';
+import { accountNames, principalLabel } from './format-helpers.js';
 import type { Report, WholeReporter } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -15,9 +16,15 @@ const safe = neutraliseLine;
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-/** Human-readable report grouped by role, with a summary line. Colour only when asked (TTY). */
+/**
+ * Human-readable report grouped by role: the role and its location once, then one line per finding
+ * (severity, rule, who can get in, the short reason); `verbose` adds the evidence, the allowed request
+ * and the fix. Notes that would repeat on every finding are printed once. Colour only when asked (TTY).
+ */
 export const textReporter: WholeReporter = (report, opts) => {
   const c = pc.createColors(opts.color);
+  const names = accountNames(report);
+  const verbose = opts.verbose === true;
   const out: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
@@ -36,10 +43,17 @@ export const textReporter: WholeReporter = (report, opts) => {
     ]
       .filter(Boolean)
       .join(', ');
-    out.push(`${c.bold(safe(r.name))}  ${c.dim(safe(r.id))}${where ? c.dim(` (${safe(where)})`) : ''}`);
-    for (const f of findings) out.push(...renderFinding(f, c));
+    const at = formatLocation(first.location);
+    // A bare policy file's role id is its path: shown once, as the location.
+    const id = r.id === first.location.file ? '' : `  ${c.dim(safe(r.id))}`;
+    out.push(`${c.bold(safe(r.name))}  ${safe(at)}${id}${where ? c.dim(` (${safe(where)})`) : ''}`);
+    for (const f of findings) {
+      out.push(findingLine(f, first.location, names, c));
+      if (verbose) out.push(...findingDetails(f, c));
+    }
     out.push('');
   }
+  append(out, notes(report, c));
   append(out, thirdPartySection(report, c));
   if (report.errors.length > 0) {
     out.push(c.bold(c.red('Could not be scanned:')));
@@ -51,20 +65,110 @@ export const textReporter: WholeReporter = (report, opts) => {
     for (const w of report.warnings) out.push(`  ${renderError(w)}`);
     out.push('');
   }
+  append(out, ruleSection(report, c));
   out.push(summaryLine(report, c));
+  if (report.findings.length > 0 && !verbose)
+    out.push(c.dim('Give --verbose for the evidence, the request that is allowed and the fix of each finding.'));
   const config = configLine(report);
   if (config) out.push(c.dim(safe(config)));
   return `${out.join('\n')}\n`;
 };
 
+/** At most this many principals are named on a finding's line; the rest are counted. */
+const PRINCIPALS_ON_LINE = 3;
+
+/**
+ * `  HIGH     TA001  Datadog (464622532012)  No effective external ID ... in statement 0.` The location is
+ * added only when it differs from the role's (another statement line, another file).
+ */
+function findingLine(f: Finding, roleAt: SourceLocation, names: Record<string, string>, c: Colors): string {
+  const who = [...new Set(f.principals.map((p) => principalLabel(p, names)))];
+  const shown =
+    who.slice(0, PRINCIPALS_ON_LINE).join(', ') +
+    (who.length > PRINCIPALS_ON_LINE ? ` +${who.length - PRINCIPALS_ON_LINE} more` : '');
+  const l = f.location;
+  const at =
+    l.file !== roleAt.file
+      ? ` ${c.dim(`(at ${safe(formatLocation(l))})`)}`
+      : l.line !== undefined && (l.line !== roleAt.line || l.column !== roleAt.column)
+        ? ` ${c.dim(`(line ${l.line}${l.column !== undefined ? `:${l.column}` : ''})`)}`
+        : '';
+  const tag = f.suppressed ? c.dim(' [suppressed]') : f.inBaseline ? c.dim(' [in baseline]') : '';
+  return `  ${paintSeverity(f.severity, c)} ${c.bold(safe(f.ruleId))}  ${safe(shown || '(no principal)')}  ${safe(f.evidence.summary)}${at}${tag}`;
+}
+
+/** The `--verbose` block under a finding's line: what the finding says in full, and how to fix it. */
+function findingDetails(f: Finding, c: Colors): string[] {
+  const lines: string[] = [];
+  const st = f.statement
+    ? `statement ${f.statement.index}${f.statement.sid ? ` (${safe(f.statement.sid)})` : ''}: `
+    : '';
+  lines.push(`      ${c.dim(st)}${safe(f.title)}`);
+  lines.push(`      ${safe(f.message)}`);
+  for (const d of f.evidence.details) {
+    // Printed once for the whole report (see `notes`).
+    if (f.evidence.ownerKnown === false && OWNER_UNKNOWN.test(d)) continue;
+    lines.push(`      ${c.dim('-')} ${safe(d)}`);
+  }
+  const req = f.evidence.request;
+  if (req) {
+    const ctx = Object.entries(req.context)
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`)
+      .join(', ');
+    const absent = req.absentKeys.length > 0 ? `; without ${req.absentKeys.join(', ')}` : '';
+    lines.push(
+      `      ${c.dim('allowed:')} ${safe(`${req.action} by ${req.principal}${ctx ? ` with ${ctx}` : ''}${absent}`)}`,
+    );
+  }
+  lines.push(`      ${c.green('fix:')} ${safe(f.remediation.summary)}`);
+  if (f.remediation.command) lines.push(`        ${c.dim('$')} ${safe(f.remediation.command)}`);
+  if (f.suppressed && f.suppression) {
+    lines.push(`      ${c.dim(`suppressed (${f.suppression.kind}): ${safe(f.suppression.reason)}`)}`);
+  }
+  return lines;
+}
+
+/** The evidence line the rules add when the owner account is unknown (it names `--account`). */
+const OWNER_UNKNOWN = /--account/;
+
+/** Notes that apply to many findings, once: today the owner account that nobody gave. */
+function notes(report: Report, c: Colors): string[] {
+  const roles = new Set<string>();
+  for (const f of report.findings)
+    if (f.evidence.ownerKnown === false) roles.add(`${f.resource.id}\u0000${f.resource.variant ?? ''}`);
+  if (roles.size === 0) return [];
+  const n = roles.size;
+  return [
+    `${c.bold(c.yellow('Note:'))} the account that owns ${n === 1 ? 'the role above' : `${n} of the roles above`} is not known, so every account principal in ${n === 1 ? 'its' : 'their'} trust policy was treated as a possible third party. Give the owner with --account (or "account" in the config).`,
+    '',
+  ];
+}
+
+/** Open findings by rule, most first, each with the rule's title. */
+function ruleSection(report: Report, c: Colors): string[] {
+  const entries = Object.entries(report.summary.byRule).filter(([, n]) => n > 0);
+  if (entries.length === 0) return [];
+  const title = new Map(report.rules.map((r) => [r.id, r.title]));
+  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const width = Math.max(...entries.map(([, n]) => String(n).length));
+  return [
+    c.bold('Findings by rule:'),
+    ...entries.map(
+      ([id, n]) => `  ${c.bold(safe(id))}  ${String(n).padStart(width)}  ${safe(title.get(id) ?? '')}`.trimEnd(),
+    ),
+    '',
+  ];
+}
+
 /** Who can get in: third-party accounts grouped by vendor (named via --known-accounts or config). */
 function thirdPartySection(report: Report, c: Colors): string[] {
+  const names = accountNames(report);
   const byVendor = new Map<string, { accounts: Set<string>; roles: Set<string> }>();
   for (const f of report.findings) {
     if (f.suppressed) continue;
     for (const p of f.principals) {
       if (!p.account || p.kind === 'service' || p.kind === 'federated') continue;
-      const vendor = p.accountName ?? 'Unnamed accounts';
+      const vendor = p.accountName ?? names[p.account] ?? 'Unnamed accounts';
       const g = byVendor.get(vendor) ?? { accounts: new Set(), roles: new Set() };
       g.accounts.add(p.account);
       g.roles.add(f.resource.name);
@@ -85,35 +189,6 @@ function thirdPartySection(report: Report, c: Colors): string[] {
     );
   }
   lines.push('');
-  return lines;
-}
-
-function renderFinding(f: Finding, c: Colors): string[] {
-  const lines: string[] = [];
-  const sev = paintSeverity(f.severity, c);
-  const st = f.statement
-    ? ` statement ${f.statement.index}${f.statement.sid ? ` (${safe(f.statement.sid)})` : ''}`
-    : '';
-  const tag = f.suppressed ? c.dim(' [suppressed]') : f.inBaseline ? c.dim(' [in baseline]') : '';
-  lines.push(`  ${sev} ${c.bold(safe(f.ruleId))} ${safe(f.title)}${tag}`);
-  lines.push(`    ${c.dim('at')} ${safe(formatLocation(f.location))}${c.dim(st)}`);
-  lines.push(`    ${safe(f.message)}`);
-  for (const d of f.evidence.details) lines.push(`    ${c.dim('-')} ${safe(d)}`);
-  const req = f.evidence.request;
-  if (req) {
-    const ctx = Object.entries(req.context)
-      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`)
-      .join(', ');
-    const absent = req.absentKeys.length > 0 ? `; without ${req.absentKeys.join(', ')}` : '';
-    lines.push(
-      `    ${c.dim('allowed:')} ${safe(`${req.action} by ${req.principal}${ctx ? ` with ${ctx}` : ''}${absent}`)}`,
-    );
-  }
-  lines.push(`    ${c.green('fix:')} ${safe(f.remediation.summary)}`);
-  if (f.remediation.command) lines.push(`      ${c.dim('$')} ${safe(f.remediation.command)}`);
-  if (f.suppressed && f.suppression) {
-    lines.push(`    ${c.dim(`suppressed (${f.suppression.kind}): ${safe(f.suppression.reason)}`)}`);
-  }
   return lines;
 }
 

@@ -83,6 +83,8 @@ export interface ReportRole {
 export interface ReporterOptions {
   /** Use ANSI colour (text reporter only). */
   color: boolean;
+  /** Text reporter: under each finding's line, its evidence, the allowed request and the fix (`--verbose`). */
+  verbose?: boolean;
   /** Time of the scan (ISO 8601); ASFF CreatedAt/UpdatedAt. Reporters stay deterministic when it is given. */
   generatedAt?: string;
   /** AWS region for ASFF ProductArn/Resources (`--region`, else AWS_REGION). */

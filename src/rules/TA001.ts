@@ -10,7 +10,7 @@ import {
 } from '../analysis/third-party.js';
 import { scanTime } from '../analysis/zone.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
-import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
@@ -162,11 +162,7 @@ function remediation(role: Role, p: Prepared): Remediation {
     `In the IAM console, open Roles, choose ${role.name}, open the Trust relationships tab and choose Edit trust policy.`,
     ...p.after,
   ];
-  if (
-    role.source.kind === 'cloudformation' ||
-    role.source.kind === 'terraform' ||
-    role.source.kind === 'terraform-plan'
-  ) {
+  if (isIacSource(role.source.kind)) {
     steps.push(`Make the same change in ${role.source.location.file} so the next deployment keeps it.`);
   }
   const out: Remediation = {

@@ -5,7 +5,14 @@ import { listText, statementLabel } from '../analysis/render.js';
 import { findServiceAccess, type ServiceAccess, SOURCE_KEYS } from '../analysis/service-source.js';
 import { SERVICES_WITHOUT_SOURCE_KEYS, serviceKey } from '../data/services-without-source-keys.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
-import { DEPLOYING_ACCOUNT, isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import {
+  DEPLOYING_ACCOUNT,
+  isIacSource,
+  isSymbolic,
+  type JsonLike,
+  type Role,
+  type SourceKind,
+} from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
@@ -99,14 +106,11 @@ function prepare(role: Role, a: ServiceAccess): Prepared {
 }
 
 function remediation(role: Role, p: Prepared): Remediation {
-  const iac =
-    role.source.kind === 'cloudformation' ||
-    role.source.kind === 'terraform' ||
-    role.source.kind === 'terraform-plan';
+  const iac = isIacSource(role.source.kind);
   const steps = iac
     ? [
         ...p.steps,
-        `Make the change in ${role.source.location.file}; there the account is usually written as ${role.source.kind === 'cloudformation' ? '!Ref AWS::AccountId' : 'data.aws_caller_identity.current.account_id'}.`,
+        `Make the change in ${role.source.location.file}; there the account is usually written as ${ownAccountExpression(role.source.kind)}.`,
       ]
     : // Shared by the findings of every role with this policy: reporters only read it.
       p.steps;
@@ -191,3 +195,22 @@ export const TA002: Rule<TA002Options> = {
     return draftsFor(role, memoised(ctx, role, analyse), remediation);
   },
 };
+
+/** How a template of this kind usually writes its own account id. */
+function ownAccountExpression(kind: SourceKind): string {
+  switch (kind) {
+    case 'cloudformation':
+    case 'serverless-resource':
+      return '!Ref AWS::AccountId';
+    case 'terraform':
+    case 'terraform-plan':
+      return 'data.aws_caller_identity.current.account_id';
+    case 'ansible-task':
+      return 'the account from amazon.aws.aws_caller_info';
+    case 'pulumi-yaml':
+    case 'pulumi-state':
+      return 'the account from aws:getCallerIdentity';
+    default:
+      return 'the account id of the deployment';
+  }
+}

@@ -4,7 +4,7 @@ import { addStatementConditions, type ConditionFix } from '../analysis/remediate
 import { listText, statementLabel } from '../analysis/render.js';
 import { scanTime, type ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
-import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { sharedCorrection } from './policy-findings.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
@@ -39,11 +39,7 @@ function remediation(
         'An external ID or an MFA condition alone does not make a "*" principal safe: anyone can try, with any account of their own.',
         `Edit it in the IAM console (Roles, ${role.name}, Trust relationships, Edit trust policy) or with the command below, then check CloudTrail for AssumeRole calls from accounts you do not know.`,
       ];
-  if (
-    role.source.kind === 'cloudformation' ||
-    role.source.kind === 'terraform' ||
-    role.source.kind === 'terraform-plan'
-  ) {
+  if (isIacSource(role.source.kind)) {
     steps.push(`Make the same change in ${role.source.location.file} so the next deployment keeps it.`);
   }
   const out: Remediation = {

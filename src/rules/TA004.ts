@@ -4,7 +4,7 @@ import { exampleOf, policyKeys } from '../analysis/probe.js';
 import { addStatementConditions, type ConditionFix, type RequiredCondition } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
-import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { sharedCorrection } from './policy-findings.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
@@ -59,11 +59,7 @@ function remediation(role: Role, a: FederationAccess): { out: Remediation; fix?:
     `Edit the trust policy in the IAM console (Roles, ${role.name}, Trust relationships, Edit trust policy) or with the command below.`,
     `The provider's own guidance: ${a.profile.docs}`,
   );
-  if (
-    role.source.kind === 'cloudformation' ||
-    role.source.kind === 'terraform' ||
-    role.source.kind === 'terraform-plan'
-  ) {
+  if (isIacSource(role.source.kind)) {
     steps.push(`Make the same change in ${role.source.location.file} so the next deployment keeps it.`);
   }
   const out: Remediation = {

@@ -10,7 +10,7 @@ import { listText, statementLabel } from '../analysis/render.js';
 import { accountLabel, type ZoneOfTrust } from '../analysis/zone.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
-import { isSymbolic, type JsonLike, type Role } from '../model/types.js';
+import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { sharedCorrection } from './policy-findings.js';
 import { NO_FINDINGS, type Rule, type RuleContext } from './types.js';
@@ -44,11 +44,7 @@ function remediation(
     'Important: a vendor that assumes roles for many customers must give each customer a unique external ID; an ID shared between third parties (or customers) tells none of them apart.',
     `Edit the trust policy in the IAM console (Roles, ${role.name}, Trust relationships, Edit trust policy) or with the command below.`,
   ];
-  if (
-    role.source.kind === 'cloudformation' ||
-    role.source.kind === 'terraform' ||
-    role.source.kind === 'terraform-plan'
-  ) {
+  if (isIacSource(role.source.kind)) {
     steps.push(
       `Make the same change in ${role.source.location.file} (usually a parameter or variable per vendor).`,
     );

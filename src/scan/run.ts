@@ -51,8 +51,13 @@ export interface ScanOptions {
   suppressions?: readonly ConfigSuppression[];
   /** False (`--no-inline-suppressions`): suppressions written in the scanned templates are ignored. */
   inlineSuppressions?: boolean;
-  /** YYYY-MM-DD, for suppression expiry. Defaults to today (UTC). */
+  /** YYYY-MM-DD, for suppression expiry. Defaults to the day of `now` (UTC). */
   today?: string;
+  /**
+   * The scan's time, in milliseconds since the epoch: what `aws:CurrentTime`/`aws:EpochTime` conditions
+   * are judged against (time-boxed trusts). Defaults to the zone's, else the clock when the scan starts.
+   */
+  now?: number;
   maxFileBytes?: number;
   /** Overrides of the evaluation limits (`--limit NAME=N`). */
   budgets?: Partial<Record<BudgetName, number>>;
@@ -88,6 +93,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const root = openScanRoot(opts.root ?? defaultRootFor(opts.paths, opts.cwd), maxFileBytes);
   const inputs = await readInputs(opts, root, maxFileBytes, errors, warnings);
   const zone = cloneZone(opts.zone);
+  // One instant for the whole scan, so every rule judges time-boxed trusts alike.
+  zone.scanTime = opts.now ?? opts.zone.scanTime ?? Date.now();
   const ctx: SourceContext = {
     zone,
     parameters: opts.parameters ?? new Map(),
@@ -168,7 +175,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     zone,
     ...(opts.ruleSettings ? { settings: opts.ruleSettings } : {}),
   });
-  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const today = opts.today ?? new Date(zone.scanTime).toISOString().slice(0, 10);
   const suppressed = applySuppressions(found, roles, opts.suppressions ?? [], today, {
     inline: opts.inlineSuppressions !== false,
   });
@@ -278,6 +285,7 @@ function cloneZone(z: ZoneOfTrust): ZoneOfTrust {
     trusted: new Map(z.trusted),
     trustedOrgIds: new Set(z.trustedOrgIds),
     known: new Map(z.known),
+    ...(z.scanTime !== undefined ? { scanTime: z.scanTime } : {}),
   };
 }
 

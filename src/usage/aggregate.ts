@@ -49,6 +49,8 @@ export function windowEndingAt(now: number, days: number): UsageWindow {
 export class UsageCollector {
   private readonly seen = new Set<string>();
   private readonly roles = new Map<string, Map<string, Tally>>();
+  /** Accounts whose logs were read (`recipientAccountId`, the S3 folder of a log file). */
+  readonly accounts = new Set<string>();
   /** Calls outside the window that were not counted. */
   outsideWindow = 0;
   counted = 0;
@@ -56,6 +58,7 @@ export class UsageCollector {
   constructor(readonly window: UsageWindow) {}
 
   add(call: AssumeRoleCall): boolean {
+    if (call.recipientAccount) this.accounts.add(call.recipientAccount);
     if (call.at < this.window.from || call.at > this.window.to) {
       this.outsideWindow++;
       return false;

@@ -55,7 +55,14 @@ export function usageFor(f: Finding, role: Role | undefined, run: UsageRun): Usa
   const name = arnKey?.name ?? role?.name ?? f.resource.name;
   const c = run.collector;
   if (!c && !lastUsed) return undefined;
-  const note = lastUsedNote(lastUsed);
+  // Logs of other accounts only: silence about this role is no evidence at all, so no verdict.
+  const covered = c && owner && c.accounts.size > 0 ? c.accounts.has(owner) : undefined;
+  const notes = [lastUsedNote(lastUsed)];
+  if (covered === false)
+    notes.push(
+      `The CloudTrail read holds no log of the role's account ${owner}, only of ${[...c!.accounts].sort().join(', ')}: no verdict is given.`,
+    );
+  const note = notes.filter(Boolean).join(' ');
   const ev: UsageEvidence = {
     ...(c
       ? {
@@ -69,12 +76,13 @@ export function usageFor(f: Finding, role: Role | undefined, run: UsageRun): Usa
     sources: run.sources,
     ...(lastUsed ? { roleLastUsed: lastUsed } : {}),
     thirdParties:
-      c && owner
+      c && owner && covered !== false
         ? thirdPartyAccounts(f, owner, c.callersOf(owner, name)).map((a) =>
             c.usageOf(owner, name, a, lastUsed),
           )
         : [],
     ...(note ? { note } : {}),
+    ...(covered !== undefined ? { ownerAccountInLogs: covered } : {}),
     caveat: NO_PROOF_CAVEAT,
   };
   return ev;

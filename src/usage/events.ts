@@ -51,6 +51,7 @@ export function assumeRoleCallOf(record: unknown): AssumeRoleCall | undefined {
   const key = str(record, 'sharedEventID') ?? str(record, 'eventID') ?? `${time}|${roleArn}|${callerAccount}`;
   const externalId = typeof params.externalId === 'string' ? params.externalId : undefined;
   const errorCode = str(record, 'errorCode');
+  const recipient = str(record, 'recipientAccountId');
   return {
     key,
     roleAccount: role.account,
@@ -63,5 +64,6 @@ export function assumeRoleCallOf(record: unknown): AssumeRoleCall | undefined {
     ...(externalId !== undefined ? { externalId } : {}),
     mfa: typeof params.serialNumber === 'string' && params.serialNumber.length > 0,
     ...(errorCode ? { errorCode } : {}),
+    ...(recipient && /^\d{12}$/.test(recipient) ? { recipientAccount: recipient } : {}),
   };
 }

@@ -79,6 +79,11 @@ export async function applyUsage(
 ): Promise<Report> {
   const given = Array.isArray(opts.cloudtrail) ? (opts.cloudtrail as string[]) : [];
   const days = typeof opts.usageDays === 'number' ? opts.usageDays : DEFAULT_USAGE_DAYS;
+  // A flag that would be silently ignored is a usage error instead.
+  if (opts.usageDays !== undefined && given.length === 0)
+    throw new UsageError('--usage-days only applies with --cloudtrail PATH or --cloudtrail live');
+  if (opts.usageRegion !== undefined && !given.includes('live'))
+    throw new UsageError('--usage-region only applies with --cloudtrail live');
   const say = (line: string) => {
     if (!opts.quiet) io.stderr.write(`trustaudit: ${line}\n`);
   };
@@ -143,7 +148,8 @@ export async function applyUsage(
           run.sources.push(`cloudtrail:LookupEvents in ${region} (last ${lookupDays} days)`);
           if (r.throttled) say(`LookupEvents ${region}: throttled ${r.throttled} times`);
         } catch (e) {
-          if (!(e instanceof LookupError) && !(e instanceof Error)) throw e;
+          // A failed request (credentials, permissions, throttling to the end) is a LookupError; anything else is a bug.
+          if (!(e instanceof LookupError)) throw e;
           errors.push(usageError('lookup-events-failed', e.message));
         }
       }

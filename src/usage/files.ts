@@ -58,6 +58,16 @@ export function layoutDay(relPath: string): number | undefined {
   return undefined;
 }
 
+/** The account of the S3 layout (`AWSLogs/<account>/...` or `AWSLogs/<org-id>/<account>/...`) in a path. */
+export function layoutAccount(path: string): string | undefined {
+  const segs = path.split(sep).join('/').split('/');
+  const i = segs.lastIndexOf('AWSLogs');
+  if (i < 0) return undefined;
+  const first = segs[i + 1] ?? '';
+  const account = first.startsWith('o-') ? segs[i + 2] : first;
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
 /** A day folder can hold events of the day before (delivery lags): keep one day of margin. */
 function dayOutside(day: number, w: UsageWindow): boolean {
   return day + 2 * DAY_MS <= w.from || day - DAY_MS > w.to;
@@ -165,7 +175,11 @@ export function readCloudTrailPath(
         }
         const e = readLogFile(full, collector, limits);
         if (e) out.errors.push(e);
-        else out.filesRead++;
+        else {
+          out.filesRead++;
+          const account = layoutAccount(full);
+          if (account) collector.accounts.add(account);
+        }
       } else {
         out.notRegular++;
       }

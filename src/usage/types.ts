@@ -43,6 +43,8 @@ export interface AssumeRoleCall {
   mfa: boolean;
   /** `errorCode`, when the call failed (e.g. `AccessDenied`). */
   errorCode?: string;
+  /** `recipientAccountId`: the account whose log holds this copy of the call. */
+  recipientAccount?: string;
 }
 
 /** `RoleLastUsed` as IAM reports it; `lastUsedDate` null when IAM has no record of any use. */
@@ -91,6 +93,11 @@ export interface UsageEvidence {
   thirdParties: ThirdPartyUsage[];
   /** What RoleLastUsed says about the role as a whole, e.g. that IAM has no record of any use. */
   note?: string;
+  /**
+   * False when the CloudTrail read holds logs of other accounts but none of the role's: then no verdict
+   * is given (`thirdParties` is empty). Absent when it cannot be told (no account seen at all).
+   */
+  ownerAccountInLogs?: boolean;
   /** Always present: no events is never proof that nobody uses the role. */
   caveat: string;
 }

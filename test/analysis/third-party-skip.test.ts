@@ -72,7 +72,11 @@ describe('requiresFixedExternalId', () => {
       fixed: false,
     },
     // STS refuses an empty external id, so such a value admits nobody: the others decide.
-    { name: 'empty value (STS never sends one: admits nobody)', condition: { StringEquals: { 'sts:ExternalId': '' } }, fixed: true },
+    {
+      name: 'empty value (STS never sends one: admits nobody)',
+      condition: { StringEquals: { 'sts:ExternalId': '' } },
+      fixed: true,
+    },
     {
       name: 'one empty value among fixed ones (protected by the real one)',
       condition: { StringEquals: { 'sts:ExternalId': ['abc', ''] } },

@@ -7,28 +7,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyZone } from '../../src/analysis/zone.js';
 import type { ScanError } from '../../src/model/types.js';
 import { DEFAULT_BUDGETS } from '../../src/scan/budgets.js';
-import { openScanRoot } from '../../src/scan/scan-root.js';
 import { scanTemplate } from '../../src/sources/cloudformation/index.js';
 import { loadTerraform } from '../../src/sources/terraform/index.js';
 import type { InputFile, SourceContext } from '../../src/sources/types.js';
+import { testSourceContext } from '../helpers/source-context.js';
 
 const SEED = 20261204;
 /** Generous bounds (wall time, on a shared machine): the inputs below took minutes and gigabytes before the budgets. */
 const MAX_SECONDS = 20;
 const MAX_HEAP_GROWTH = 400 * 1024 * 1024;
 
-const ctx: SourceContext = {
-  zone: emptyZone(),
-  parameters: new Map(),
-  variables: new Map(),
-  allFiles: [],
-  budgets: DEFAULT_BUDGETS,
-  root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
-  maxFileBytes: 20 * 1024 * 1024,
-};
+const ctx: SourceContext = testSourceContext();
 
 async function bounded<T>(run: () => Promise<T> | T): Promise<T> {
   const heap = process.memoryUsage().heapUsed;
@@ -63,7 +54,7 @@ const nested = fc
   .map(({ depth, kind }) => {
     const open = { '[': '[', '{': '{ k = ', f: 'tolist([', '(': '(' }[kind];
     const close = { '[': ']', '{': ' }', f: '])', '(': ')' }[kind];
-    return open.repeat(depth) + '1' + close.repeat(depth);
+    return `${open.repeat(depth)}1${close.repeat(depth)}`;
   });
 
 /** `levels` for-expressions nested in one another, each over range(width). */

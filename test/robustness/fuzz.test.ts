@@ -13,24 +13,15 @@ import { emptyZone } from '../../src/analysis/zone.js';
 import type { Role, ScanError } from '../../src/model/types.js';
 import { runRules } from '../../src/rules/engine.js';
 import { allRules } from '../../src/rules/index.js';
-import { DEFAULT_BUDGETS } from '../../src/scan/budgets.js';
-import { openScanRoot } from '../../src/scan/scan-root.js';
 import { exportSource } from '../../src/sources/export/index.js';
 import type { InputFile, SourceContext } from '../../src/sources/types.js';
+import { testSourceContext } from '../helpers/source-context.js';
 
 const SEED = 20261128;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus');
 
-const ctx: SourceContext = {
-  zone: emptyZone(),
-  parameters: new Map(),
-  variables: new Map(),
-  allFiles: [],
-  budgets: DEFAULT_BUDGETS,
-  root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
-  maxFileBytes: 8 * 1024 * 1024,
-};
+const ctx: SourceContext = testSourceContext({ maxFileBytes: 8 * 1024 * 1024 });
 
 type J = unknown;
 

@@ -23,6 +23,9 @@ const ORG = 'o-vendororg12';
 const SCAN_TIME = Date.parse('2026-06-01T12:00:00Z');
 type Obj = { [k: string]: JsonLike };
 
+/** A role read from IAM itself (an authorization-details export), whose tags are complete. */
+const FROM_IAM = { kind: 'account-authorization-details' as const, location: { file: 'export.json' } };
+
 /** A zone judged at the fixed scan time. */
 function at(spec: ZoneSpec = {}) {
   return { ...makeZone(spec), scanTime: SCAN_TIME };
@@ -136,7 +139,7 @@ describe('class 2: keys the caller cannot choose', () => {
       {
         name: 'role tag the condition needs is not on the role',
         policy: vendor({ StringEquals: { 'aws:ResourceTag/env': 'prod' } }),
-        role: { tags: { env: 'dev' } },
+        role: { tags: { env: 'dev' }, source: FROM_IAM },
       },
       {
         name: 'aws:username required: a session of the named role has none',
@@ -156,8 +159,14 @@ describe('class 2: keys the caller cannot choose', () => {
       {
         name: 'role tag the condition needs is on the role',
         policy: vendor({ StringEquals: { 'aws:ResourceTag/env': 'prod' } }),
-        role: { tags: { env: 'prod' } },
+        role: { tags: { env: 'prod' }, source: FROM_IAM },
         expect: [{ statementIndex: 0, evidenceIncludes: ['"aws:ResourceTag/env":"prod"'] }],
+      },
+      {
+        name: 'tags in a template are not complete (deploy-time tags): assumed met',
+        policy: vendor({ StringEquals: { 'aws:ResourceTag/env': 'prod' } }),
+        role: { tags: { env: 'dev' } },
+        expect: [{ statementIndex: 0 }],
       },
       {
         name: 'role tags unknown (no tags in the input): assumed met',

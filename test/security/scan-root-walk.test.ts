@@ -60,6 +60,20 @@ describe('walking the scanned folders', () => {
     expect(names(r)).toEqual(['once']);
   });
 
+  it('a chain of folders each linking twice to the next is walked once per folder, not 2^N times', () => {
+    const repo = makeRepo();
+    const depth = 24;
+    for (let i = 0; i < depth; i++) {
+      put(repo, `d${i}/main.tf`, roleTf(`r${i}`));
+      if (i + 1 < depth) {
+        symlinkSync(`../d${i + 1}`, join(repo, `d${i}/a`), 'dir');
+        symlinkSync(`../d${i + 1}`, join(repo, `d${i}/b`), 'dir');
+      }
+    }
+    const r = scanToReports(repo, ['d0'], { timeoutMs: 60_000 });
+    expect(r.report.findings).toHaveLength(depth);
+  });
+
   it('refuses a FIFO named like a template in a walked folder, without blocking', () => {
     const repo = makeRepo();
     put(repo, 'main.tf', roleTf('inside'));

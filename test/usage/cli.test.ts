@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UsageEvidence } from '../../src/usage/types.js';
-import { runCli, runJson, tempDir } from '../helpers/cli.js';
+import { repoRoot, runCli, runJson, tempDir } from '../helpers/cli.js';
 
 const FIX = 'test/fixtures/cloudtrail';
 const EXPORT = `${FIX}/account-export.json`;
@@ -89,12 +89,12 @@ describe('scan --cloudtrail (built CLI)', () => {
 
   it('a bad log file is an error naming it (exit 2); the other files still count', () => {
     const dir = tempDir();
-    cpSync(join(process.cwd(), FIX, 'org'), join(dir, 'org'), { recursive: true });
+    cpSync(join(repoRoot, FIX, 'org'), join(dir, 'org'), { recursive: true });
     const bad = join(
       dir,
       'org/AWSLogs/o-exampleorg1/111122223333/CloudTrail/us-east-1/2026/11/20/broken.json.gz',
     );
-    writeFileSync(bad, readFileSync(join(process.cwd(), EXPORT)).subarray(0, 40));
+    writeFileSync(bad, readFileSync(join(repoRoot, EXPORT)).subarray(0, 40));
     const { code, report } = runJson(['scan', EXPORT, '--cloudtrail', join(dir, 'org'), ...WIDE]);
     expect(code).toBe(2);
     expect(report.errors).toEqual([

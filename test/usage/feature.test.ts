@@ -110,6 +110,24 @@ describe('RoleLastUsed', () => {
   });
 });
 
+describe('flags', () => {
+  it('--usage-days without --cloudtrail and --usage-region without live are usage errors', async () => {
+    const { result, report } = await scanExport();
+    await expect(applyUsage(report, result.roles, opts({ usageDays: 30 }), io(), deps())).rejects.toThrow(
+      /--usage-days only applies with --cloudtrail/,
+    );
+    await expect(
+      applyUsage(
+        report,
+        result.roles,
+        opts({ cloudtrail: ['test/fixtures/cloudtrail/plain'], usageRegion: ['eu-west-1'] }),
+        io(),
+        deps(),
+      ),
+    ).rejects.toThrow(/--usage-region only applies with --cloudtrail live/);
+  });
+});
+
 describe('--cloudtrail live', () => {
   it('puts LookupEvents evidence on the finding, with progress on stderr', async () => {
     mock.on(LookupEventsCommand).resolves({ Events: [liveEvent] });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { UsageCollector, windowEndingAt } from '../../src/usage/aggregate.js';
-import { layoutDay, readCloudTrailPath } from '../../src/usage/files.js';
+import { layoutAccount, layoutDay, readCloudTrailPath } from '../../src/usage/files.js';
 import { repoRoot } from '../helpers/cli.js';
 
 const FIXTURES = join(repoRoot, 'test/fixtures/cloudtrail');
@@ -121,6 +121,17 @@ describe('reading CloudTrail log folders', () => {
     symlinkSync('/etc/passwd', join(dayDir(root, '2026-11-30'), 'link.json'));
     const r = readCloudTrailPath(root, collector(30));
     expect(r).toMatchObject({ filesRead: 1, filesOutsideWindow: 1, notRegular: 1, errors: [] });
+  });
+
+  it('finds the account of the S3 layout in a path (organization trail or not)', () => {
+    expect(layoutAccount('x/AWSLogs/o-abc123/111122223333/CloudTrail/eu-west-1/2026/11/21/f.json.gz')).toBe(
+      '111122223333',
+    );
+    expect(layoutAccount('AWSLogs/444455556666/CloudTrail/us-east-1/2026/11/21/f.json')).toBe('444455556666');
+    expect(layoutAccount('logs/f.json')).toBeUndefined();
+    const c = collector();
+    readCloudTrailPath(join(FIXTURES, 'org'), c);
+    expect([...c.accounts]).toEqual(['111122223333']);
   });
 
   it('finds the day of the S3 layout in a path', () => {

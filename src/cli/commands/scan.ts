@@ -74,6 +74,7 @@ export interface ScanCliOptions {
   limit?: string[];
   color?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
   [key: string]: unknown;
 }
 
@@ -218,7 +219,8 @@ export function registerScanCommand(
     )
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output')
-    .option('-q, --quiet', 'no progress or notes on standard error');
+    .option('-q, --quiet', 'no progress or notes on standard error')
+    .option('--verbose', 'text output: the evidence, the allowed request and the fix under each finding');
   for (const add of hooks.addOptions) cmd = add(cmd);
   cmd.action(async (paths: string[], opts: ScanCliOptions) => {
     setExit(await runScanCommand(paths, opts, io, hooks));
@@ -349,8 +351,10 @@ async function scanWith(
     throw new UsageError((e as Error).message);
   }
 
-  const startedAt = new Date().toISOString();
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
   const result = await runScan({
+    now: started,
     budgets,
     paths,
     cwd: io.cwd,
@@ -386,6 +390,7 @@ async function scanWith(
     try {
       return reporters[format]!(report, {
         color: useColour,
+        ...(opts.verbose ? { verbose: true } : {}),
         generatedAt: startedAt,
         ...(region ? { region } : {}),
         ...(account ? { account } : {}),

@@ -19,17 +19,18 @@ export function parseAnsibleText(
   text: string,
   path: string,
 ):
-  | { ok: true; root: CNode; lines: LineIndex }
+  | { ok: true; root: CNode; lines: LineIndex; warnings: ParseProblem[] }
   | { ok: false; message: string; line: number; column: number } {
   const yamlPath = /\.json$/i.test(path) ? path : `${path.replace(/\.(ya?ml)$/i, '')}.yml`;
   const parsed = parseTemplateText(text, yamlPath, { allowAliases: true });
   const o = parsed.outcome;
   if (!o.ok) {
     if (o.code === 'empty')
-      return { ok: true, root: { t: 'scalar', v: null, pos: o.pos }, lines: parsed.lines };
+      return { ok: true, root: { t: 'scalar', v: null, pos: o.pos }, lines: parsed.lines, warnings: [] };
     return { ok: false, message: o.message, line: o.pos.line, column: o.pos.column };
   }
-  return { ok: true, root: o.root, lines: parsed.lines };
+  // A repeated key was resolved (the last one wins, as Ansible's YAML loader keeps it): the caller warns.
+  return { ok: true, root: o.root, lines: parsed.lines, warnings: o.warnings };
 }
 
 /** The variables a mapping defines, each bound to the file it is written in. */

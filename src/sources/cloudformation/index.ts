@@ -105,10 +105,12 @@ function scanTemplateUnsafe(text: string, file: string, opts: TemplateScanOption
   }
   const r = extractRoles(indexTemplate(file, text, parsed.lines, o.root), opts);
   const nested = opts.nested ? nestedStackWarnings(o.root, file, opts.nested) : [];
+  // A repeated key was resolved (the last one, as CloudFormation keeps it) and scanned: a warning.
+  const resolved = [...warnings, ...nested];
   return {
     roles: r.roles,
-    errors: [...warnings, ...r.errors],
-    ...(nested.length > 0 ? { warnings: nested } : {}),
+    errors: r.errors,
+    ...(resolved.length > 0 ? { warnings: resolved } : {}),
   };
 }
 
@@ -205,6 +207,7 @@ export const cloudformationSource: FileSource = {
         });
         append(roles, r.roles);
         append(errors, r.errors);
+        append(warnings, r.warnings ?? []);
       }
     }
 

@@ -71,6 +71,7 @@ function stacksOf(
   ctx: SourceContext,
   errors: ScanError[],
   display: string,
+  warnings: ScanError[],
 ): Stack[] {
   if (!root.contains(dir)) return [];
   let names: string[];
@@ -106,7 +107,9 @@ function stacksOf(
       continue;
     }
     const p = parseOne(r.text, shown, ctx);
-    errors.push(...p.errors, ...p.warnings);
+    errors.push(...p.errors);
+    // A repeated key was resolved (the last one wins) and the file scanned: a warning, not an error.
+    warnings.push(...p.warnings);
     if (!p.root && p.errors.length > 0) continue;
     out.push({ name: STACK_FILE.exec(n)?.[1] ?? n, config: stackConfig(p.root, project) });
   }
@@ -157,7 +160,7 @@ export const pulumiSource: FileSource = {
         }
         const name = project.t === 'map' ? project.entries.find((e) => e.key === 'name')?.value : undefined;
         const projectName = name?.t === 'scalar' && typeof name.v === 'string' ? name.v : undefined;
-        const stacks = dir ? stacksOf(dir, projectName, ctx.root, ctx, errors, f.path) : [];
+        const stacks = dir ? stacksOf(dir, projectName, ctx.root, ctx, errors, f.path, warnings) : [];
         const r = programRoles({
           file: f.path,
           text: f.text,

@@ -16,8 +16,9 @@ import {
   textOf,
   unescapeQuoted,
 } from './hcl.js';
+import { type BranchState, NeedBranch } from './branches.js';
 import { buildPolicyDocument } from './policy-document.js';
-import { convertToType } from './type-constraint.js';
+import { convertToType, DECIMAL } from './type-constraint.js';
 import {
   displayText,
   errSym,
@@ -55,6 +56,8 @@ export interface EvalEnv {
   templates: Map<string, Ast | null>;
   /** Every scanned module by directory (to follow `module` blocks with a local source). */
   modules: ReadonlyMap<string, TfModule>;
+  /** Which branch of each unknown condition the current run takes (branches.ts). */
+  branches: BranchState;
 }
 
 /** Names bound by `for` expressions, `dynamic` blocks, `count`/`for_each`, template variables. */
@@ -79,6 +82,15 @@ function lookup(scope: Scope | undefined, name: string): Val | undefined {
     if (v) return v;
   }
   return undefined;
+}
+
+/** One instance of a block with `count` / `for_each` (see `ModuleInstance.instancesOf`). */
+export interface BlockInstance {
+  /** `[0]`, `["acme"]`, or '' (no count/for_each, or an unknown collection). */
+  suffix: string;
+  scope: Scope;
+  /** False: the collection is unknown and this one instance stands for all of them. */
+  known: boolean;
 }
 
 /** A lazily evaluated module input (the caller's argument). */
@@ -126,6 +138,8 @@ export class ModuleInstance {
   private readonly localCache = new Map<string, Val | 'pending'>();
   private readonly dataCache = new Map<string, Val | 'pending'>();
   private readonly children = new Map<string, ModuleInstance | null>();
+  /** The branch run the caches above belong to. */
+  private generation = 0;
 
   constructor(
     readonly env: EvalEnv,
@@ -150,7 +164,19 @@ export class ModuleInstance {
 
   // ---------------------------------------------------------------- variables, locals, data
 
+  /** A new branch run (branches.ts) may choose other branches: what was computed before is dropped. */
+  private fresh(): void {
+    const g = this.env.branches.generation;
+    if (g === this.generation) return;
+    this.generation = g;
+    this.varCache.clear();
+    this.localCache.clear();
+    this.dataCache.clear();
+    this.children.clear();
+  }
+
   variable(name: string, at?: SourceLocation): Val {
+    this.fresh();
     const cached = this.varCache.get(name);
     if (cached) return cached;
     let v = this.computeVariable(name, at);
@@ -197,6 +223,7 @@ export class ModuleInstance {
   }
 
   local(name: string, at?: SourceLocation): Val {
+    this.fresh();
     const c = this.localCache.get(name);
     if (c === 'pending') return sym(`local.${name} (refers to itself)`, wrap(`local.${name}`), at);
     if (c) return c;
@@ -215,29 +242,31 @@ export class ModuleInstance {
   }
 
   /** `data.aws_iam_policy_document.NAME`: the document (as `.json` would give it). */
-  policyDocument(name: string, at?: SourceLocation): Val {
+  policyDocument(name: string, at?: SourceLocation, instance?: BlockInstance): Val {
+    this.fresh();
     const key = `aws_iam_policy_document.${name}`;
-    const c = this.dataCache.get(key);
+    const cacheKey = `${key}${instance?.suffix ?? ''}`;
+    const c = this.dataCache.get(cacheKey);
     if (c === 'pending') return sym(`data.${key}.json (refers to itself)`, wrap(`data.${key}.json`), at);
     if (c) return c;
     const block = this.mod.data.get(key);
     if (!block) return sym(`data.${key}.json (not declared)`, wrap(`data.${key}.json`), at);
-    this.dataCache.set(key, 'pending');
+    this.dataCache.set(cacheKey, 'pending');
     let doc: Val;
     try {
-      doc = buildPolicyDocument(this, block, this.metaScope(block, `data.${key}`));
+      doc = buildPolicyDocument(this, block, instance?.scope ?? this.metaScope(block, `data.${key}`));
     } catch (e) {
-      this.dataCache.delete(key);
+      this.dataCache.delete(cacheKey);
       throw e;
     }
     const v: Val = { t: 'str', v: jsonText(doc), json: doc, loc: locOf(block.node) };
-    this.dataCache.set(key, v);
+    this.dataCache.set(cacheKey, v);
     return v;
   }
 
   /** The caller's arguments of a `module` block, evaluated lazily in this instance. */
-  moduleInputs(call: BlockInfo, name: string): Map<string, Input> {
-    const callScope = this.metaScope(call, `${this.address}module.${name}`);
+  moduleInputs(call: BlockInfo, name: string, scope?: Scope): Map<string, Input> {
+    const callScope = scope ?? this.metaScope(call, `${this.address}module.${name}`);
     const args = new Map<string, Input>();
     for (const [k, expr] of bodyAttrs(call.body)) {
       if (MODULE_META_ARGS.has(k)) continue;
@@ -250,6 +279,7 @@ export class ModuleInstance {
   private moduleOutput(name: string, output: string, loc: SourceLocation, text: string): Val {
     const call = this.mod.moduleCalls.get(name);
     if (!call) return errSym(`${text} (no module "${name}")`, wrap(text), loc);
+    this.fresh();
     let child = this.children.get(name);
     if (child === undefined) {
       const src = localModuleSource(call);
@@ -278,6 +308,46 @@ export class ModuleInstance {
     const expr = child.mod.outputs.get(output);
     if (!expr) return errSym(`${text} (module has no output "${output}")`, wrap(text), loc);
     return child.eval(expr, EMPTY_SCOPE);
+  }
+
+  /**
+   * The instances of a block with `count` / `for_each`: one per element when the collection is known
+   * (`[0]`, `["acme"]`, each with its own `count.index` / `each.key` / `each.value`), none for a known
+   * empty collection, and one symbolic instance (`known` false) when the collection is unknown.
+   */
+  instancesOf(block: BlockInfo, address: string, scope: Scope = EMPTY_SCOPE): BlockInstance[] {
+    const attrs = bodyAttrs(block.body);
+    const countNode = attrs.get('count');
+    const feNode = attrs.get('for_each');
+    const place = (): BudgetPlace => placeOf(block.node);
+    if (countNode) {
+      const v = this.eval(countNode, scope);
+      const n = v.t === 'num' ? v.v : v.t === 'str' && DECIMAL.test(v.v) ? Number(v.v) : undefined;
+      if (n !== undefined && Number.isInteger(n) && n >= 0) {
+        this.meter.elements(n, place);
+        const out: BlockInstance[] = [];
+        for (let i = 0; i < n; i++) {
+          const names = new Map<string, Val>([['count', objOf({ index: { t: 'num', v: i } })]]);
+          out.push({ suffix: `[${i}]`, scope: childScope(scope, names), known: true });
+        }
+        return out;
+      }
+    } else if (feNode) {
+      const coll = this.eval(feNode, scope);
+      let pairs: [string, Val][] | undefined;
+      if (coll.t === 'obj') pairs = [...coll.v].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      else if (coll.t === 'list' && coll.v.every((x) => x.t === 'str'))
+        pairs = coll.v.map((x) => [(x as { v: string }).v, x]);
+      if (pairs) {
+        this.meter.elements(pairs.length, place);
+        return pairs.map(([k, v]) => {
+          const names = new Map<string, Val>([['each', objOf({ key: str(k), value: v })]]);
+          return { suffix: `[${JSON.stringify(k)}]`, scope: childScope(scope, names), known: true };
+        });
+      }
+    } else return [{ suffix: '', scope, known: true }];
+    const meta = this.metaScope(block, address);
+    return [{ suffix: '', scope: childScope(scope, meta.names), known: false }];
   }
 
   /** Scope for a block with `count` / `for_each`: one instance is evaluated, with symbolic `count.index` / `each.*`. */
@@ -462,6 +532,8 @@ export class ModuleInstance {
         const type = attr(0);
         const name = attr(1);
         if (!type || !name) break;
+        const counted = this.countedDocument(type, name, ops.slice(2), whole, scope, loc, wholeText);
+        if (counted) return counted;
         let rest = ops.slice(2);
         if (rest[0]?.type === 'index') rest = rest.slice(1); // instance key of a counted data source
         const first = rest[0];
@@ -530,6 +602,52 @@ export class ModuleInstance {
       `arn:${this.env.partition}:iam::${this.env.owner}:${kind}/\${${type}.${name}.name}`,
       loc,
     );
+  }
+
+  /**
+   * `data.aws_iam_policy_document.x[0].json`, `data.aws_iam_policy_document.x[*].json` of a document
+   * with a known `count` / `for_each`: its real instances (none when the count is 0). Undefined: not such
+   * a reference (the general path handles it).
+   */
+  private countedDocument(
+    type: string,
+    name: string,
+    rest: Ast[],
+    whole: Ast,
+    scope: Scope,
+    loc: SourceLocation,
+    wholeText: string,
+  ): Val | undefined {
+    if (type !== 'aws_iam_policy_document') return undefined;
+    const block = this.mod.data.get(`${type}.${name}`);
+    if (!block) return undefined;
+    const attrs = bodyAttrs(block.body);
+    if (!attrs.has('count') && !attrs.has('for_each')) return undefined;
+    const insts = this.instancesOf(block, `data.${type}.${name}`);
+    if (!insts.every((i) => i.known)) return undefined;
+    const field = (op: Ast | undefined): string | undefined =>
+      op?.type === 'get_attr' ? textOf(op).replace(/^\./, '').trim() : undefined;
+    const docOf = (i: BlockInstance, f: string | undefined): Val =>
+      f === 'json' || f === 'minified_json'
+        ? { ...this.policyDocument(name, loc, i), loc }
+        : sym(`data.${type}.${name}${f ? `.${f}` : ''} (read at plan time)`, wrap(wholeText), loc);
+    const first = rest[0];
+    if (first?.type === 'splat') {
+      const inner = first.kids[0]?.kids ?? [];
+      const f = field(inner[0]);
+      const list = insts.map((i) => this.applyOps(docOf(i, f), inner.slice(1), whole, scope, loc));
+      return this.applyOps({ t: 'list', v: list, loc }, rest.slice(1), whole, scope, loc);
+    }
+    if (first?.type === 'index') {
+      const inner = first.kids[0];
+      const key = inner?.kids[0] ? this.eval(inner.kids[0], scope) : NULL;
+      if (key.t === 'sym') return this.symOf(key, whole, loc);
+      const suffix = key.t === 'num' ? `[${key.v}]` : `[${JSON.stringify(scalarText(key) ?? '')}]`;
+      const one = insts.find((i) => i.suffix === suffix);
+      if (!one) return errSym(`${wholeText} (no such instance)`, wrap(wholeText), loc);
+      return this.applyOps(docOf(one, field(rest[1])), rest.slice(2), whole, scope, loc);
+    }
+    return undefined;
   }
 
   private dataAttribute(
@@ -631,6 +749,14 @@ export class ModuleInstance {
     if (!c || !a || !b) return sym('conditional', wrap(textOf(n)), loc);
     const cv = this.eval(c, scope);
     if (cv.t === 'bool') return this.eval(cv.v ? a : b, scope);
+    if (cv.t === 'str' && (cv.v === 'true' || cv.v === 'false')) return this.eval(cv.v === 'true' ? a : b, scope);
+    if (cv.t === 'sym' && !cv.err) {
+      // Judged both ways (branches.ts): the run says which branch, or asks for the condition to be split.
+      const key = this.branchKey(c);
+      const chosen = this.env.branches.assignment.get(key);
+      if (chosen !== undefined) return this.eval(chosen ? a : b, scope);
+      if (this.env.branches.fork) throw new NeedBranch(key);
+    }
     if (cv.t === 'sym') {
       // Both branches the same when known? Then the condition does not matter.
       const av = this.eval(a, scope);
@@ -639,6 +765,12 @@ export class ModuleInstance {
       return sym(`${textOf(c).trim()} (condition unknown: ${cv.description})`, wrap(textOf(n).trim()), loc);
     }
     return sym(`${textOf(c).trim()} (not a boolean)`, wrap(textOf(n).trim()), loc);
+  }
+
+  /** `var.flag`, or `var.flag (module.x)` inside a called module: how a finding names the branch. */
+  private branchKey(c: Ast): string {
+    const text = textOf(c).trim().replace(/\s+/g, ' ');
+    return this.address ? `${text} (in ${this.address.slice(0, -1)})` : text;
   }
 
   private evalOperation(n: Ast, scope: Scope): Val {

@@ -3,10 +3,19 @@ import { type Matcher, RE2JS } from 're2js';
 import type { ScanError, SourceLocation } from '../../model/types.js';
 import type { BudgetMeter } from '../../scan/budgets.js';
 import { append } from '../../util/append.js';
-import { boundedJsonText, jsonLength, locPlace, type ModuleInstance, type Scope } from './evaluate.js';
+import {
+  assembleTemplate,
+  boundedJsonText,
+  jsonLength,
+  locPlace,
+  type ModuleInstance,
+  type Scope,
+} from './evaluate.js';
+import { renderVerb, type VerbSpec } from './format-verbs.js';
 import { FILE_FUNCTIONS } from './file-functions.js';
 import { type Ast, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
+import { DECIMAL } from './type-constraint.js';
 import {
   displayText,
   errSym,
@@ -16,6 +25,7 @@ import {
   str,
   sym,
   symDescriptions,
+  type TplPart,
   type Val,
   wrap,
 } from './values.js';
@@ -58,6 +68,12 @@ export function callFunction(
     if (last.t === 'list') args = [...args.slice(0, -1), ...last.v];
     else if (last.t === 'sym') return unknown(last);
   }
+  // A document holding unknowns has `${...}` placeholders in its text: a function that reads the text
+  // would compute on them as if they were policy text. Its result is unknown instead.
+  if (READS_TEXT.has(name)) {
+    const partial = args.find((a) => a.t === 'str' && a.json !== undefined && hasSym(a.json));
+    if (partial) return unknown(partial);
+  }
   const out = fn(args, { inst, meter: inst.meter, node, loc, unknown });
   // Whatever a function built (file contents, a template, a decoded document) is held to the limits too.
   if (out.t === 'str') inst.meter.length(out.v.length, locPlace(loc));
@@ -66,11 +82,29 @@ export function callFunction(
   return out.loc ? out : { ...out, loc };
 }
 
-/** The text of a value as `format`/`join` write it, bounded by `string-length`. */
-function boundedDisplay(v: Val, c: CallCtx): string {
-  if (v.t === 'list' || v.t === 'obj') return boundedJsonText(v, c.meter, c.loc);
-  return displayText(v);
-}
+/** Functions that compute on the text of a string argument (see `callFunction`). */
+const READS_TEXT = new Set([
+  'split',
+  'replace',
+  'regex',
+  'regexall',
+  'lower',
+  'upper',
+  'trimprefix',
+  'trimsuffix',
+  'startswith',
+  'endswith',
+  'substr',
+  'length',
+  'tonumber',
+  'tobool',
+  'basename',
+  'dirname',
+  'abspath',
+  'lookup',
+  'compact',
+  'sort',
+]);
 
 const firstSym = (args: Val[]): Val | undefined => args.find((a) => a.t === 'sym');
 
@@ -121,17 +155,25 @@ function checkText(n: number, c: CallCtx): void {
  * precision, verb. Unambiguous, so a failed match never backtracks. A new RegExp per call: a sticky
  * one keeps its position in `lastIndex`.
  */
-const VERB_SOURCE = String.raw`%(\[\d+\])?[-+# 0]*(?:[1-9]\d*)?(\.\d+)?([a-zA-Z%])`;
+const VERB_SOURCE = String.raw`%(\[\d+\])?([-+# 0]*)([1-9]\d*)?(?:\.(\d*))?([a-zA-Z%])`;
 
+/**
+ * `format`: known arguments are written as Terraform writes them (format-verbs.ts); an unknown argument
+ * (or a document holding unknowns) stays a symbolic part of a partial template, never its `${...}` text.
+ */
 function format(fmt: string, args: Val[], c: CallCtx): Val {
+  const parts: TplPart[] = [];
   let text = '';
-  let symbolic = false;
-  const descs: string[] = [];
+  let total = 0;
   let ai = 0;
   const limit = c.meter.budgets['string-length'];
   const verbRe = new RegExp(VERB_SOURCE, 'y');
+  const flush = (): void => {
+    if (text) parts.push({ lit: text });
+    text = '';
+  };
   for (let i = 0; i < fmt.length; i++) {
-    if (text.length > limit) checkText(text.length, c);
+    if (total + text.length > limit) checkText(total + text.length, c);
     const ch = fmt[i];
     if (ch !== '%') {
       const next = fmt.indexOf('%', i);
@@ -142,12 +184,9 @@ function format(fmt: string, args: Val[], c: CallCtx): Val {
     }
     verbRe.lastIndex = i;
     const m = verbRe.exec(fmt);
-    if (!m) {
-      text += ch;
-      continue;
-    }
+    if (!m) return c.unknown();
     i += m[0].length - 1;
-    const verb = m[3];
+    const verb = m[5] as string;
     if (verb === '%') {
       text += '%';
       continue;
@@ -155,22 +194,84 @@ function format(fmt: string, args: Val[], c: CallCtx): Val {
     if (m[1]) ai = Number(m[1].slice(1, -1)) - 1;
     const a = args[ai++];
     if (!a) return c.unknown();
-    if (a.t === 'sym') {
-      symbolic = true;
-      text += a.text;
-      for (const d of symDescriptions(a)) if (!descs.includes(d)) descs.push(d);
+    if (hasUnknown(a)) {
+      // Only a plain `%s` / `%v` keeps the value's own text; anything else depends on the value.
+      if ((verb !== 's' && verb !== 'v') || m[2] || m[3] || m[4] !== undefined) return c.unknown(a);
+      flush();
+      parts.push({ val: a });
+      total += partTextLength(a, c);
       continue;
     }
-    const s = verb === 'q' ? JSON.stringify(boundedDisplay(a, c)) : boundedDisplay(a, c);
-    if (text.length + s.length > limit) checkText(text.length + s.length, c);
+    const spec: VerbSpec = { flags: m[2] ?? '', verb };
+    if (m[3]) spec.width = Number(m[3]);
+    if (m[4] !== undefined) spec.precision = m[4] === '' ? 0 : Number(m[4]);
+    if (spec.width !== undefined && spec.width > limit) checkText(spec.width, c);
+    if (a.t === 'list' || a.t === 'obj') jsonLength(a, c.meter, c.loc);
+    const s = renderVerb(spec, a, (v) => boundedJsonText(v, c.meter, c.loc));
+    if (s === undefined) return unrendered(c, m[0]);
+    if (total + text.length + s.length > limit) checkText(total + text.length + s.length, c);
     text += s;
   }
-  checkText(text.length, c);
-  if (symbolic) return sym(descs.join(', '), text, c.loc);
-  return str(text, c.loc);
+  flush();
+  for (const p of parts) if ('lit' in p) total += p.lit.length;
+  checkText(total, c);
+  if (parts.length === 0) return str('', c.loc);
+  return assembleTemplate(parts, c.loc, c.meter);
+}
+
+/** Does a value hold an unknown anywhere, including inside a document that `jsonencode` or a policy document built? */
+function hasUnknown(v: Val): boolean {
+  return hasSym(v);
+}
+
+function partTextLength(v: Val, c: CallCtx): number {
+  if (v.t === 'sym') return v.text.length;
+  if (v.t === 'list' || v.t === 'obj') return jsonLength(v, c.meter, c.loc);
+  return (scalarText(v) ?? '').length;
+}
+
+/** A verb this reader does not write exactly as Terraform does: the call is unknown, with a warning. */
+function unrendered(c: CallCtx, verb: string): Val {
+  const w: ScanError = {
+    source: 'terraform',
+    code: 'function-not-evaluated',
+    message: `format verb ${JSON.stringify(verb)} is not evaluated for this value; the call's value is unknown`,
+    file: c.loc.file,
+  };
+  if (c.loc.line !== undefined) w.line = c.loc.line;
+  if (c.loc.column !== undefined) w.column = c.loc.column;
+  c.inst.env.warn(w);
+  return c.unknown();
+}
+
+/**
+ * `join`: known items are joined; unknown items (or documents holding unknowns) stay symbolic parts of
+ * a partial template. A null item is an error in Terraform.
+ */
+function joinParts(sep: string, items: Val[], c: CallCtx): Val {
+  const parts: TplPart[] = [];
+  let text = '';
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i] as Val;
+    if (i > 0) text += sep;
+    if (x.t === 'null')
+      return errSym(`join(...): element ${i} is null`, wrap(textOf(c.node).trim()), c.loc);
+    if (x.t === 'list' || x.t === 'obj') return c.unknown(x);
+    if (hasUnknown(x)) {
+      if (text) parts.push({ lit: text });
+      text = '';
+      parts.push({ val: x });
+    } else text += scalarText(x) ?? '';
+  }
+  if (text) parts.push({ lit: text });
+  if (parts.length === 0) return str('', c.loc);
+  return assembleTemplate(parts, c.loc, c.meter);
 }
 
 const FUNCTIONS: Record<string, Fn> = {
+  // Sensitivity only hides a value in Terraform's output; the value is the same.
+  sensitive: ([v], c) => v ?? c.unknown(),
+  nonsensitive: ([v], c) => v ?? c.unknown(),
   jsonencode: ([v], c) => {
     if (!v) return c.unknown();
     if (v.t === 'sym') return v;
@@ -214,11 +315,7 @@ const FUNCTIONS: Record<string, Fn> = {
     for (const x of items)
       total += x.t === 'list' || x.t === 'obj' ? jsonLength(x, c.meter) : displayText(x).length;
     checkText(total, c);
-    if (items.some((x) => x.t === 'sym')) {
-      const descs = items.flatMap((x) => symDescriptions(x));
-      return sym([...new Set(descs)].join(', '), items.map(displayText).join(sep.v), c.loc);
-    }
-    return str(items.map((x) => scalarText(x) ?? '').join(sep.v));
+    return joinParts(sep.v, items, c);
   },
   concat: (lists, c) => {
     const out: Val[] = [];
@@ -240,14 +337,27 @@ const FUNCTIONS: Record<string, Fn> = {
   distinct: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v, c) } : c.unknown(l)),
   flatten: ([l], c) => (l?.t === 'list' ? { t: 'list', v: flatten(l.v, c) } : c.unknown(l)),
   tolist: ([l], c) => (l?.t === 'list' ? l : c.unknown(l)),
-  toset: ([l], c) => (l?.t === 'list' ? { t: 'list', v: dedupe(l.v, c) } : c.unknown(l)),
+  // A set of strings is iterated in lexical order (what `for_each` instance keys follow).
+  toset: ([l], c) => {
+    if (l?.t !== 'list') return c.unknown(l);
+    const items = dedupe(l.v, c);
+    if (items.every((x) => x.t === 'str'))
+      items.sort((a, b) => ((a as { v: string }).v < (b as { v: string }).v ? -1 : 1));
+    return { t: 'list', v: items };
+  },
   tomap: ([m], c) => (m?.t === 'obj' ? m : c.unknown(m)),
   tostring: ([v], c) =>
-    v && scalarText(v) !== undefined ? str(scalarText(v) as string) : v?.t === 'null' ? v : c.unknown(v),
+    v?.t === 'str'
+      ? v
+      : v && scalarText(v) !== undefined
+        ? str(scalarText(v) as string)
+        : v?.t === 'null'
+          ? v
+          : c.unknown(v),
   tonumber: ([v], c) =>
     v?.t === 'num'
       ? v
-      : v?.t === 'str' && v.v.trim() !== '' && !Number.isNaN(Number(v.v))
+      : v?.t === 'str' && DECIMAL.test(v.v)
         ? { t: 'num', v: Number(v.v) }
         : c.unknown(v),
   tobool: ([v], c) =>
@@ -355,7 +465,9 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   lower: ([s], c) => (s?.t === 'str' ? str(s.v.toLowerCase()) : c.unknown(s)),
   upper: ([s], c) => (s?.t === 'str' ? str(s.v.toUpperCase()) : c.unknown(s)),
-  trimspace: ([s], c) => (s?.t === 'str' ? str(s.v.trim()) : c.unknown(s)),
+  // The text of a document (jsonencode, a policy document) never starts or ends with a space.
+  trimspace: ([s], c) =>
+    s?.t === 'str' ? (s.json ? s : str(s.v.replace(/^\s+|\s+$/gu, ''))) : c.unknown(s),
   trimprefix: ([s, p], c) =>
     s?.t === 'str' && p?.t === 'str' ? str(s.v.startsWith(p.v) ? s.v.slice(p.v.length) : s.v) : c.unknown(s),
   trimsuffix: ([s, p], c) =>
@@ -380,6 +492,8 @@ const FUNCTIONS: Record<string, Fn> = {
   zipmap: ([k, v], c) => {
     if (k?.t !== 'list' || v?.t !== 'list' || k.v.some((x) => scalarText(x) === undefined))
       return c.unknown(k);
+    if (k.v.length !== v.v.length)
+      return errSym('zipmap(...): the lists differ in length', wrap(textOf(c.node).trim()), c.loc);
     return { t: 'obj', v: new Map(k.v.map((x, i) => [scalarText(x) as string, v.v[i] ?? NULL])) };
   },
   setunion: (lists, c) => {
@@ -406,11 +520,11 @@ const FUNCTIONS: Record<string, Fn> = {
         : c.unknown(v),
   abs: ([n], c) => (n?.t === 'num' ? { t: 'num', v: Math.abs(n.v) } : c.unknown(n)),
   max: (ns, c) =>
-    ns.every((n) => n.t === 'num')
+    ns.length > 0 && ns.every((n) => n.t === 'num')
       ? { t: 'num', v: ns.reduce((m, n) => Math.max(m, n.t === 'num' ? n.v : 0), -Infinity) }
       : c.unknown(firstSym(ns)),
   min: (ns, c) =>
-    ns.every((n) => n.t === 'num')
+    ns.length > 0 && ns.every((n) => n.t === 'num')
       ? { t: 'num', v: ns.reduce((m, n) => Math.min(m, n.t === 'num' ? n.v : 0), Infinity) }
       : c.unknown(firstSym(ns)),
   range: (ns, c) => {

@@ -12,12 +12,13 @@ import {
   type TfModule,
   tfvarsRank,
 } from './config.js';
-import { type EvalEnv, type Input, ModuleInstance, placeOf } from './evaluate.js';
+import { newBranchState } from './branches.js';
+import { type BlockInstance, type EvalEnv, type Input, ModuleInstance, placeOf } from './evaluate.js';
 import type { FileRead } from './file-functions.js';
 import { type Ast, type HclComment, type HclParser, locOf, type ParsedHcl, type SrcFile } from './hcl.js';
 import { transpileJsonConfig, transpileJsonVars } from './json-config.js';
 import { moduleSourceWarnings } from './module-sources.js';
-import { buildRole } from './roles.js';
+import { buildRoleInstances } from './role-instances.js';
 
 export interface HclScanOptions {
   parser: HclParser;
@@ -192,6 +193,7 @@ export function scanHcl(
     variables: ctx.variables,
     templates: new Map(),
     modules,
+    branches: newBranchState(),
     readFile(target, baseDir, displayPath) {
       const key = path.resolve(baseDir, target);
       const cached = fileCache.get(key);
@@ -234,12 +236,13 @@ export function scanHcl(
     for (const block of mod.resources) {
       if (block.labels[0] !== 'aws_iam_role') continue;
       try {
-        const r = buildRole(inst, block, comments.get(block.node.f) ?? [], opts.account, opts.partition);
-        append(errors, r.errors);
-        if (r.role) {
+        const built = buildRoleInstances(inst, block, comments.get(block.node.f) ?? [], opts, env.branches);
+        append(errors, built.errors);
+        for (const w of built.warnings) warnings.add(w);
+        for (const role of built.roles) {
           // One module can be called from several roots: the root folder makes the id unique.
-          if (rootDisplay !== '' && rootDisplay !== '.') r.role.id = `${rootDisplay}#${r.role.id}`;
-          roles.push(r.role);
+          if (rootDisplay !== '' && rootDisplay !== '.') role.id = `${rootDisplay}#${role.id}`;
+          roles.push(role);
         }
       } catch (e) {
         // Limits of the whole root module end it (caught below); the others end this role only.
@@ -284,16 +287,32 @@ export function scanHcl(
         );
         continue;
       }
-      instantiate(
-        child,
-        `${address}module.${name}.`,
-        inst.moduleInputs(call, name),
-        rootDir,
-        [...stack, child.dir],
-        rootDisplay,
-        meter,
-        call.node,
-      );
+      // `count` / `for_each` on the call: one child per known instance, none when known to be empty.
+      let instances: BlockInstance[];
+      try {
+        instances = inst.instancesOf(call, `${address}module.${name}`);
+      } catch (e) {
+        if (e instanceof BudgetExceeded && (e.budget === 'eval-steps' || e.budget === 'module-instances'))
+          throw e;
+        errors.push(
+          e instanceof BudgetExceeded
+            ? budgetError('terraform', e, placeOf(call.node), `module.${name} was not expanded`)
+            : internalError(call.node, e),
+        );
+        continue;
+      }
+      for (const one of instances) {
+        instantiate(
+          child,
+          `${address}module.${name}${one.suffix}.`,
+          inst.moduleInputs(call, name, one.known ? one.scope : undefined),
+          rootDir,
+          [...stack, child.dir],
+          rootDisplay,
+          meter,
+          call.node,
+        );
+      }
     }
   };
   // Root modules are isolated: whatever one of them throws (a limit, a bug) is an error naming its own

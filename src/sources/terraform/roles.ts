@@ -1,6 +1,6 @@
 import { parseTrustDocument } from '../../model/normalise.js';
 import type { InlineSuppression, Role, ScanError, SourceLocation, TrustPolicy } from '../../model/types.js';
-import type { ModuleInstance } from './evaluate.js';
+import type { BlockInstance, ModuleInstance } from './evaluate.js';
 import { attrNode, type BlockInfo, bodyAttrs, type HclComment, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
 import { locator, scalarText, toJsonLike, type Val } from './values.js';
@@ -56,13 +56,14 @@ export function buildRole(
   comments: readonly HclComment[],
   account: string,
   partition: string,
+  instance: BlockInstance,
 ): RoleBuildResult {
   const errors: ScanError[] = [];
   const name = block.labels[1] ?? '';
-  const address = `${inst.address}aws_iam_role.${name}`;
+  const address = `${inst.address}aws_iam_role.${name}${instance.suffix}`;
   const loc = locOf(block.node);
   const file = loc.file;
-  const scope = inst.metaScope(block, address);
+  const scope = instance.scope;
   const attrs = bodyAttrs(block.body);
   const policyNode = attrs.get('assume_role_policy');
   if (!policyNode) {
@@ -145,8 +146,9 @@ export function buildRole(
   const forEach = attrs.get('for_each');
   if (count) extra.count = textOf(count).trim();
   if (forEach) extra.forEach = textOf(forEach).trim();
-  if (count || forEach) {
-    extra.note = `${address} has ${count ? 'count' : 'for_each'}; one role stands for every instance`;
+  if ((count || forEach) && !instance.known) {
+    extra.note = `${address} has ${count ? 'count' : 'for_each'} over a collection that is not known; this one symbolic instance stands for every instance`;
+    extra.symbolicInstance = true;
   }
   role.extra = { terraform: extra };
   const sups = suppressionsIn(block, comments, errors);

@@ -2,6 +2,9 @@ import type { Ast } from './hcl.js';
 import { textOf } from './hcl.js';
 import { NULL, scalarText, type Val } from './values.js';
 
+/** A number as Terraform reads it from a string. */
+export const DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
 /** Evaluates a default value written inside `optional(type, default)`. */
 export type EvalDefault = (expr: Ast) => Val;
 
@@ -40,6 +43,11 @@ export function convertToType(v: Val, type: Ast, evalDefault: EvalDefault): Val 
     const name = textOf(type).trim();
     if (name === 'string' && (v.t === 'num' || v.t === 'bool'))
       return { t: 'str', v: scalarText(v) ?? '', ...(v.loc ? { loc: v.loc } : {}) };
+    // Terraform converts the strings "true"/"false" and decimal numerals (what `-var` and var files give).
+    if (name === 'bool' && v.t === 'str' && (v.v === 'true' || v.v === 'false'))
+      return { t: 'bool', v: v.v === 'true', ...(v.loc ? { loc: v.loc } : {}) };
+    if (name === 'number' && v.t === 'str' && DECIMAL.test(v.v))
+      return { t: 'num', v: Number(v.v), ...(v.loc ? { loc: v.loc } : {}) };
     return v;
   }
   const [a0] = call.args;

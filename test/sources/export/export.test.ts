@@ -4,26 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { emptyZone } from '../../../src/analysis/zone.js';
 import type { Role } from '../../../src/model/types.js';
-import { DEFAULT_BUDGETS } from '../../../src/scan/budgets.js';
-import { openScanRoot } from '../../../src/scan/scan-root.js';
 import { exportSource, loadExportFile } from '../../../src/sources/export/index.js';
 import { arnParts } from '../../../src/sources/export/roles.js';
 import { fileSources } from '../../../src/sources/index.js';
 import type { InputFile, SourceContext } from '../../../src/sources/types.js';
+import { testSourceContext } from '../../helpers/source-context.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = path.join(repoRoot, 'test/fixtures/export');
 const corpus = path.resolve(repoRoot, '../shared/corpus/account-authorization-details');
 
-const ctx: SourceContext = {
-  zone: emptyZone(),
-  parameters: new Map(),
-  variables: new Map(),
-  allFiles: [],
-  budgets: DEFAULT_BUDGETS,
-  root: openScanRoot(process.cwd(), 20 * 1024 * 1024),
-  maxFileBytes: 10 * 1024 * 1024,
-};
+const ctx: SourceContext = testSourceContext({ maxFileBytes: 10 * 1024 * 1024 });
 
 function fixture(name: string, explicit = true): InputFile {
   const absPath = path.join(fixtures, name);

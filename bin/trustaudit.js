@@ -1,5 +1,25 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { statSync } from 'node:fs';
+
+// The bundled CLI (dist/trustaudit.mjs, `npm run build`) starts faster than the hundreds of modules
+// tsc writes; it is used only when it is at least as new as them, so a `tsc`-only rebuild is never
+// shadowed by an old bundle. Without a build at all, say how to make one.
+const here = new URL('../dist/', import.meta.url);
+const mtime = (name) => {
+  try {
+    return statSync(new URL(name, here)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+};
+const modules = mtime('cli/main.js');
+const bundle = mtime('trustaudit.mjs');
+if (modules === undefined && bundle === undefined) {
+  process.stderr.write('trustaudit: not built yet: run `npm run build` in the package folder (it needs the devDependencies)\n');
+  process.exit(2);
+}
+const entry = bundle !== undefined && (modules === undefined || bundle >= modules) ? 'trustaudit.mjs' : 'cli/main.js';
+const { main } = await import(new URL(entry, here).href);
 
 main(process.argv).then(
   (code) => {

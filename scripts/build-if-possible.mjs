@@ -26,4 +26,15 @@ if (!tsc) {
   process.exit(0);
 }
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
-process.exit(r.status ?? 1);
+if (r.status !== 0) process.exit(r.status ?? 1);
+// The bundle is an optimisation: bin/trustaudit.js runs the tsc output when it is missing.
+let hasEsbuild = true;
+try {
+  require.resolve('esbuild');
+} catch {
+  hasEsbuild = false;
+}
+if (hasEsbuild) {
+  const b = spawnSync(process.execPath, [join(root, 'scripts/bundle.mjs')], { stdio: 'inherit', cwd: root });
+  process.exit(b.status ?? 1);
+}

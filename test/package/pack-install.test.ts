@@ -60,6 +60,11 @@ describe('the packed package', () => {
     expect(listing).toContain('package/dist/index.js');
     expect(listing).toContain('package/dist/index.d.ts');
     expect(listing).toContain('package/dist/cli/main.js');
+    // The bundled CLI that bin/trustaudit.js runs, with its source map, and the vendor list.
+    expect(listing).toContain('package/dist/trustaudit.mjs');
+    expect(listing).toContain('package/dist/trustaudit.mjs.map');
+    expect(listing).toContain('package/data/known-aws-accounts.yaml');
+    expect(listing).toContain('package/NOTICE');
     expect(listing).toContain('package/LICENSE');
     expect(listing).not.toMatch(/package\/test\//);
     expect(listing).not.toMatch(/package\/src\//);

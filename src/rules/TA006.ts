@@ -8,8 +8,9 @@ import {
 } from '../analysis/unusable-trust.js';
 import { scanTime } from '../analysis/zone.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
-import type { Role } from '../model/types.js';
+import type { JsonLike, Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
+import { MAX_CORRECTED_POLICY_CHARS } from './policy-findings.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 const options = z.object({}).strict();
@@ -40,7 +41,7 @@ function principalsOf(p: UnusablePart): FindingPrincipal[] {
   return [];
 }
 
-function remediation(role: Role, p: UnusablePart, parts: readonly UnusablePart[]): Remediation {
+function remediation(role: Role, p: UnusablePart, corrected: JsonLike | undefined): Remediation {
   const out: Remediation = {
     summary: `${FIX[p.kind]} (${statementLabel(p.statementIndex, p.sid)})`,
     steps: [
@@ -49,17 +50,27 @@ function remediation(role: Role, p: UnusablePart, parts: readonly UnusablePart[]
     ],
     command: updateTrustPolicyCommand(role.name),
   };
-  if (p.kind === 'stale-principal' || p.kind === 'other-partition') {
-    // One corrected document that drops every principal of this kind of problem in every statement.
-    const remove = new Map<number, string[]>();
-    for (const q of parts) {
-      if (q.kind !== 'stale-principal' && q.kind !== 'other-partition') continue;
-      remove.set(q.statementIndex, [...(remove.get(q.statementIndex) ?? []), ...q.values]);
-    }
-    const corrected = withoutPrincipals(role.trustPolicy.raw, remove);
-    if (corrected !== undefined) out.correctedPolicy = corrected;
-  }
+  if ((p.kind === 'stale-principal' || p.kind === 'other-partition') && corrected !== undefined)
+    out.correctedPolicy = corrected;
   return out;
+}
+
+/**
+ * One corrected document for the role, built once (not once per finding): every stale and
+ * other-partition principal of every statement dropped.
+ */
+function correctionFor(role: Role, parts: readonly UnusablePart[]): JsonLike | undefined {
+  const remove = new Map<number, string[]>();
+  for (const q of parts) {
+    if (q.kind !== 'stale-principal' && q.kind !== 'other-partition') continue;
+    remove.set(q.statementIndex, [...(remove.get(q.statementIndex) ?? []), ...q.values]);
+  }
+  if (remove.size === 0) return undefined;
+  // undefined when nothing would remain; a document IAM could never take is left out as for the other rules.
+  const corrected = withoutPrincipals(role.trustPolicy.raw, remove);
+  return corrected !== undefined && JSON.stringify(corrected).length <= MAX_CORRECTED_POLICY_CHARS
+    ? corrected
+    : undefined;
 }
 
 const analyse = (role: Role, ctx: RuleContext<TA006Options>): UnusablePart[] =>
@@ -98,6 +109,7 @@ export const TA006: Rule<TA006Options> = {
   check(role, ctx): readonly FindingDraft[] {
     const parts = memoised(ctx, role, analyse);
     if (parts.length === 0) return NO_FINDINGS;
+    const corrected = correctionFor(role, parts);
     return parts.map((p): FindingDraft => {
       const st = role.trustPolicy.statements[p.statementIndex];
       const values = listText(p.values.map((v) => JSON.stringify(v)));
@@ -112,7 +124,7 @@ export const TA006: Rule<TA006Options> = {
           details: p.details,
           data: { statementIndex: p.statementIndex, kind: p.kind, values: p.values },
         },
-        remediation: remediation(role, p, parts),
+        remediation: remediation(role, p, corrected),
         fingerprintExtra: p.kind,
       };
     });

@@ -14,6 +14,8 @@ import { append } from '../util/append.js';
 import { BudgetExceeded, type BudgetName, budgetError, budgetsWith } from './budgets.js';
 import { notJudgedWarnings } from './not-judged.js';
 import { withinPolicyBudgets } from './policy-budget.js';
+import { type ExcludeGlob, excludeTest } from './exclude.js';
+import { gitIgnoredUnder } from './git-ignored.js';
 import { defaultRootFor, openScanRoot, readRegularFile, type ScanRoot } from './scan-root.js';
 import { errMessage, walkPaths } from './walk.js';
 
@@ -63,6 +65,10 @@ export interface ScanOptions {
   budgets?: Partial<Record<BudgetName, number>>;
   /** The scan root (`--root`); default: the git top level above the first path. */
   root?: string;
+  /** `--exclude`/`exclude:` globs: paths not walked or read (each is matched relative to the scan root too). */
+  exclude?: readonly ExcludeGlob[];
+  /** True: files git ignores (`.gitignore`) are not walked (the CLI's default; `--no-gitignore`). */
+  gitignore?: boolean;
   /** Override the registries (tests). */
   sources?: readonly FileSource[];
   rules?: readonly AnyRule[];
@@ -232,9 +238,12 @@ async function readInputs(
       files.push({ path: '<stdin>', text, explicit: true });
     }
   }
+  const exclude = excludeTest((opts.exclude ?? []).map((g) => ({ ...g, bases: [...g.bases, root.dir] })));
   const walked = walkPaths(paths, opts.cwd, {
     rootDir: root.dir,
     wanted: (name) => isCandidate(name) && !SKIPPED_NAME.test(basename(name)),
+    ...(exclude ? { exclude } : {}),
+    ...(opts.gitignore ? { gitIgnored: (dir: string) => gitIgnoredUnder(dir) } : {}),
   });
   append(errors, walked.errors);
   append(warnings, walked.warnings);

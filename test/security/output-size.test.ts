@@ -158,3 +158,28 @@ describe('reports of one large trust policy stay linear', () => {
     expect(Object.keys(report.correctedPolicies)).toHaveLength(1);
   }, 60_000);
 });
+
+describe('TA006 on many stale principals', () => {
+  it('builds one corrected policy for the role, not one per finding', () => {
+    // 1,000 statements, each naming the unique id of a deleted role: 1,000 TA006 findings.
+    const statements = Array.from({ length: 1000 }, (_, i) => ({
+      Effect: 'Allow',
+      Principal: { AWS: `AROA${String(i).padStart(17, 'X')}` },
+      Action: 'sts:AssumeRole',
+    }));
+    const dir = dirWith({ 'trust.json': JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    const started = Date.now();
+    const r = runCli(['scan', 'trust.json', ...OWNER, '--format', 'json', '--output', 'out.json'], {
+      cwd: dir,
+    });
+    expect(Date.now() - started).toBeLessThan(SLOW);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Written & {
+      findings: { ruleId: string; remediation: { correctedPolicyId?: string } }[];
+    };
+    const ta006 = report.findings.filter((f) => f.ruleId === 'TA006');
+    expect(ta006).toHaveLength(1000);
+    expect(new Set(ta006.map((f) => f.remediation.correctedPolicyId)).size).toBe(1);
+    expect(statSync(join(dir, 'out.json')).size).toBeLessThan(6 * 1024 * 1024);
+  });
+});

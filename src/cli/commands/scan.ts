@@ -15,6 +15,7 @@ import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
 import { defaultRootFor, openScanRoot, readRegularFile } from '../../scan/scan-root.js';
 import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
 import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
+import { shellCommand } from '../../util/shell-quote.js';
 import type { RoleProvider } from '../../sources/types.js';
 import {
   createRedactor,
@@ -75,6 +76,8 @@ export interface ScanCliOptions {
   color?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  /** Not an option: the command line as typed (options given on it), set by the `scan` action for reports. */
+  commandLine?: string;
   [key: string]: unknown;
 }
 
@@ -222,8 +225,8 @@ export function registerScanCommand(
     .option('-q, --quiet', 'no progress or notes on standard error')
     .option('--verbose', 'text output: the evidence, the allowed request and the fix under each finding');
   for (const add of hooks.addOptions) cmd = add(cmd);
-  cmd.action(async (paths: string[], opts: ScanCliOptions) => {
-    setExit(await runScanCommand(paths, opts, io, hooks));
+  cmd.action(async (paths: string[], opts: ScanCliOptions, self: Command) => {
+    setExit(await runScanCommand(paths, { ...opts, commandLine: commandLineOf(self, paths) }, io, hooks));
   });
 }
 
@@ -375,6 +378,13 @@ async function scanWith(
   if (shown.warning) result.warnings.push(shown.warning);
   let report = buildReport(result, {
     config: configInfo,
+    scan: {
+      ...(opts.commandLine ? { command: opts.commandLine } : {}),
+      ...(zone.defaultOwner ? { ownerAccount: zone.defaultOwner } : {}),
+      trustedAccounts: [...result.zone.trusted.keys()].sort(),
+      trustedOrgs: [...result.zone.trustedOrgIds].sort(),
+      ...(result.accounts.length > 0 ? { scannedAccounts: result.accounts } : {}),
+    },
     ...(budgets['message-length'] !== undefined ? { messageLength: budgets['message-length'] } : {}),
   });
   for (const t of hooks.transformReport) report = await t(report, opts, io, { roles: result.roles });
@@ -432,6 +442,21 @@ async function scanWith(
   const failOn = opts.failOn ?? config.failOn ?? 'low';
   if (failOn === 'none') return report.errors.length > 0 ? exitCodeFor(report, 'critical') : EXIT_CLEAN;
   return exitCodeFor(report, failOn);
+}
+
+/** `trustaudit scan PATHS --option value ...`: the options given on the command line, quoted for a shell. */
+function commandLineOf(cmd: Command, paths: readonly string[]): string {
+  const words = ['trustaudit', 'scan', ...paths];
+  for (const o of cmd.options) {
+    const key = o.attributeName();
+    if (cmd.getOptionValueSource(key) !== 'cli') continue;
+    const v: unknown = cmd.getOptionValue(key);
+    const flag = o.long ?? o.short ?? key;
+    if (typeof v === 'boolean') words.push(v || o.negate ? flag : `--no-${key}`);
+    else if (Array.isArray(v)) for (const x of v) words.push(flag, String(x));
+    else if (v !== undefined) words.push(flag, String(v));
+  }
+  return shellCommand(words);
 }
 
 function readParameterFile(file: string): Map<string, string> {

@@ -28,7 +28,12 @@ console.log('sarif', sarif.version, 'findings', report.summary.findings);
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'trustaudit-pack-'));
-  execFileSync(npm, ['pack', '--pack-destination', work, '--silent'], { cwd: repoRoot, stdio: 'pipe' });
+  // `npm test` built dist/ (and the bundle) already; `--ignore-scripts` keeps prepack from rebuilding
+  // it in place while other test files run the CLI from it.
+  execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+  });
   project = join(work, 'project');
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(

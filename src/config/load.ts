@@ -1,5 +1,5 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { findNodeAtLocation, type ParseError, parseTree } from 'jsonc-parser';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
@@ -7,6 +7,7 @@ import { emptyZone, type ZoneOfTrust } from '../analysis/zone.js';
 import type { Severity } from '../findings/types.js';
 import { LineIndex } from '../model/line-index.js';
 import type { RuleSetting } from '../rules/engine.js';
+import { isInside } from '../scan/scan-root.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 export const CONFIG_FILE_NAMES = [
@@ -20,17 +21,18 @@ export class ConfigError extends Error {}
 
 /**
  * How the config file was chosen: named on the command line (`--config`, trusted: the user typed it),
- * found in the current folder (in CI usually the checked-out tree, so written by whoever wrote the
- * change), or none.
+ * found in the current folder, found in a folder of the scanned tree (the scanned path's folder or one
+ * above it, up to the repository's top level) — in CI both are usually the checked-out tree, so written
+ * by whoever wrote the change — or none.
  */
-export type ConfigOrigin = 'command-line' | 'current-folder' | 'none';
+export type ConfigOrigin = 'command-line' | 'current-folder' | 'scanned-tree' | 'none';
 
 export interface LoadedConfig {
   config: Config;
   /** The file it came from; undefined when no config file was used. */
   file?: string;
   origin: ConfigOrigin;
-  /** A config file in the current folder that was left unread (`--no-repo-config`). */
+  /** A config file that would have been picked up and was left unread (`--no-repo-config`). */
   ignored?: string;
 }
 
@@ -40,6 +42,58 @@ export interface LoadConfigOptions {
    * explicit `--config FILE` is read.
    */
   repoConfig?: boolean;
+  /**
+   * Search for a config file from this folder (the first scanned path's) upward, and use the nearest,
+   * as ESLint and Biome do. The search stops at `stopAt` (the scan root) when the folder is inside it,
+   * else at the git top level (a folder holding `.git`), else it looks in this folder only. When nothing
+   * is found there, the current folder is looked in.
+   */
+  searchFrom?: string;
+  stopAt?: string;
+}
+
+/**
+ * The folders searched for a config file, nearest first: `from`, then each parent up to and including
+ * `stopAt` when `from` is inside it, else up to the git top level, else `from` alone.
+ */
+export function configSearchFolders(from: string, stopAt?: string): string[] {
+  const start = realOrSelf(resolve(from));
+  const stop = stopAt ? realOrSelf(resolve(stopAt)) : undefined;
+  const limit = stop && isInside(stop, start) ? stop : (gitTopLevel(start) ?? start);
+  const out: string[] = [];
+  for (let d = start; ; d = dirname(d)) {
+    out.push(d);
+    if (d === limit || dirname(d) === d) return out;
+  }
+}
+
+function gitTopLevel(start: string): string | undefined {
+  for (let d = start; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return p;
+  }
+}
+
+/** The config file discovery would use (nearest to `searchFrom`, else in `cwd`), and how it was found. */
+function discoverConfig(
+  cwd: string,
+  opts: LoadConfigOptions,
+): { file: string; origin: 'current-folder' | 'scanned-tree' } | undefined {
+  const here = realOrSelf(resolve(cwd));
+  for (const dir of opts.searchFrom ? configSearchFolders(opts.searchFrom, opts.stopAt) : []) {
+    const file = findConfigFile(dir);
+    if (file) return { file, origin: dir === here ? 'current-folder' : 'scanned-tree' };
+  }
+  const file = findConfigFile(cwd);
+  return file ? { file, origin: 'current-folder' } : undefined;
 }
 
 /** The first of `CONFIG_FILE_NAMES` in `dir`, if any. */
@@ -48,18 +102,21 @@ export function findConfigFile(dir: string): string | undefined {
 }
 
 /**
- * Load `explicitPath` (it always wins), or else the first config file found in `cwd` (unless
- * `opts.repoConfig` is false), or else an empty config.
+ * Load `explicitPath` (it always wins), or else the nearest config file discovered (see
+ * `LoadConfigOptions.searchFrom`; unless `opts.repoConfig` is false), or else an empty config. Only one
+ * config file ever applies: files further up are not merged in.
  */
 export function loadConfig(cwd: string, explicitPath?: string, opts: LoadConfigOptions = {}): LoadedConfig {
-  const found = explicitPath ? undefined : findConfigFile(cwd);
-  if (found && opts.repoConfig === false) {
-    return { config: ConfigSchema.parse({}), origin: 'none', ignored: found };
+  if (explicitPath) {
+    const file = resolve(cwd, explicitPath);
+    return { config: parseConfigText(readConfigFile(file), file), file, origin: 'command-line' };
   }
-  const file = explicitPath ? resolve(cwd, explicitPath) : found;
-  if (!file) return { config: ConfigSchema.parse({}), origin: 'none' };
-  const origin: ConfigOrigin = explicitPath ? 'command-line' : 'current-folder';
-  return { config: parseConfigText(readConfigFile(file), file), file, origin };
+  const found = discoverConfig(cwd, opts);
+  if (found && opts.repoConfig === false) {
+    return { config: ConfigSchema.parse({}), origin: 'none', ignored: found.file };
+  }
+  if (!found) return { config: ConfigSchema.parse({}), origin: 'none' };
+  return { config: parseConfigText(readConfigFile(found.file), found.file), ...found };
 }
 
 /** A config file is small: anything larger is refused rather than read into memory. */

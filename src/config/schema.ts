@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/types.js';
+import { globProblem } from '../scan/exclude.js';
 
 export const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
@@ -39,6 +40,11 @@ export const SuppressionSchema = z
   })
   .strict();
 
+const ExcludeGlobSchema = z.string().superRefine((glob, ctx) => {
+  const problem = globProblem(glob);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -53,6 +59,8 @@ export const ConfigSchema = z
     failOn: z.enum(SEVERITIES).optional(),
     rules: z.record(z.string(), RuleSettingSchema).default({}),
     suppressions: z.array(SuppressionSchema).default([]),
+    /** Globs of paths not walked or read, relative to the config file's folder (and the scan root). */
+    exclude: z.array(ExcludeGlobSchema).default([]),
   })
   .strict();
 

@@ -53,12 +53,20 @@ export function baselineFingerprints(text: string, file: string): Set<string> {
   );
 }
 
-/** A copy of `report` whose findings say whether the baseline already had them. */
+/**
+ * A copy of `report` whose findings say whether the baseline already had them, and whose summary says
+ * how many of the counted (not suppressed) findings are new and how many the baseline had.
+ */
 export function markBaseline(report: Report, fingerprints: ReadonlySet<string>): Report {
-  return {
-    ...report,
-    findings: report.findings.map((f) => ({ ...f, inBaseline: fingerprints.has(f.fingerprint) })),
-  };
+  const findings = report.findings.map((f) => ({ ...f, inBaseline: fingerprints.has(f.fingerprint) }));
+  let inBaseline = 0;
+  let fresh = 0;
+  for (const f of findings) {
+    if (f.suppressed) continue;
+    if (f.inBaseline) inBaseline++;
+    else fresh++;
+  }
+  return { ...report, findings, summary: { ...report.summary, baseline: { new: fresh, inBaseline } } };
 }
 
 /** Read `file` (a JSON report or SARIF log from an earlier run) and mark the findings it already had. */

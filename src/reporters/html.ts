@@ -15,7 +15,8 @@ import {
 } from './format-helpers.js';
 import { CLIENT_SCRIPT } from './html/client.js';
 import { esc, scriptJson } from './html/escape.js';
-import { buildTrustGraph, renderTrustGraph } from './html/graph.js';
+import { addProtectedTrust, graphIndex, placeOf } from './html/graph.js';
+import { scanHeader } from './html/header.js';
 import { STYLE } from './html/style.js';
 import type { Report, ReporterOptions } from './types.js';
 
@@ -40,6 +41,15 @@ function countTable(
   return `<div><h3>${esc(title)}</h3><table><thead><tr><th>${esc(head[0])}</th><th class="n">${esc(head[1])}</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+/** A summary table shows at most this many rows; the rest are added up in one row. */
+const SUMMARY_ROWS = 15;
+
+function capRows(rows: [string, number][]): [string, number][] {
+  if (rows.length <= SUMMARY_ROWS) return rows;
+  const rest = rows.slice(SUMMARY_ROWS - 1);
+  return [...rows.slice(0, SUMMARY_ROWS - 1), [`${rest.length} more`, rest.reduce((n, [, c]) => n + c, 0)]];
+}
+
 interface ClientFinding {
   r: number;
   s: number | null;
@@ -52,6 +62,13 @@ interface ClientFinding {
   loc: string;
   fp: string;
   pr: string[];
+  /** Vendor (or account id, or group) of each principal: the vendor filter. */
+  v: string[];
+  /** The file: the file filter. */
+  fl: string;
+  /** Trust-graph nodes: the principals' and the role's. */
+  gp: number[];
+  gr: number;
   status: string;
   sup?: string;
   /** Evidence details and remediation steps are indexes into the shared string table `S` (they repeat a lot). */
@@ -84,15 +101,15 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
   const byRule = sortedCounts(countBy(open, (f) => f.ruleId));
   const ruleTitle = new Map(report.rules.map((r) => [r.id, r.title]));
   const byRoleAccount = sortedCounts(countBy(open, (f) => f.resource.account ?? '(unknown)'));
+  // By vendor, as the graph groups them (unnamed accounts, AWS services and anyone are one row each).
   const vendorCounts = new Map<string, number>();
   for (const f of open) {
-    const seen = new Set<string>();
-    for (const p of f.principals) seen.add(principalLabel(p, names));
-    for (const v of seen) vendorCounts.set(v, (vendorCounts.get(v) ?? 0) + 1);
+    for (const v of new Set(f.principals.map((p) => placeOf(p, names).group)))
+      vendorCounts.set(v, (vendorCounts.get(v) ?? 0) + 1);
   }
   const summary = `<div class="cards">${cards}</div>
 <p>${open.length} open finding${open.length === 1 ? '' : 's'} in ${report.summary.rolesScanned} roles scanned${report.summary.filesScanned ? ` from ${report.summary.filesScanned} files` : ''}; ${findings.filter((f) => f.suppressed).length} suppressed, ${findings.filter((f) => !f.suppressed && f.inBaseline).length} in the baseline.</p>
-<div class="grid" id="summary-tables">${countTable('By rule', ['rule', 'open'], byRule, (k) => (ruleTitle.get(k) ? ` <span class="muted">${esc(ruleTitle.get(k) ?? '')}</span>` : ''))}${countTable('By role account', ['account', 'open'], byRoleAccount, (k) => (names[k] ? ` <span class="muted">${esc(names[k] ?? '')}</span>` : ''))}${countTable('By trusted third party (vendor)', ['account', 'open'], sortedCounts(vendorCounts))}</div>`;
+<div class="grid" id="summary-tables">${countTable('By rule', ['rule', 'open'], byRule, (k) => (ruleTitle.get(k) ? ` <span class="muted">${esc(ruleTitle.get(k) ?? '')}</span>` : ''))}${countTable('By role account', ['account', 'open'], capRows(byRoleAccount), (k) => (names[k] ? ` <span class="muted">${esc(names[k] ?? '')}</span>` : ''))}${countTable('By third party (vendor)', ['vendor', 'open'], capRows(sortedCounts(vendorCounts)))}</div>`;
 
   // Errors
   const errors =
@@ -109,12 +126,9 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
       ? ''
       : `<section id="warnings"><h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${esc(w.file ? `${w.file}: ` : '')}${esc(w.message)}</li>`).join('')}</ul></section>`;
 
-  // Graph
-  const graph = buildTrustGraph(report, names);
-  const omitted =
-    graph.omittedAccounts || graph.omittedRoles
-      ? `<p class="muted">Graph limited for readability: ${graph.omittedAccounts} more accounts and ${graph.omittedRoles} more roles are in the table below.</p>`
-      : '';
+  // Graph: nodes and edges as data; the page's script groups, expands and filters them.
+  const graph = graphIndex(names);
+  const covered = new Set<string>();
 
   // Findings table and client data
   const clientFindings: ClientFinding[] = [];
@@ -148,6 +162,9 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
     const pr = f.principals.map((p) => principalLabel(p, names));
     const rIdx =
       roleIndex.get(f.resource.variant ? `${f.resource.id}\u0000${f.resource.variant}` : f.resource.id) ?? -1;
+    const gr = graph.role(f.resource.id, f.resource.variant, roleLabel(f), f.resource.account);
+    const gp = [...new Set(f.principals.map((p) => graph.principal(p)))];
+    for (const x of gp) covered.add(`${x}:${gr}`);
     clientFindings.push({
       r: rIdx,
       s: f.statement?.index ?? null,
@@ -160,6 +177,10 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
       loc: locationText(f),
       fp: f.fingerprint,
       pr,
+      v: [...new Set(f.principals.map((p) => placeOf(p, names).facet))],
+      fl: f.location.file,
+      gp,
+      gr,
       status,
       ...(f.suppression ? { sup: f.suppression.reason } : {}),
       ev: {
@@ -177,29 +198,25 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
       },
     });
     rows.push(
-      `<tr data-sev="${esc(f.severity)}" data-rule="${esc(f.ruleId)}" data-status="${status}" class="st-${status}"><td data-key="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td>${esc(f.ruleId)}</td><td>${esc(roleLabel(f))}</td><td>${esc(f.resource.account ?? '')}</td><td>${esc(pr.join('; '))}</td><td>${esc(locationText(f))}</td><td>${status}</td><td><button type="button" data-i="${i}">Details</button></td></tr>`,
+      `<tr data-i="${i}" data-sev="${esc(f.severity)}" data-rule="${esc(f.ruleId)}" data-status="${status}" class="st-${status}"><td data-key="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td>${esc(f.ruleId)}</td><td>${esc(roleLabel(f))}</td><td>${esc(f.resource.account ?? '')}</td><td>${esc(pr.join('; '))}</td><td>${esc(locationText(f))}</td><td>${status}</td><td><button type="button" data-i="${i}">Details</button></td></tr>`,
     );
   });
-  const options = (values: string[]) =>
-    values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
-  const ruleIds = [...new Set(findings.map((f) => f.ruleId))].sort();
-  const sevs = SEVERITIES_DESC.filter((s) => findings.some((f) => f.severity === s));
-  const statuses = (['open', 'suppressed', 'baseline'] as const).filter((s) =>
-    findings.some((f) => statusOf(f) === s),
-  );
   const th = (col: number, label: string, type = 'text') =>
     `<th data-col="${col}" data-type="${type}"><button type="button">${esc(label)}</button></th>`;
-  const table = `<div class="filters"><label>Severity <select id="f-sev"><option value="">all</option>${options(sevs)}</select></label>
-<label>Rule <select id="f-rule"><option value="">all</option>${options(ruleIds)}</select></label>
-<label>Status <select id="f-status"><option value="">all</option>${options([...statuses])}</select></label>
-<label>Text <input id="f-text" type="search" placeholder="role, account, file..." autocomplete="off"></label>
+  addProtectedTrust(graph, report, names, covered);
+  const table = `<div class="filters"><label>Text <input id="f-text" type="search" placeholder="role, account, file..." autocomplete="off"></label>
+<button type="button" id="f-clear">Clear filters</button>
 <span id="count" class="count">${findings.length} findings</span></div>
+<div id="panes" class="panes" aria-label="Filters"></div>
+<div class="pager" id="pager"><button type="button" id="pg-prev">Previous</button><span id="pg-info"></span><button type="button" id="pg-next">Next</button><label>Per page <select id="pg-size"><option value="25">25</option><option value="50" selected>50</option><option value="100">100</option><option value="0">all</option></select></label></div>
 <table id="findings-table"><thead><tr>${th(0, 'Severity', 'num')}${th(1, 'Rule')}${th(2, 'Role')}${th(3, 'Account')}${th(4, 'Trusted principal')}${th(5, 'Location')}${th(6, 'Status')}<th></th></tr></thead><tbody id="rows">${rows.join('\n')}</tbody></table>`;
 
   const clientData = {
     S: strings,
     P: policies,
     f: clientFindings,
+    G: graph.data,
+    T: Object.fromEntries(report.rules.map((r) => [r.id, r.title])),
     r: (report.roles ?? []).map((r) => ({
       name: r.name,
       id: r.id,
@@ -243,13 +260,14 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
 <header>
 <h1>Cross-account trust report</h1>
 <p class="meta">${esc(report.tool.name)} ${esc(report.tool.version)}${when}: third-party AWS accounts that can assume a role without an external ID or MFA.</p>
+${scanHeader(report)}
 ${incomplete}${unjudged}
 <nav><a href="#summary">Summary</a><a href="#graph">Trust graph</a><a href="#findings">Findings</a>${report.errors.length ? '<a href="#errors">Scan errors</a>' : ''}</nav>
 </header>
 <main>
 <section id="summary"><h2>Summary</h2>${summary}</section>
 ${errors}
-<section id="graph"><h2>Trust graph</h2><p class="legend"><span><i class="l-bad"></i>unprotected (finding)</span><span><i class="l-sup"></i>suppressed</span><span><i class="l-ok"></i>no finding (condition or trusted account)</span></p>${renderTrustGraph(graph)}${omitted}</section>
+<section id="graph"><h2>Trust graph</h2><p class="legend"><span><i class="l-bad"></i>unprotected (finding)</span><span><i class="l-sup"></i>suppressed</span><span><i class="l-ok"></i>no finding (condition or trusted account)</span><span class="muted">Third parties are grouped by vendor and roles by account; click a group to expand it. The graph follows the filters of the findings table; the number on a line counts findings.</span></p><div id="graph-box"><p class="muted" id="graph-empty">No cross-account trust found.</p></div></section>
 <section id="findings"><h2>Findings</h2>${findings.length === 0 ? '<p>No findings.</p>' : ''}${table}</section>
 ${warnings}
 </main>

@@ -40,13 +40,39 @@ const ICON: Record<string, string> = {
   info: '⬜',
 };
 
-function findingRow(f: Finding, names: Record<string, string>): string {
-  return `| ${ICON[f.severity] ?? ''} ${f.severity} | ${mdText(f.ruleId, 20)} | ${mdText(roleLabel(f), 120)} | ${mdText(principalsText(f, names), 160)} | ${mdText(locationText(f), 160)} | ${mdText(f.evidence.summary, 240)} |`;
+/**
+ * Text from the scan inside raw HTML (a `<summary>` line, where GitHub applies no Markdown): every
+ * character HTML or Markdown gives a meaning to becomes a character reference, mentions and autolinks
+ * are broken with a zero-width space, one line.
+ */
+export function htmlText(s: string, max = 200): string {
+  return truncate(s.replace(/[\r\n\u2028\u2029]+/g, ' '), max)
+    .replace(/[&<>"'\\`*_{}[\]()#+!|~]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/(www)\./gi, '$1\u200b.');
+}
+
+/** At most this many evidence lines in a finding's details. */
+const DETAILS_MAX = 6;
+
+/**
+ * One finding: a `<details>` block whose summary line is the finding in short (severity, rule, role, who
+ * can get in, the short reason), opening on where it is, what it means and the fix.
+ */
+function findingBlock(f: Finding, names: Record<string, string>): string {
+  const summary = `${ICON[f.severity] ?? ''} <b>${htmlText(f.severity, 10)}</b> ${htmlText(f.ruleId, 20)} <b>${htmlText(roleLabel(f), 120)}</b>: ${htmlText(principalsText(f, names), 160)}. ${htmlText(f.evidence.summary, 240)}`;
+  const body: string[] = [`- Location: ${mdText(locationText(f), 200)}`, `- ${mdText(f.message, 400)}`];
+  for (const d of f.evidence.details.slice(0, DETAILS_MAX)) body.push(`  - ${mdText(d, 300)}`);
+  if (f.evidence.details.length > DETAILS_MAX)
+    body.push(`  - …and ${f.evidence.details.length - DETAILS_MAX} more`);
+  body.push(`- Fix: ${mdText(f.remediation.summary, 400)}`);
+  return `<details><summary>${summary}</summary>\n\n${body.join('\n')}\n\n</details>\n`;
 }
 
 /**
  * A compact summary for a pull-request comment: counts by severity, then the open findings most severe
- * first. Always shorter than GitHub's comment limit; when findings had to be left out it says how many.
+ * first, each a line with its short reason that opens on its details. Always shorter than GitHub's comment limit; when findings had to be left out it says how many.
  */
 export function renderMarkdown(report: Report, limit = GITHUB_COMMENT_LIMIT): string {
   const names = accountNames(report);
@@ -101,12 +127,12 @@ export function renderMarkdown(report: Report, limit = GITHUB_COMMENT_LIMIT): st
   let out = `${head.join('\n')}\n`;
   if (open.length === 0) return out + footer;
 
-  out += '\n| severity | rule | role | trusted principal | location | why |\n|---|---|---|---|---|---|\n';
+  out += '\n';
   // Room kept for the truncation note and footer.
   const budget = limit - footer.length - 200;
   let shown = 0;
   for (const f of open) {
-    const line = `${findingRow(f, names)}\n`;
+    const line = findingBlock(f, names);
     if (out.length + line.length > budget) break;
     out += line;
     shown++;

@@ -68,7 +68,9 @@ export const textReporter: WholeReporter = (report, opts) => {
   append(out, ruleSection(report, c));
   out.push(summaryLine(report, c));
   if (report.findings.length > 0 && !verbose)
-    out.push(c.dim('Give --verbose for the evidence, the request that is allowed and the fix of each finding.'));
+    out.push(
+      c.dim('Give --verbose for the evidence, the request that is allowed and the fix of each finding.'),
+    );
   const config = configLine(report);
   if (config) out.push(c.dim(safe(config)));
   return `${out.join('\n')}\n`;
@@ -153,8 +155,8 @@ function ruleSection(report: Report, c: Colors): string[] {
   const width = Math.max(...entries.map(([, n]) => String(n).length));
   return [
     c.bold('Findings by rule:'),
-    ...entries.map(
-      ([id, n]) => `  ${c.bold(safe(id))}  ${String(n).padStart(width)}  ${safe(title.get(id) ?? '')}`.trimEnd(),
+    ...entries.map(([id, n]) =>
+      `  ${c.bold(safe(id))}  ${String(n).padStart(width)}  ${safe(title.get(id) ?? '')}`.trimEnd(),
     ),
     '',
   ];
@@ -240,6 +242,8 @@ function configLine(report: Report): string | undefined {
     if (cfg.file === null) parts.push(`Config: none${ignored}.`);
     else if (cfg.origin === 'current-folder')
       parts.push(`Config: ${cfg.file} (found in the current folder, not named with --config).`);
+    else if (cfg.origin === 'scanned-tree')
+      parts.push(`Config: ${cfg.file} (found at or above the scanned path, not named with --config).`);
     else parts.push(`Config: ${cfg.file}.`);
   }
   if (by) {
@@ -265,6 +269,7 @@ function summaryLine(report: Report, c: Colors): string {
       .join(', ');
     parts.push(c.bold(`${s.findings} finding${s.findings === 1 ? '' : 's'} (${bySev}) in ${scope}.`));
   }
+  if (s.baseline) parts.push(`${s.baseline.new} new, ${s.baseline.inBaseline} in the baseline.`);
   if (s.suppressed > 0) parts.push(`${s.suppressed} suppressed.`);
   if (!s.complete)
     parts.push(c.red(`Incomplete: ${s.errors} input${s.errors === 1 ? '' : 's'} could not be scanned.`));

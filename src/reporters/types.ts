@@ -21,15 +21,23 @@ export interface Summary {
   config?: ConfigSummary;
   /** Findings suppressed, by where the suppression was written (set by `buildReport`). */
   suppressedBy?: SuppressionCounts;
+  /**
+   * With `--baseline`: of the findings counted in `findings`, how many are new and how many the
+   * baseline already had (those do not count for the exit code).
+   */
+  baseline?: { new: number; inBaseline: number };
 }
 
 /** Where the configuration came from: a config file can trust accounts and suppress findings. */
 export interface ConfigSummary {
   /** The config file used (relative to the current folder when inside it), or null for none. */
   file: string | null;
-  /** `command-line` (`--config`), `current-folder` (picked up without being named), or `none`. */
-  origin: 'command-line' | 'current-folder' | 'none';
-  /** A config file in the current folder that `--no-repo-config` left unread. */
+  /**
+   * `command-line` (`--config`), `current-folder` or `scanned-tree` (picked up without being named: in
+   * the current folder, or the nearest one at or above the scanned path), or `none`.
+   */
+  origin: 'command-line' | 'current-folder' | 'scanned-tree' | 'none';
+  /** A config file that `--no-repo-config` left unread. */
   ignoredFile?: string;
   /** False with `--no-inline-suppressions`: suppressions written in the templates did not apply. */
   inlineSuppressions: boolean;
@@ -63,6 +71,21 @@ export interface Report {
   roles?: ReportRole[];
   /** Display names of accounts named in the report (vendor list / trusted accounts), by account id. */
   accountNames?: Record<string, string>;
+  /** How the scan was run (the HTML report's header); set by the CLI through `buildReport`. */
+  scan?: ScanInfo;
+}
+
+/** The command and the accounts a scan was run with. */
+export interface ScanInfo {
+  /** The command line, each word shell-quoted (options as given; secrets are redacted with the report). */
+  command?: string;
+  /** The account that owns the roles when the input does not say (`--account`, config `account`). */
+  ownerAccount?: string;
+  /** Accounts and organizations declared as your own (`--trusted-account`, `--trusted-org`, config). */
+  trustedAccounts?: string[];
+  trustedOrgs?: string[];
+  /** Accounts a live scan read (`--aws`). */
+  scannedAccounts?: { id: string; name?: string }[];
 }
 
 /** What a reporter may show about a scanned role. */

@@ -2,7 +2,7 @@ import { accountName } from '../analysis/zone.js';
 import { boundError, boundFinding } from '../findings/bounded-text.js';
 import { type Severity, severityRank } from '../findings/types.js';
 import { reportRoles } from '../reporters/report-roles.js';
-import type { ConfigSummary, Report, Summary } from '../reporters/types.js';
+import type { ConfigSummary, Report, ScanInfo, Summary } from '../reporters/types.js';
 import { toolVersion } from '../version.js';
 import { DEFAULT_BUDGETS } from './budgets.js';
 import { NOT_JUDGED_CODE } from './not-judged.js';
@@ -23,7 +23,7 @@ const NO_CONFIG: ConfigSummary = { file: null, origin: 'none', inlineSuppression
  */
 export function buildReport(
   result: ScanResult,
-  meta: { config?: ConfigSummary; messageLength?: number } = {},
+  meta: { config?: ConfigSummary; messageLength?: number; scan?: ScanInfo } = {},
 ): Report {
   const max = meta.messageLength ?? DEFAULT_BUDGETS['message-length'];
   const findings = result.findings.map((f) => boundFinding(f, max));
@@ -62,6 +62,7 @@ export function buildReport(
     summary,
     roles: reportRoles(result.roles, max),
     accountNames: namedAccounts(result),
+    ...(meta.scan ? { scan: meta.scan } : {}),
   };
 }
 
@@ -80,6 +81,24 @@ export function exitCodeFor(report: Report, failOn: Severity): number {
     (f) => !f.suppressed && !f.inBaseline && severityRank(f.severity) >= threshold,
   );
   return counted ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/**
+ * Warnings that mean part of the input was never judged: a role whose trust is unknown, a Terraform
+ * module that could not be read (registry, git, HTTP, a missing folder, outside the scan root).
+ */
+export const INCOMPLETE_WARNING_CODES: ReadonlySet<string> = new Set([
+  NOT_JUDGED_CODE,
+  'module-not-fetched',
+  'module-not-found',
+  'module-outside-root',
+  'module-not-scanned',
+]);
+
+/** `--fail-on-incomplete`: did the scan leave roles unjudged or modules unread? */
+export function isIncomplete(report: Report): boolean {
+  if ((report.summary.rolesNotJudged ?? 0) > 0) return true;
+  return report.warnings.some((w) => INCOMPLETE_WARNING_CODES.has(w.code));
 }
 
 /** Names of the accounts that appear in findings (vendor list, trusted accounts, organization). */

@@ -12,10 +12,10 @@ import type { FileSource, InputFile, RoleProvider, SourceContext } from '../sour
 import { applySuppressions } from '../suppress/index.js';
 import { append } from '../util/append.js';
 import { BudgetExceeded, type BudgetName, budgetError, budgetsWith } from './budgets.js';
-import { notJudgedWarnings } from './not-judged.js';
-import { withinPolicyBudgets } from './policy-budget.js';
 import { type ExcludeGlob, excludeTest } from './exclude.js';
 import { gitIgnoredUnder } from './git-ignored.js';
+import { notJudgedWarnings } from './not-judged.js';
+import { withinPolicyBudgets } from './policy-budget.js';
 import { defaultRootFor, openScanRoot, readRegularFile, type ScanRoot } from './scan-root.js';
 import { errMessage, walkPaths } from './walk.js';
 
@@ -30,6 +30,7 @@ const CANDIDATE_EXTENSIONS = new Set([
   '.template',
   '.tf',
   '.tfvars',
+  '.tofu',
   '.hcl',
   '.tpl',
 ]);

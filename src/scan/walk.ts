@@ -1,6 +1,8 @@
 import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ScanError } from '../model/types.js';
+import type { ExcludeTest } from './exclude.js';
+import type { GitIgnored } from './git-ignored.js';
 import { isInside } from './scan-root.js';
 
 /** Folders never worth walking into. */
@@ -32,6 +34,18 @@ export interface WalkOptions {
   rootDir: string;
   /** Is a refused entry with this name worth a warning? (Only the kinds of files the scan reads.) */
   wanted(name: string): boolean;
+  /**
+   * `--exclude` and the config's `exclude:`: the glob that leaves a path out, or undefined. An excluded
+   * path is neither walked nor read; one named on the command line is left out too, with a warning, and
+   * one warning per source of globs counts the walked paths they left out (a config file in the
+   * checkout could leave out everything: never silently).
+   */
+  exclude?: ExcludeTest;
+  /**
+   * What git ignores under a folder named on the command line (`.gitignore`; `--no-gitignore` leaves
+   * this out). Only walked entries are left out: a file named on the command line is always read.
+   */
+  gitIgnored?: (dir: string) => GitIgnored;
 }
 
 /**
@@ -47,7 +61,7 @@ export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptio
   const seenFiles = new Set<string>();
   const seenAll = new Set<string>();
   const visitedDirs = new Set<string>();
-  const deferred: { abs: string; real: string; base: string }[] = [];
+  const deferred: { abs: string; real: string; base: string; ignored: ReadonlySet<string> }[] = [];
   const show = (abs: string) => displayPath(abs, cwd);
   const refuse = (abs: string, message: string) => {
     warnings.push({ source: 'input', code: 'not-read', file: show(abs), message });
@@ -58,9 +72,31 @@ export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptio
     seenFiles.add(abs);
     files.push({ abs, display: show(abs), explicit, ...(base ? { base } : {}) });
   };
+  const noneIgnored: ReadonlySet<string> = new Set();
+  const gitIgnoredIn = (dir: string): ReadonlySet<string> => {
+    if (!opts.gitIgnored) return noneIgnored;
+    const g = opts.gitIgnored(dir);
+    if (g.problem)
+      warnings.push({
+        source: 'input',
+        code: 'gitignore-not-read',
+        file: show(dir),
+        message: `${g.problem}; every file under ${show(dir)} was walked (--no-gitignore turns this off)`,
+      });
+    return g.paths;
+  };
   const allowed = (real: string, base: string) => isInside(opts.rootDir, real) || isInside(base, real);
+  /** Walked paths left out by each source of exclude globs (`--exclude`, the config file). */
+  const excludedBy = new Map<string, number>();
+  /** Left out by `--exclude`/`exclude:` (counted) or by git; never walked, never read. */
+  const leftOut = (abs: string, ignored: ReadonlySet<string>) => {
+    if (ignored.has(abs)) return true;
+    const m = opts.exclude?.(abs);
+    if (m) excludedBy.set(m.from, (excludedBy.get(m.from) ?? 0) + 1);
+    return m !== undefined;
+  };
 
-  const walkDir = (dir: string, realDir: string, base: string): void => {
+  const walkDir = (dir: string, realDir: string, base: string, ignored: ReadonlySet<string>): void => {
     if (visitedDirs.has(realDir)) return;
     visitedDirs.add(realDir);
     let entries: Dirent[];
@@ -78,12 +114,13 @@ export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptio
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const abs = join(dir, e.name);
+      if (leftOut(abs, ignored)) continue;
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walkDir(abs, join(realDir, e.name), base);
+        if (!SKIP_DIRS.has(e.name)) walkDir(abs, join(realDir, e.name), base, ignored);
       } else if (e.isFile()) {
         add(abs, false, base);
       } else if (e.isSymbolicLink()) {
-        followLink(abs, e.name, base);
+        followLink(abs, e.name, base, ignored);
       } else if (opts.wanted(e.name)) {
         seenAll.add(abs);
         refuse(abs, `${show(abs)} is not a regular file (a device, FIFO or socket is never read)`);
@@ -91,7 +128,7 @@ export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptio
     }
   };
 
-  const followLink = (abs: string, name: string, base: string): void => {
+  const followLink = (abs: string, name: string, base: string, ignored: ReadonlySet<string>): void => {
     let real: string;
     try {
       real = realpathSync.native(abs);
@@ -119,7 +156,7 @@ export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptio
         );
       return;
     }
-    if (isDir) deferred.push({ abs, real, base });
+    if (isDir) deferred.push({ abs, real, base, ignored });
     else if (st.isFile()) add(abs, false, base);
     else if (opts.wanted(name)) {
       seenAll.add(abs);
@@ -129,6 +166,13 @@ export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptio
 
   for (const p of paths) {
     const abs = resolve(cwd, p);
+    const m = opts.exclude?.(abs);
+    if (m) {
+      // Named, yet excluded: the exclude list wins (a pre-commit hook names every changed file), visibly.
+      const message = `${p} matches ${m.from} "${m.glob}"; not scanned`;
+      warnings.push({ source: 'input', code: 'excluded', file: p, message });
+      continue;
+    }
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(abs);
@@ -148,11 +192,17 @@ export function walkPaths(paths: readonly string[], cwd: string, opts: WalkOptio
       } catch {
         real = abs;
       }
-      walkDir(abs, real, real);
+      walkDir(abs, real, real, gitIgnoredIn(abs));
     } else add(abs, true);
   }
   // Linked folders last: a folder reached both directly and through a link is shown under its own path.
-  for (let d = deferred.shift(); d; d = deferred.shift()) walkDir(d.abs, d.real, d.base);
+  for (let d = deferred.shift(); d; d = deferred.shift()) walkDir(d.abs, d.real, d.base, d.ignored);
+  for (const [from, n] of excludedBy)
+    warnings.push({
+      source: 'input',
+      code: 'excluded',
+      message: `${n} path${n === 1 ? '' : 's'} (files or folders) left out by ${from}`,
+    });
   return { files, errors, warnings, seen: [...seenAll] };
 }
 

@@ -194,7 +194,9 @@ describe('trustaudit CLI (real binary)', () => {
     const r = runCli(['scan', 'bad.json'], { cwd: dir });
     expect(r.stdout).toMatch(/TA001/);
     expect(r.stdout).toMatch(/bad\.json:\d+/);
-    expect(r.stdout).toMatch(/fix:/);
+    // One line per finding by default; --verbose adds the fix.
+    expect(r.stdout).not.toMatch(/fix:/);
+    expect(runCli(['scan', 'bad.json', '--verbose'], { cwd: dir }).stdout).toMatch(/fix:/);
     expect(r.stdout).toMatch(/1 finding \(1 medium\) in 1 role from 1 input\./);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI colour escapes on purpose
     expect(r.stdout).not.toMatch(/\u001b\[/); // no colour when not a terminal

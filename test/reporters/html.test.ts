@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { esc, scriptJson } from '../../src/reporters/html/escape.js';
-import { buildTrustGraph, principalAccounts } from '../../src/reporters/html/graph.js';
+import { ANYONE, AWS_SERVICES, placeOf, principalAccounts, UNNAMED } from '../../src/reporters/html/graph.js';
 import { renderHtml } from '../../src/reporters/html.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport, PAYLOADS } from './report-fixture.js';
+import { scaleReport } from './scale-report.js';
 
 const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
@@ -65,16 +66,63 @@ describe('html reporter (static checks; behaviour is in test/browser)', () => {
     expect(JSON.parse(scriptJson(input))).toBe(input);
   });
 
-  it('trust graph: unprotected edges from findings, protected ones from roles without findings', () => {
+  it('trust graph data: vendors, AWS services and unnamed accounts are groups; protected trust from roles', () => {
     const report = loadReport(FIXTURE_FILE);
-    const g = buildTrustGraph(report, report.accountNames ?? {});
-    const edge = (from: string) => g.edges.find((e) => e.from === from)?.state;
-    expect(edge('464622532012')).toBe('unprotected');
-    expect(edge('222222222222')).toBe('protected');
-    expect(edge('444444444444')).toBe('suppressed');
-    expect(edge('*')).toBe('unprotected');
-    expect(g.edges.some((e) => e.from === '111111111111')).toBe(false); // same-account trust is not drawn
-    expect(g.accounts.find((a) => a.id === '464622532012')?.label).toBe('Datadog (464622532012)');
+    const html = renderHtml(report);
+    const json = /<script type="application\/json" id="ta-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    const data = JSON.parse(json) as {
+      f: { role: string; gp: number[]; gr: number; v: string[] }[];
+      G: { p: { l: string; g: string }[]; r: { l: string; a: string }[]; ok: [number, number][] };
+    };
+    const node = (label: string) => data.G.p.findIndex((p) => p.l === label);
+    expect(data.G.p[node('Datadog (464622532012)')]?.g).toBe('Datadog');
+    expect(data.G.p[node('* (anyone)')]?.g).toBe(ANYONE);
+    const datadog = data.f.find((f) => f.role === 'DatadogIntegration')!;
+    expect(datadog.gp).toEqual([node('Datadog (464622532012)')]);
+    expect(datadog.v).toEqual(['Datadog']);
+    expect(data.G.r[datadog.gr]).toEqual({ l: 'DatadogIntegration', a: '111111111111' });
+    // Example Vendor's trust has an external ID: no finding, drawn as protected.
+    const ok = data.G.ok.map(([p, r]) => [data.G.p[p]!.l, data.G.r[r]!.l]);
+    expect(ok).toContainEqual(['Example Vendor (222222222222)', expect.any(String)]);
+    expect(ok.some(([p]) => p === '111111111111')).toBe(false); // same-account trust is not drawn
+  });
+
+  it('places principals: services in one group, unnamed accounts in one group, vendors by name', () => {
+    expect(placeOf({ value: 'lambda.amazonaws.com', kind: 'service' }, {})).toMatchObject({
+      group: AWS_SERVICES,
+      facet: AWS_SERVICES,
+    });
+    expect(placeOf({ value: '1', kind: 'account', account: '210987654321' }, {})).toMatchObject({
+      group: UNNAMED,
+      facet: '210987654321',
+    });
+    expect(
+      placeOf({ value: '1', kind: 'account', account: '464622532012' }, { '464622532012': 'Datadog' }),
+    ).toMatchObject({ group: 'Datadog', label: 'Datadog (464622532012)', facet: 'Datadog' });
+  });
+
+  it('the header names the command, the config and the accounts, escaped', () => {
+    const report = loadReport(FIXTURE_FILE);
+    report.scan = {
+      command: `trustaudit scan '<img src=x>' --account 111111111111`,
+      ownerAccount: '111111111111',
+      trustedAccounts: ['222222222222'],
+      trustedOrgs: ['o-abc'],
+    };
+    const html = renderHtml(report);
+    const info = /<dl class="scan-info" id="scan-info">([\s\S]*?)<\/dl>/.exec(html)?.[1] ?? '';
+    expect(info).toContain(
+      '<code id="scan-command">trustaudit scan &#39;&#60;img src=x&#62;&#39; --account 111111111111</code>',
+    );
+    expect(info).toContain('<dt>Owner account</dt><dd>111111111111</dd>');
+    expect(info).toContain('<dt>Your accounts</dt><dd>222222222222 (Example Vendor)</dd>');
+    expect(info).toContain('<dt>Your organizations</dt><dd>o-abc</dd>');
+  });
+
+  it('stays linear in size: 500 findings is about 25 times 20 findings', () => {
+    const small = renderHtml(scaleReport(20)).length;
+    const large = renderHtml(scaleReport(500)).length;
+    expect(large / small).toBeLessThan(40);
   });
 
   const principalCases: [string, unknown, string[]][] = [

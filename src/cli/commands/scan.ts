@@ -10,12 +10,13 @@ import { reporters } from '../../reporters/index.js';
 import type { ConfigSummary, Report, ReportText } from '../../reporters/types.js';
 import { allRules } from '../../rules/index.js';
 import { BUDGET_NAMES, parseLimitFlags } from '../../scan/budgets.js';
-import { buildReport, EXIT_CLEAN, EXIT_ERROR, exitCodeFor } from '../../scan/report.js';
+import { type ExcludeGlob, globProblem } from '../../scan/exclude.js';
+import { buildReport, EXIT_CLEAN, EXIT_ERROR, exitCodeFor, isIncomplete } from '../../scan/report.js';
 import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
 import { defaultRootFor, openScanRoot, readRegularFile } from '../../scan/scan-root.js';
 import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
+import { fileSources } from '../../sources/index.js';
 import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
-import { shellCommand } from '../../util/shell-quote.js';
 import type { RoleProvider } from '../../sources/types.js';
 import {
   createRedactor,
@@ -24,9 +25,11 @@ import {
   secretsFromEnvironment,
   urlSecrets,
 } from '../../util/redact.js';
+import { shellCommand } from '../../util/shell-quote.js';
 import { type CliIO, UsageError, useColor } from '../io.js';
 import { collect, collectAccountIds, parsePairs, parsePositiveInt, parseSeverity } from '../parse.js';
 import { applyRuleFlags, keepAtOrAbove } from '../rule-flags.js';
+import { fileScanProgress } from '../scan-progress.js';
 import { writeReportFiles, writeReportToStdout } from '../write-report.js';
 
 /** A variables file is small: anything larger is refused rather than read into memory. */
@@ -50,6 +53,8 @@ export interface ScanCliOptions {
   output?: string;
   outputDir?: string;
   failOn?: Severity | 'none';
+  /** `--fail-on-incomplete`: exit 2 when a role was not judged or a Terraform module could not be read. */
+  failOnIncomplete?: boolean;
   account?: string;
   trustedAccount?: string[];
   trustedOrg?: string[];
@@ -72,6 +77,12 @@ export interface ScanCliOptions {
   maxFileSize?: number;
   /** `--root DIR`: the scan root (default: the git top level above the first path). */
   root?: string;
+  /** `--exclude GLOB` (repeatable): paths not walked or read. */
+  exclude?: string[];
+  /** False with `--no-gitignore`: files git ignores are walked too. */
+  gitignore?: boolean;
+  /** `--allow-unreadable`: inputs that could not be scanned stay errors in every report, but do not exit 2. */
+  allowUnreadable?: boolean;
   limit?: string[];
   color?: boolean;
   quiet?: boolean;
@@ -150,6 +161,14 @@ export function registerScanCommand(
       ),
     )
     .option(
+      '--allow-unreadable',
+      'inputs that could not be read or parsed are still errors in every report, but do not by themselves make the exit code 2',
+    )
+    .option(
+      '--fail-on-incomplete',
+      'exit 2 when a role could not be judged or a Terraform module could not be read',
+    )
+    .option(
       '--account <id>',
       'account that owns the roles when the input does not say (bare policies, templates)',
       (v) => collectAccountIds(v)[0],
@@ -206,6 +225,15 @@ export function registerScanCommand(
     )
     .option('--var <name=value>', 'Terraform variable value (repeatable)', collect)
     .option('--var-file <file>', 'Terraform variables file (.tfvars or .tfvars.json; repeatable)', collect)
+    .option(
+      '--exclude <glob>',
+      'leave out paths matching this glob, relative to the current folder or the scan root (repeatable)',
+      collect,
+    )
+    .option(
+      '--no-gitignore',
+      'walk files that git ignores too (by default .gitignore is honoured in a git repository)',
+    )
     .option(
       '--root <dir>',
       'scan root: files that scanned files name (file(), module sources, CDK templates) must be inside it (default: the git top level above the first path)',
@@ -285,23 +313,30 @@ async function scanWith(
   }
   if (opts.output && opts.outputDir) throw new UsageError('use either --output or --output-dir, not both');
 
-  const loaded = loadConfig(io.cwd, opts.config, { repoConfig: opts.repoConfig !== false });
+  // The scan root: every path a scanned file (or a config file inside the scanned tree) names stays in it.
+  const rootDir = scanRootDir(paths, opts, io.cwd);
+  // The nearest config file at or above the first scanned path, up to the scan root (ESLint, Biome).
+  const searchFrom = configSearchStart(paths, io.cwd);
+  const loaded = loadConfig(io.cwd, opts.config, {
+    repoConfig: opts.repoConfig !== false,
+    ...(searchFrom ? { searchFrom, stopAt: rootDir } : {}),
+  });
   const { config, file: configFile } = loaded;
   const inlineSuppressions = opts.inlineSuppressions !== false;
   const configInfo = configSummary(loaded, io.cwd, inlineSuppressions);
   // A config file nobody named can trust accounts and suppress findings: never use one silently.
-  if (loaded.origin === 'current-folder' && !opts.quiet) {
+  if ((loaded.origin === 'current-folder' || loaded.origin === 'scanned-tree') && !opts.quiet) {
+    const where = loaded.origin === 'current-folder' ? 'the current folder' : 'the scanned tree';
     io.stderr.write(
-      `trustaudit: note: using config ${configInfo.file} from the current folder (not named with --config); add --no-repo-config to ignore it\n`,
+      `trustaudit: note: using config ${configInfo.file} from ${where} (not named with --config); add --no-repo-config to ignore it\n`,
     );
   }
+  const exclude = excludeGlobs(opts.exclude ?? [], config.exclude, io.cwd, configFile);
   const zone = buildZone(config, {
     ...(opts.account ? { account: opts.account } : {}),
     trustedAccounts: opts.trustedAccount ?? [],
   });
   for (const o of opts.trustedOrg ?? []) zone.trustedOrgIds.add(o);
-  // The scan root: every path a scanned file (or a config file inside the scanned tree) names stays in it.
-  const rootDir = scanRootDir(paths, opts, io.cwd);
   const maxFileBytes = opts.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
   // A vendor list named in the config is relative to the config file; on the command line, to cwd.
   const knownFile =
@@ -356,7 +391,9 @@ async function scanWith(
 
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const result = await runScan({
+  // Files and roles per second on a terminal; nothing in CI, with --quiet or when stderr is a file.
+  const progress = fileScanProgress(io.stderr, { quiet: Boolean(opts.quiet), env: io.env });
+  const scanning = runScan({
     now: started,
     budgets,
     paths,
@@ -370,8 +407,12 @@ async function scanWith(
     suppressions: config.suppressions,
     inlineSuppressions,
     root: rootDir,
+    exclude,
+    gitignore: opts.gitignore !== false,
     ...(opts.maxFileSize ? { maxFileBytes: opts.maxFileSize } : {}),
+    ...(progress ? { sources: progress.wrap(fileSources) } : {}),
   });
+  const result = await scanning.finally(() => progress?.end());
   // --severity is a display filter: what it leaves out is counted in a warning.
   const shown = keepAtOrAbove(result.findings, opts.severity);
   result.findings = shown.findings;
@@ -439,9 +480,50 @@ async function scanWith(
   for (const a of hooks.afterReport) await a(report, opts, io, { paths, redactor });
   if (!written) return EXIT_ERROR;
 
+  if (opts.failOnIncomplete && isIncomplete(report)) return EXIT_ERROR;
+  // --allow-unreadable: the errors stay in every report; only the exit code leaves them out.
+  const judged = opts.allowUnreadable ? { ...report, errors: [] } : report;
+  if (opts.allowUnreadable && report.errors.length > 0 && !opts.quiet)
+    io.stderr.write(
+      `trustaudit: warning: ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be scanned (see the report); the exit code does not say so because of --allow-unreadable\n`,
+    );
   const failOn = opts.failOn ?? config.failOn ?? 'low';
-  if (failOn === 'none') return report.errors.length > 0 ? exitCodeFor(report, 'critical') : EXIT_CLEAN;
-  return exitCodeFor(report, failOn);
+  if (failOn === 'none') return judged.errors.length > 0 ? EXIT_ERROR : EXIT_CLEAN;
+  return exitCodeFor(judged, failOn);
+}
+
+/** The folder the config search starts in: the first scanned path's (itself when it is a folder). */
+function configSearchStart(paths: readonly string[], cwd: string): string | undefined {
+  const first = paths.find((p) => p !== '-');
+  if (!first) return undefined;
+  const abs = resolve(cwd, first);
+  try {
+    return statSync(abs).isDirectory() ? abs : dirname(abs);
+  } catch {
+    return dirname(abs);
+  }
+}
+
+/**
+ * `--exclude` globs (relative to the current folder) and the config's `exclude:` (relative to the config
+ * file's folder); the scan adds the scan root to both. A glob that cannot be used is a usage error.
+ */
+function excludeGlobs(
+  flags: readonly string[],
+  fromConfig: readonly string[],
+  cwd: string,
+  configFile: string | undefined,
+): ExcludeGlob[] {
+  const out: ExcludeGlob[] = [];
+  for (const glob of flags) {
+    const problem = globProblem(glob);
+    if (problem) throw new UsageError(`--exclude: ${problem}`);
+    out.push({ glob, bases: [cwd], from: '--exclude' });
+  }
+  const base = configFile ? dirname(configFile) : cwd;
+  const from = configFile ? `exclude in ${relative(cwd, configFile) || configFile}` : 'exclude';
+  for (const glob of fromConfig) out.push({ glob, bases: [base], from });
+  return out;
 }
 
 /** `trustaudit scan PATHS --option value ...`: the options given on the command line, quoted for a shell. */

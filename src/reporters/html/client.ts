@@ -3,6 +3,8 @@
  * into the page with textContent / createElement: never innerHTML, never eval.
  * Kept free of backticks and dollar-brace so it can live in this template string.
  */
+import { GRAPH_SCRIPT } from './client-graph.js';
+
 export const CLIENT_SCRIPT = `
 (function () {
   'use strict';
@@ -12,29 +14,173 @@ export const CLIENT_SCRIPT = `
   if (!tbody) return;
   var rows = Array.prototype.slice.call(tbody.rows);
   var texts = rows.map(function (r) { return (r.textContent || '').toLowerCase(); });
-  var fSev = document.getElementById('f-sev');
-  var fRule = document.getElementById('f-rule');
-  var fStatus = document.getElementById('f-status');
   var fText = document.getElementById('f-text');
   var count = document.getElementById('count');
+  var panesEl = document.getElementById('panes');
+  var pgPrev = document.getElementById('pg-prev');
+  var pgNext = document.getElementById('pg-next');
+  var pgInfo = document.getElementById('pg-info');
+  var pgSize = document.getElementById('pg-size');
+  var SEV_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+  var FACETS = [
+    { key: 'sev', title: 'Severity', of: function (f) { return [f.sev]; } },
+    { key: 'rule', title: 'Rule', of: function (f) { return [f.rule]; } },
+    { key: 'vendor', title: 'Vendor or account', of: function (f) { return f.v; } },
+    { key: 'file', title: 'File', of: function (f) { return [f.fl]; } },
+    { key: 'status', title: 'Status', of: function (f) { return [f.status]; } }
+  ];
+  var state = { sel: {}, q: '', page: 1, size: 50 };
+  FACETS.forEach(function (fc) { state.sel[fc.key] = {}; });
+  var boxes = {};
+  var countEls = {};
 
-  function applyFilter() {
-    var sev = fSev.value, rule = fRule.value, status = fStatus.value;
-    var q = fText.value.trim().toLowerCase();
-    var shown = 0;
-    for (var i = 0; i < rows.length; i++) {
-      var r = rows[i];
-      var ok = (!sev || r.getAttribute('data-sev') === sev) &&
-        (!rule || r.getAttribute('data-rule') === rule) &&
-        (!status || r.getAttribute('data-status') === status) &&
-        (!q || texts[i].indexOf(q) !== -1);
-      r.hidden = !ok;
-      if (ok) shown++;
-    }
-    count.textContent = shown + ' of ' + rows.length + ' findings shown';
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
   }
-  [fSev, fRule, fStatus].forEach(function (el) { el.addEventListener('change', applyFilter); });
-  fText.addEventListener('input', applyFilter);
+
+  // One pane of checkboxes per facet, each value with the number of findings it would show.
+  FACETS.forEach(function (fc) {
+    var totals = {};
+    D.f.forEach(function (f) { fc.of(f).forEach(function (v) { totals[v] = (totals[v] || 0) + 1; }); });
+    var values = Object.keys(totals);
+    if (fc.key === 'sev') values.sort(function (a, b) { return SEV_ORDER.indexOf(a) - SEV_ORDER.indexOf(b); });
+    else values.sort(function (a, b) { return totals[b] - totals[a] || (a < b ? -1 : a > b ? 1 : 0); });
+    var fs = el('fieldset', null, 'pane');
+    fs.setAttribute('data-facet', fc.key);
+    fs.appendChild(el('legend', fc.title + ' (' + values.length + ')'));
+    var list = el('div', null, 'pane-list');
+    boxes[fc.key] = {};
+    countEls[fc.key] = {};
+    values.forEach(function (v) {
+      var lab = el('label');
+      var cb = document.createElement('input');
+      cb.type = 'checkbox';
+      cb.value = v;
+      cb.addEventListener('change', function () {
+        if (cb.checked) state.sel[fc.key][v] = true; else delete state.sel[fc.key][v];
+        state.page = 1;
+        apply(true);
+      });
+      boxes[fc.key][v] = cb;
+      lab.appendChild(cb);
+      var name = el('span', fc.key === 'rule' && D.T && D.T[v] ? v + ' ' + D.T[v] : v, 'pane-v');
+      lab.appendChild(name);
+      var n = el('span', '', 'pane-n');
+      countEls[fc.key][v] = n;
+      lab.appendChild(n);
+      lab.title = name.textContent;
+      list.appendChild(lab);
+    });
+    fs.appendChild(list);
+    panesEl.appendChild(fs);
+  });
+
+  function selected(key) { return Object.keys(state.sel[key]); }
+  function facetOk(f, fc) {
+    var sel = state.sel[fc.key];
+    if (!Object.keys(sel).length) return true;
+    var vs = fc.of(f);
+    for (var i = 0; i < vs.length; i++) if (sel[vs[i]]) return true;
+    return false;
+  }
+  function textOk(i) { return !state.q || texts[i].indexOf(state.q) !== -1; }
+  function matches(i, except) {
+    var f = D.f[i];
+    for (var k = 0; k < FACETS.length; k++) if (FACETS[k] !== except && !facetOk(f, FACETS[k])) return false;
+    return textOk(i);
+  }
+  function anyFilter() {
+    if (state.q) return true;
+    for (var k = 0; k < FACETS.length; k++) if (selected(FACETS[k].key).length) return true;
+    return false;
+  }
+
+  // The filters live in the URL hash (#sev=high&rule=TA001&page=2): a link shows the same view.
+  function writeHash() {
+    var parts = [];
+    FACETS.forEach(function (fc) {
+      selected(fc.key).forEach(function (v) { parts.push(fc.key + '=' + encodeURIComponent(v)); });
+    });
+    if (state.q) parts.push('q=' + encodeURIComponent(state.q));
+    if (state.page > 1) parts.push('page=' + state.page);
+    if (state.size !== 50) parts.push('size=' + state.size);
+    var h = parts.length ? '#' + parts.join('&') : '';
+    if (h === location.hash || (!h && !location.hash)) return;
+    try { history.replaceState(null, '', h || location.pathname + location.search); } catch (e) { location.hash = h; }
+  }
+  function readHash() {
+    var h = location.hash.replace(/^#/, '');
+    if (h.indexOf('=') === -1) return false;
+    FACETS.forEach(function (fc) { state.sel[fc.key] = {}; });
+    state.q = ''; state.page = 1; state.size = 50;
+    h.split('&').forEach(function (kv) {
+      var at = kv.indexOf('=');
+      if (at < 1) return;
+      var k = kv.slice(0, at), v;
+      try { v = decodeURIComponent(kv.slice(at + 1)); } catch (e) { return; }
+      if (k === 'q') state.q = v.toLowerCase();
+      else if (k === 'page') state.page = Math.max(1, parseInt(v, 10) || 1);
+      else if (k === 'size') state.size = Math.max(0, parseInt(v, 10) || 0);
+      else if (state.sel[k] && boxes[k] && boxes[k][v]) state.sel[k][v] = true;
+    });
+    FACETS.forEach(function (fc) {
+      Object.keys(boxes[fc.key]).forEach(function (v) { boxes[fc.key][v].checked = !!state.sel[fc.key][v]; });
+    });
+    fText.value = state.q;
+    pgSize.value = String(state.size);
+    if (pgSize.value !== String(state.size)) { state.size = 50; pgSize.value = '50'; }
+    return true;
+  }
+
+  var shownSet = [];
+  function apply(toHash) {
+    // Pane counts: what each value would show with the other panes' choices.
+    FACETS.forEach(function (fc) {
+      var c = {};
+      for (var i = 0; i < D.f.length; i++) {
+        if (!matches(i, fc)) continue;
+        fc.of(D.f[i]).forEach(function (v) { c[v] = (c[v] || 0) + 1; });
+      }
+      Object.keys(countEls[fc.key]).forEach(function (v) {
+        var n = c[v] || 0;
+        countEls[fc.key][v].textContent = String(n);
+        countEls[fc.key][v].parentNode.classList.toggle('zero', n === 0);
+      });
+    });
+    var hit = [];
+    for (var r = 0; r < rows.length; r++) {
+      var i = Number(rows[r].getAttribute('data-i'));
+      if (matches(i, null)) hit.push(r);
+    }
+    var size = state.size > 0 ? state.size : hit.length || 1;
+    var pages = Math.max(1, Math.ceil(hit.length / size));
+    if (state.page > pages) state.page = pages;
+    var from = (state.page - 1) * size, to = Math.min(hit.length, from + size);
+    var onPage = {};
+    for (var j = from; j < to; j++) onPage[hit[j]] = true;
+    for (var x = 0; x < rows.length; x++) rows[x].hidden = !onPage[x];
+    shownSet = hit.map(function (r) { return Number(rows[r].getAttribute('data-i')); });
+    count.textContent = hit.length + ' of ' + rows.length + ' findings shown';
+    pgInfo.textContent = hit.length ? 'Page ' + state.page + ' of ' + pages + ' (' + (from + 1) + '\u2013' + to + ')' : 'No finding matches';
+    pgPrev.disabled = state.page <= 1;
+    pgNext.disabled = state.page >= pages;
+    document.getElementById('pager').hidden = rows.length <= 25;
+    if (toHash) writeHash();
+    drawGraph();
+  }
+  fText.addEventListener('input', function () { state.q = fText.value.trim().toLowerCase(); state.page = 1; apply(true); });
+  pgPrev.addEventListener('click', function () { if (state.page > 1) { state.page--; apply(true); } });
+  pgNext.addEventListener('click', function () { state.page++; apply(true); });
+  pgSize.addEventListener('change', function () { state.size = Number(pgSize.value); state.page = 1; apply(true); });
+  document.getElementById('f-clear').addEventListener('click', function () {
+    FACETS.forEach(function (fc) { state.sel[fc.key] = {}; Object.keys(boxes[fc.key]).forEach(function (v) { boxes[fc.key][v].checked = false; }); });
+    state.q = ''; fText.value = ''; state.page = 1;
+    apply(true);
+  });
+  window.addEventListener('hashchange', function () { if (readHash()) apply(false); });
 
   var collator = new Intl.Collator(undefined, { numeric: true });
   var heads = Array.prototype.slice.call(document.querySelectorAll('#findings-table thead th[data-col]'));
@@ -63,6 +209,7 @@ export const CLIENT_SCRIPT = `
       rows.forEach(function (r) { frag.appendChild(r); });
       tbody.appendChild(frag);
       table.insertBefore(tbody, next);
+      apply(false);
     });
   });
   function key(row, col, numeric) {
@@ -83,12 +230,6 @@ export const CLIENT_SCRIPT = `
     show(Number(b.getAttribute('data-i')));
   });
 
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    if (cls) e.className = cls;
-    return e;
-  }
   function indent(s, pad) { return s.split('\\n').map(function (l) { return pad + l; }).join('\\n'); }
 
   function policyPre(policy, hl) {
@@ -151,6 +292,8 @@ export const CLIENT_SCRIPT = `
     });
     return btn;
   }
+
+  ${GRAPH_SCRIPT}
 
   function section(title) { var s = el('section'); s.appendChild(el('h3', title)); body.appendChild(s); return s; }
 
@@ -220,7 +363,9 @@ export const CLIENT_SCRIPT = `
     if (!dlg.open) dlg.showModal();
     closeBtn.focus();
   }
-  applyFilter();
+  var fromHash = readHash();
+  apply(false);
+  if (fromHash) { var fe = document.getElementById('findings'); if (fe && fe.scrollIntoView) fe.scrollIntoView(); }
   document.documentElement.setAttribute('data-ready', 'true');
 })();
 `;

@@ -1,34 +1,15 @@
-import type { Finding } from '../../findings/types.js';
+import type { FindingPrincipal } from '../../findings/types.js';
 import type { JsonLike } from '../../model/types.js';
-import { truncate } from '../format-helpers.js';
 import type { Report } from '../types.js';
-import { esc } from './escape.js';
 
-export type EdgeState = 'unprotected' | 'suppressed' | 'protected';
+/** Group names for third parties that are not a named vendor. */
+export const AWS_SERVICES = 'AWS services';
+export const UNNAMED = 'Unnamed accounts';
+export const ANYONE = 'Anyone (*)';
+const FEDERATED = 'Identity providers';
+const OTHER = 'Other principals';
 
-export interface TrustEdge {
-  /** Account id, or the principal as written when no account can be derived (`*`). */
-  from: string;
-  /** Role key (id, plus variant). */
-  to: string;
-  state: EdgeState;
-}
-
-export interface TrustGraph {
-  accounts: { id: string; label: string; state: EdgeState }[];
-  roles: { key: string; label: string; state: EdgeState }[];
-  edges: TrustEdge[];
-  /** How many were left out to keep the picture readable. */
-  omittedAccounts: number;
-  omittedRoles: number;
-}
-
-const RANK: Record<EdgeState, number> = { unprotected: 2, suppressed: 1, protected: 0 };
 const ACCOUNT_IN_PRINCIPAL = /^(?:(\d{12})|arn:[^:]+:(?:iam|sts)::(\d{12}):.*)$/;
-
-function roleKey(id: string, variant?: string): string {
-  return variant ? `${id}\u0000${variant}` : id;
-}
 
 function asList(v: JsonLike | undefined): JsonLike[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -54,115 +35,109 @@ export function principalAccounts(policy: JsonLike | undefined): string[] {
   return [...out];
 }
 
+/** Where a third party sits in the graph: its group (vendor, AWS services, ...) and its own node. */
+export interface PrincipalPlace {
+  /** The vendor's name, or one of the fixed groups (`AWS services`, `Unnamed accounts`, ...). */
+  group: string;
+  /** One node per account, service or principal as written. */
+  node: string;
+  label: string;
+  /** What the findings table filters on: the vendor, else the account id, else the group. */
+  facet: string;
+}
+
+export function placeOf(p: FindingPrincipal, names: Record<string, string>): PrincipalPlace {
+  if (p.kind === 'service')
+    return { group: AWS_SERVICES, node: `service:${p.value}`, label: p.value, facet: AWS_SERVICES };
+  if (p.kind === 'federated')
+    return { group: FEDERATED, node: `federated:${p.value}`, label: p.value, facet: FEDERATED };
+  if (p.account) return accountPlace(p.account, p.accountName ?? names[p.account]);
+  if (p.value === '*' || p.kind === 'wildcard')
+    return { group: ANYONE, node: '*', label: '* (anyone)', facet: ANYONE };
+  return { group: OTHER, node: `other:${p.value}`, label: p.value, facet: OTHER };
+}
+
+function accountPlace(account: string, name: string | undefined): PrincipalPlace {
+  return name
+    ? { group: name, node: account, label: `${name} (${account})`, facet: name }
+    : { group: UNNAMED, node: account, label: account, facet: account };
+}
+
 /**
- * Third-party principals -> the roles they can assume. Edges from findings are unprotected (or suppressed);
- * cross-account trust seen in `report.roles` without a finding is drawn as protected (a condition or the
- * zone of trust keeps it safe).
+ * The trust graph's data, drawn by the page's script so that it can group, expand and follow the table's
+ * filters. Findings name their principal nodes and role (see `GraphIndex`); trust seen in the scanned roles
+ * without a finding is listed in `ok` and drawn as protected. Linear in findings plus roles.
  */
-export function buildTrustGraph(
-  report: Report,
-  names: Record<string, string>,
-  maxAccounts = 60,
-  maxRoles = 150,
-): TrustGraph {
-  const edges = new Map<string, TrustEdge>();
-  const roleLabels = new Map<string, string>();
-  const add = (from: string, to: string, state: EdgeState) => {
-    const k = `${from}\u0001${to}`;
-    const prev = edges.get(k);
-    if (!prev || RANK[state] > RANK[prev.state]) edges.set(k, { from, to, state });
-  };
-  const findingAccounts = (f: Finding) => f.principals.map((p) => p.account ?? p.value);
-  for (const f of report.findings) {
-    const to = roleKey(f.resource.id, f.resource.variant);
-    roleLabels.set(to, f.resource.variant ? `${f.resource.name} (${f.resource.variant})` : f.resource.name);
-    for (const a of findingAccounts(f)) add(a, to, f.suppressed ? 'suppressed' : 'unprotected');
-  }
-  for (const r of report.roles ?? []) {
-    const to = roleKey(r.id, r.variant);
-    for (const a of principalAccounts(r.trustPolicy)) {
-      if (a === r.account) continue;
-      if (!roleLabels.has(to)) roleLabels.set(to, r.variant ? `${r.name} (${r.variant})` : r.name);
-      add(a, to, 'protected');
+export interface GraphData {
+  /** Third-party nodes: label and group. */
+  p: { l: string; g: string }[];
+  /** Role nodes: label and owner account (`''` when unknown) with its name when known. */
+  r: { l: string; a: string }[];
+  /** Owner account names, by account id. */
+  an: Record<string, string>;
+  /** Trust without a finding: [third-party node, role node]. */
+  ok: [number, number][];
+}
+
+export interface GraphIndex {
+  data: GraphData;
+  /** Node of a finding's principal. */
+  principal(p: FindingPrincipal): number;
+  /** Node of a role. */
+  role(id: string, variant: string | undefined, label: string, account: string | undefined): number;
+}
+
+export function graphIndex(names: Record<string, string>): GraphIndex {
+  const data: GraphData = { p: [], r: [], an: {}, ok: [] };
+  const pIndex = new Map<string, number>();
+  const rIndex = new Map<string, number>();
+  const addPlace = (place: PrincipalPlace): number => {
+    let i = pIndex.get(place.node);
+    if (i === undefined) {
+      i = data.p.length;
+      data.p.push({ l: place.label, g: place.group });
+      pIndex.set(place.node, i);
     }
-  }
-  const all = [...edges.values()];
-  const worst = (list: TrustEdge[]): EdgeState =>
-    list.reduce<EdgeState>((w, e) => (RANK[e.state] > RANK[w] ? e.state : w), 'protected');
-  const score = (list: TrustEdge[]) => list.reduce((n, e) => n + (e.state === 'unprotected' ? 1000 : 1), 0);
-  const group = (key: (e: TrustEdge) => string) => {
-    const m = new Map<string, TrustEdge[]>();
-    for (const e of all) {
-      const list = m.get(key(e));
-      if (list) list.push(e);
-      else m.set(key(e), [e]);
-    }
-    return [...m.entries()].sort(
-      (a, b) => score(b[1]) - score(a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-    );
+    return i;
   };
-  const accGroups = group((e) => e.from);
-  const keptAcc = new Set(accGroups.slice(0, maxAccounts).map(([k]) => k));
-  const roleGroups = group((e) => e.to).filter(([, es]) => es.some((e) => keptAcc.has(e.from)));
-  const keptRoles = new Set(roleGroups.slice(0, maxRoles).map(([k]) => k));
-  const kept = all.filter((e) => keptAcc.has(e.from) && keptRoles.has(e.to));
   return {
-    accounts: accGroups
-      .filter(([k]) => keptAcc.has(k))
-      .map(([id, es]) => ({
-        id,
-        label: names[id] ? `${names[id]} (${id})` : id === '*' ? '* (anyone)' : id,
-        state: worst(es),
-      })),
-    roles: roleGroups
-      .filter(([k]) => keptRoles.has(k))
-      .map(([key, es]) => ({ key, label: roleLabels.get(key) ?? key, state: worst(es) })),
-    edges: kept,
-    omittedAccounts: accGroups.length - keptAcc.size,
-    omittedRoles: roleGroups.length - keptRoles.size,
+    data,
+    principal: (p) => addPlace(placeOf(p, names)),
+    role(id, variant, label, account) {
+      const key = variant ? `${id}\u0000${variant}` : id;
+      let i = rIndex.get(key);
+      if (i === undefined) {
+        i = data.r.length;
+        data.r.push({ l: label, a: account ?? '' });
+        rIndex.set(key, i);
+        if (account && names[account]) data.an[account] = names[account];
+      }
+      return i;
+    },
   };
 }
 
-const NODE_CLASS: Record<EdgeState, string> = {
-  unprotected: 'node-bad',
-  suppressed: 'node-sup',
-  protected: 'node-ok',
-};
-
-/** The graph as inline SVG: accounts on the left, roles on the right, one curve per trust. */
-export function renderTrustGraph(g: TrustGraph): string {
-  if (g.edges.length === 0) return '<p class="muted">No cross-account trust found.</p>';
-  const W = 960;
-  const nodeW = 300;
-  const nodeH = 24;
-  const gap = 8;
-  const top = 28;
-  const leftX = 10;
-  const rightX = W - nodeW - 10;
-  const rows = Math.max(g.accounts.length, g.roles.length);
-  const H = top + rows * (nodeH + gap) + 10;
-  const ay = new Map(g.accounts.map((a, i) => [a.id, top + i * (nodeH + gap)]));
-  const ry = new Map(g.roles.map((r, i) => [r.key, top + i * (nodeH + gap)]));
-  const out: string[] = [];
-  out.push(
-    `<svg id="trust-graph" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="graph-title"><title id="graph-title">Third-party accounts and the roles they can assume</title>`,
-  );
-  out.push(`<text x="${leftX}" y="16" font-weight="bold">Trusted account</text>`);
-  out.push(`<text x="${rightX}" y="16" font-weight="bold">Role it can assume</text>`);
-  for (const e of g.edges) {
-    const y1 = (ay.get(e.from) ?? 0) + nodeH / 2;
-    const y2 = (ry.get(e.to) ?? 0) + nodeH / 2;
-    const x1 = leftX + nodeW;
-    const x2 = rightX;
-    const mx = (x1 + x2) / 2;
-    out.push(
-      `<path class="edge ${e.state}" data-state="${e.state}" d="M${x1} ${y1} C${mx} ${y1} ${mx} ${y2} ${x2} ${y2}"><title>${esc(`${e.from} -> ${e.to.replace('\u0000', ' ')}: ${e.state}`)}</title></path>`,
-    );
+/** Adds the cross-account trust of the scanned roles that no finding covers (protected by a condition). */
+export function addProtectedTrust(
+  g: GraphIndex,
+  report: Report,
+  names: Record<string, string>,
+  covered: Set<string>,
+): void {
+  for (const r of report.roles ?? []) {
+    for (const a of principalAccounts(r.trustPolicy)) {
+      if (a === r.account) continue;
+      const ri = g.role(r.id, r.variant, r.variant ? `${r.name} (${r.variant})` : r.name, r.account);
+      const pi = g.principal({
+        value: a,
+        kind: 'account',
+        account: a,
+        ...(names[a] ? { accountName: names[a] } : {}),
+      });
+      const k = `${pi}:${ri}`;
+      if (covered.has(k)) continue;
+      covered.add(k);
+      g.data.ok.push([pi, ri]);
+    }
   }
-  const node = (x: number, y: number, label: string, state: EdgeState, kind: string) =>
-    `<g class="node" data-kind="${kind}" data-state="${state}"><title>${esc(label)}</title><rect class="${NODE_CLASS[state]}" x="${x}" y="${y}" width="${nodeW}" height="${nodeH}" rx="4"/><text x="${x + 8}" y="${y + 16}">${esc(truncate(label, 44))}</text></g>`;
-  for (const a of g.accounts) out.push(node(leftX, ay.get(a.id) ?? 0, a.label, a.state, 'account'));
-  for (const r of g.roles) out.push(node(rightX, ry.get(r.key) ?? 0, r.label, r.state, 'role'));
-  out.push('</svg>');
-  return out.join('');
 }

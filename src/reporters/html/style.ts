@@ -16,7 +16,8 @@ nav a{margin-right:12px}
 table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right}
-thead th{background:var(--panel);position:sticky;top:0}
+thead th{background:var(--panel)}
+#findings-table thead th{position:sticky;top:0}
 th button{all:unset;cursor:pointer;font-weight:600}
 th button::after{content:" \\2195";color:var(--muted)}
 th[aria-sort=ascending] button::after{content:" \\2191"}
@@ -38,7 +39,21 @@ dialog::backdrop{background:rgba(0,0,0,.35)}
 .dlg-head{display:flex;justify-content:space-between;align-items:start;gap:8px}
 .offscreen{position:fixed;left:-9999px;top:0}
 svg text{font:12px sans-serif;fill:var(--fg)}
-svg .edge{fill:none;stroke-width:1.5}
+svg .edge{fill:none;stroke-width:1.5;stroke-opacity:.75}
+svg .ecount{font-size:11px;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px}
+svg .ncount{fill:var(--muted)}
+svg .clickable{cursor:pointer}svg .clickable:hover rect,svg .clickable:focus rect{stroke-width:2}
+.scan-info{margin:0 0 12px;font-size:13px}.scan-info dd code{overflow-wrap:anywhere;white-space:pre-wrap}
+.panes{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:8px;margin:8px 0}
+.pane{border:1px solid var(--line);border-radius:6px;padding:4px 8px;margin:0;min-width:0}
+.pane legend{font-weight:600;padding:0 4px}
+.pane-list{max-height:168px;overflow:auto}
+.pane label{display:flex;gap:6px;align-items:baseline;white-space:nowrap;cursor:pointer}
+.pane-v{overflow:hidden;text-overflow:ellipsis;flex:1;min-width:0}
+.pane-n{color:var(--muted);font-variant-numeric:tabular-nums}
+.pane label.zero{color:var(--sup)}
+.pager{display:flex;gap:12px;align-items:center;margin:8px 0}
+.pager[hidden]{display:none}
 svg .unprotected{stroke:var(--bad)}svg .protected{stroke:var(--ok)}svg .suppressed{stroke:var(--sup);stroke-dasharray:4 3}
 svg .node-bad{fill:#ffebe9;stroke:var(--bad)}svg .node-ok{fill:#dafbe1;stroke:var(--ok)}svg .node-sup{fill:#f6f8fa;stroke:var(--sup)}
 .legend span{margin-right:16px}.legend i{display:inline-block;width:24px;height:3px;vertical-align:middle;margin-right:4px}

@@ -8,6 +8,7 @@ import { DEPLOYING_ACCOUNT, type Role, type ScanError, type SourceLocation } fro
 import { BudgetExceeded } from '../../scan/budgets.js';
 import { append } from '../../util/append.js';
 import type { CMap, CNode, LineIndex } from '../cloudformation/nodes.js';
+import type { ParseProblem } from '../cloudformation/parse.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { type FileRef, type LookupRead, Meter, type RenderEnv, type VarBinding } from './render.js';
 import { taskRoles } from './roles.js';
@@ -144,6 +145,7 @@ function prepare(input: InputFile, shared: Shared, notes: Notes): Job | undefine
     });
     return undefined;
   }
+  resolvedWarnings(parsed.warnings, input.path, notes);
   const job: Job = { shared, input, file: fileRef(input.path, input.text, parsed.lines), root: parsed.root };
   if (input.absPath) {
     const abs = resolve(input.absPath);
@@ -155,6 +157,12 @@ function prepare(input: InputFile, shared: Shared, notes: Notes): Job | undefine
     } else job.playDir = job.dir;
   }
   return job;
+}
+
+/** Problems the reader resolved (a repeated key: the last one is kept and scanned) are warnings. */
+function resolvedWarnings(problems: readonly ParseProblem[], file: string, notes: Notes): void {
+  for (const w of problems)
+    notes.add('warning', w.code, w.message, { file, line: w.pos.line, column: w.pos.column });
 }
 
 /** The path to show for a file the job reads: next to the job's own path as the user gave it. */
@@ -212,6 +220,7 @@ function varFile(
       { file: r.file.path, line: parsed.line, column: parsed.column },
     );
   } else {
+    resolvedWarnings(parsed.warnings, r.file.path, notes);
     const file = fileRef(r.file.path, r.file.text, parsed.lines as LineIndex);
     out = { file, vars: varsOf(parsed.root, file), root: parsed.root };
   }

@@ -6,7 +6,7 @@
  * deploying account from `aws_caller_info` excepted).
  */
 import { type CMap, type CNode, get, LineIndex } from '../cloudformation/nodes.js';
-import { parseTemplateText } from '../cloudformation/parse.js';
+import { type ParseProblem, parseTemplateText } from '../cloudformation/parse.js';
 import type { FileRef, VarBinding } from './render.js';
 
 /** A file read for its variables (or its tasks), or why it was not. */

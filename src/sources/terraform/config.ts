@@ -17,6 +17,10 @@ export interface TfModule {
   outputs: Map<string, Ast>;
   /** Values from `terraform.tfvars(.json)` then `*.auto.tfvars(.json)` (later wins), raw expressions. */
   tfvars: Map<string, Ast>;
+  /** Calls whose module `terraform init` installed (`.terraform/modules/modules.json`): name -> folder. */
+  cachedCalls: Map<string, string>;
+  /** Read only because a scanned module calls it (module-cache.ts): evaluated through its callers, never as a root. */
+  calledOnly?: boolean;
 }
 
 export function emptyModule(dir: string, displayDir: string): TfModule {
@@ -31,6 +35,7 @@ export function emptyModule(dir: string, displayDir: string): TfModule {
     moduleCalls: new Map(),
     outputs: new Map(),
     tfvars: new Map(),
+    cachedCalls: new Map(),
   };
 }
 
@@ -93,4 +98,21 @@ export function localModuleSource(call: BlockInfo): string | undefined {
   const t = textOf(src).trim();
   const m = /^"(\.\.?\/[^"$]*)"$/.exec(t);
   return m?.[1];
+}
+
+/** The folder of the module a call uses: its local `source`, else where `terraform init` installed it. */
+export function moduleDirOf(mod: TfModule, name: string, call: BlockInfo): string | undefined {
+  const src = localModuleSource(call);
+  if (src) return path.resolve(mod.dir, src);
+  return mod.cachedCalls.get(name);
+}
+
+/** A configuration file: `.tf`, `.tf.json`, or OpenTofu's `.tofu`, `.tofu.json` (read the same way). */
+export function isConfigFile(p: string): boolean {
+  return p.endsWith('.tf') || p.endsWith('.tf.json') || p.endsWith('.tofu') || p.endsWith('.tofu.json');
+}
+
+/** A JSON configuration file (`.tf.json`, `.tofu.json`). */
+export function isJsonConfig(p: string): boolean {
+  return p.endsWith('.tf.json') || p.endsWith('.tofu.json');
 }

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { LineIndex } from '../../model/line-index.js';
 import type { ScanError, SourceLocation } from '../../model/types.js';
 import { BudgetExceeded, type BudgetMeter, type BudgetPlace } from '../../scan/budgets.js';
-import { localModuleSource, type TfModule } from './config.js';
+import { type BranchState, NeedBranch } from './branches.js';
+import { moduleDirOf, type TfModule } from './config.js';
 import type { FileRead } from './file-functions.js';
 import { callFunction } from './functions.js';
 import {
@@ -16,7 +17,6 @@ import {
   textOf,
   unescapeQuoted,
 } from './hcl.js';
-import { type BranchState, NeedBranch } from './branches.js';
 import { buildPolicyDocument } from './policy-document.js';
 import { convertToType, DECIMAL } from './type-constraint.js';
 import {
@@ -282,8 +282,8 @@ export class ModuleInstance {
     this.fresh();
     let child = this.children.get(name);
     if (child === undefined) {
-      const src = localModuleSource(call);
-      const mod = src ? this.env.modules.get(path.resolve(this.mod.dir, src)) : undefined;
+      const dir = moduleDirOf(this.mod, name, call);
+      const mod = dir ? this.env.modules.get(dir) : undefined;
       if (mod && mod !== this.mod && this.nesting >= this.meter.budgets['module-depth'])
         return sym(
           `${text} (module calls nested deeper than the module-depth limit of ${this.meter.budgets['module-depth']})`,
@@ -749,14 +749,10 @@ export class ModuleInstance {
     if (!c || !a || !b) return sym('conditional', wrap(textOf(n)), loc);
     const cv = this.eval(c, scope);
     if (cv.t === 'bool') return this.eval(cv.v ? a : b, scope);
-    if (cv.t === 'str' && (cv.v === 'true' || cv.v === 'false')) return this.eval(cv.v === 'true' ? a : b, scope);
-    if (cv.t === 'sym' && !cv.err) {
-      // Judged both ways (branches.ts): the run says which branch, or asks for the condition to be split.
-      const key = this.branchKey(c);
-      const chosen = this.env.branches.assignment.get(key);
-      if (chosen !== undefined) return this.eval(chosen ? a : b, scope);
-      if (this.env.branches.fork) throw new NeedBranch(key);
-    }
+    if (cv.t === 'str' && (cv.v === 'true' || cv.v === 'false'))
+      return this.eval(cv.v === 'true' ? a : b, scope);
+    const decided = this.decide(c, cv, scope);
+    if (decided.t === 'bool') return this.eval(decided.v ? a : b, scope);
     if (cv.t === 'sym') {
       // Both branches the same when known? Then the condition does not matter.
       const av = this.eval(a, scope);
@@ -765,6 +761,21 @@ export class ModuleInstance {
       return sym(`${textOf(c).trim()} (condition unknown: ${cv.description})`, wrap(textOf(n).trim()), loc);
     }
     return sym(`${textOf(c).trim()} (not a boolean)`, wrap(textOf(n).trim()), loc);
+  }
+
+  /**
+   * An unknown boolean the current branch run decides (branches.ts): the run's choice, or a request to
+   * split on it (`NeedBranch`). A condition on a `for` / `dynamic` / `count` name differs from one
+   * element to the next: it is never split (one choice for every element would be wrong) and stays
+   * unknown, as does anything else when the run does not split.
+   */
+  private decide(node: Ast, v: Val, scope: Scope): Val {
+    if (v.t !== 'sym' || v.err || scope.templateOnly || usesBoundName(node, scope)) return v;
+    const key = this.branchKey(node);
+    const chosen = this.env.branches.assignment.get(key);
+    if (chosen !== undefined) return { t: 'bool', v: chosen, loc: locOf(node) };
+    if (this.env.branches.fork) throw new NeedBranch(key);
+    return v;
   }
 
   /** `var.flag`, or `var.flag (module.x)` inside a called module: how a finding names the branch. */
@@ -779,18 +790,26 @@ export class ModuleInstance {
     const unknown = (v: Val): Val =>
       sym(v.t === 'sym' ? v.description : textOf(n).trim(), wrap(textOf(n).trim()), loc);
     if (n.type === 'unary_operation') {
-      const v = n.right ? this.eval(n.right, scope) : NULL;
+      let v = n.right ? this.eval(n.right, scope) : NULL;
+      if (op === '!' && n.right) v = this.decide(n.right, v, scope);
       if (op === '!' && v.t === 'bool') return { t: 'bool', v: !v.v, loc };
       if (op === '-' && v.t === 'num') return { t: 'num', v: -v.v, loc };
       return unknown(v);
     }
-    const l = n.left ? this.eval(n.left, scope) : NULL;
+    const logical = op === '&&' || op === '||';
+    let l = n.left ? this.eval(n.left, scope) : NULL;
+    // `a && b` with `a` unknown: split on `a` itself, so the same `a` elsewhere gets the same choice.
+    if (logical && n.left) l = this.decide(n.left, l, scope);
     // Short-circuit where one side decides.
     if (op === '&&' && l.t === 'bool' && !l.v) return { t: 'bool', v: false, loc };
     if (op === '||' && l.t === 'bool' && l.v) return { t: 'bool', v: true, loc };
-    const r = n.right ? this.eval(n.right, scope) : NULL;
+    let r = n.right ? this.eval(n.right, scope) : NULL;
+    if (logical && n.right) r = this.decide(n.right, r, scope);
     if (op === '&&' && r.t === 'bool' && !r.v) return { t: 'bool', v: false, loc };
     if (op === '||' && r.t === 'bool' && r.v) return { t: 'bool', v: true, loc };
+    // A collection or string is not null even when parts of it are unknown (Terraform knows that too).
+    if ((op === '==' || op === '!=') && (l.t === 'null' || r.t === 'null') && l.t !== 'sym' && r.t !== 'sym')
+      return { t: 'bool', v: (l.t === r.t) === (op === '=='), loc };
     if (hasSym(l)) return unknown(l);
     if (hasSym(r)) return unknown(r);
     switch (op) {
@@ -994,6 +1013,17 @@ export class ModuleInstance {
       );
     return this.evalTemplate(ast, { names: vars, templateOnly: true });
   }
+}
+
+/** Does the expression refer to a name bound in `scope` (an iteration variable, `each`, `count`)? */
+function usesBoundName(n: Ast, scope: Scope): boolean {
+  const stack: Ast[] = [n];
+  for (let x = stack.pop(); x; x = stack.pop()) {
+    if (x.type === 'variable_expr' && lookup(scope, textOf(x)) !== undefined) return true;
+    for (const k of x.kids) stack.push(k);
+    for (const k of [x.left, x.right, x.key, x.val]) if (k) stack.push(k);
+  }
+  return false;
 }
 
 function isTemplateChild(k: Ast): boolean {

@@ -11,8 +11,8 @@ import {
   type ModuleInstance,
   type Scope,
 } from './evaluate.js';
-import { renderVerb, type VerbSpec } from './format-verbs.js';
 import { FILE_FUNCTIONS } from './file-functions.js';
+import { renderVerb, type VerbSpec } from './format-verbs.js';
 import { type Ast, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
 import { DECIMAL } from './type-constraint.js';
@@ -254,8 +254,7 @@ function joinParts(sep: string, items: Val[], c: CallCtx): Val {
   for (let i = 0; i < items.length; i++) {
     const x = items[i] as Val;
     if (i > 0) text += sep;
-    if (x.t === 'null')
-      return errSym(`join(...): element ${i} is null`, wrap(textOf(c.node).trim()), c.loc);
+    if (x.t === 'null') return errSym(`join(...): element ${i} is null`, wrap(textOf(c.node).trim()), c.loc);
     if (x.t === 'list' || x.t === 'obj') return c.unknown(x);
     if (hasUnknown(x)) {
       if (text) parts.push({ lit: text });
@@ -355,11 +354,7 @@ const FUNCTIONS: Record<string, Fn> = {
           ? v
           : c.unknown(v),
   tonumber: ([v], c) =>
-    v?.t === 'num'
-      ? v
-      : v?.t === 'str' && DECIMAL.test(v.v)
-        ? { t: 'num', v: Number(v.v) }
-        : c.unknown(v),
+    v?.t === 'num' ? v : v?.t === 'str' && DECIMAL.test(v.v) ? { t: 'num', v: Number(v.v) } : c.unknown(v),
   tobool: ([v], c) =>
     v?.t === 'bool'
       ? v
@@ -466,8 +461,7 @@ const FUNCTIONS: Record<string, Fn> = {
   lower: ([s], c) => (s?.t === 'str' ? str(s.v.toLowerCase()) : c.unknown(s)),
   upper: ([s], c) => (s?.t === 'str' ? str(s.v.toUpperCase()) : c.unknown(s)),
   // The text of a document (jsonencode, a policy document) never starts or ends with a space.
-  trimspace: ([s], c) =>
-    s?.t === 'str' ? (s.json ? s : str(s.v.replace(/^\s+|\s+$/gu, ''))) : c.unknown(s),
+  trimspace: ([s], c) => (s?.t === 'str' ? (s.json ? s : str(s.v.replace(/^\s+|\s+$/gu, ''))) : c.unknown(s)),
   trimprefix: ([s, p], c) =>
     s?.t === 'str' && p?.t === 'str' ? str(s.v.startsWith(p.v) ? s.v.slice(p.v.length) : s.v) : c.unknown(s),
   trimsuffix: ([s, p], c) =>

@@ -4,19 +4,22 @@ import type { Role, ScanError } from '../../model/types.js';
 import { BudgetExceeded, BudgetMeter, budgetError } from '../../scan/budgets.js';
 import { append } from '../../util/append.js';
 import type { InputFile, SourceContext } from '../types.js';
+import { newBranchState } from './branches.js';
 import {
   addConfigFile,
   addTfvarsFile,
   emptyModule,
-  localModuleSource,
+  isConfigFile,
+  isJsonConfig,
+  moduleDirOf,
   type TfModule,
   tfvarsRank,
 } from './config.js';
-import { newBranchState } from './branches.js';
 import { type BlockInstance, type EvalEnv, type Input, ModuleInstance, placeOf } from './evaluate.js';
 import type { FileRead } from './file-functions.js';
 import { type Ast, type HclComment, type HclParser, locOf, type ParsedHcl, type SrcFile } from './hcl.js';
 import { transpileJsonConfig, transpileJsonVars } from './json-config.js';
+import { loadModuleCache } from './module-cache.js';
 import { moduleSourceWarnings } from './module-sources.js';
 import { buildRoleInstances } from './role-instances.js';
 
@@ -71,7 +74,7 @@ export function scanHcl(
       continue;
     }
     let src: SrcFile = { path: f.path, text: f.text };
-    if (f.path.endsWith('.tf.json')) {
+    if (isJsonConfig(f.path)) {
       const t = guarded(f.path, 'the file was skipped', () => transpileJsonConfig(f.text, maxDepth, f.path));
       if (!t) continue;
       if (!t.ok) {
@@ -119,7 +122,7 @@ export function scanHcl(
     for (const name of names.sort()) {
       const abs = path.join(mod.dir, name);
       if (given.has(abs) || walked.has(abs)) continue;
-      const isConfig = name.endsWith('.tf') || name.endsWith('.tf.json');
+      const isConfig = isConfigFile(name);
       const rank = tfvarsRank(name);
       if (!isConfig && rank === undefined) continue;
       const display = path.join(mod.displayDir, name);
@@ -140,7 +143,7 @@ export function scanHcl(
         continue;
       }
       let src: SrcFile = { path: display, abs, text };
-      if (name.endsWith('.tf.json')) {
+      if (isJsonConfig(name)) {
         const t = guarded(display, 'the file was skipped', () =>
           transpileJsonConfig(text, maxDepth, display),
         );
@@ -151,6 +154,26 @@ export function scanHcl(
       if (parsed && !parsed.error) addConfigFile(mod, parsed, false);
     }
   }
+  // Modules `terraform init` installed (registry, git...): read from the `.terraform/modules` cache.
+  loadModuleCache(
+    modules,
+    ctx.root,
+    (display, abs, text) => {
+      let src: SrcFile = { path: display, abs, text };
+      if (isJsonConfig(display)) {
+        const t = guarded(display, 'the file was skipped', () =>
+          transpileJsonConfig(text, maxDepth, display),
+        );
+        if (!t?.ok) return undefined;
+        src = { path: display, abs, text: t.hcl, lineMap: t.lineMap };
+      }
+      const parsed = parseOr(src, display, 'the file was skipped');
+      if (!parsed || parsed.error) return undefined;
+      comments.set(src, parsed.comments);
+      return parsed;
+    },
+    (w) => warnings.add(w),
+  );
   // terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order: later assignments win.
   tfvarsFiles.sort((a, b) => a.rank - b.rank || (a.file.path < b.file.path ? -1 : 1));
   for (const { file } of tfvarsFiles) {
@@ -211,11 +234,9 @@ export function scanHcl(
   // Which modules are called from another scanned module?
   const calls = new Map<string, string>(); // child dir -> some caller dir
   for (const m of modules.values()) {
-    for (const call of m.moduleCalls.values()) {
-      const src = localModuleSource(call);
-      if (!src) continue;
-      const child = path.resolve(m.dir, src);
-      if (modules.has(child) && child !== m.dir) calls.set(child, m.dir);
+    for (const [name, call] of m.moduleCalls) {
+      const child = moduleDirOf(m, name, call);
+      if (child && modules.has(child) && child !== m.dir) calls.set(child, m.dir);
     }
   }
   const instantiated = new Set<string>();
@@ -261,9 +282,9 @@ export function scanHcl(
       }
     }
     for (const [name, call] of mod.moduleCalls) {
-      const src = localModuleSource(call);
-      if (!src) continue;
-      const child = modules.get(path.resolve(mod.dir, src));
+      const childDir = moduleDirOf(mod, name, call);
+      const src = childDir ? path.relative(mod.dir, childDir) || '.' : '';
+      const child = childDir ? modules.get(childDir) : undefined;
       if (!child || child === mod) continue;
       if (stack.includes(child.dir)) {
         errors.push({
@@ -325,9 +346,9 @@ export function scanHcl(
       // The modules it calls belong to it: not evaluated again on their own (the error covers them).
       const todo = [mod];
       for (let m = todo.pop(); m; m = todo.pop()) {
-        for (const call of m.moduleCalls.values()) {
-          const src = localModuleSource(call);
-          const child = src ? modules.get(path.resolve(m.dir, src)) : undefined;
+        for (const [name, call] of m.moduleCalls) {
+          const dir = moduleDirOf(m, name, call);
+          const child = dir ? modules.get(dir) : undefined;
           if (child && !instantiated.has(child.dir)) {
             instantiated.add(child.dir);
             todo.push(child);
@@ -337,9 +358,9 @@ export function scanHcl(
     }
   };
   const sorted = [...modules.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1));
-  for (const mod of sorted) if (!calls.has(mod.dir)) instantiateRoot(mod);
+  for (const mod of sorted) if (!calls.has(mod.dir) && !mod.calledOnly) instantiateRoot(mod);
   // Modules only reachable through a cycle: evaluate them on their own.
-  for (const mod of sorted) if (!instantiated.has(mod.dir)) instantiateRoot(mod);
+  for (const mod of sorted) if (!instantiated.has(mod.dir) && !mod.calledOnly) instantiateRoot(mod);
   for (const w of moduleSourceWarnings(modules, ctx.root)) warnings.add(w);
   return { roles, errors, warnings: warnings.list };
 }

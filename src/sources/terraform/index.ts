@@ -1,6 +1,7 @@
 import { DEPLOYING_ACCOUNT, type Role, type ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
+import { isConfigFile } from './config.js';
 import { createHclParser } from './hcl.js';
 import { scanHcl } from './hcl-source.js';
 import { looksLikePlan, scanPlan } from './plan.js';
@@ -9,8 +10,9 @@ export { createHclParser, type HclParser } from './hcl.js';
 export { looksLikePlan } from './plan.js';
 export { loadVarFile, VarFileError } from './var-file.js';
 
+/** Terraform and OpenTofu configuration (`.tofu`, `.tofu.json`) and variables files. */
 function isHcl(p: string): boolean {
-  return p.endsWith('.tf') || p.endsWith('.tfvars') || p.endsWith('.tf.json') || p.endsWith('.tfvars.json');
+  return isConfigFile(p) || p.endsWith('.tfvars') || p.endsWith('.tfvars.json');
 }
 
 /**

@@ -47,15 +47,72 @@ function lineIndex(text: string): (off: number) => { line: number; col: number }
   };
 }
 
-function hclQuote(s: string, literal: boolean): string {
-  let t = s
+function escapeText(s: string): string {
+  return s
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t');
-  if (literal) t = t.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-  return `"${t}"`;
+}
+
+function hclQuote(s: string, literal: boolean): string {
+  if (literal) {
+    const t = escapeText(s)
+      .replace(/\$\{/g, () => '$${')
+      .replace(/%\{/g, () => '%%{');
+    return `"${t}"`;
+  }
+  // A template: the text between interpolations is escaped; an interpolation is an expression, copied
+  // as it is (CDKTF writes `${jsonencode({"a" = "b"})}`, with quoted strings inside).
+  let out = '';
+  let i = 0;
+  let from = 0;
+  while (i < s.length) {
+    if ((s.startsWith('$${', i) || s.startsWith('%%{', i)) && i + 3 <= s.length) {
+      i += 3;
+      continue;
+    }
+    if (s.startsWith('${', i) || s.startsWith('%{', i)) {
+      const end = closingBrace(s, i + 2);
+      if (end === -1) break;
+      out += escapeText(s.slice(from, i)) + s.slice(i, end + 1).replace(/\n/g, ' ');
+      i = end + 1;
+      from = i;
+      continue;
+    }
+    i++;
+  }
+  return `"${out}${escapeText(s.slice(from))}"`;
+}
+
+/**
+ * Offset of the `}` that closes an interpolation whose expression starts at `start`, skipping nested
+ * braces and quoted strings (with their own interpolations); -1 when it is not closed. Iterative: a
+ * stack of what is open, so a hostile file cannot nest it into a deep recursion.
+ */
+function closingBrace(s: string, start: number): number {
+  const open: ('{' | '"')[] = ['{'];
+  for (let i = start; i < s.length; i++) {
+    const ch = s[i];
+    const top = open[open.length - 1];
+    if (top === '"') {
+      if (ch === '\\') i++;
+      else if (ch === '"') open.pop();
+      else if (ch === '$' && s[i + 1] === '{') {
+        open.push('{');
+        i++;
+      }
+      continue;
+    }
+    if (ch === '"') open.push('"');
+    else if (ch === '{') open.push('{');
+    else if (ch === '}') {
+      open.pop();
+      if (open.length === 0) return i;
+    }
+  }
+  return -1;
 }
 
 function props(n: JsonNode | undefined): [string, JsonNode, JsonNode][] {

@@ -10,6 +10,7 @@ import type { ScanError } from '../../model/types.js';
 import { isInside, type ScanRoot } from '../../scan/scan-root.js';
 import type { TfModule } from './config.js';
 import { bodyAttrs, locOf, textOf } from './hcl.js';
+import { MODULES_JSON } from './module-cache.js';
 
 export function moduleSourceWarnings(modules: ReadonlyMap<string, TfModule>, root: ScanRoot): ScanError[] {
   const out: ScanError[] = [];
@@ -20,13 +21,15 @@ export function moduleSourceWarnings(modules: ReadonlyMap<string, TfModule>, roo
       // Terraform takes only a literal string here: anything else is its own error, not ours to judge.
       const literal = /^"([^"$\\]*)"$/.exec(textOf(node).trim())?.[1];
       if (literal === undefined) continue;
+      const cached = mod.cachedCalls.get(name);
+      if (cached && modules.has(cached)) continue; // installed by terraform init, read from the cache
       const why = notFollowed(literal, mod, modules, root);
       if (!why) continue;
       const loc = locOf(node);
       out.push({
         source: 'terraform',
         code: why.code,
-        message: `module.${name}: source ${JSON.stringify(literal)} ${why.text}; the module's outputs are unknown`,
+        message: `module.${name}: source ${JSON.stringify(literal)} ${why.text}; the module's outputs are unknown and any role it defines is not judged (${why.advice})`,
         file: loc.file,
         ...(loc.line !== undefined ? { line: loc.line } : {}),
         ...(loc.column !== undefined ? { column: loc.column } : {}),
@@ -41,26 +44,34 @@ function notFollowed(
   mod: TfModule,
   modules: ReadonlyMap<string, TfModule>,
   root: ScanRoot,
-): { code: string; text: string } | undefined {
+): { code: string; text: string; advice: string } | undefined {
   const local = source.startsWith('./') || source.startsWith('../');
   if (!local)
     return {
       code: 'module-not-fetched',
       text: 'is not a local folder; it was not fetched (a file scan never uses the network)',
+      advice: `run terraform init so ${MODULES_JSON} lists it, or scan the plan: terraform show -json`,
     };
   if (!path.isAbsolute(mod.dir)) return undefined; // standard input: no folder to resolve against
   const dir = path.resolve(mod.dir, source);
   if (modules.has(dir)) return undefined;
   const outside = {
     code: 'module-outside-root',
-    text: `leads outside the scan root ${root.dir}; it was not read (--root sets the root)`,
+    text: `leads outside the scan root ${root.dir}; it was not read`,
+    advice: '--root sets the root',
   };
   // Outside the root nothing is looked at, not even whether the folder exists.
   if (!isInside(root.dir, dir)) return outside;
-  if (!existsSync(dir)) return { code: 'module-not-found', text: `names ${dir}, which does not exist` };
+  if (!existsSync(dir))
+    return {
+      code: 'module-not-found',
+      text: `names ${dir}, which does not exist`,
+      advice: 'check the source, or scan the plan: terraform show -json',
+    };
   if (!root.contains(dir)) return outside;
   return {
     code: 'module-not-scanned',
-    text: 'is a folder that was not among the scanned files (scan it too to follow the module)',
+    text: 'is a folder that was not among the scanned files',
+    advice: 'scan it too to follow the module',
   };
 }

@@ -3,6 +3,7 @@ import type { InlineSuppression, Role, ScanError, SourceLocation, TrustPolicy } 
 import type { BlockInstance, ModuleInstance } from './evaluate.js';
 import { attrNode, type BlockInfo, bodyAttrs, type HclComment, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
+import { assumeUnknownActions } from './unknown-actions.js';
 import { locator, scalarText, toJsonLike, type Val } from './values.js';
 
 const SKIP = /trustaudit:skip=([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)(.*)$/;
@@ -47,6 +48,7 @@ export function trustPolicyOf(doc: Val, file: string, base: SourceLocation): Tru
 export interface RoleBuildResult {
   role?: Role;
   errors: ScanError[];
+  warnings?: ScanError[];
 }
 
 /** One `resource "aws_iam_role"` block of a module instance -> a Role (or a ScanError). */
@@ -153,7 +155,8 @@ export function buildRole(
   role.extra = { terraform: extra };
   const sups = suppressionsIn(block, comments, errors);
   if (sups.length > 0) role.inlineSuppressions = sups;
-  return { role, errors };
+  const warnings = assumeUnknownActions(role);
+  return warnings.length > 0 ? { role, errors, warnings } : { role, errors };
 }
 
 function normalisePath(p: string | undefined): string {

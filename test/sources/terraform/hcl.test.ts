@@ -249,17 +249,18 @@ describe('terraform source: functions', async () => {
     expect(r.name).toBe('trust-eu-west-1-7');
     expect(r.tags).toEqual({ team: 'a', env: 'prod' });
     const s = stmt(r, 0);
+    // A set of strings is in lexical order in Terraform (toset, then tolist).
     expect(principalsOf(s)).toEqual([
-      'AWS:arn:aws:iam::111122223333:root',
-      'AWS:arn:aws:iam::444455556666:root',
       'AWS:arn:aws:iam::100000000001:root',
       'AWS:arn:aws:iam::100000000002:root',
+      'AWS:arn:aws:iam::111122223333:root',
+      'AWS:arn:aws:iam::444455556666:root',
     ]);
     expect(conditionsOf(s)).toEqual([
       'StringEquals sts:ExternalId = x-1|fallback-id',
       'StringEquals aws:RequestTag/joined = a,b',
     ]);
-    expect(s.principals?.map((p) => p.location?.line)).toEqual([10, 10, 11, 11]);
+    expect(s.principals?.map((p) => p.location?.line)).toEqual([11, 11, 10, 10]);
     expect(lineOf(s)).toBe(`${F}/functions/main.tf:26`);
   });
 });
@@ -307,17 +308,20 @@ describe('terraform source: modules', async () => {
 
 describe('terraform source: count / for_each', async () => {
   const { roles, errors } = await loadFixture('count');
-  it('one role each, with the meta-argument mentioned', () => {
+  it('one role per known instance, each with its own count.index / each.key / each.value', () => {
     expect(errors).toEqual([]);
-    expect(roles.map(addressOf)).toEqual(['aws_iam_role.counted', 'aws_iam_role.each']);
-    const c = byId(roles, 'aws_iam_role.counted');
-    expect((c.extra?.terraform as { count?: string } | undefined)?.count).toBe('var.create ? 1 : 0');
-    expect(principalsOf(stmt(c, 0))).toEqual(['AWS:arn:aws:iam::111122223333:root']);
-    const e = byId(roles, 'aws_iam_role.each');
-    expect((e.extra?.terraform as { note?: string } | undefined)?.note).toContain('for_each');
-    expect(principalsOf(stmt(e, 0))).toEqual([
-      'AWS:<arn:aws:iam::${each.value}:root | each.value of aws_iam_role.each (for_each over var.roles)>',
+    expect(roles.map(addressOf)).toEqual([
+      'aws_iam_role.counted[0]',
+      'aws_iam_role.each["alpha"]',
+      'aws_iam_role.each["beta"]',
     ]);
+    const c = byId(roles, 'aws_iam_role.counted[0]');
+    expect((c.extra?.terraform as { count?: string } | undefined)?.count).toBe('var.create ? 1 : 0');
+    expect(c.name).toBe('counted-0');
+    expect(principalsOf(stmt(c, 0))).toEqual(['AWS:arn:aws:iam::111122223333:root']);
+    const e = byId(roles, 'aws_iam_role.each["beta"]');
+    expect(e.name).toBe('each-beta');
+    expect(principalsOf(stmt(e, 0))).toEqual(['AWS:arn:aws:iam::444455556666:root']);
     expect(stmt(e, 0).principals?.[0]?.location?.line).toBe(26);
   });
 });
@@ -375,11 +379,17 @@ describe('terraform source: expressions', async () => {
       'AWS:777777777777',
     ]);
     expect(s.principals?.map((p) => p.location?.line)).toEqual([30, 31, 18, 18]);
+    // var.enabled has no value: the role is judged on both branches, each named.
     expect(conditionsOf(s)).toEqual([
       'StringEquals sts:ExternalId = escaped "quote" and ${literal}',
-      'Bool aws:MultiFactorAuthPresent = <${var.enabled ? "true" : "false"} | var.enabled (condition unknown: var.enabled (no default))>',
+      'Bool aws:MultiFactorAuthPresent = true',
     ]);
     expect(s.conditions.map((c) => c.location?.line)).toEqual([36, 37]);
+    const both = roles.filter((r) => addressOf(r) === 'aws_iam_role.expr');
+    expect(both.map((r) => r.variant)).toEqual(['var.enabled = true', 'var.enabled = false']);
+    expect(conditionsOf(stmt(both[1] as (typeof both)[number], 0))[1]).toBe(
+      'Bool aws:MultiFactorAuthPresent = false',
+    );
   });
   it('template directives (%{for}, %{if}) in a heredoc build one statement per element', () => {
     const r = byId(roles, 'aws_iam_role.directives');

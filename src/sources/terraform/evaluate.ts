@@ -640,7 +640,12 @@ export class ModuleInstance {
     }
     if (first?.type === 'index') {
       const inner = first.kids[0];
-      const key = inner?.kids[0] ? this.eval(inner.kids[0], scope) : NULL;
+      const key: Val =
+        inner?.type === 'legacy_index'
+          ? { t: 'num', v: Number(textOf(inner).replace('.', '')) }
+          : inner?.kids[0]
+            ? this.eval(inner.kids[0], scope)
+            : NULL;
       if (key.t === 'sym') return this.symOf(key, whole, loc);
       const suffix = key.t === 'num' ? `[${key.v}]` : `[${JSON.stringify(scalarText(key) ?? '')}]`;
       const one = insts.find((i) => i.suffix === suffix);
@@ -668,11 +673,41 @@ export class ModuleInstance {
         svcNode && block ? this.eval(svcNode, this.metaScope(block, `data.${type}.${name}`)) : undefined;
       if (svc?.t === 'str' && this.env.partition === 'aws') return str(`${svc.v}.amazonaws.com`, loc);
     }
+    if (type === 'template_file' && field === 'rendered') {
+      const rendered = this.templateFileData(name, loc);
+      if (rendered) return rendered;
+    }
     if (type === 'aws_iam_policy_document' && (field === 'json' || field === 'minified_json')) {
       const v = this.policyDocument(name, loc);
       return v.t === 'sym' ? v : { ...v, loc };
     }
     return sym(`data.${type}.${name}${field ? `.${field}` : ''} (read at plan time)`, wrap(text), loc);
+  }
+
+  /**
+   * `data.template_file.NAME.rendered` (the `template` provider): its `template` string rendered with
+   * its `vars`, as `templatefile()` renders a file. Undefined when the template is not a known string.
+   */
+  private templateFileData(name: string, loc: SourceLocation): Val | undefined {
+    const block = this.mod.data.get(`template_file.${name}`);
+    if (!block) return undefined;
+    const scope = this.metaScope(block, `data.template_file.${name}`);
+    const attrs = bodyAttrs(block.body);
+    const tplNode = attrs.get('template');
+    const tpl = tplNode ? this.eval(tplNode, scope) : NULL;
+    if (tpl.t !== 'str') return undefined;
+    const varsNode = attrs.get('vars');
+    const vars = varsNode ? this.eval(varsNode, scope) : NULL;
+    const names = new Map<string, Val>();
+    if (vars.t === 'obj') for (const [k, v] of vars.v) names.set(k, v);
+    else if (vars.t !== 'null') return undefined;
+    const at = locOf(tplNode ?? block.node);
+    // Parsed for each use (the text may differ between instances and branches), located in the file
+    // from the line the template's text starts on.
+    const firstLine = tpl.map?.segs[0]?.line ?? at.line ?? 1;
+    const ast = parseTemplateFile(this.env.parser, { path: at.file, text: tpl.v }, firstLine);
+    if (!ast) return undefined;
+    return { ...this.evalTemplate(ast, { names, templateOnly: true }), loc };
   }
 
   private evalObject(n: Ast, scope: Scope): Val {
@@ -980,7 +1015,8 @@ export class ModuleInstance {
       const endN = kids.find((k) => k.type === 'template_if_end');
       if (!intro || !endN) return [];
       const condNode = intro.kids.find((k) => k.type === 'expression');
-      const c = condNode ? this.eval(condNode, scope) : NULL;
+      // An unknown condition is split like a conditional expression's (branches.ts).
+      const c = condNode ? this.decide(condNode, this.eval(condNode, scope), scope) : NULL;
       if (c.t !== 'bool')
         return [
           {
@@ -1131,12 +1167,16 @@ export function assembleTemplate(parts: TplPart[], loc: SourceLocation, meter: B
 }
 
 /** A template file is parsed by wrapping it in a heredoc (so `${}` and `%{}` work), positions shifted back. */
-function parseTemplateFile(parser: HclParser, file: SrcFile): Ast | null {
+function parseTemplateFile(parser: HclParser, file: SrcFile, firstLine = 1): Ast | null {
   let marker = 'TRUSTAUDIT_TEMPLATE_END';
   while (file.text.includes(marker)) marker += '_';
   const prefix = `x = <<${marker}\n`;
   const body = file.text.endsWith('\n') ? file.text : `${file.text}\n`;
-  const wrapped: SrcFile = { path: file.path, text: `${prefix}${body}${marker}\n`, lineOffset: 1 };
+  const wrapped: SrcFile = {
+    path: file.path,
+    text: `${prefix}${body}${marker}\n`,
+    lineOffset: 2 - firstLine,
+  };
   if (file.abs) wrapped.abs = file.abs;
   const parsed = parser.parse(wrapped);
   if (parsed.error) return null;

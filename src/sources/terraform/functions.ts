@@ -406,6 +406,9 @@ const FUNCTIONS: Record<string, Fn> = {
       : c.unknown(m),
   element: ([l, i], c) => {
     if (l?.t !== 'list' || i?.t !== 'num' || l.v.length === 0) return c.unknown(l?.t === 'sym' ? l : i);
+    // Terraform rejects a negative index (it wraps only past the end).
+    if (i.v < 0 || !Number.isInteger(i.v))
+      return errSym('element(...): the index is negative or not whole', wrap(textOf(c.node).trim()), c.loc);
     return l.v[((i.v % l.v.length) + l.v.length) % l.v.length] as Val;
   },
   contains: ([l, v], c) => {

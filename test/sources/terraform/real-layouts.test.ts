@@ -114,3 +114,14 @@ describe('an unknown Action', () => {
     expect(w[0]?.message).toContain('judged as if it allowed sts:AssumeRole');
   });
 });
+
+describe('data "template_file"', () => {
+  it('is rendered with its vars, located in the .tf file where the template is written', () => {
+    const { findings, report } = scan('template-file');
+    expect(report.warnings.map((w) => w.code)).not.toContain('role-not-judged');
+    expect(findings.map((f) => [f.ruleId, f.resource.name, f.location.line])).toEqual([
+      ['TA001', 'template-vendor', 10],
+    ]);
+    expect(findings[0]?.message).toContain('111122223333');
+  });
+});

@@ -174,7 +174,7 @@ describe('TA006 on many stale principals', () => {
     });
     expect(Date.now() - started).toBeLessThan(SLOW);
     expect(r.code, r.stderr).toBe(1);
-    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Written & {
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {
       findings: { ruleId: string; remediation: { correctedPolicyId?: string } }[];
     };
     const ta006 = report.findings.filter((f) => f.ruleId === 'TA006');

@@ -62,6 +62,12 @@ describe('IaC corpus', () => {
       'terraform/terraform-aws-iam-v5.60.0',
       'vendor/datadog',
       'account-authorization-details/cloudsplaining',
+      'ansible/cloudera-labs__cloudera.exe',
+      'kubernetes/crossplane-contrib__provider-aws',
+      'pulumi/pulumi__examples',
+      'serverless/aws-samples__serverless-patterns',
+      'terragrunt/cds-snc__cloud-based-sensor',
+      'cdktf/AymanZahran__multi-cloud-k8s-boilerplate',
     ]) {
       expect(stats[folder]?.roles ?? 0, folder).toBeGreaterThan(0);
     }

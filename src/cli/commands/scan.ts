@@ -18,6 +18,7 @@ import { loadParameterFile } from '../../sources/cloudformation/parameters-file.
 import { fileSources } from '../../sources/index.js';
 import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
 import type { RoleProvider } from '../../sources/types.js';
+import { neutraliseText } from '../../util/neutralise.js';
 import {
   createRedactor,
   type Redactor,
@@ -270,7 +271,13 @@ export async function runScanCommand(
 ): Promise<number> {
   const redactor = createRedactor(secretsFromEnvironment(io.env));
   if (typeof opts.endpointUrl === 'string') redactor.add(...urlSecrets(opts.endpointUrl));
-  const guarded: CliIO = { ...io, stderr: redactingStream(io.stderr, redactor) };
+  // Notes and errors quote paths and names from the scanned tree: no secret and no control character
+  // reaches the terminal (the progress line writes to io.stderr itself, with its own escapes).
+  const redacted = redactingStream(io.stderr, redactor);
+  const guarded: CliIO = {
+    ...io,
+    stderr: { ...redacted, write: (s: string) => redacted.write(neutraliseText(s)) },
+  };
   try {
     return await scanWith(paths, opts, guarded, hooks, redactor);
   } catch (e) {

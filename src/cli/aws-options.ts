@@ -39,7 +39,7 @@ export function addAwsConnectionOptions(cmd: Command, opts: { externalIdFlag: st
     )
     .option(
       '--region <region>',
-      'AWS region for STS and Organizations (IAM is global; default from env/profile, else us-east-1)',
+      'AWS region: for a live scan, of STS and Organizations (IAM is global; default from env/profile, else us-east-1); for every scan, the region ASFF reports and console links name',
     )
     .option(
       '--endpoint-url <url>',
@@ -106,7 +106,6 @@ const ORG_ONLY: [key: string, flag: string][] = [
 ];
 const AWS_ONLY: [key: string, flag: string][] = [
   ['profile', '--profile'],
-  ['region', '--region'],
   ['endpointUrl', '--endpoint-url'],
   ['maxAttempts', '--max-attempts'],
   ['requestTimeout', '--request-timeout'],

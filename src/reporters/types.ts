@@ -110,7 +110,7 @@ export interface ReporterOptions {
   verbose?: boolean;
   /** Time of the scan (ISO 8601); ASFF CreatedAt/UpdatedAt. Reporters stay deterministic when it is given. */
   generatedAt?: string;
-  /** AWS region for ASFF ProductArn/Resources (`--region`, else AWS_REGION). */
+  /** AWS region for ASFF ProductArn/Resources (`--region`; for a live scan, else AWS_REGION). */
   region?: string;
   /** AWS account for ASFF when a finding's role has no account (the `--account` / caller account). */
   account?: string;

@@ -440,8 +440,14 @@ async function scanWith(
   report = redactor.value(report);
 
   const color = useColor(io, opts.color);
+  // Reports take no value from the environment unless a live scan uses the same credentials and
+  // region: a file scan's region (ASFF, console links) is only ever the one given with --region.
   const region =
-    typeof opts.region === 'string' ? opts.region : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION);
+    typeof opts.region === 'string'
+      ? opts.region
+      : providers.length > 0
+        ? (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION)
+        : undefined;
   const account = opts.account ?? zone.defaultOwner ?? result.accounts[0]?.id;
   // Render every format before writing anything, so a format that cannot be produced leaves no partial output.
   const render = (format: string, useColour: boolean): ReportText => {

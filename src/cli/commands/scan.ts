@@ -272,14 +272,14 @@ export async function runScanCommand(
   const redactor = createRedactor(secretsFromEnvironment(io.env));
   if (typeof opts.endpointUrl === 'string') redactor.add(...urlSecrets(opts.endpointUrl));
   // Notes and errors quote paths and names from the scanned tree: no secret and no control character
-  // reaches the terminal (the progress line writes to io.stderr itself, with its own escapes).
+  // reaches the terminal. The progress line (counts only, no input text) keeps its own escapes.
   const redacted = redactingStream(io.stderr, redactor);
   const guarded: CliIO = {
     ...io,
     stderr: { ...redacted, write: (s: string) => redacted.write(neutraliseText(s)) },
   };
   try {
-    return await scanWith(paths, opts, guarded, hooks, redactor);
+    return await scanWith(paths, opts, guarded, hooks, redactor, redacted);
   } catch (e) {
     if (e instanceof Error) e.message = redactor.text(e.message);
     throw e;
@@ -306,6 +306,7 @@ async function scanWith(
   io: CliIO,
   hooks: ScanHooks,
   redactor: Redactor,
+  progressSink: CliIO['stderr'],
 ): Promise<number> {
   const formats = opts.format
     .split(',')
@@ -399,7 +400,7 @@ async function scanWith(
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   // Files and roles per second on a terminal; nothing in CI, with --quiet or when stderr is a file.
-  const progress = fileScanProgress(io.stderr, { quiet: Boolean(opts.quiet), env: io.env });
+  const progress = fileScanProgress(progressSink, { quiet: Boolean(opts.quiet), env: io.env });
   const scanning = runScan({
     now: started,
     budgets,

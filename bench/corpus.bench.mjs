@@ -128,7 +128,7 @@ async function prepareParseOnly(repoRoot, corpusDir, dist) {
     const kinds = { json: 0, yaml: 0, hcl: 0 };
     let files = 0;
     let bytes = 0;
-    for (const f of walkPaths(['.'], corpusDir).files) {
+    for (const f of walkPaths(['.'], corpusDir, { rootDir: corpusDir, wanted: () => true }).files) {
       const ext = extname(f.abs).toLowerCase();
       if (!EXT.has(ext)) continue;
       const text = readFileSync(f.abs, 'utf8');

@@ -1,6 +1,7 @@
 /** Inputs for the output tests (test/security/output-*.test.ts): generated policies and templates. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OUTPUT_FILE_NAMES } from '../../src/cli/commands/scan.js';
 import { tempDir } from '../helpers/cli.js';
 
 /** A trust policy whose `n` statements each trust a different third-party account, unprotected. */
@@ -48,15 +49,6 @@ export function dirWith(files: Record<string, string>): string {
   return dir;
 }
 
-/** Every format, written with --output-dir. */
-export const FORMATS = 'text,json,sarif,html,csv,junit,markdown,asff';
-export const FILES: Record<string, string> = {
-  text: 'trustaudit.txt',
-  json: 'trustaudit.json',
-  sarif: 'trustaudit.sarif',
-  html: 'trustaudit.html',
-  csv: 'trustaudit.csv',
-  junit: 'trustaudit.junit.xml',
-  markdown: 'trustaudit.md',
-  asff: 'trustaudit.asff.json',
-};
+/** Every format, written with --output-dir, and the file each goes to (the CLI's own table). */
+export const FILES: Record<string, string> = OUTPUT_FILE_NAMES;
+export const FORMATS = Object.keys(FILES).join(',');

@@ -10,16 +10,16 @@ import {
   type JsonLike,
   type Role,
   type ScanError,
-  type SourceLocation,
 } from '../../model/types.js';
 import { BudgetExceeded, type Budgets } from '../../scan/budgets.js';
-import type { CEntry, CNode, LineIndex, Pos } from '../cloudformation/nodes.js';
+import type { CEntry, CNode, LineIndex } from '../cloudformation/nodes.js';
 import { get, getEntry, scalarText } from '../cloudformation/nodes.js';
 import { quoted } from '../kubernetes/context.js';
 import { trustPolicyOf } from '../kubernetes/trust.js';
 import { componentError } from './components.js';
 import { projectConfig, stackAccount } from './config.js';
 import { type ConfigValue, Evaluator, type ProgramScope } from './evaluate.js';
+import { err, loc } from './located.js';
 
 /** How each provider's role resource names its fields. */
 interface RoleType {
@@ -58,19 +58,6 @@ export interface ProgramInput {
   stacks: readonly Stack[];
   owner?: string;
   budgets: Budgets;
-}
-
-function loc(file: string, p: Pos): SourceLocation {
-  return { file, line: p.line, column: p.column };
-}
-
-function err(file: string, code: string, message: string, p?: Pos): ScanError {
-  const e: ScanError = { source: 'pulumi', code, message, file };
-  if (p) {
-    e.line = p.line;
-    e.column = p.column;
-  }
-  return e;
 }
 
 export function programRoles(input: ProgramInput): {

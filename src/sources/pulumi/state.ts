@@ -4,13 +4,14 @@
  * `aws-native:iam:Role` with `outputs.assumeRolePolicyDocument`. The account and name come from the
  * role's ARN; a role created by a component resource names the component as its construct.
  */
-import type { Role, ScanError, SourceLocation } from '../../model/types.js';
+import type { Role, ScanError } from '../../model/types.js';
 import { BudgetExceeded, type Budgets } from '../../scan/budgets.js';
-import type { CEntry, CNode, LineIndex, Pos } from '../cloudformation/nodes.js';
+import type { CEntry, CNode, LineIndex } from '../cloudformation/nodes.js';
 import { get, getEntry, scalarText } from '../cloudformation/nodes.js';
 import { parseJson } from '../cloudformation/parse-json.js';
 import { quoted } from '../kubernetes/context.js';
 import { literalNode, trustPolicyOf } from '../kubernetes/trust.js';
+import { err, loc } from './located.js';
 import { normaliseType } from './program.js';
 
 /** The marker Pulumi puts on a secret value (`{"4dabf…": "1b47…", "ciphertext" | "plaintext": …}`). */
@@ -19,19 +20,6 @@ const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 /** Cheap test: a stack export. */
 export function looksLikeStateExport(text: string): boolean {
   return /^\uFEFF?\s*\{/.test(text) && text.includes('"deployment"') && text.includes('urn:pulumi:');
-}
-
-function loc(file: string, p: Pos): SourceLocation {
-  return { file, line: p.line, column: p.column };
-}
-
-function err(file: string, code: string, message: string, p?: Pos): ScanError {
-  const e: ScanError = { source: 'pulumi', code, message, file };
-  if (p) {
-    e.line = p.line;
-    e.column = p.column;
-  }
-  return e;
 }
 
 const DOC_FIELD: Readonly<Record<string, string>> = {

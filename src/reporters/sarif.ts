@@ -453,6 +453,8 @@ function runProperties(report: Report): { properties?: Record<string, unknown> }
           }
         : {}),
       ...(suppressedBy ? { suppressedBy } : {}),
+      rolesScanned: report.summary.rolesScanned,
+      filesScanned: report.summary.filesScanned,
       ...(report.summary.rolesNotJudged !== undefined
         ? { rolesNotJudged: report.summary.rolesNotJudged }
         : {}),

@@ -8,6 +8,9 @@ import type { Role, ScanError } from '../model/types.js';
  */
 export const NOT_JUDGED_CODE = 'role-not-judged';
 
+/** A scan of folders in which no file was recognised as an input, although some looked like one. */
+export const NOTHING_RECOGNISED_CODE = 'nothing-recognised';
+
 export function notJudgedWarnings(roles: readonly Role[]): ScanError[] {
   const out: ScanError[] = [];
   const seen = new Set<string>();

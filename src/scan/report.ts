@@ -5,7 +5,7 @@ import { reportRoles } from '../reporters/report-roles.js';
 import type { ConfigSummary, Report, ScanInfo, Summary } from '../reporters/types.js';
 import { toolVersion } from '../version.js';
 import { DEFAULT_BUDGETS } from './budgets.js';
-import { NOT_JUDGED_CODE } from './not-judged.js';
+import { NOT_JUDGED_CODE, NOTHING_RECOGNISED_CODE } from './not-judged.js';
 import type { ScanResult } from './run.js';
 
 /**
@@ -89,6 +89,7 @@ export function exitCodeFor(report: Report, failOn: Severity): number {
  */
 export const INCOMPLETE_WARNING_CODES: ReadonlySet<string> = new Set([
   NOT_JUDGED_CODE,
+  NOTHING_RECOGNISED_CODE,
   'module-not-fetched',
   'module-not-found',
   'module-outside-root',

@@ -14,7 +14,7 @@ import { append } from '../util/append.js';
 import { BudgetExceeded, type BudgetName, budgetError, budgetsWith } from './budgets.js';
 import { type ExcludeGlob, excludeTest } from './exclude.js';
 import { gitIgnoredUnder } from './git-ignored.js';
-import { notJudgedWarnings } from './not-judged.js';
+import { NOTHING_RECOGNISED_CODE, notJudgedWarnings } from './not-judged.js';
 import { withinPolicyBudgets } from './policy-budget.js';
 import { defaultRootFor, openScanRoot, readRegularFile, type ScanRoot } from './scan-root.js';
 import { errMessage, walkPaths } from './walk.js';
@@ -115,9 +115,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   // Offer each file to the sources in order; the first that claims it gets it.
   const claimed = new Map<FileSource, InputFile[]>();
   let filesScanned = 0;
+  let unrecognised = 0;
   for (const file of inputs.files) {
     const source = sources.find((s) => safeClaim(s, file, errors));
     if (!source) {
+      unrecognised++;
       if (file.explicit) {
         errors.push({
           source: 'input',
@@ -132,6 +134,15 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     const list = claimed.get(source) ?? [];
     list.push(file);
     claimed.set(source, list);
+  }
+  // Files that look like infrastructure code but none of which any reader recognised: say so, so that
+  // "no findings in 0 roles" is never read as a clean result.
+  if (filesScanned === 0 && unrecognised > 0 && opts.paths.some((p) => p !== '-')) {
+    warnings.push({
+      source: 'input',
+      code: NOTHING_RECOGNISED_CODE,
+      message: `none of the ${unrecognised} JSON, YAML, Terraform and template file${unrecognised === 1 ? '' : 's'} found is a trust policy, IAM export or template trustaudit reads: nothing was judged (is this the right folder? templates that must be rendered first, such as Helm charts, are not read)`,
+    });
   }
 
   const roles: Role[] = [];

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runJson } from '../helpers/cli.js';
+import { runCli, runJson } from '../helpers/cli.js';
 
 /** A role whose whole trust is unknown has no finding; it must be named, never read as clean. */
 function repo(files: Record<string, string>): string {
@@ -71,5 +71,52 @@ Resources:
     const { report } = runJson(['scan', '.', '--account', '123456789012'], { cwd: dir });
     const w = report.warnings.find((x) => x.code === 'role-not-judged');
     expect(w?.message).toContain('--parameter');
+  });
+});
+
+describe('a folder in which nothing was recognised', () => {
+  it('says so instead of reading as "no findings in 0 roles"', () => {
+    const dir = repo({
+      'package.json': '{"name": "app", "version": "1.0.0"}',
+      'docker-compose.yml': 'services:\n  web:\n    image: nginx\n',
+      'tsconfig.json': '{"compilerOptions": {}}',
+    });
+    const { report, code } = runJson(['scan', '.', '--account', '123456789012'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(report.summary.rolesScanned).toBe(0);
+    const w = report.warnings.find((x) => x.code === 'nothing-recognised');
+    expect(w?.message).toContain('nothing was judged');
+    // In CI, --fail-on-incomplete makes it fail the job.
+    expect(
+      runJson(['scan', '.', '--account', '123456789012', '--fail-on-incomplete'], { cwd: dir }).code,
+    ).toBe(2);
+  });
+
+  it('is not said when a folder holds an input, even one without roles of concern', () => {
+    const dir = repo({
+      'trust.json': JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+      'package.json': '{"name": "app"}',
+    });
+    const { report } = runJson(['scan', '.', '--account', '123456789012'], { cwd: dir });
+    expect(report.warnings.some((x) => x.code === 'nothing-recognised')).toBe(false);
+  });
+
+  it('SARIF run properties count the inputs and roles read', () => {
+    const dir = repo({
+      'trust.json': JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+    });
+    const r = runCli(['scan', '.', '--account', '123456789012', '--format', 'sarif'], { cwd: dir });
+    const props = JSON.parse(r.stdout).runs[0].properties;
+    expect(props).toMatchObject({ filesScanned: 1, rolesScanned: 1, rolesNotJudged: 0 });
   });
 });

@@ -12,18 +12,21 @@
  * console.log(report.summary.findings, renderReport(report, 'sarif'));
  * ```
  */
-import { emptyZone, type ZoneOfTrust } from './analysis/zone.js';
+import type { RequireMode } from './analysis/third-party.js';
+import type { KnownAccount } from './analysis/zone.js';
 import { loadBundledKnownAccounts, mergeKnownAccounts } from './config/bundled-accounts.js';
 import { loadKnownAccounts } from './config/known-accounts.js';
 import type { Severity } from './findings/types.js';
-import { reporters } from './reporters/index.js';
+import { FORMAT_NAMES, outputFormats } from './reporters/index.js';
 import { type Report, type ReporterOptions, wholeText } from './reporters/types.js';
-import type { RuleSetting } from './rules/engine.js';
 import { allRules } from './rules/index.js';
 import type { BudgetName } from './scan/budgets.js';
 import { buildReport, exitCodeFor } from './scan/report.js';
 import { runScan, type ScanOptions } from './scan/run.js';
+import { scanSettings } from './scan/settings.js';
 
+/** What protects a third-party trust (TA001's `require` option). */
+export type { RequireMode } from './analysis/third-party.js';
 export type { ZoneOfTrust } from './analysis/zone.js';
 export type { Finding, FindingPrincipal, Severity } from './findings/types.js';
 export type { Role, ScanError, Statement, TrustPolicy } from './model/types.js';
@@ -32,9 +35,6 @@ export { allRules as rules } from './rules/index.js';
 export type { RuleMeta } from './rules/types.js';
 export { BUDGETS, type BudgetName } from './scan/budgets.js';
 export { REPORT_SCHEMA_VERSION } from './scan/report.js';
-
-/** What protects a third-party trust (TA001's `require` option). */
-export type RequireMode = 'external-id-or-mfa' | 'external-id' | 'mfa' | 'external-id-and-mfa';
 
 export interface LibraryScanOptions {
   /** Account that owns roles whose input does not say (bare policies, templates). */
@@ -94,13 +94,13 @@ export async function scanPolicies(
 }
 
 /** The formats `renderReport` takes. */
-export const formats: readonly string[] = Object.keys(reporters);
+export const formats: readonly string[] = FORMAT_NAMES;
 
 /** A report as text in one of `formats` (`json`, `sarif`, `html`, `text`, …). */
 export function renderReport(report: Report, format: string, options: Partial<ReporterOptions> = {}): string {
-  const reporter = reporters[format];
-  if (!reporter) throw new Error(`unknown format "${format}"; the formats are ${formats.join(', ')}`);
-  return wholeText(reporter(report, { color: false, ...options }));
+  const entry = Object.hasOwn(outputFormats, format) ? outputFormats[format] : undefined;
+  if (!entry) throw new Error(`unknown format "${format}"; the formats are ${formats.join(', ')}`);
+  return wholeText(entry.render(report, { color: false, ...options }));
 }
 
 /** The CLI's exit code for a report: 0 clean, 1 findings at or above `failOn`, 2 incomplete. */
@@ -108,45 +108,37 @@ export function exitCode(report: Report, failOn: Severity = 'low'): number {
   return exitCodeFor(report, failOn);
 }
 
+/** The library's options through the settings step the CLI uses, with no config file. */
 function scanOptions(o: LibraryScanOptions, inputs: Pick<ScanOptions, 'paths' | 'documents'>): ScanOptions {
-  const zone = buildLibraryZone(o);
+  const { zone, ruleSettings, budgets } = scanSettings({
+    ...(o.account ? { account: o.account } : {}),
+    trustedAccounts: o.trustedAccounts ?? [],
+    trustedOrgs: o.trustedOrganizations ?? [],
+    knownAccounts: libraryKnownAccounts(o),
+    rule: Object.entries(o.rules ?? {}).map(
+      ([id, v]) => `${id}=${v === false ? 'off' : v === true ? 'on' : v}`,
+    ),
+    ...(o.require ? { require: o.require } : {}),
+    ...(o.limits ? { limits: o.limits } : {}),
+  });
   return {
     ...inputs,
     cwd: o.cwd ?? process.cwd(),
     zone,
-    ruleSettings: ruleSettings(o),
+    ruleSettings,
     parameters: new Map(Object.entries(o.parameters ?? {})),
     variables: new Map(Object.entries(o.variables ?? {})),
     rules: allRules,
     ...(o.root ? { root: o.root } : {}),
     ...(o.maxFileBytes ? { maxFileBytes: o.maxFileBytes } : {}),
-    ...(o.limits ? { budgets: o.limits } : {}),
+    ...(o.limits ? { budgets } : {}),
   };
 }
 
-function buildLibraryZone(o: LibraryScanOptions): ZoneOfTrust {
-  const zone = emptyZone();
-  if (o.account) zone.defaultOwner = o.account;
-  for (const id of o.trustedAccounts ?? []) zone.trusted.set(id, { id });
-  for (const org of o.trustedOrganizations ?? []) zone.trustedOrgIds.add(org);
-  if (o.bundledKnownAccounts !== false) zone.known = loadBundledKnownAccounts();
-  if (o.knownAccountsFile)
-    zone.known = mergeKnownAccounts(zone.known, loadKnownAccounts(o.knownAccountsFile));
-  for (const [id, name] of Object.entries(o.knownAccounts ?? {})) zone.known.set(id, { id, name });
-  return zone;
-}
-
-function ruleSettings(o: LibraryScanOptions): Map<string, RuleSetting> {
-  const out = new Map<string, RuleSetting>();
-  for (const [id, v] of Object.entries(o.rules ?? {})) {
-    const key = id.toUpperCase();
-    if (v === false || v === 'off') out.set(key, { enabled: false });
-    else if (v === true || v === 'on') out.set(key, { enabled: true });
-    else out.set(key, { enabled: true, severity: v });
-  }
-  if (o.require) {
-    const prev = out.get('TA001');
-    out.set('TA001', { ...prev, enabled: prev?.enabled ?? true, options: { require: o.require } });
-  }
-  return out;
+/** The bundled vendor list (unless turned off), then the file's, then the names given: the last wins. */
+function libraryKnownAccounts(o: LibraryScanOptions): Map<string, KnownAccount> {
+  let known = o.bundledKnownAccounts !== false ? loadBundledKnownAccounts() : new Map<string, KnownAccount>();
+  if (o.knownAccountsFile) known = mergeKnownAccounts(known, loadKnownAccounts(o.knownAccountsFile));
+  for (const [id, name] of Object.entries(o.knownAccounts ?? {})) known.set(id, { id, name });
+  return known;
 }

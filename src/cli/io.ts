@@ -127,5 +127,5 @@ export function useColor(io: CliIO, flag: boolean | undefined): boolean {
   return Boolean(io.stdout.isTTY);
 }
 
-/** A usage problem: printed without a stack, exit code 2. */
-export class UsageError extends Error {}
+/** A usage problem: printed without a stack, exit code 2 (defined below the CLI, for the settings step). */
+export { UsageError } from '../util/usage-error.js';

@@ -3,7 +3,6 @@ import { ConfigError } from '../config/load.js';
 import { HistoryError } from '../history/store.js';
 import { RuleOptionsError } from '../rules/engine.js';
 import { EXIT_ERROR } from '../scan/report.js';
-import { installUsageFeature } from '../usage/feature.js';
 import { describeFsError, WriteError } from '../util/atomic-write.js';
 import { neutraliseText } from '../util/neutralise.js';
 import { toolVersion } from '../version.js';
@@ -12,6 +11,7 @@ import { registerRuleCommands } from './commands/rules.js';
 import { emptyScanHooks, registerScanCommand, type ScanHooks } from './commands/scan.js';
 import { installHistory } from './history-options.js';
 import { type CliIO, processIO, UsageError } from './io.js';
+import { installUsageFeature } from './usage-options.js';
 
 /** Feature modules plug into the CLI here (live AWS, history, fix...). */
 export function installFeatures(

@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from 'commander';
 import { SEVERITIES, type Severity } from '../findings/types.js';
-import { UsageError } from './io.js';
 
 /** Commander collector for repeatable options. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -23,16 +22,7 @@ export function parseSeverity(value: string): Severity | 'none' {
   throw new InvalidArgumentError(`expected one of ${[...SEVERITIES, 'none'].join(', ')}.`);
 }
 
-/** `Key=Value` pairs into a map; the value may itself contain `=`. */
-export function parsePairs(pairs: readonly string[], what: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i <= 0) throw new UsageError(`${what} "${p}" must look like Name=Value.`);
-    out.set(p.slice(0, i), p.slice(i + 1));
-  }
-  return out;
-}
+export { parsePairs } from '../util/usage-error.js';
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);

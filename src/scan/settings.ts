@@ -5,15 +5,15 @@
  * A choice that cannot be used throws a `UsageError` whose message names it and says what is allowed.
  */
 import type { KnownAccount, ZoneOfTrust } from '../analysis/zone.js';
-import { UsageError } from '../cli/io.js';
-import { applyRuleFlags, type RuleFlags } from '../cli/rule-flags.js';
 import { buildZone, ruleSettingsFrom } from '../config/load.js';
 import { type Config, ConfigSchema } from '../config/schema.js';
 import type { Severity } from '../findings/types.js';
 import { FORMAT_NAMES } from '../reporters/index.js';
 import type { RuleSetting } from '../rules/engine.js';
 import { allRules } from '../rules/index.js';
+import { UsageError } from '../util/usage-error.js';
 import { type BudgetName, parseLimitFlags } from './budgets.js';
+import { applyRuleFlags, type RuleFlags } from './rule-flags.js';
 
 /** The choices a scan is run with, whoever made them. Every field is optional. */
 export interface SettingsOptions extends RuleFlags {
@@ -89,6 +89,10 @@ export function outputFormatsFor(choice: OutputChoice): string[] {
     .split(',')
     .map((f) => f.trim().toLowerCase())
     .filter(Boolean);
+  if (formats.length === 0)
+    throw new UsageError(
+      `--format "${choice.format}" names no format; available: ${[...FORMAT_NAMES].sort().join(', ')}`,
+    );
   for (const f of formats) {
     if (!FORMAT_NAMES.includes(f))
       throw new UsageError(`unknown format "${f}"; available: ${[...FORMAT_NAMES].sort().join(', ')}`);
@@ -96,6 +100,7 @@ export function outputFormatsFor(choice: OutputChoice): string[] {
   if (formats.length > 1 && !choice.outputDir) {
     throw new UsageError('several formats need --output-dir DIR (one file per format)');
   }
-  if (choice.output && choice.outputDir) throw new UsageError('use either --output or --output-dir, not both');
+  if (choice.output && choice.outputDir)
+    throw new UsageError('use either --output or --output-dir, not both');
   return formats;
 }

@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { emptyZone } from '../../src/analysis/zone.js';
 import type { ScanCliOptions } from '../../src/cli/commands/scan.js';
 import type { CliIO } from '../../src/cli/io.js';
+import { applyUsage, type UsageFeatureDeps } from '../../src/cli/usage-options.js';
 import { buildReport } from '../../src/scan/report.js';
 import { runScan } from '../../src/scan/run.js';
 import { roleFromIam } from '../../src/sources/aws/roles.js';
-import { applyUsage, type UsageFeatureDeps } from '../../src/usage/feature.js';
 import { roleLastUsedOf } from '../../src/usage/last-used.js';
 import { repoRoot } from '../helpers/cli.js';
 

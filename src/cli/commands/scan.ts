@@ -1,19 +1,21 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { REQUIRE_MODES } from '../../analysis/third-party.js';
 import { loadBundledKnownAccounts, mergeKnownAccounts } from '../../config/bundled-accounts.js';
 import { type KnownAccountsReader, loadKnownAccounts } from '../../config/known-accounts.js';
-import { buildZone, type LoadedConfig, loadConfig, ruleSettingsFrom } from '../../config/load.js';
+import { type LoadedConfig, loadConfig } from '../../config/load.js';
 import { SEVERITIES, type Severity } from '../../findings/types.js';
 import type { Role } from '../../model/types.js';
-import { reporters } from '../../reporters/index.js';
+import { FORMAT_NAMES, outputFormats } from '../../reporters/index.js';
 import type { ConfigSummary, Report, ReportText } from '../../reporters/types.js';
-import { allRules } from '../../rules/index.js';
-import { BUDGET_NAMES, parseLimitFlags } from '../../scan/budgets.js';
+import { BUDGET_NAMES } from '../../scan/budgets.js';
 import { type ExcludeGlob, globProblem } from '../../scan/exclude.js';
 import { buildReport, EXIT_CLEAN, EXIT_ERROR, exitCodeFor, isIncomplete } from '../../scan/report.js';
+import { keepAtOrAbove, type RuleFlags } from '../../scan/rule-flags.js';
 import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
 import { defaultRootFor, openScanRoot, readRegularFile } from '../../scan/scan-root.js';
+import { outputFormatsFor, scanSettings } from '../../scan/settings.js';
 import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
 import { fileSources } from '../../sources/index.js';
 import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
@@ -29,25 +31,19 @@ import {
 import { shellCommand } from '../../util/shell-quote.js';
 import { type CliIO, UsageError, useColor } from '../io.js';
 import { collect, collectAccountIds, parsePairs, parsePositiveInt, parseSeverity } from '../parse.js';
-import { applyRuleFlags, keepAtOrAbove } from '../rule-flags.js';
 import { fileScanProgress } from '../scan-progress.js';
 import { writeReportFiles, writeReportToStdout } from '../write-report.js';
 
 /** A variables file is small: anything larger is refused rather than read into memory. */
 const MAX_VAR_FILE_BYTES = 16 * 1024 * 1024;
 
-/** File names used with --output-dir, by format. */
-export const OUTPUT_FILE_NAMES: Record<string, string> = {
-  text: 'trustaudit.txt',
-  json: 'trustaudit.json',
-  sarif: 'trustaudit.sarif',
-  html: 'trustaudit.html',
-  csv: 'trustaudit.csv',
-  junit: 'trustaudit.junit.xml',
-  markdown: 'trustaudit.md',
-  asff: 'trustaudit.asff.json',
-  ocsf: 'trustaudit.ocsf.json',
-};
+/** File names used with --output-dir, by format (read from the format table). */
+export const OUTPUT_FILE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(outputFormats).map(([name, f]) => [name, f.fileName]),
+);
+
+/** The formats written in pieces, for the message about a report too large for one string. */
+const STREAMED_FORMATS = FORMAT_NAMES.filter((f) => outputFormats[f]?.streams);
 
 export interface ScanCliOptions {
   format: string;
@@ -149,11 +145,7 @@ export function registerScanCommand(
       'Scan trust policies, IAM exports, CloudFormation and Terraform for roles a third party can assume without an external ID or MFA.',
     )
     .argument('[paths...]', 'files or folders to scan; - reads standard input')
-    .option(
-      '-f, --format <formats>',
-      `output format(s), comma-separated: ${Object.keys(OUTPUT_FILE_NAMES).join(', ')}`,
-      'text',
-    )
+    .option('-f, --format <formats>', `output format(s), comma-separated: ${FORMAT_NAMES.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--output-dir <dir>', 'write one file per format into this folder')
     .addOption(
@@ -198,12 +190,9 @@ export function registerScanCommand(
     )
     .option('--no-known-accounts', 'do not name vendors from the bundled known_aws_accounts list')
     .addOption(
-      new Option('--require <mode>', 'what protects a third-party trust (TA001 option)').choices([
-        'external-id-or-mfa',
-        'external-id',
-        'mfa',
-        'external-id-and-mfa',
-      ]),
+      new Option('--require <mode>', 'what protects a third-party trust (TA001 option)').choices(
+        REQUIRE_MODES,
+      ),
     )
     .option(
       '--rule <ID=setting>',
@@ -308,18 +297,7 @@ async function scanWith(
   redactor: Redactor,
   progressSink: CliIO['stderr'],
 ): Promise<number> {
-  const formats = opts.format
-    .split(',')
-    .map((f) => f.trim().toLowerCase())
-    .filter(Boolean);
-  for (const f of formats) {
-    if (!reporters[f])
-      throw new UsageError(`unknown format "${f}"; available: ${Object.keys(reporters).sort().join(', ')}`);
-  }
-  if (formats.length > 1 && !opts.outputDir) {
-    throw new UsageError('several formats need --output-dir DIR (one file per format)');
-  }
-  if (opts.output && opts.outputDir) throw new UsageError('use either --output or --output-dir, not both');
+  const formats = outputFormatsFor(opts);
 
   // The scan root: every path a scanned file (or a config file inside the scanned tree) names stays in it.
   const rootDir = scanRootDir(paths, opts, io.cwd);
@@ -340,11 +318,6 @@ async function scanWith(
     );
   }
   const exclude = excludeGlobs(opts.exclude ?? [], config.exclude, io.cwd, configFile);
-  const zone = buildZone(config, {
-    ...(opts.account ? { account: opts.account } : {}),
-    trustedAccounts: opts.trustedAccount ?? [],
-  });
-  for (const o of opts.trustedOrg ?? []) zone.trustedOrgIds.add(o);
   const maxFileBytes = opts.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
   // A vendor list named in the config is relative to the config file; on the command line, to cwd.
   const knownFile =
@@ -355,17 +328,23 @@ async function scanWith(
         : undefined;
   // Vendors are named from the bundled list unless --no-known-accounts; a user's list adds to it and wins.
   const bundled = opts.knownAccounts === false ? new Map() : loadBundledKnownAccounts();
-  zone.known = knownFile
+  const knownAccounts = knownFile
     ? mergeKnownAccounts(
         bundled,
         loadKnownAccounts(knownFile, knownAccountsReader(opts, configFile, rootDir, maxFileBytes)),
       )
     : bundled;
-  const settings = ruleSettingsFrom(config);
-  applyRuleFlags(
-    settings,
-    opts,
-    allRules.map((r) => r.meta.id),
+  const { zone, ruleSettings, budgets, failOn } = scanSettings(
+    {
+      ...(opts.account ? { account: opts.account } : {}),
+      trustedAccounts: opts.trustedAccount ?? [],
+      trustedOrgs: opts.trustedOrg ?? [],
+      knownAccounts,
+      ...ruleFlagsOf(opts),
+      limitFlags: opts.limit ?? [],
+      ...(opts.failOn ? { failOn: opts.failOn } : {}),
+    },
+    config,
   );
 
   const providers = hooks.providers
@@ -390,13 +369,6 @@ async function scanWith(
   for (const h of hooks.variables) for (const [k, v] of await h(opts, io)) variables.set(k, v);
   for (const [k, v] of parsePairs(opts.var ?? [], 'variable')) variables.set(k, v);
 
-  let budgets: ReturnType<typeof parseLimitFlags>;
-  try {
-    budgets = parseLimitFlags(opts.limit ?? []);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   // Files and roles per second on a terminal; nothing in CI, with --quiet or when stderr is a file.
@@ -408,7 +380,7 @@ async function scanWith(
     cwd: io.cwd,
     zone,
     readStdin: io.readStdin,
-    ruleSettings: settings,
+    ruleSettings,
     parameters,
     variables,
     providers,
@@ -453,7 +425,7 @@ async function scanWith(
   // Render every format before writing anything, so a format that cannot be produced leaves no partial output.
   const render = (format: string, useColour: boolean): ReportText => {
     try {
-      return reporters[format]!(report, {
+      return outputFormats[format]!.render(report, {
         color: useColour,
         ...(opts.verbose ? { verbose: true } : {}),
         generatedAt: startedAt,
@@ -466,7 +438,7 @@ async function scanWith(
       // V8 strings hold at most 2^29 - 24 characters (about 512 MiB).
       if (e instanceof RangeError && /invalid string length/i.test(e.message)) {
         throw new UsageError(
-          `cannot write the ${format} report: with ${report.findings.length} findings it would be larger than the 512 MiB one piece of text can hold; scan fewer inputs at a time, or choose json, sarif, asff or junit (written in pieces) or a more compact format (csv, text)`,
+          `cannot write the ${format} report: with ${report.findings.length} findings it would be larger than the 512 MiB one piece of text can hold; scan fewer inputs at a time, or choose ${listOr(STREAMED_FORMATS)} (written in pieces) or a more compact format (csv, text)`,
         );
       }
       throw new UsageError(
@@ -479,7 +451,7 @@ async function scanWith(
   if (opts.outputDir) {
     const dir = resolve(io.cwd, opts.outputDir);
     const rendered = formats.map((f) => ({
-      file: join(dir, OUTPUT_FILE_NAMES[f] ?? `trustaudit.${f}`),
+      file: join(dir, outputFormats[f]?.fileName ?? `trustaudit.${f}`),
       text: render(f, false),
     }));
     written = writeReportFiles(rendered, io, { dir, ...(opts.quiet ? { quiet: true } : {}) });
@@ -501,9 +473,23 @@ async function scanWith(
     io.stderr.write(
       `trustaudit: warning: ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be scanned (see the report); the exit code does not say so because of --allow-unreadable\n`,
     );
-  const failOn = opts.failOn ?? config.failOn ?? 'low';
   if (failOn === 'none') return judged.errors.length > 0 ? EXIT_ERROR : EXIT_CLEAN;
   return exitCodeFor(judged, failOn);
+}
+
+/** The rule flags given (`--rule`, `--rules`, `--skip-rules`, `--require`), without the absent ones. */
+function ruleFlagsOf(opts: ScanCliOptions): RuleFlags {
+  return {
+    ...(opts.rule ? { rule: opts.rule } : {}),
+    ...(opts.rules ? { rules: opts.rules } : {}),
+    ...(opts.skipRules ? { skipRules: opts.skipRules } : {}),
+    ...(opts.require ? { require: opts.require } : {}),
+  };
+}
+
+/** `a, b or c`. */
+function listOr(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
 /** The folder the config search starts in: the first scanned path's (itself when it is a folder). */

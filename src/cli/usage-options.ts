@@ -6,15 +6,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ScanCliOptions, ScanHooks } from '../cli/commands/scan.js';
-import { type CliIO, UsageError } from '../cli/io.js';
-import { collect, parsePositiveInt } from '../cli/parse.js';
 import type { Role, ScanError } from '../model/types.js';
 import type { Report } from '../reporters/types.js';
-import { UsageCollector, windowEndingAt } from './aggregate.js';
-import { attachUsage, type UsageRun } from './attach.js';
-import { DEFAULT_LOG_LIMITS, readCloudTrailPath } from './files.js';
-import { LOOKUP_MAX_DAYS, type LookupClient, LookupError, lookupAssumeRoleEvents } from './lookup.js';
+import { UsageCollector, windowEndingAt } from '../usage/aggregate.js';
+import { attachUsage, type UsageRun } from '../usage/attach.js';
+import { DEFAULT_LOG_LIMITS, readCloudTrailPath } from '../usage/files.js';
+import { LOOKUP_MAX_DAYS, type LookupClient, LookupError, lookupAssumeRoleEvents } from '../usage/lookup.js';
+import type { ScanCliOptions, ScanHooks } from './commands/scan.js';
+import { type CliIO, UsageError } from './io.js';
+import { collect, parsePositiveInt } from './parse.js';
 
 export const DEFAULT_USAGE_DAYS = 90;
 /** Calls to the global STS endpoint are recorded in US East (N. Virginia). */

@@ -1,8 +1,7 @@
 import { SEVERITIES, type Severity, severityRank } from '../findings/types.js';
 import type { ScanError } from '../model/types.js';
 import type { RuleSetting } from '../rules/engine.js';
-import { UsageError } from './io.js';
-import { parsePairs } from './parse.js';
+import { parsePairs, UsageError } from '../util/usage-error.js';
 
 /** The rule flags of `scan`, as commander parsed them. */
 export interface RuleFlags {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { correctTrustPolicy, EXTERNAL_ID_PLACEHOLDER, type TrustFix } from '../analysis/remediate.js';
+import {
+  correctTrustPolicy,
+  EXTERNAL_ID_PLACEHOLDER,
+  ORG_PLACEHOLDER,
+  type TrustFix,
+} from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
 import {
   findThirdPartyAccess,
@@ -8,7 +13,8 @@ import {
   type RequireMode,
   type ThirdPartyAccess,
 } from '../analysis/third-party.js';
-import { scanTime } from '../analysis/zone.js';
+import { findUnusableParts } from '../analysis/unusable-trust.js';
+import { scanTime, type ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
@@ -81,6 +87,24 @@ function chosenFix(a: ThirdPartyAccess, mode: RequireMode, role: Role): Protecti
   return triedMfa && !keys.has('sts:externalid') ? ['mfa'] : ['external-id'];
 }
 
+const NO_UNUSABLE: ReadonlyMap<number, string[]> = new Map();
+
+/** By statement, the principals TA006 removes (deleted principals' unique ids, other partitions). */
+function unusablePrincipals(role: Role, now: number): ReadonlyMap<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const u of findUnusableParts(role, now)) {
+    if (u.kind !== 'stale-principal' && u.kind !== 'other-partition') continue;
+    out.set(u.statementIndex, [...(out.get(u.statementIndex) ?? []), ...u.values]);
+  }
+  return out;
+}
+
+/** The organization a wildcard is narrowed to: the configured one, or a placeholder when there are none or several. */
+function orgFor(zone: ZoneOfTrust): string {
+  const orgs = [...zone.trustedOrgIds];
+  return orgs.length === 1 ? (orgs[0] as string) : ORG_PLACEHOLDER;
+}
+
 function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
 }
@@ -93,7 +117,13 @@ interface Prepared extends PolicyFindingParts {
   fix?: TrustFix;
 }
 
-function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
+function prepare(
+  role: Role,
+  a: ThirdPartyAccess,
+  mode: RequireMode,
+  zone: ZoneOfTrust,
+  unusable: ReadonlyMap<number, string[]>,
+): Prepared {
   const label = statementLabel(a.statementIndex, a.sid);
   const fix = chosenFix(a, mode, role);
   const addsId = fix.includes('external-id');
@@ -134,7 +164,12 @@ function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
     summary: `Require ${listText(fix.map((f) => MISSING_TEXT[f]))} in ${label} for ${accounts}.`,
     before,
     after: [
-      `In ${label}, add ${listText(what)} for ${listText(a.principalValues.map((v) => `"${v}"`))}${
+      `In ${label}, add ${listText(what)} for ${listText(
+        (a.principalValues.some((v) => v !== '*')
+          ? a.principalValues.filter((v) => v !== '*')
+          : a.principalValues
+        ).map((v) => `"${v}"`),
+      )}${
         a.details.some((d) => d.includes('does not protect'))
           ? ', replacing the ineffective condition on the same key'
           : ''
@@ -151,9 +186,32 @@ function prepare(role: Role, a: ThirdPartyAccess, mode: RequireMode): Prepared {
     const tf: TrustFix = { statementIndex: a.statementIndex, principals: a.principalValues };
     if (addsId) tf.externalId = EXTERNAL_ID_PLACEHOLDER;
     if (addsMfa) tf.requireMfa = true;
+    // "*" is narrowed to your organization, as TA003 does: an id or MFA alone does not make it safe.
+    if (a.principalValues.includes('*')) tf.wildcardOrg = orgFor(zone);
+    const drop = unusable.get(a.statementIndex);
+    if (drop !== undefined) tf.drop = drop;
     p.fix = tf;
   }
+  if (a.principalValues.includes('*')) narrowWildcardText(p, a, label, orgFor(zone));
   return p;
+}
+
+/**
+ * The steps for a statement whose principals include `"*"`: that one is narrowed to the organization
+ * (what the corrected policy does, as TA003's), the others get the external id or MFA.
+ */
+function narrowWildcardText(p: Prepared, a: ThirdPartyAccess, label: string, org: string): void {
+  const narrow = `For Principal "*", add "StringEquals": {"aws:PrincipalOrgID": "${org}"} (or replace "*" with the accounts that need the role): anyone can present an external ID or MFA of their own, so neither makes "*" safe.`;
+  const named = a.principalValues.filter((v) => v !== '*');
+  if (named.length > 0) {
+    p.after.splice(1, 0, narrow);
+    return;
+  }
+  p.summary = `Narrow Principal "*" in ${label} to your organization (aws:PrincipalOrgID) or to the accounts that need the role.`;
+  p.before = [];
+  p.after = [
+    `In ${label}: ${narrow} The corrected policy below keeps everything else; then choose Update policy.`,
+  ];
 }
 
 function remediation(role: Role, p: Prepared): Remediation {
@@ -176,15 +234,17 @@ function remediation(role: Role, p: Prepared): Remediation {
 
 function analyse(role: Role, ctx: RuleContext<TA001Options>): Prepared[] {
   const mode = ctx.options.require;
-  const parts = findThirdPartyAccess(role, ctx.zone, mode, { now: scanTime(ctx.zone) }).map((a) =>
-    prepare(role, a, mode),
-  );
+  const now = scanTime(ctx.zone);
+  const accesses = findThirdPartyAccess(role, ctx.zone, mode, { now });
+  const unusable = accesses.length > 0 ? unusablePrincipals(role, now) : NO_UNUSABLE;
+  const parts = accesses.map((a) => prepare(role, a, mode, ctx.zone, unusable));
   // One corrected document with every statement fixed, shared by the findings (and by the roles with
   // this document: reporters only read it).
   const corrected = sharedCorrection(
     role.trustPolicy.raw,
     parts.map((p) => p.fix),
     correctTrustPolicy,
+    role.trustPolicy.issues,
   );
   if (corrected !== undefined) for (const p of parts) if (p.fix !== undefined) p.correctedPolicy = corrected;
   return parts;

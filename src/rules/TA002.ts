@@ -151,6 +151,7 @@ function analyse(role: Role, ctx: RuleContext<TA002Options>): Prepared[] {
     role.trustPolicy.raw,
     parts.map((p) => p.fix),
     addStatementConditions,
+    role.trustPolicy.issues,
   );
   if (corrected !== undefined) for (const p of parts) if (p.fix !== undefined) p.correctedPolicy = corrected;
   return parts;

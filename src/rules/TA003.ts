@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findPublicAccess, type PublicAccess } from '../analysis/public-trust.js';
-import { addStatementConditions, type ConditionFix } from '../analysis/remediate.js';
+import { addStatementConditions, type ConditionFix, ORG_PLACEHOLDER } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
 import { scanTime, type ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
@@ -13,8 +13,7 @@ const options = z.object({}).strict();
 
 export type TA003Options = z.infer<typeof options>;
 
-/** What findings put where the organization id goes when the config names none. */
-export const ORG_PLACEHOLDER = '<YOUR-ORGANIZATION-ID>';
+export { ORG_PLACEHOLDER } from '../analysis/remediate.js';
 
 function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);
@@ -146,7 +145,12 @@ export const TA003: Rule<TA003Options> = {
       });
     }
     // One corrected document with every statement fixed, shared by the findings.
-    const corrected = sharedCorrection(role.trustPolicy.raw, fixes, addStatementConditions);
+    const corrected = sharedCorrection(
+      role.trustPolicy.raw,
+      fixes,
+      addStatementConditions,
+      role.trustPolicy.issues,
+    );
     if (corrected !== undefined)
       out.forEach((d, i) => {
         if (fixes[i] !== undefined) d.remediation.correctedPolicy = corrected;

@@ -162,7 +162,12 @@ export const TA004: Rule<TA004Options> = {
       });
     }
     // One corrected document with every statement fixed, shared by the findings.
-    const corrected = sharedCorrection(role.trustPolicy.raw, fixes, addStatementConditions);
+    const corrected = sharedCorrection(
+      role.trustPolicy.raw,
+      fixes,
+      addStatementConditions,
+      role.trustPolicy.issues,
+    );
     if (corrected !== undefined)
       out.forEach((d, i) => {
         if (fixes[i] !== undefined) d.remediation.correctedPolicy = corrected;

@@ -174,7 +174,12 @@ export const TA005: Rule<TA005Options> = {
       });
     }
     // One corrected document with every statement fixed, shared by the findings.
-    const corrected = sharedCorrection(role.trustPolicy.raw, fixes, correctTrustPolicy);
+    const corrected = sharedCorrection(
+      role.trustPolicy.raw,
+      fixes,
+      correctTrustPolicy,
+      role.trustPolicy.issues,
+    );
     if (corrected !== undefined)
       out.forEach((d, i) => {
         if (fixes[i] !== undefined) d.remediation.correctedPolicy = corrected;

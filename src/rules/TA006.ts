@@ -8,6 +8,7 @@ import {
 } from '../analysis/unusable-trust.js';
 import { scanTime } from '../analysis/zone.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
+import { isDefect } from '../model/issue-codes.js';
 import type { JsonLike, Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { MAX_CORRECTED_POLICY_CHARS } from './policy-findings.js';
@@ -66,6 +67,8 @@ function correctionFor(role: Role, parts: readonly UnusablePart[]): JsonLike | u
     remove.set(q.statementIndex, [...(remove.get(q.statementIndex) ?? []), ...q.values]);
   }
   if (remove.size === 0) return undefined;
+  // A document IAM would reject (TA000) stays rejected without these principals: no corrected policy.
+  if (role.trustPolicy.issues.some((i) => isDefect(i.code))) return undefined;
   // undefined when nothing would remain; a document IAM could never take is left out as for the other rules.
   const corrected = withoutPrincipals(role.trustPolicy.raw, remove);
   return corrected !== undefined && JSON.stringify(corrected).length <= MAX_CORRECTED_POLICY_CHARS

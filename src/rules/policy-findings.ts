@@ -1,5 +1,6 @@
 import type { Evidence, FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
-import type { JsonLike, Role } from '../model/types.js';
+import { isDefect } from '../model/issue-codes.js';
+import type { JsonLike, PolicyIssue, Role } from '../model/types.js';
 import { NO_FINDINGS } from './types.js';
 
 /**
@@ -39,6 +40,8 @@ export function draftsFor<P extends PolicyFindingParts>(
   return out;
 }
 
+const NO_ISSUES: readonly PolicyIssue[] = [];
+
 /**
  * One corrected policy for all of a rule's findings on one trust document: `doc` with every fix applied
  * at once (undefined when there is none). Its findings share this one object instead of each holding a
@@ -50,9 +53,13 @@ export function sharedCorrection<F>(
   doc: JsonLike,
   fixes: readonly (F | undefined)[],
   apply: (doc: JsonLike, fixes: readonly F[]) => JsonLike,
+  issues: readonly PolicyIssue[] = NO_ISSUES,
 ): JsonLike | undefined {
   const given = fixes.filter((f): f is F => f !== undefined);
   if (given.length === 0) return undefined;
+  // A document IAM would reject (TA000 reports it, and that finding blocks the others) stays rejected
+  // with a condition added: no corrected policy rather than one `update-assume-role-policy` refuses.
+  if (issues.some((i) => isDefect(i.code))) return undefined;
   const corrected = apply(doc, given);
   // A document this large could never be applied (IAM refuses trust policies over 4,096 characters):
   // reports leave it out rather than carry megabytes of the input (a 19 MB Sid) for nothing.

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { correctTrustPolicy, EXTERNAL_ID_PLACEHOLDER, type TrustFix } from '../../src/analysis/remediate.js';
+import {
+  correctTrustPolicy,
+  EXTERNAL_ID_PLACEHOLDER,
+  ORG_PLACEHOLDER,
+  type TrustFix,
+} from '../../src/analysis/remediate.js';
 import type { FindingDraft } from '../../src/findings/types.js';
 import type { JsonLike } from '../../src/model/types.js';
 import { TA001 } from '../../src/rules/TA001.js';
@@ -33,7 +38,7 @@ const cases: FixCase[] = [
           Effect: 'Allow',
           Principal: { AWS: V },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': X } },
+          Condition: { StringEquals: { 'sts:ExternalId': `<EXTERNAL-ID-FOR-${V}>` } },
         },
       ],
     },
@@ -84,7 +89,7 @@ const cases: FixCase[] = [
           Condition: {
             StringLike: { 'aws:PrincipalArn': `arn:aws:iam::${V}:role/x*` },
             IpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
-            StringEquals: { 'sts:ExternalId': X },
+            StringEquals: { 'sts:ExternalId': `<EXTERNAL-ID-FOR-${V}>` },
           },
         },
       ],
@@ -177,13 +182,24 @@ const cases: FixCase[] = [
           Principal: { Service: 'ec2.amazonaws.com', AWS: [OWNER] },
           Action: ['sts:AssumeRole', 'sts:TagSession'],
         },
+        // One statement per third-party account, each with its own external-id placeholder.
         {
           Sid: 'MixedThirdParty',
           Effect: 'Allow',
-          Principal: { AWS: [V, V2] },
+          Principal: { AWS: V },
           Action: ['sts:AssumeRole', 'sts:TagSession'],
           Condition: {
-            StringEquals: { 'sts:ExternalId': X },
+            StringEquals: { 'sts:ExternalId': `<EXTERNAL-ID-FOR-${V}>` },
+            Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+          },
+        },
+        {
+          Sid: `MixedThirdParty${V2}`,
+          Effect: 'Allow',
+          Principal: { AWS: V2 },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: {
+            StringEquals: { 'sts:ExternalId': `<EXTERNAL-ID-FOR-${V2}>` },
             Bool: { 'aws:MultiFactorAuthPresent': 'true' },
           },
         },
@@ -394,6 +410,8 @@ describe('property: TA001 finds nothing once its fixes are applied', () => {
               name: 'p',
               policy: f.remediation.correctedPolicy!,
               role,
+              // The user puts their organization where the corrected policy narrows "*" to one.
+              zone: { trustedOrgIds: [ORG_PLACEHOLDER] },
               options: { require },
             });
             expect(again.map((g) => g.evidence.data?.statementIndex)).not.toContain(f.statement?.index);

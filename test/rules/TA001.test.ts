@@ -784,7 +784,7 @@ describe('TA001 finding shape', () => {
           Effect: 'Allow',
           Principal: { AWS: VENDOR },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': '<EXTERNAL-ID>' } },
+          Condition: { StringEquals: { 'sts:ExternalId': `<EXTERNAL-ID-FOR-${VENDOR}>` } },
         },
       ],
     });

@@ -215,7 +215,7 @@ describe('TA005 across roles', () => {
 
   it('the corrected policy gives the vendor a placeholder ID and a request proves the ID admits the vendor', () => {
     const [dd] = scan([ddRole, dtRole]).get('DatadogIntegration') ?? [];
-    expect(dd?.remediation.correctedPolicy).toEqual(trusts(DATADOG, '<EXTERNAL-ID>'));
+    expect(dd?.remediation.correctedPolicy).toEqual(trusts(DATADOG, `<EXTERNAL-ID-FOR-${DATADOG}>`));
     expect(dd?.evidence.request).toMatchObject({
       action: 'sts:AssumeRole',
       context: { 'sts:ExternalId': 'acme-2024' },

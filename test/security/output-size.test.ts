@@ -44,8 +44,11 @@ describe('reports of one large trust policy stay linear', () => {
     expect(Object.keys(report.correctedPolicies)).toEqual([id]);
     // The one corrected policy fixes every statement the findings name.
     expect(corrected?.Statement).toHaveLength(1000);
+    // (one placeholder per third-party account: <EXTERNAL-ID-FOR-…>)
     for (const st of corrected?.Statement ?? [])
-      expect(st.Condition).toEqual({ StringEquals: { 'sts:ExternalId': '<EXTERNAL-ID>' } });
+      expect(st.Condition).toEqual({
+        StringEquals: { 'sts:ExternalId': expect.stringMatching(/^<EXTERNAL-ID/) },
+      });
     for (const [format, file] of Object.entries(FILES)) {
       expect(statSync(join(dir, 'out', file)).size, format).toBeLessThan(16 * 1024 * 1024);
     }

@@ -12,7 +12,7 @@
  * console.log(report.summary.findings, renderReport(report, 'sarif'));
  * ```
  */
-import type { RequireMode } from './analysis/third-party.js';
+import type { RequireMode } from './analysis/protection.js';
 import type { KnownAccount } from './analysis/zone.js';
 import { loadBundledKnownAccounts, mergeKnownAccounts } from './config/bundled-accounts.js';
 import { loadKnownAccounts } from './config/known-accounts.js';
@@ -26,7 +26,7 @@ import { runScan, type ScanOptions } from './scan/run.js';
 import { scanSettings } from './scan/settings.js';
 
 /** What protects a third-party trust (TA001's `require` option). */
-export type { RequireMode } from './analysis/third-party.js';
+export type { RequireMode } from './analysis/protection.js';
 export type { ZoneOfTrust } from './analysis/zone.js';
 export type { Finding, FindingPrincipal, Severity } from './findings/types.js';
 export type { Role, ScanError, Statement, TrustPolicy } from './model/types.js';

@@ -13,8 +13,8 @@ import type { ExampleRequest, FindingPrincipal } from '../findings/types.js';
 import { DEPLOYING_ACCOUNT, type Role, type Statement } from '../model/types.js';
 import { ASSUME_ROLE, admitsAssumeRole } from './assume-action.js';
 import { type Caller, type CallerSetting, candidatesOf, chooseProbeAccount, policyFacts } from './callers.js';
-import { isAcceptableExternalId } from './protection.js';
-import { exampleRequest, isExternalIdKey, type Scenario, scenarioContext } from './scenarios.js';
+import { isAcceptableExternalId, isExternalIdKey } from './protection.js';
+import { exampleRequest, type Scenario, scenarioContext } from './scenarios.js';
 import { accountName, ownerOf, type ZoneOfTrust } from './zone.js';
 
 /** One statement that requires `externalId` from third-party accounts. */

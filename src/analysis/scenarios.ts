@@ -25,32 +25,14 @@ import type { Caller, PolicyFacts } from './callers.js';
 import { fillWildcards, PROBE_NAME } from './callers.js';
 import {
   acceptableFill,
-  externalIdSuffices,
   isAcceptableExternalId,
   isExternalIdKey,
   KEY_EXTERNAL_ID,
   KEY_MFA_AGE,
   KEY_MFA_PRESENT,
-  missingIn,
   PROBE_EXTERNAL_ID,
-  type Protection,
-  REQUIRE_MODES,
   type RequireMode,
 } from './protection.js';
-
-// The protection vocabulary lives in protection.ts; re-exported for the modules that import it from here.
-export {
-  externalIdSuffices,
-  isExternalIdKey,
-  KEY_EXTERNAL_ID,
-  KEY_MFA_AGE,
-  KEY_MFA_PRESENT,
-  missingIn,
-  PROBE_EXTERNAL_ID,
-  type Protection,
-  REQUIRE_MODES,
-  type RequireMode,
-};
 
 import { renderValue } from './render.js';
 import type { ZoneOfTrust } from './zone.js';

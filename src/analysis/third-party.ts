@@ -34,18 +34,15 @@ import {
   policyFacts,
 } from './callers.js';
 import { explainAllow, explainDenies } from './explain.js';
+import { externalIdSuffices, missingIn, type Protection, type RequireMode } from './protection.js';
 import { statementLabel } from './render.js';
 import {
   buildVariants,
   exampleRequest,
-  externalIdSuffices,
   type Gates,
   gatedKeysUsed,
-  missingIn,
   openGates,
-  type Protection,
   pruneVariants,
-  type RequireMode,
   requiresFixedExternalId,
   type Scenario,
   type ScenarioEnv,
@@ -56,8 +53,6 @@ import {
 } from './scenarios.js';
 import { openTimeWindow } from './unusable-trust.js';
 import { ownerOf, type ZoneOfTrust } from './zone.js';
-
-export { type Protection, REQUIRE_MODES, type RequireMode } from './scenarios.js';
 
 /** One Allow statement that lets third parties in without the required protection. */
 export interface ThirdPartyAccess {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Protection, REQUIRE_MODES, type RequireMode } from '../analysis/protection.js';
 import {
   correctTrustPolicy,
   EXTERNAL_ID_PLACEHOLDER,
@@ -6,13 +7,7 @@ import {
   type TrustFix,
 } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
-import {
-  findThirdPartyAccess,
-  type Protection,
-  REQUIRE_MODES,
-  type RequireMode,
-  type ThirdPartyAccess,
-} from '../analysis/third-party.js';
+import { findThirdPartyAccess, type ThirdPartyAccess } from '../analysis/third-party.js';
 import { findUnusableParts } from '../analysis/unusable-trust.js';
 import { scanTime, type ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';

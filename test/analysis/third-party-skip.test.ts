@@ -5,8 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROBE_EXTERNAL_ID, requiresFixedExternalId } from '../../src/analysis/scenarios.js';
-import { findThirdPartyAccess, REQUIRE_MODES } from '../../src/analysis/third-party.js';
+import { PROBE_EXTERNAL_ID, REQUIRE_MODES } from '../../src/analysis/protection.js';
+import { requiresFixedExternalId } from '../../src/analysis/scenarios.js';
+import { findThirdPartyAccess } from '../../src/analysis/third-party.js';
 import { emptyZone } from '../../src/analysis/zone.js';
 import { parseTrustDocument } from '../../src/model/normalise.js';
 import type { JsonLike, Role } from '../../src/model/types.js';

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { REQUIRE_MODES } from '../../analysis/third-party.js';
+import { REQUIRE_MODES } from '../../analysis/protection.js';
 import { loadBundledKnownAccounts, mergeKnownAccounts } from '../../config/bundled-accounts.js';
 import { type KnownAccountsReader, loadKnownAccounts } from '../../config/known-accounts.js';
 import { type LoadedConfig, loadConfig } from '../../config/load.js';

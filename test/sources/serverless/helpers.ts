@@ -1,80 +1,24 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { emptyZone } from '../../../src/analysis/zone.js';
-import { isSymbolic, type PolicyValue, type Role } from '../../../src/model/types.js';
-import { type BudgetName, budgetsWith } from '../../../src/scan/budgets.js';
-import { openScanRoot } from '../../../src/scan/scan-root.js';
+import { isSymbolic, type PolicyValue } from '../../../src/model/types.js';
 import { serverlessSource } from '../../../src/sources/serverless/index.js';
-import type { InputFile, SourceResult } from '../../../src/sources/types.js';
-import { repoRoot, tempDir } from '../../helpers/cli.js';
+import type { SourceResult } from '../../../src/sources/types.js';
+import { repoRoot } from '../../helpers/cli.js';
+import { type LoadOpts, loadWith, writeProject } from '../../helpers/source-files.js';
+
+export { byName, lineOf, principalsOf, walk } from '../../helpers/source-files.js';
 
 export const fixturesDir = path.join(repoRoot, 'test/fixtures/serverless');
 
-export function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
 /** Run the Serverless source over the files it claims under `dir`, as the scanner does. */
-export async function loadDir(
-  dir: string,
-  opts: { owner?: string; budgets?: Partial<Record<BudgetName, number>> } = {},
-): Promise<SourceResult> {
-  const all: InputFile[] = walk(dir).map((abs) => ({
-    path: path.relative(dir, abs),
-    absPath: abs,
-    text: readFileSync(abs, 'utf8'),
-    explicit: false,
-  }));
-  const zone = emptyZone();
-  if (opts.owner) zone.defaultOwner = opts.owner;
-  return serverlessSource.load(
-    all.filter((f) => serverlessSource.claim(f)),
-    {
-      zone,
-      parameters: new Map(),
-      variables: new Map(),
-      allFiles: all.map((f) => f.absPath as string),
-      budgets: budgetsWith(opts.budgets),
-      root: openScanRoot(dir, 20 * 1024 * 1024),
-      maxFileBytes: 20 * 1024 * 1024,
-    },
-  );
+export function loadDir(dir: string, opts: Pick<LoadOpts, 'owner' | 'budgets'> = {}): Promise<SourceResult> {
+  return loadWith(serverlessSource, dir, opts);
 }
 
 export function project(files: Record<string, string>): string {
-  const dir = tempDir('trustaudit-sls-');
-  for (const [rel, text] of Object.entries(files)) {
-    const abs = path.join(dir, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
-  }
-  return dir;
-}
-
-export function byName(roles: Role[], name: string): Role {
-  const r = roles.find((x) => x.name === name);
-  if (!r) throw new Error(`no role ${name}; roles: ${roles.map((x) => x.name).join(', ')}`);
-  return r;
-}
-
-export function principalsOf(role: Role): PolicyValue[] {
-  return role.trustPolicy.statements.flatMap((s) => (s.principals ?? []).map((p) => p.value));
+  return writeProject('trustaudit-sls-', files);
 }
 
 export function describeValue(v: PolicyValue | undefined): string {
   if (v === undefined) return '<none>';
   return isSymbolic(v) ? `${v.text ?? ''} | ${v.description}` : v;
-}
-
-export function lineOf(file: string, needle: string): number {
-  const i = readFileSync(file, 'utf8')
-    .split('\n')
-    .findIndex((l) => l.includes(needle));
-  if (i < 0) throw new Error(`${needle} not in ${file}`);
-  return i + 1;
 }

@@ -1,29 +1,54 @@
 // One measurement in a fresh process: `baseline` (JSON.parse + a walk over every statement), `floor`
-// (the least work any scan must do, see below) or `scan` (the full trustaudit scan of the file: read,
-// detect, normalise, every rule). `ms` is the work on the file; `loadMs` is the one-off module loading
-// before it (constant, whatever the file's size).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// (the least work any scan must do, see below), `scan` (the full trustaudit scan of the files: read,
+// detect, normalise, every rule) or `report` (the CLI end to end: `trustaudit scan FILES --format json
+// -o OUT`, the report written). `ms` is the work on the files; `loadMs` is the one-off module loading
+// before it (constant, whatever the files' size). FILES: one path, or several joined by commas.
+import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
-const [mode, file, repoRoot] = process.argv.slice(2);
+const [mode, fileList, repoRoot] = process.argv.slice(2);
+const files = fileList.split(',');
 const tLoad = performance.now();
 let t0 = tLoad;
 let c0 = process.cpuUsage();
 let roles = 0;
 let findings = 0;
 if (mode === 'baseline') {
-  const data = JSON.parse(readFileSync(file, 'utf8'));
   let statements = 0;
-  for (const r of data.RoleDetailList) {
-    roles++;
-    const doc =
-      typeof r.AssumeRolePolicyDocument === 'string'
-        ? JSON.parse(decodeURIComponent(r.AssumeRolePolicyDocument))
-        : r.AssumeRolePolicyDocument;
-    const sts = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-    for (const s of sts) if (s.Effect) statements++;
+  for (const file of files) {
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    for (const r of data.RoleDetailList) {
+      roles++;
+      const doc =
+        typeof r.AssumeRolePolicyDocument === 'string'
+          ? JSON.parse(decodeURIComponent(r.AssumeRolePolicyDocument))
+          : r.AssumeRolePolicyDocument;
+      const sts = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+      for (const s of sts) if (s.Effect) statements++;
+    }
   }
   findings = statements;
+} else if (mode === 'report') {
+  // The CLI as a user runs it; the report goes to a temporary file (checked, then removed).
+  const { main } = await import(resolve(repoRoot, 'dist/cli/main.js'));
+  const out = join(tmpdir(), `trustaudit-bench-${process.pid}.json`);
+  t0 = performance.now();
+  c0 = process.cpuUsage();
+  const argv = ['node', 'trustaudit', 'scan', ...files, '--format', 'json', '-o', out];
+  const code = await main([...argv, '--no-db', '-q', '--max-file-size', String(2 ** 30)]);
+  if (code !== 1) throw new Error(`trustaudit scan exited ${code}`);
+  // Counted after the clock stops: reading the report back is not the scan's work.
+  const end = performance.now();
+  const cpu = process.cpuUsage(c0);
+  const summary = /"summary": \{\n {4}"rolesScanned": (\d+),\n(?: {4}.*\n)*? {4}"findings": (\d+),/.exec(
+    tail(out, 4000),
+  );
+  rmSync(out, { force: true });
+  roles = Number(summary?.[1] ?? 0);
+  findings = Number(summary?.[2] ?? 0);
+  print(end, cpu);
+  process.exit(0);
 } else if (mode === 'floor') {
   // An estimate of the least work any scan of this file must do, whatever its rules: JSON.parse, a
   // content key per role's document (to analyse each distinct document once), a role object, and
@@ -33,26 +58,27 @@ if (mode === 'baseline') {
   const { hash } = await import('node:crypto');
   t0 = performance.now();
   c0 = process.cpuUsage();
-  const data = JSON.parse(readFileSync(file, 'utf8'));
   const ids = new JsonIds();
   const verdicts = new Map();
   const kept = [];
-  const list = data.RoleDetailList;
-  for (let i = 0; i < list.length; i++) {
-    const r = list[i];
-    const key = ids.id(r.AssumeRolePolicyDocument);
-    if (!verdicts.has(key)) verdicts.set(key, { key });
-    const role = { id: r.Arn, name: r.RoleName, arn: r.Arn, path: r.Path, policy: verdicts.get(key) };
-    kept.push(role);
-    roles++;
-    if (i % 5 < 2) {
-      kept.push({
-        ruleId: 'TA001',
-        message: `Role ${role.name} can be assumed by a third party`,
-        resource: { kind: 'aws-iam-role', id: role.id, name: role.name },
-        fingerprint: hash('sha256', `TA001\u0000${role.id}\u00000\u0000`, 'hex').slice(0, 32),
-      });
-      findings++;
+  for (const file of files) {
+    const list = JSON.parse(readFileSync(file, 'utf8')).RoleDetailList;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i];
+      const key = ids.id(r.AssumeRolePolicyDocument);
+      if (!verdicts.has(key)) verdicts.set(key, { key });
+      const role = { id: r.Arn, name: r.RoleName, arn: r.Arn, path: r.Path, policy: verdicts.get(key) };
+      kept.push(role);
+      roles++;
+      if (i % 5 < 2) {
+        kept.push({
+          ruleId: 'TA001',
+          message: `Role ${role.name} can be assumed by a third party`,
+          resource: { kind: 'aws-iam-role', id: role.id, name: role.name },
+          fingerprint: hash('sha256', `TA001\u0000${role.id}\u00000\u0000`, 'hex').slice(0, 32),
+        });
+        findings++;
+      }
     }
   }
 } else {
@@ -66,7 +92,7 @@ if (mode === 'baseline') {
       ? new Map(['TA002', 'TA003', 'TA004', 'TA005', 'TA006'].map((id) => [id, { enabled: false }]))
       : undefined;
   const result = await runScan({
-    paths: [file],
+    paths: files,
     cwd: process.cwd(),
     zone: emptyZone(),
     maxFileBytes: 1 << 30,
@@ -76,16 +102,31 @@ if (mode === 'baseline') {
   roles = result.roles.length;
   findings = result.findings.length;
 }
-const end = performance.now();
-const cpu = process.cpuUsage(c0);
-console.log(
-  JSON.stringify({
-    ms: end - t0,
-    // All threads of the process (the collector's helpers too); steadier than wall time on a busy machine.
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    loadMs: t0 - tLoad,
-    roles,
-    findings,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-  }),
-);
+print(performance.now(), process.cpuUsage(c0));
+
+/** The last `n` bytes of a file (the JSON report's summary), without reading all of it. */
+function tail(path, n) {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(n, size));
+    readSync(fd, buf, 0, buf.length, size - buf.length);
+    return buf.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function print(end, cpu) {
+  console.log(
+    JSON.stringify({
+      ms: end - t0,
+      // All threads of the process (the collector's helpers too); steadier than wall time on a busy machine.
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loadMs: t0 - tLoad,
+      roles,
+      findings,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+}

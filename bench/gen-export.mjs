@@ -1,15 +1,16 @@
-// Writes a seeded synthetic `get-account-authorization-details` export with N roles.
-// Usage: node bench/gen-export.mjs N OUT [seed]
+// Writes a seeded synthetic `get-account-authorization-details` export with N roles, numbered from FIRST
+// (so that several files of one large export have distinct role names).
+// Usage: node bench/gen-export.mjs N OUT [seed] [first]
 import { writeFileSync } from 'node:fs';
 import { rng } from './lib.mjs';
 
-export function generateExport(n, seed = 42) {
+export function generateExport(n, seed = 42, first = 0) {
   const rand = rng(seed);
   const owner = '123456789012';
   const pick = (xs) => xs[Math.floor(rand() * xs.length)];
   const vendors = ['464622532012', '509560245411', '434813966438', '111122223333', '444455556666'];
   const roles = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < first + n; i++) {
     const kind = rand();
     let statements;
     if (kind < 0.45) {
@@ -84,5 +85,8 @@ export function generateExport(n, seed = 42) {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
   const n = Number(process.argv[2] ?? 1000);
-  writeFileSync(process.argv[3], JSON.stringify(generateExport(n, Number(process.argv[4] ?? 42))));
+  writeFileSync(
+    process.argv[3],
+    JSON.stringify(generateExport(n, Number(process.argv[4] ?? 42), Number(process.argv[5] ?? 0))),
+  );
 }

@@ -71,6 +71,14 @@ export function fileScanProgress(
             draw(true);
             return result;
           },
+          // Groups read in worker threads are counted as they come back.
+          ...(s.split ? { split: (files, ctx) => s.split!(files, ctx) } : {}),
+          loadedElsewhere(files, result) {
+            s.loadedElsewhere?.(files, result);
+            done += files.length;
+            roles += result.roles.length;
+            draw(false);
+          },
         }),
       ),
     end() {

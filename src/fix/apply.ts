@@ -2,9 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { GetRoleCommand, type IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../sources/aws/errors.js';
 import type { IamResolver } from './access.js';
-import { type BackupFs, writeBackup } from './backup.js';
+import { BACKUP_VERSION, type BackupFs, writeBackup } from './backup.js';
 import { readDocument } from './plan.js';
+import { sha256 } from './plan-file.js';
 import type { RolePlan } from './types.js';
+import type { Verifier } from './verify.js';
 
 export type ApplyStatus =
   /** Updated and confirmed by reading it back. */
@@ -14,7 +16,9 @@ export type ApplyStatus =
   /** Nothing was changed (the error says why). */
   | 'failed'
   /** The update was sent but reading it back did not show the corrected document. */
-  | 'unconfirmed';
+  | 'unconfirmed'
+  /** Updated as planned, but the re-scan of the document read back still has a finding. */
+  | 'still-open';
 
 export interface ApplyResult {
   roleName: string;
@@ -34,6 +38,8 @@ export interface ApplyDeps {
   now?: () => Date;
   /** Told about each role as soon as it is done. */
   onResult?: (r: ApplyResult) => void;
+  /** Re-scan of the document read back: a role is `fixed` only when it finds nothing. */
+  verify?: Verifier;
 }
 
 /** The trust document of a role exactly as IAM returns it. */
@@ -51,13 +57,37 @@ export async function currentDocument(iam: IAMClient, roleName: string): Promise
  */
 export async function applyPlans(plans: readonly RolePlan[], deps: ApplyDeps): Promise<ApplyResult[]> {
   const results: ApplyResult[] = [];
-  const now = deps.now ?? (() => new Date());
-  for (const plan of plans) {
-    const r = await applyOne(plan, deps, now);
-    results.push(r);
-    deps.onResult?.(r);
-  }
+  for (const plan of plans) results.push(await applyPlan(plan, deps));
   return results;
+}
+
+/** Apply one plan (see `applyPlans`), then re-scan the document read back when `deps.verify` is given. */
+export async function applyPlan(plan: RolePlan, deps: ApplyDeps): Promise<ApplyResult> {
+  let r = await applyOne(plan, deps, deps.now ?? (() => new Date()));
+  if (r.status === 'fixed' && deps.verify) {
+    try {
+      const left = await deps.verify(plan, plan.correctedText);
+      if (left.length > 0) {
+        const before = new Set(await deps.verify(plan, plan.currentRaw));
+        const said = left.map((f) =>
+          before.has(f) ? `${f} (there before the fix too; fix does not correct it)` : f,
+        );
+        r = {
+          ...r,
+          status: 'still-open',
+          message: `${r.message}, but the re-scan still finds: ${said.join('; ')}`,
+        };
+      }
+    } catch (e) {
+      r = {
+        ...r,
+        status: 'still-open',
+        message: `${r.message}, but the re-scan failed: ${e instanceof Error ? e.message : String(e)}`,
+      };
+    }
+  }
+  deps.onResult?.(r);
+  return r;
 }
 
 async function applyOne(plan: RolePlan, deps: ApplyDeps, now: () => Date): Promise<ApplyResult> {
@@ -78,12 +108,16 @@ async function applyOne(plan: RolePlan, deps: ApplyDeps, now: () => Date): Promi
       message: `cannot read the current trust policy: ${describeAwsError(e)}`,
     };
   }
-  if (raw !== plan.currentRaw && !isDeepStrictEqual(safeRead(raw), plan.current)) {
+  // Applied already (an earlier run of this plan that stopped midway): nothing to write.
+  if (isDeepStrictEqual(safeRead(raw), plan.corrected))
+    return { ...base, status: 'fixed', message: 'already as planned; nothing was written' };
+  // The same document encoded another way (ListRoles and GetRole may differ) is not a change.
+  if (sha256(raw) !== sha256(plan.currentRaw) && !isDeepStrictEqual(safeRead(raw), plan.current)) {
     return {
       ...base,
       status: 'changed-since-plan',
       message:
-        'the trust policy changed since it was scanned; nothing was written (scan again and re-run fix)',
+        'the trust policy changed since the plan was made (its sha256 differs); nothing was written (run fix again for a new plan)',
     };
   }
   let backup: string;
@@ -92,12 +126,13 @@ async function applyOne(plan: RolePlan, deps: ApplyDeps, now: () => Date): Promi
       deps.backupDir,
       {
         kind: 'trustaudit-trust-policy-backup',
-        version: 1,
+        version: BACKUP_VERSION,
         createdAt: now().toISOString(),
         roleName: plan.roleName,
         ...(plan.arn ? { roleArn: plan.arn } : {}),
         ...(plan.account ? { account: plan.account } : {}),
         document: raw,
+        applied: plan.correctedText,
       },
       deps.backupFs,
     );

@@ -7,15 +7,20 @@ import { type DirFs, makeDirs } from '../util/make-dirs.js';
 export const BACKUP_KIND = 'trustaudit-trust-policy-backup';
 export const DEFAULT_BACKUP_DIR = 'trustaudit-backups';
 
+/** Version 2 adds `applied`; version 1 backups (written before) are still read. */
+export const BACKUP_VERSION = 2;
+
 const BackupSchema = z.object({
   kind: z.literal(BACKUP_KIND),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   createdAt: z.string(),
   roleName: z.string().min(1),
   roleArn: z.string().optional(),
   account: z.string().optional(),
   /** The trust document exactly as IAM returned it (URL-encoded on real AWS). */
   document: z.string().min(1),
+  /** Version 2: the trust policy `fix` sent (compact JSON), so rollback can tell when it changed since. */
+  applied: z.string().min(1).optional(),
 });
 
 export type TrustBackup = z.infer<typeof BackupSchema>;
@@ -47,7 +52,8 @@ export function writeBackup(dir: string, backup: TrustBackup, fs: BackupFs = {})
     if (
       again.document !== backup.document ||
       again.roleName !== backup.roleName ||
-      again.account !== backup.account
+      again.account !== backup.account ||
+      again.applied !== backup.applied
     ) {
       throw new Error('the backup read back does not hold the trust policy meant');
     }

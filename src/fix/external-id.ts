@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PlannedId } from './types.js';
 
 /**
  * A strong random external id: 24 random bytes (192 bits) in base64url, 32 characters, all within the
@@ -35,6 +36,15 @@ export class ExternalIdBook {
       this.ids.set(account, e);
     }
     return e;
+  }
+  /** The same choice as an `IdSource` decision (`given` or `generated`; never skips). */
+  decide(account: string): { ok: true; id: PlannedId; notes: string[] } {
+    const e = this.for(account);
+    return {
+      ok: true,
+      id: { account, ...e, origin: e.generated ? 'generated' : 'given' },
+      notes: [],
+    };
   }
   entries(): { account: string; externalId: string; generated: boolean }[] {
     return [...this.ids].map(([account, e]) => ({ account, ...e }));

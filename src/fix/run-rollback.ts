@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type AwsClientFactory, createClientFactory, resolveRegion } from '../sources/aws/clients.js';
 import { redact } from '../sources/aws/errors.js';
@@ -7,17 +7,26 @@ import type { AwsScanOptions } from '../sources/aws/types.js';
 import { neutraliseText } from '../util/neutralise.js';
 import { createIamResolver } from './access.js';
 import { readBackup, type TrustBackup } from './backup.js';
-import { rollbackOne } from './rollback.js';
-import { EXIT_FAILED, EXIT_OK, type FixIO } from './run.js';
+import { PLAN_KIND } from './plan-file.js';
+import { checkRollback, type RollbackCheck, restoreBackup } from './rollback.js';
+import { colorDiff, EXIT_FAILED, EXIT_OK, type FixIO } from './run.js';
 
 export interface RollbackOptions {
   /** Backup files, or folders holding them. */
   paths: string[];
   yes: boolean;
+  /** Restore even a role whose trust policy changed after `fix` applied it. */
+  force?: boolean;
   aws: AwsScanOptions;
+  /** Colour the diffs (terminal output). */
+  color?: boolean;
 }
 
-/** `trustaudit rollback BACKUP...`: put each role's trust policy back exactly as it was backed up. */
+/**
+ * `trustaudit rollback BACKUP...`: put each role's trust policy back exactly as it was backed up. Each
+ * role's diff is shown first; a role whose policy is no longer the one `fix` applied is refused (named,
+ * with what changed) unless `--force`.
+ */
 export async function runRollback(
   opts: RollbackOptions,
   io: FixIO,
@@ -47,10 +56,19 @@ export async function runRollback(
       failed = true;
       continue;
     }
+    const listed = files.length > 1 || files[0] !== abs;
     for (const f of files) {
       try {
         loaded.push({ file: f, backup: readBackup(f) });
       } catch (e) {
+        // The dry run's plan lives in the backup folder too: not a backup, and not an error there.
+        if (isPlanFile(f)) {
+          if (!listed) {
+            err(`trustaudit rollback: ${f} is a fix plan (fix --apply takes it), not a backup\n`);
+            failed = true;
+          }
+          continue;
+        }
         err(`trustaudit rollback: ${(e as Error).message}\n`);
         failed = true;
       }
@@ -81,19 +99,13 @@ export async function runRollback(
     out(
       `will restore ${l.backup.roleName}${l.backup.account ? ` (account ${l.backup.account})` : ''} from ${l.file}\n`,
     );
-  if (!opts.yes) {
-    if (!io.stdinIsTTY) {
-      err(
-        'trustaudit rollback: refusing to change roles without confirmation: there is no terminal to ask on; add --yes\n',
-      );
-      return EXIT_FAILED;
-    }
-    if (!(await io.confirm(`Restore the trust policy of ${todo.length} role(s)? [y/N] `))) {
-      out('Cancelled: nothing was changed.\n');
-      return EXIT_FAILED;
-    }
+  // Without a terminal and without --yes nothing can be confirmed: refuse before talking to AWS at all.
+  if (!opts.yes && !io.stdinIsTTY) {
+    err(
+      'trustaudit rollback: refusing to change roles without confirmation: there is no terminal to ask on; add --yes\n',
+    );
+    return EXIT_FAILED;
   }
-
   const factory = deps.factory ?? createClientFactory({ ...opts.aws, region: await resolveRegion(opts.aws) });
   // Whatever the SDK chain resolves (profile files, SSO, a credential process) is hidden like the env keys.
   const learn = {
@@ -106,16 +118,74 @@ export async function runRollback(
       ...(opts.aws.externalId ? { externalId: opts.aws.externalId } : {}),
       secrets,
     });
+    // First look at every role: what rollback would change, and whether someone changed it after fix.
+    const checks: RollbackCheck[] = [];
     for (const l of todo) {
-      const r = await rollbackOne(l.file, l.backup, iamFor);
+      const c = await checkRollback(l.file, l.backup, iamFor);
+      const who = `${l.backup.roleName}${l.backup.account ? ` (account ${l.backup.account})` : ''}`;
+      if ('status' in c) {
+        failed = true;
+        out(`FAILED: ${who}: cannot read the current trust policy: ${c.message}\n`);
+        continue;
+      }
+      if (c.state === 'unchanged') {
+        out(`unchanged: ${who}: already identical to the backup ${l.file}\n`);
+        continue;
+      }
+      out(`Role ${who}: the change rollback makes (from ${l.file}):\n`);
+      if (c.state === 'not-recorded')
+        out(
+          '  note: this backup (version 1) does not record the policy fix applied, so a change made since cannot be detected\n',
+        );
+      if (c.state === 'changed-since-fix') {
+        out(
+          `  the trust policy changed after fix applied it${opts.force ? ' (--force: it is restored anyway)' : ''}; what changed:\n`,
+        );
+        out(`${indent(c.changes ?? '')}\n`);
+      }
+      if (c.state === 'changed-since-fix' && !opts.force) {
+        failed = true;
+        out(`refused: ${who}: not restored; check the change above, then add --force to restore anyway\n`);
+        continue;
+      }
+      const diff = neutraliseText(c.diff.trimEnd());
+      io.stdout.write(redact(`${opts.color ? colorDiff(diff) : diff}\n`, secrets));
+      checks.push(c);
+    }
+    if (checks.length === 0) return failed ? EXIT_FAILED : EXIT_OK;
+    if (!opts.yes) {
+      const answer = await io.ask(`Restore the trust policy of ${checks.length} role(s)? [y/N] `, ['y', 'n']);
+      if (answer !== 'y') {
+        out('Cancelled: nothing was changed.\n');
+        return EXIT_FAILED;
+      }
+    }
+    for (const c of checks) {
+      const r = await restoreBackup(c, { force: opts.force === true });
       const ok = r.status === 'restored' || r.status === 'unchanged';
       if (!ok) failed = true;
       out(
-        `${ok ? 'restored:' : 'FAILED:'} ${r.roleName}${r.account ? ` (account ${r.account})` : ''}: ${r.message}\n`,
+        `${ok ? 'restored:' : r.status === 'refused' ? 'refused:' : 'FAILED:'} ${r.roleName}${r.account ? ` (account ${r.account})` : ''}: ${r.message}\n`,
       );
     }
   } finally {
     if (!deps.factory) factory.destroy();
   }
   return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+function isPlanFile(file: string): boolean {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { kind?: unknown };
+    return data.kind === PLAN_KIND;
+  } catch {
+    return false;
+  }
 }

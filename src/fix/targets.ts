@@ -1,5 +1,6 @@
 import type { Finding } from '../findings/types.js';
-import type { FixPrincipal, FixTarget } from './types.js';
+import { isWildcardPrincipal } from './narrow.js';
+import type { FixPrincipal, FixTarget, ObservedUsage } from './types.js';
 
 /** The rule whose findings `fix` corrects. */
 export const FIXABLE_RULE = 'TA001';
@@ -68,8 +69,17 @@ export function targetsFromFindings(
       continue;
     }
     const key = arn;
-    const t = byRole.get(key) ?? { roleName: name, arn, ...(account ? { account } : {}), statements: [] };
+    const t: FixTarget = byRole.get(key) ?? {
+      roleName: name,
+      arn,
+      ...(account ? { account } : {}),
+      statements: [],
+    };
     byRole.set(key, t);
+    for (const u of usageOf(evidence)) {
+      t.usage ??= [];
+      if (!t.usage.some((x) => x.account === u.account)) t.usage.push(u);
+    }
     const st = t.statements.find((s) => s.statementIndex === index);
     if (st) {
       for (const p of principals) if (!st.principals.some((q) => q.value === p.value)) st.principals.push(p);
@@ -83,8 +93,10 @@ export function targetsFromFindings(
 function principalsOf(f: Obj, data: Obj): FixPrincipal[] {
   const listed = Array.isArray(f.principals) ? f.principals.filter(isObj) : [];
   const accountOf = new Map<string, string>();
+  const kindOf = new Map<string, string>();
   for (const p of listed) {
     if (typeof p.value === 'string' && typeof p.account === 'string') accountOf.set(p.value, p.account);
+    if (typeof p.value === 'string' && typeof p.kind === 'string') kindOf.set(p.value, p.kind);
   }
   const accounts = Array.isArray(data.accounts)
     ? data.accounts
@@ -102,10 +114,41 @@ function principalsOf(f: Obj, data: Obj): FixPrincipal[] {
         .map((p) => p.value)
         .filter((v): v is string => typeof v === 'string');
   return values.map((value) => {
+    const kind = kindOf.get(value);
+    if (kind === 'wildcard' || isWildcardPrincipal(value)) return { value, wildcard: true, kind: 'wildcard' };
     const account =
-      accountOf.get(value) ?? accountFromValue(value) ?? (accounts.length === 1 ? accounts[0] : undefined);
-    return { value, ...(account ? { account } : {}) };
+      accountOf.get(value) ??
+      accountFromValue(value) ??
+      (accounts.length === 1 && /^\d{12}$/.test(accounts[0]!) ? accounts[0] : undefined);
+    return { value, ...(account ? { account } : {}), ...(kind ? { kind } : {}) };
   });
+}
+
+/**
+ * The per-account usage of a finding (`evidence.usage.thirdParties`, written by `scan --cloudtrail`).
+ * A report is a file anyone could have edited: entries that do not have the documented shape are ignored.
+ */
+function usageOf(evidence: Obj): ObservedUsage[] {
+  const usage = isObj(evidence.usage) ? evidence.usage : undefined;
+  const list = usage && Array.isArray(usage.thirdParties) ? usage.thirdParties.filter(isObj) : [];
+  const out: ObservedUsage[] = [];
+  for (const u of list) {
+    if (typeof u.account !== 'string' || !/^\d{12}$/.test(u.account) || typeof u.verdict !== 'string')
+      continue;
+    const ids = Array.isArray(u.externalIds)
+      ? u.externalIds
+          .map((e) => (isObj(e) ? e.value : undefined))
+          .filter((v): v is string => typeof v === 'string')
+      : [];
+    out.push({
+      account: u.account,
+      verdict: u.verdict,
+      calls: typeof u.calls === 'number' ? u.calls : 0,
+      callsWithMfa: typeof u.callsWithMfa === 'number' ? u.callsWithMfa : 0,
+      externalIds: ids,
+    });
+  }
+  return out;
 }
 
 /** `111122223333` or `arn:aws:iam::111122223333:...` -> the account. */

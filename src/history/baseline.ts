@@ -66,7 +66,12 @@ export function markBaseline(report: Report, fingerprints: ReadonlySet<string>):
     if (f.inBaseline) inBaseline++;
     else fresh++;
   }
-  return { ...report, findings, summary: { ...report.summary, baseline: { new: fresh, inBaseline } } };
+  // Copied by property descriptors, not spread: members made on first read (the report's roles, see
+  // buildReport) stay unmade until a format reads them.
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(report)) as Report;
+  out.findings = findings;
+  out.summary = { ...report.summary, baseline: { new: fresh, inBaseline } };
+  return out;
 }
 
 /** Read `file` (a JSON report or SARIF log from an earlier run) and mark the findings it already had. */

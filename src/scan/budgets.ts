@@ -40,6 +40,14 @@ export const BUDGETS = {
     default: 32,
     what: 'levels of nested Terraform module calls',
   },
+  'stack-depth': {
+    default: 16,
+    what: 'levels of nested CloudFormation stacks (nested stacks, SAM applications, stack sets) read under one template',
+  },
+  'nested-templates': {
+    default: 500,
+    what: 'nested CloudFormation templates evaluated under one template (each set of parameters the parent can pass counts once)',
+  },
   statements: {
     default: 1_000,
     what: 'statements in one trust policy',

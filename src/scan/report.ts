@@ -2,7 +2,7 @@ import { accountName } from '../analysis/zone.js';
 import { boundError, boundFinding } from '../findings/bounded-text.js';
 import { type Severity, severityRank } from '../findings/types.js';
 import { reportRoles } from '../reporters/report-roles.js';
-import type { ConfigSummary, Report, ScanInfo, Summary } from '../reporters/types.js';
+import type { ConfigSummary, Report, ReportRole, ScanInfo, Summary } from '../reporters/types.js';
 import { toolVersion } from '../version.js';
 import { DEFAULT_BUDGETS } from './budgets.js';
 import { NOT_JUDGED_CODE, NOTHING_RECOGNISED_CODE } from './not-judged.js';
@@ -40,7 +40,7 @@ export function buildReport(
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
   }
   const summary: Summary = {
-    rolesScanned: new Set(result.roles.map((r) => r.id)).size,
+    rolesScanned: distinctIds(result.roles),
     filesScanned: result.filesScanned,
     findings: active.length,
     suppressed: findings.length - active.length,
@@ -52,6 +52,9 @@ export function buildReport(
     config: meta.config ?? NO_CONFIG,
     suppressedBy,
   };
+  // What the HTML and JUnit reports show of each role is made when a report first reads it: a scan
+  // written only as JSON, SARIF, CSV... never holds a second object per role.
+  let roles: ReportRole[] | undefined;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'trustaudit', version: toolVersion() },
@@ -60,7 +63,13 @@ export function buildReport(
     errors: result.errors.map((e) => boundError(e, max)),
     warnings: result.warnings.map((e) => boundError(e, max)),
     summary,
-    roles: reportRoles(result.roles, max),
+    get roles(): ReportRole[] {
+      roles ??= reportRoles(result.roles, max);
+      return roles;
+    },
+    set roles(value: ReportRole[]) {
+      roles = value;
+    },
     accountNames: namedAccounts(result),
     ...(meta.scan ? { scan: meta.scan } : {}),
   };
@@ -85,7 +94,8 @@ export function exitCodeFor(report: Report, failOn: Severity): number {
 
 /**
  * Warnings that mean part of the input was never judged: a role whose trust is unknown, a Terraform
- * module that could not be read (registry, git, HTTP, a missing folder, outside the scan root).
+ * module or a nested template that could not be read (registry, git, HTTP, S3, a missing folder,
+ * outside the scan root).
  */
 export const INCOMPLETE_WARNING_CODES: ReadonlySet<string> = new Set([
   NOT_JUDGED_CODE,
@@ -94,6 +104,12 @@ export const INCOMPLETE_WARNING_CODES: ReadonlySet<string> = new Set([
   'module-not-found',
   'module-outside-root',
   'module-not-scanned',
+  // A CloudFormation nested stack, SAM application or stack set whose template was not read (remote,
+  // computed, missing, or a cycle): the roles it defines are not judged.
+  'nested-template-not-read',
+  'nested-stack-cycle',
+  // A Terragrunt include chain deeper than Terragrunt follows: the unit's inputs may be missing.
+  'terragrunt-nested-include',
 ]);
 
 /** `--fail-on-incomplete`: did the scan leave roles unjudged or modules unread? */
@@ -116,6 +132,13 @@ function namedAccounts(result: ScanResult): Record<string, string> {
     if (name) out[id] = name;
   }
   return out;
+}
+
+/** How many distinct role ids (without a list of them all first: a scan can hold a million roles). */
+function distinctIds(roles: ScanResult['roles']): number {
+  const ids = new Set<string>();
+  for (let i = 0; i < roles.length; i++) ids.add((roles[i] as ScanResult['roles'][number]).id);
+  return ids.size;
 }
 
 function sortKeys(o: Record<string, number>): Record<string, number> {

@@ -11,13 +11,14 @@ import { fileSources } from '../sources/index.js';
 import type { FileSource, InputFile, RoleProvider, SourceContext } from '../sources/types.js';
 import { applySuppressions } from '../suppress/index.js';
 import { append } from '../util/append.js';
-import { BudgetExceeded, type BudgetName, budgetError, budgetsWith } from './budgets.js';
+import { type BudgetName, budgetsWith } from './budgets.js';
 import { type ExcludeGlob, excludeTest } from './exclude.js';
 import { gitIgnoredUnder } from './git-ignored.js';
 import { NOTHING_RECOGNISED_CODE, notJudgedWarnings } from './not-judged.js';
 import { withinPolicyBudgets } from './policy-budget.js';
 import { defaultRootFor, openScanRoot, readRegularFile, type ScanRoot } from './scan-root.js';
 import { errMessage, walkPaths } from './walk.js';
+import { defaultWorkerEntry, loadClaimed } from './workers/load.js';
 
 /** Extensions worth reading when a folder is walked (named files are always read). */
 /** Names the walk never warns about (editor lock files and the like are often links or sockets). */
@@ -72,6 +73,17 @@ export interface ScanOptions {
   gitignore?: boolean;
   /** Override the registries (tests). */
   sources?: readonly FileSource[];
+  /**
+   * Threads that parse and normalise IaC files (`--jobs`); default 1, no worker thread. A scan with
+   * less than `parallelMinBytes` of input that can be split stays in one thread whatever this says.
+   */
+  jobs?: number;
+  /** Splittable input below which no worker starts (default 2 MiB; tests lower it). */
+  parallelMinBytes?: number;
+  /** The worker script (default: the one built next to this module; null: never start workers). */
+  workerEntry?: URL | null;
+  /** Heap limit of each worker thread in MiB (default: Node's). */
+  workerHeapMb?: number;
   rules?: readonly AnyRule[];
 }
 
@@ -160,22 +172,18 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     for (const t of r.trusted ?? []) if (!zone.trusted.has(t.id)) zone.trusted.set(t.id, t);
     append(accounts, r.accounts ?? []);
   };
-  for (const [source, files] of claimed) {
-    try {
-      absorb(await source.load(files, ctx));
-    } catch (e) {
-      // Sources isolate their own files and modules; this is the last resort, still named and located.
-      errors.push(
-        e instanceof BudgetExceeded
-          ? budgetError(source.name, e, { file: files[0]?.path ?? '' }, `the ${source.name} reader stopped`)
-          : {
-              source: source.name,
-              code: 'internal',
-              message: `the ${source.name} reader failed on ${files.length} file(s) (${files[0]?.path ?? ''}…): ${errMessage(e)}`,
-            },
-      );
-    }
-  }
+  // In claimed order; with `jobs` > 1 a large scan parses in worker threads (src/scan/workers/).
+  const entry = opts.workerEntry === undefined ? defaultWorkerEntry() : opts.workerEntry;
+  for (const result of await loadClaimed(claimed, ctx, {
+    jobs: opts.jobs ?? 1,
+    ...(entry ? { entry } : {}),
+    ...(opts.parallelMinBytes !== undefined ? { minBytes: opts.parallelMinBytes } : {}),
+    ...(opts.workerHeapMb !== undefined ? { maxHeapMb: opts.workerHeapMb } : {}),
+  }))
+    absorb(result);
+  // The files' text is read: roles keep what findings and reports need, so let it go before the rules run.
+  claimed.clear();
+  inputs.files.length = 0;
   for (const provider of opts.providers ?? []) {
     try {
       absorb(await provider({ zone }));

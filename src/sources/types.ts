@@ -60,4 +60,20 @@ export interface FileSource {
   claim(file: InputFile): boolean;
   /** Parse the claimed files. Never throws for bad input: errors go to `errors` and the rest is still read. */
   load(files: InputFile[], ctx: SourceContext): Promise<SourceResult>;
+  /**
+   * Optional: split the claimed files into groups that can be read apart (in worker threads). Loading
+   * every group in turn (or any run of consecutive groups at once) and concatenating the results must
+   * give what loading all the files gives. A worker runs the registry's source of the same `name`.
+   */
+  split?(files: InputFile[], ctx: SourceContext): SourceSplit;
+  /** Told of each group read elsewhere (a worker thread), e.g. to count progress. */
+  loadedElsewhere?(files: InputFile[], result: SourceResult): void;
+}
+
+/** Independent groups of a source's files (`FileSource.split`). */
+export interface SourceSplit {
+  /** In the order their results are concatenated. */
+  groups: InputFile[][];
+  /** An error or warning several groups give alike is kept once (a module that several root modules call). */
+  sameProblemOnce?: boolean;
 }

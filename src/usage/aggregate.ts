@@ -4,6 +4,7 @@ import type {
   ExternalIdCount,
   RoleLastUsed,
   ThirdPartyUsage,
+  UnreadScope,
   UsageVerdict,
 } from './types.js';
 
@@ -38,6 +39,13 @@ export interface UsageWindow {
   days: number;
 }
 
+/**
+ * RoleLastUsed reports the role's latest use: its sessions' requests, which come up to 12 hours (the
+ * longest role session) after the AssumeRole call, and IAM may report it some hours late. A logged call this
+ * long before the last use explains it.
+ */
+export const LAST_USE_EXPLAINED_MS = 36 * 3_600_000;
+
 export function windowEndingAt(now: number, days: number): UsageWindow {
   return { from: now - days * 86_400_000, to: now, days };
 }
@@ -51,14 +59,37 @@ export class UsageCollector {
   private readonly roles = new Map<string, Map<string, Tally>>();
   /** Accounts whose logs were read (`recipientAccountId`, the S3 folder of a log file). */
   readonly accounts = new Set<string>();
+  /** Regions whose logs were read, per account (S3 layout folders, records' `awsRegion`, LookupEvents Regions). */
+  private readonly regions = new Map<string, Set<string>>();
+  /** The latest successful call of each role (any caller), ms. */
+  private readonly roleLast = new Map<string, number>();
   /** Calls outside the window that were not counted. */
   outsideWindow = 0;
   counted = 0;
 
   constructor(readonly window: UsageWindow) {}
 
+  /** The logs of `account` in `region` were read. */
+  markRead(account: string, region: string): void {
+    this.accounts.add(account);
+    let set = this.regions.get(account);
+    if (!set) {
+      set = new Set();
+      this.regions.set(account, set);
+    }
+    set.add(region);
+  }
+
+  /** Regions known to be read for `account`, sorted. */
+  regionsOf(account: string): string[] {
+    return [...(this.regions.get(account) ?? [])].sort();
+  }
+
   add(call: AssumeRoleCall): boolean {
-    if (call.recipientAccount) this.accounts.add(call.recipientAccount);
+    if (call.recipientAccount) {
+      this.accounts.add(call.recipientAccount);
+      if (call.region) this.markRead(call.recipientAccount, call.region);
+    }
     if (call.at < this.window.from || call.at > this.window.to) {
       this.outsideWindow++;
       return false;
@@ -83,6 +114,8 @@ export class UsageCollector {
       return true;
     }
     t.calls++;
+    const latest = this.roleLast.get(roleKey);
+    if (latest === undefined || call.at > latest) this.roleLast.set(roleKey, call.at);
     if (t.first === undefined || call.at < t.first) t.first = call.at;
     if (t.last === undefined || call.at > t.last) t.last = call.at;
     if (call.externalId === undefined) t.withoutId++;
@@ -97,14 +130,55 @@ export class UsageCollector {
     return callers ? [...callers.keys()].sort() : [];
   }
 
+  /**
+   * What the logs read are known to miss for a role, in words, or undefined: LookupEvents that failed for
+   * the role's account (`unread`, unless another source read that Region), or a use in the window that
+   * IAM's RoleLastUsed reports and that no logged call of the role explains.
+   */
+  gapFor(
+    roleAccount: string,
+    roleName: string,
+    lastUsed: RoleLastUsed | undefined,
+    unread: readonly UnreadScope[] = [],
+  ): string | undefined {
+    const gaps: string[] = [];
+    const failed = unread.filter(
+      (u) =>
+        (u.account === undefined || u.account === roleAccount) &&
+        !this.regions.get(roleAccount)?.has(u.region),
+    );
+    for (const u of failed)
+      gaps.push(
+        `the CloudTrail event history of ${u.account ? `account ${u.account}` : "the credentials' account"} in ${u.region} could not be read (${u.reason})`,
+      );
+    const at = lastUsed?.lastUsedDate ? Date.parse(lastUsed.lastUsedDate) : Number.NaN;
+    if (!Number.isNaN(at) && at >= this.window.from) {
+      const latest = this.roleLast.get(`${roleAccount}:${roleName.toLowerCase()}`);
+      if (latest === undefined || latest < at - LAST_USE_EXPLAINED_MS) {
+        const where = lastUsed?.region ? ` in ${lastUsed.region}` : '';
+        const read = this.regionsOf(roleAccount);
+        const regionHint =
+          lastUsed?.region && read.length > 0 && !read.includes(lastUsed.region)
+            ? ` The logs read hold only ${read.join(', ')} for account ${roleAccount}, not ${lastUsed.region}; the AssumeRole call is logged in the Region of the STS endpoint the caller used, which may be another one.`
+            : '';
+        gaps.push(
+          `IAM's RoleLastUsed shows the role used on ${lastUsed!.lastUsedDate}${where}, but no AssumeRole call of it from the day and a half before is in the logs read (a Region or account not read, a trail that was not logging, files missing, or a call not recorded in the role owner's account).${regionHint}`,
+        );
+      }
+    }
+    return gaps.length ? gaps.join('; ') : undefined;
+  }
+
+  /** `gap`: what `gapFor` said; a third party without successful calls is then `inconclusive`, not unused. */
   usageOf(
     roleAccount: string,
     roleName: string,
     callerAccount: string,
     lastUsed?: RoleLastUsed,
+    gap?: string,
   ): ThirdPartyUsage {
     const t = this.roles.get(`${roleAccount}:${roleName.toLowerCase()}`)?.get(callerAccount) ?? newTally();
-    return summarise(callerAccount, t, this.window.days, lastUsed);
+    return summarise(callerAccount, t, this.window.days, lastUsed, gap);
   }
 }
 
@@ -117,12 +191,14 @@ function summarise(
   t: Tally,
   days: number,
   lastUsed: RoleLastUsed | undefined,
+  gap: string | undefined,
 ): ThirdPartyUsage {
   const sorted: ExternalIdCount[] = [...t.ids.entries()]
     .map(([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   const listed = sorted.slice(0, MAX_LISTED_IDS).map((e) => ({ value: cut(e.value), count: e.count }));
-  const verdict = verdictOf(t);
+  const seen = verdictOf(t);
+  const verdict: UsageVerdict = seen === 'unused-in-window' && gap ? 'inconclusive' : seen;
   return {
     account,
     calls: t.calls,
@@ -135,7 +211,7 @@ function summarise(
     callsWithoutExternalId: t.withoutId,
     callsWithMfa: t.withMfa,
     verdict,
-    advice: adviceFor(verdict, account, t, sorted, days, lastUsed),
+    advice: adviceFor(verdict, account, t, sorted, days, lastUsed, gap),
   };
 }
 
@@ -154,6 +230,7 @@ function adviceFor(
   ids: ExternalIdCount[],
   days: number,
   lastUsed: RoleLastUsed | undefined,
+  gap: string | undefined,
 ): string {
   const times = (n: number) => (n === 1 ? '1 call' : `${n} calls`);
   switch (verdict) {
@@ -172,6 +249,10 @@ function adviceFor(
           : '';
       const denied = t.denied ? ` (${times(t.denied)} failed)` : '';
       return `No successful AssumeRole call from ${account} in the last ${days} days of the logs read${denied}: consider removing this principal instead of adding an external id. No events is not proof of no use (see docs/usage.md).${never}`;
+    }
+    case 'inconclusive': {
+      const denied = t.denied ? ` (${times(t.denied)} failed)` : '';
+      return `No successful AssumeRole call from ${account} was found in the last ${days} days${denied}, but the logs read are incomplete for this role: ${gap}. Do not remove the principal on this evidence; read the missing logs first.`;
     }
   }
 }

@@ -5,7 +5,7 @@ import type { Report } from '../reporters/types.js';
 import type { UsageCollector } from './aggregate.js';
 import { roleKeyOf } from './events.js';
 import { roleLastUsedOf } from './last-used.js';
-import type { RoleLastUsed, UsageEvidence } from './types.js';
+import type { RoleLastUsed, UnreadScope, UsageEvidence } from './types.js';
 
 export const NO_PROOF_CAVEAT =
   'No events is never proof of no use: the logs read may miss Regions, accounts or days (a trail that was off, a window shorter than the use, LookupEvents keeps 90 days), and some STS requests are not recorded in the role owner’s account. See docs/usage.md.';
@@ -14,6 +14,10 @@ export interface UsageRun {
   /** Undefined when no CloudTrail was read (RoleLastUsed only). */
   collector?: UsageCollector;
   sources: string[];
+  /** RoleLastUsed fetched after the scan (GetRole for roles with findings), by role ARN; wins over the role's own. */
+  lastUsed?: ReadonlyMap<string, RoleLastUsed>;
+  /** Account and Region pairs whose LookupEvents failed. */
+  unread?: readonly UnreadScope[];
 }
 
 /** Kinds of principal that name (or may be) another AWS account. */
@@ -49,7 +53,8 @@ function lastUsedNote(lastUsed: RoleLastUsed | undefined): string | undefined {
 
 /** The usage evidence of one finding, or undefined when there is nothing to say. */
 export function usageFor(f: Finding, role: Role | undefined, run: UsageRun): UsageEvidence | undefined {
-  const lastUsed = role ? roleLastUsedOf(role) : undefined;
+  const fetched = role ? run.lastUsed?.get(role.arn ?? role.id) : undefined;
+  const lastUsed = fetched ?? (role ? roleLastUsedOf(role) : undefined);
   const arnKey = role?.arn ? roleKeyOf(role.arn) : undefined;
   const owner = arnKey?.account ?? role?.account ?? f.resource.account;
   const name = arnKey?.name ?? role?.name ?? f.resource.name;
@@ -63,6 +68,7 @@ export function usageFor(f: Finding, role: Role | undefined, run: UsageRun): Usa
       `The CloudTrail read holds no log of the role's account ${owner}, only of ${[...c!.accounts].sort().join(', ')}: no verdict is given.`,
     );
   const note = notes.filter(Boolean).join(' ');
+  const gap = c && owner ? c.gapFor(owner, name, lastUsed, run.unread) : undefined;
   const ev: UsageEvidence = {
     ...(c
       ? {
@@ -78,10 +84,11 @@ export function usageFor(f: Finding, role: Role | undefined, run: UsageRun): Usa
     thirdParties:
       c && owner && covered !== false
         ? thirdPartyAccounts(f, owner, c.callersOf(owner, name)).map((a) =>
-            c.usageOf(owner, name, a, lastUsed),
+            c.usageOf(owner, name, a, lastUsed, gap),
           )
         : [],
     ...(note ? { note } : {}),
+    ...(gap ? { notRead: gap } : {}),
     ...(covered !== undefined ? { ownerAccountInLogs: covered } : {}),
     caveat: NO_PROOF_CAVEAT,
   };

@@ -52,6 +52,7 @@ export function assumeRoleCallOf(record: unknown): AssumeRoleCall | undefined {
   const externalId = typeof params.externalId === 'string' ? params.externalId : undefined;
   const errorCode = str(record, 'errorCode');
   const recipient = str(record, 'recipientAccountId');
+  const region = str(record, 'awsRegion');
   return {
     key,
     roleAccount: role.account,
@@ -65,5 +66,6 @@ export function assumeRoleCallOf(record: unknown): AssumeRoleCall | undefined {
     mfa: typeof params.serialNumber === 'string' && params.serialNumber.length > 0,
     ...(errorCode ? { errorCode } : {}),
     ...(recipient && /^\d{12}$/.test(recipient) ? { recipientAccount: recipient } : {}),
+    ...(region && /^[a-z0-9-]{1,32}$/.test(region) ? { region } : {}),
   };
 }

@@ -68,6 +68,27 @@ export function layoutAccount(path: string): string | undefined {
   return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
+/** The Region a file's folder names in the trail layout (`.../CloudTrail/<region>/YYYY/MM/DD/`). */
+export function layoutRegion(path: string): string | undefined {
+  const segs = path.split(sep).join('/').split('/');
+  const i = segs.lastIndexOf('CloudTrail');
+  const region = i >= 0 ? segs[i + 1] : undefined;
+  return region && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : undefined;
+}
+
+/** Every record shows one account and Region whose log was read, whatever its event. */
+function markRecordScope(r: unknown, collector: UsageCollector): void {
+  if (typeof r !== 'object' || r === null) return;
+  const { recipientAccountId: account, awsRegion: region } = r as Record<string, unknown>;
+  if (
+    typeof account === 'string' &&
+    /^\d{12}$/.test(account) &&
+    typeof region === 'string' &&
+    /^[a-z0-9-]{1,32}$/.test(region)
+  )
+    collector.markRead(account, region);
+}
+
 /** A day folder can hold events of the day before (delivery lags): keep one day of margin. */
 function dayOutside(day: number, w: UsageWindow): boolean {
   return day + 2 * DAY_MS <= w.from || day - DAY_MS > w.to;
@@ -125,6 +146,7 @@ export function readLogFile(
   if (!Array.isArray(records))
     return err('cloudtrail-no-records', file, 'has no "Records" array: not a CloudTrail log file');
   for (const r of records) {
+    markRecordScope(r, collector);
     const call = assumeRoleCallOf(r);
     if (call) collector.add(call);
   }
@@ -178,7 +200,9 @@ export function readCloudTrailPath(
         else {
           out.filesRead++;
           const account = layoutAccount(full);
-          if (account) collector.accounts.add(account);
+          const region = layoutRegion(full);
+          if (account && region) collector.markRead(account, region);
+          else if (account) collector.accounts.add(account);
         }
       } else {
         out.notRegular++;

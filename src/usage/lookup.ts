@@ -5,10 +5,10 @@
  * requests are paced and a ThrottlingException is retried after a growing pause. The client, the clock
  * and the sleep are passed in.
  */
-import {
+import type {
   LookupEventsCommand,
-  type LookupEventsCommandInput,
-  type LookupEventsCommandOutput,
+  LookupEventsCommandInput,
+  LookupEventsCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
 import type { UsageCollector } from './aggregate.js';
 import { assumeRoleCallOf } from './events.js';
@@ -41,7 +41,22 @@ export interface LookupResult {
   throttled: number;
 }
 
-export class LookupError extends Error {}
+/** A LookupEvents request failed for good; `reason` is the error, `account` set when known. */
+export class LookupError extends Error {
+  constructor(
+    message: string,
+    readonly region: string,
+    readonly reason: string,
+    readonly account?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `123456789012 us-east-1`, or the Region alone when the account is not known. */
+export function scopeLabel(scope: { region: string; account?: string }): string {
+  return scope.account ? `account ${scope.account} ${scope.region}` : scope.region;
+}
 
 function isThrottling(e: unknown): boolean {
   const n = (e as { name?: string; Code?: string } | undefined)?.name;
@@ -49,15 +64,19 @@ function isThrottling(e: unknown): boolean {
 }
 
 /**
- * Every AssumeRole event of one account and Region from `from` to `to` (ms), into the collector.
- * Throws LookupError when a request fails (after the throttling retries), naming the Region.
+ * Every AssumeRole event of one account and Region from `from` to `to` (ms), into the collector; the
+ * account (when given) is then marked read in that Region, even when it had no event. Throws LookupError
+ * when a request fails (after the throttling retries), naming the account and Region.
  */
 export async function lookupAssumeRoleEvents(
   deps: LookupDeps,
   collector: UsageCollector,
-  scope: { region: string; from: number; to: number },
+  scope: { region: string; from: number; to: number; account?: string },
 ): Promise<LookupResult> {
+  // Loaded here, not at the top: every scan imports this module, and only a live lookup needs the SDK.
+  const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const result: LookupResult = { requests: 0, events: 0, throttled: 0 };
+  const where = scopeLabel(scope);
   let lastStart: number | undefined;
   const paced = async (input: LookupEventsCommandInput): Promise<LookupEventsCommandOutput> => {
     for (let attempt = 0; ; attempt++) {
@@ -72,11 +91,17 @@ export async function lookupAssumeRoleEvents(
       } catch (e) {
         if (!isThrottling(e) || attempt >= MAX_THROTTLE_RETRIES) {
           const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-          throw new LookupError(`LookupEvents in ${scope.region} failed: ${why}`);
+          const reason = isThrottling(e) ? `${why} (still throttled after ${attempt} retries)` : why;
+          throw new LookupError(
+            `LookupEvents in ${where} failed: ${reason}`,
+            scope.region,
+            reason,
+            scope.account,
+          );
         }
         result.throttled++;
         const pause = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
-        deps.progress?.(`LookupEvents ${scope.region}: throttled, waiting ${pause} ms`);
+        deps.progress?.(`LookupEvents ${where}: throttled, waiting ${pause} ms`);
         await deps.sleep(pause);
       }
     }
@@ -107,13 +132,19 @@ export async function lookupAssumeRoleEvents(
     // A service that hands back a token it already gave would loop forever.
     if (token !== undefined) {
       if (seenTokens.has(token))
-        throw new LookupError(`LookupEvents in ${scope.region} returned the same NextToken twice`);
+        throw new LookupError(
+          `LookupEvents in ${where} returned the same NextToken twice`,
+          scope.region,
+          'the same NextToken came back twice',
+          scope.account,
+        );
       seenTokens.add(token);
     }
     if (result.requests % 10 === 0 || token === undefined)
       deps.progress?.(
-        `LookupEvents ${scope.region}: ${result.requests} requests, ${result.events} AssumeRole events`,
+        `LookupEvents ${where}: ${result.requests} requests, ${result.events} AssumeRole events`,
       );
   } while (token !== undefined);
+  if (scope.account) collector.markRead(scope.account, scope.region);
   return result;
 }

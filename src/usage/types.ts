@@ -12,13 +12,19 @@ export type UsageVerdict =
   /** Calls sent no external id: the vendor must be set up to send one before it is required. */
   | 'sends-none'
   /** No successful call in the window: a candidate for removing the principal. */
-  | 'unused-in-window';
+  | 'unused-in-window'
+  /**
+   * No successful call was found, but the logs read are known to miss some: IAM's RoleLastUsed shows a use
+   * in the window that no logged call explains, or LookupEvents failed for the role's account. Not "unused".
+   */
+  | 'inconclusive';
 
 export const USAGE_VERDICTS: readonly UsageVerdict[] = [
   'safe-to-enforce',
   'sends-several-ids',
   'sends-none',
   'unused-in-window',
+  'inconclusive',
 ];
 
 /** One `sts:AssumeRole` call as read from a CloudTrail record (either copy of a cross-account call). */
@@ -45,6 +51,16 @@ export interface AssumeRoleCall {
   errorCode?: string;
   /** `recipientAccountId`: the account whose log holds this copy of the call. */
   recipientAccount?: string;
+  /** `awsRegion`: the Region whose log holds this copy (that of the STS endpoint called). */
+  region?: string;
+}
+
+/** Logs that should have been read but were not (a LookupEvents request that failed for an account). */
+export interface UnreadScope {
+  /** Undefined: the account of the scan's credentials, not known (a file scan): every role is concerned. */
+  account?: string;
+  region: string;
+  reason: string;
 }
 
 /** `RoleLastUsed` as IAM reports it; `lastUsedDate` null when IAM has no record of any use. */
@@ -93,6 +109,11 @@ export interface UsageEvidence {
   thirdParties: ThirdPartyUsage[];
   /** What RoleLastUsed says about the role as a whole, e.g. that IAM has no record of any use. */
   note?: string;
+  /**
+   * What the logs read are known to miss for this role (a Region or account not read, a use IAM saw that no
+   * logged call explains). When set, no third party without calls is called `unused-in-window`.
+   */
+  notRead?: string;
   /**
    * False when the CloudTrail read holds logs of other accounts but none of the role's: then no verdict
    * is given (`thirdParties` is empty). Absent when it cannot be told (no account seen at all).

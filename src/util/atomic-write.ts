@@ -288,7 +288,7 @@ function modeFor(fs: WriteFs, path: string, opts: AtomicWriteOptions): number {
  */
 export function writeFileAtomic(
   path: string,
-  content: string | Uint8Array | readonly string[],
+  content: string | Uint8Array | Iterable<string>,
   opts: AtomicWriteOptions = {},
 ): void {
   const fs = opts.fs ?? nodeWriteFs;
@@ -324,16 +324,20 @@ export function writeFileAtomic(
 function verifyTemp(
   fs: WriteFs,
   tmp: string,
-  content: string | Uint8Array | readonly string[],
+  content: string | Uint8Array | Iterable<string>,
   verify: true | ((bytes: Buffer) => void),
 ): void {
+  // Pieces made while they are written (a generator) cannot be read twice: verify only what can be.
+  if (typeof content !== 'string' && !(content instanceof Uint8Array) && !Array.isArray(content)) {
+    throw Object.assign(new Error('pieces made while written cannot be verified'), { code: 'VERIFY_FAILED' });
+  }
   const back = fs.readFile(tmp);
   const meant =
     typeof content === 'string'
       ? Buffer.from(content, 'utf8')
       : content instanceof Uint8Array
         ? content
-        : Buffer.from(content.join(''), 'utf8');
+        : Buffer.from((content as readonly string[]).join(''), 'utf8');
   if (!back.equals(meant)) {
     throw Object.assign(
       new Error(`read back ${back.length} bytes that differ from the ${meant.length} bytes written`),

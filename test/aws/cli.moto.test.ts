@@ -269,7 +269,9 @@ describe('fix and rollback (real CLI against moto)', () => {
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toContain('2 of 2 role(s) fixed.');
     expect(fixed.stdout).toMatch(new RegExp(`^ {2}${VENDOR2} {2}vendor2-given-id$`, 'm'));
-    const backups = readdirSync(join(cwd, 'trustaudit-backups')).sort();
+    const backups = readdirSync(join(cwd, 'trustaudit-backups'))
+      .filter((f) => !f.startsWith('plan-'))
+      .sort();
     expect(backups).toHaveLength(2);
     for (const b of backups) {
       const data = JSON.parse(readFileSync(join(cwd, 'trustaudit-backups', b), 'utf8')) as {

@@ -284,9 +284,9 @@ describe('fix asks before changing anything', () => {
       stdinIsTTY: true,
       env: {},
       cwd: mkdtempSync(join(tmpdir(), 'ta-confirm-')),
-      confirm: async (q) => {
+      ask: async (q) => {
         asked.push(q);
-        return answer;
+        return answer ? 'y' : 'n';
       },
     };
   }
@@ -307,9 +307,9 @@ describe('fix asks before changing anything', () => {
     const asked: string[] = [];
     const out: string[] = [];
     const code = await runFix(opts, io(false, asked, out), { factory: factory() });
-    expect(asked).toEqual(['Update the trust policy of 1 role(s)? [y/N] ']);
+    expect(asked).toEqual([`Apply to vendor (account ${CALLER})? [y]es/[n]o/[a]ll remaining/[q]uit `]);
     expect(code).toBe(2);
-    expect(out.join('')).toContain('Cancelled: nothing was changed.');
+    expect(out.join('')).toContain('0 of 1 role(s) fixed.');
     expect(iamMock.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(0);
   });
 
@@ -317,8 +317,10 @@ describe('fix asks before changing anything', () => {
     setup();
     const out: string[] = [];
     const code = await runFix(opts, io(true, [], out), { factory: factory() });
-    expect(code).toBe(0);
-    expect(out.join('')).toContain('1 of 1 role(s) fixed.');
+    // Applied; but its Sid (with a space) is a TA000 finding fix does not correct, so it is not "fixed".
+    expect(out.join('')).toContain('NOT FIXED: vendor');
+    expect(out.join('')).toContain('TA000: Trust policy is not valid (there before the fix too');
+    expect(code).toBe(2);
     expect(iamMock.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(1);
   });
 });

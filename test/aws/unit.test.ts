@@ -267,9 +267,14 @@ describe('targetsFromFindings', () => {
         statements: [
           {
             statementIndex: 0,
-            principals: [{ value: 'arn:aws:iam::111122223333:root', account: '111122223333' }],
+            principals: [
+              { value: 'arn:aws:iam::111122223333:root', account: '111122223333', kind: 'account' },
+            ],
           },
-          { statementIndex: 2, principals: [{ value: '444455556666', account: '444455556666' }] },
+          {
+            statementIndex: 2,
+            principals: [{ value: '444455556666', account: '444455556666', kind: 'account' }],
+          },
         ],
       },
     ]);
@@ -375,7 +380,12 @@ describe('planRoleFix', () => {
       { requirement: 'external-id', externalIds: new ExternalIdBook('fixed-id-1') },
     );
     expect(plan.externalIds).toEqual([
-      { account: 'unknown account: AROAEXAMPLEUNIQUEID1', externalId: 'fixed-id-1', generated: false },
+      {
+        account: 'unknown account: AROAEXAMPLEUNIQUEID1',
+        externalId: 'fixed-id-1',
+        generated: false,
+        origin: 'given',
+      },
     ]);
     expect(JSON.stringify(plan.corrected)).toContain('"sts:ExternalId":"fixed-id-1"');
   });

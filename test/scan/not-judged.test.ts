@@ -92,6 +92,23 @@ describe('a folder in which nothing was recognised', () => {
     ).toBe(2);
   });
 
+  it('a nested stack whose template is not read makes --fail-on-incomplete exit 2', () => {
+    const dir = repo({
+      'parent.yaml': [
+        'Resources:',
+        '  Child:',
+        '    Type: AWS::CloudFormation::Stack',
+        '    Properties:',
+        '      TemplateURL: https://my-bucket.s3.amazonaws.com/child.yaml',
+        '',
+      ].join('\n'),
+    });
+    const plain = runJson(['scan', '.', '--account', '123456789012'], { cwd: dir });
+    expect(plain.report.warnings.map((w) => w.code)).toEqual(['nested-template-not-read']);
+    expect(plain.code).toBe(0);
+    expect(runJson(['scan', '.', '--account', '123456789012', '--fail-on-incomplete'], { cwd: dir }).code).toBe(2);
+  });
+
   it('is not said when a folder holds an input, even one without roles of concern', () => {
     const dir = repo({
       'trust.json': JSON.stringify({

@@ -44,12 +44,14 @@ describe('CloudFormation nested stacks', () => {
     const nested = r.report.warnings.filter((w) => w.code === 'nested-template-not-read');
     expect(nested.map((w) => [w.file, w.line])).toEqual([
       ['stacks/parent.yaml', lineOf(text, 'https://my-bucket')],
-      ['stacks/parent.yaml', lineOf(text, 'TemplateURL: ../')],
       ['stacks/parent.yaml', lineOf(text, '!Sub')],
     ]);
     expect(nested[0]?.message).toMatch(/FromS3: .*never fetches/);
-    expect(nested[1]?.message).toMatch(/FromOutside: .*outside the scan root/);
-    expect(nested[2]?.message).toMatch(/Computed: .*not resolved/);
+    expect(nested[1]?.message).toMatch(/Computed: .*not resolved/);
+    // A local child outside the root is refused by the scan root's reader, like any other file read.
+    const refused = r.report.warnings.filter((w) => w.code === 'file-refused');
+    expect(refused.map((w) => [w.file, w.line])).toEqual([['stacks/parent.yaml', lineOf(text, 'TemplateURL: ../')]]);
+    expect(refused[0]?.message).toMatch(/outside the scan root/);
     expect(r.report.errors).toEqual([]);
   });
 });

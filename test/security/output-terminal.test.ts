@@ -136,7 +136,7 @@ describe('terminal output is neutralised', () => {
         stdinIsTTY: false,
         env: {},
         cwd: dir,
-        confirm: async () => false,
+        ask: async () => 'n',
       },
     );
     expect(code).not.toBe(0);

@@ -164,7 +164,12 @@ describe.skipIf(!disk)('fix --apply through the CLI, backup folder on a nearly f
     fillDisk(disk.dir, 4096);
     const backups = join(disk.dir, 'backups');
     const cwd = mkdtempSync(join(tmpdir(), 'ta-fix-'));
-    const r = await runCli(['fix', '--apply', '--yes', '--backup-dir', backups], cliEnv(moto.url), { cwd });
+    // The plan goes elsewhere (--plan), so the backup is the write that does not fit.
+    const r = await runCli(
+      ['fix', '--apply', '--yes', '--backup-dir', backups, '--plan', join(cwd, 'plan.json')],
+      cliEnv(moto.url),
+      { cwd },
+    );
     expect(r.stdout).toMatch(
       /^FAILED: vendor \(account 123456789012\): cannot write the backup, so nothing was changed: cannot write \S+backups\/\S+\.json: no space left on device \(ENOSPC\)$/m,
     );

@@ -129,6 +129,21 @@ describe('flags', () => {
 });
 
 describe('--cloudtrail live', () => {
+  it('without --usage-region, reads the Region of the scan (--region)', async () => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    const { result, report } = await scanExport();
+    const regions: string[] = [];
+    const d = deps();
+    await applyUsage(report, result.roles, opts({ cloudtrail: ['live'], region: 'ap-south-1' }), io(), {
+      ...d,
+      lookupClient: (scope) => {
+        regions.push(scope.region);
+        return new CloudTrailClient({ region: scope.region });
+      },
+    });
+    expect(regions).toEqual(['ap-south-1']);
+  });
+
   it('puts LookupEvents evidence on the finding, with progress on stderr', async () => {
     mock.on(LookupEventsCommand).resolves({ Events: [liveEvent] });
     const { result, report } = await scanExport();
@@ -141,7 +156,9 @@ describe('--cloudtrail live', () => {
       deps(),
     );
     const usage = out.findings.find((f) => f.resource.name === 'VendorAccess')?.evidence.usage;
-    expect(usage?.sources).toEqual(['cloudtrail:LookupEvents in eu-central-1 (last 90 days)']);
+    expect(usage?.sources).toEqual([
+      'cloudtrail:LookupEvents in eu-central-1 (management events of the last 90 days, in that Region only: LookupEvents keeps no more)',
+    ]);
     expect(usage?.thirdParties.find((t) => t.account === '999988887777')).toMatchObject({
       verdict: 'safe-to-enforce',
       externalIds: [{ value: 'live-id', count: 1 }],
@@ -168,15 +185,22 @@ describe('--cloudtrail live', () => {
     expect(start).toEqual(new Date(NOW - 90 * 86_400_000));
   });
 
-  it('a failed lookup is an error in the report (incomplete), the findings still carry what is known', async () => {
+  it('a failed lookup is a warning, and no third party is called unused on its silence', async () => {
     mock
       .on(LookupEventsCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     const { result, report } = await scanExport();
     const out = await applyUsage(report, result.roles, opts({ cloudtrail: ['live'] }), io(), deps());
-    expect(out.errors).toEqual([expect.objectContaining({ source: 'usage', code: 'lookup-events-failed' })]);
-    expect(out.summary.complete).toBe(false);
-    expect(out.summary.errors).toBe(report.summary.errors + 1);
-    expect(out.findings[0]?.evidence.usage).toBeDefined();
+    expect(out.warnings).toEqual([
+      expect.objectContaining({ source: 'usage', code: 'lookup-events-failed' }),
+    ]);
+    expect(out.warnings[0]?.message).toContain('AccessDeniedException');
+    expect(out.errors).toEqual(report.errors);
+    const parties = out.findings.flatMap((f) => f.evidence.usage?.thirdParties ?? []);
+    expect(parties.length).toBeGreaterThan(0);
+    expect(parties.every((t) => t.verdict === 'inconclusive')).toBe(true);
+    expect(out.findings[0]?.evidence.usage?.notRead).toContain(
+      'could not be read (AccessDeniedException: denied)',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULT_BACKUP_DIR } from '../../fix/backup.js';
 import type { RollbackOptions } from '../../fix/run-rollback.js';
@@ -12,7 +13,7 @@ import {
 } from '../aws-options.js';
 import { type CliIO, useColor } from '../io.js';
 import { collect } from '../parse.js';
-import { fixIO, registerRollbackCommand } from './rollback.js';
+import { type AskFn, fixIO, registerRollbackCommand } from './rollback.js';
 import type { ScanHooks } from './scan.js';
 
 /** Registers `fix` and `rollback`. */
@@ -22,12 +23,12 @@ export function registerFixCommands(
   setExit: (code: number) => void = (c) => {
     process.exitCode = c;
   },
-  confirm?: (q: string) => Promise<boolean>,
+  ask?: AskFn,
 ): void {
   const cmd = program
     .command('fix')
     .description(
-      'Correct the trust policy of roles a third party can assume without an external id or MFA (dry run unless --apply).',
+      'Correct the trust policy of roles a third party can assume without an external id or MFA: a dry run writes a plan, --apply PLAN applies exactly that plan (docs/fix.md).',
     )
     .option(
       '--from <report.json>',
@@ -41,14 +42,23 @@ export function registerFixCommands(
     )
     .option(
       '--external-id <id>',
-      'external id to require: ID for every third party, or ACCOUNT=ID for one (repeatable); default: a new random id per third-party account',
+      'external id to require: ACCOUNT=ID for one account (a vendor-issued id for a known vendor), or ID for every third party you control (repeatable); default: the id CloudTrail shows the account sending (fix --from a report of scan --cloudtrail), else a new random id, never for a known vendor',
       collect,
     )
     .option(
-      '--apply',
-      'change the roles (asks first unless --yes); a backup of each trust policy is written before',
+      '--narrow-to <account|o-id>',
+      'narrow a Principal "*" to these accounts or this organization (repeatable) instead of skipping the role',
+      collect,
     )
-    .option('-y, --yes', 'do not ask for confirmation')
+    .option(
+      '--plan <file>',
+      'where the dry run writes its plan (default: plan-<time>.json in the backup folder)',
+    )
+    .option(
+      '--apply [plan]',
+      'change the roles: with PLAN, exactly the plan a dry run wrote (each role is skipped if its policy changed since); alone, plan and apply in one run. Asks role by role unless --yes; a backup of each trust policy is written before',
+    )
+    .option('-y, --yes', 'do not ask for confirmation (scripts)')
     .option(
       '--backup-dir <dir>',
       `where backups are written (default ./${DEFAULT_BACKUP_DIR}/)`,
@@ -57,11 +67,30 @@ export function registerFixCommands(
     .option(
       '-c, --config <file>',
       'config file for the re-scan (trusted accounts, rule settings, suppressions)',
-    );
+    )
+    .option('--patch <file>', 'template findings of --from: write the patch here (default: stdout)')
+    .option('--write', 'template findings of --from: change the templates in place, after a backup');
   addAwsConnectionOptions(cmd, { externalIdFlag: '--assume-role-external-id' });
   cmd.action(async (opts: Record<string, unknown>) => {
     silenceSdkNodeWarning();
     checkAwsFlags(opts, true);
+    // A report of CloudFormation/Terraform roles: the templates are patched (docs/fix.md#template-fixes).
+    if (typeof opts.from === 'string') {
+      const tf = await import('../../fix/template/run.js');
+      if (tf.reportHasTemplateFindings(resolve(io.cwd, opts.from))) {
+        const patch = typeof opts.patch === 'string' ? { patch: opts.patch } : {};
+        const o = {
+          from: opts.from,
+          ...patch,
+          ...(Array.isArray(opts.role) ? { roles: opts.role as string[] } : {}),
+          write: Boolean(opts.write),
+          externalIds: (opts.externalId as string[] | undefined) ?? [],
+          backupDir: String(opts.backupDir ?? DEFAULT_BACKUP_DIR),
+        };
+        setExit(await tf.runTemplateFix(o, io));
+        return;
+      }
+    }
     // Loaded on demand: the fixer pulls in the AWS SDK.
     const { runFix } = await import('../../fix/run.js');
     const code = await runFix(
@@ -70,18 +99,21 @@ export function registerFixCommands(
         ...(Array.isArray(opts.role) ? { roles: opts.role as string[] } : {}),
         require: opts.require as Requirement,
         externalIds: (opts.externalId as string[] | undefined) ?? [],
-        apply: Boolean(opts.apply),
+        narrowTo: (opts.narrowTo as string[] | undefined) ?? [],
+        apply: opts.apply !== undefined && opts.apply !== false,
+        ...(typeof opts.apply === 'string' ? { applyPlan: opts.apply } : {}),
+        ...(typeof opts.plan === 'string' ? { plan: opts.plan } : {}),
         yes: Boolean(opts.yes),
         backupDir: String(opts.backupDir ?? DEFAULT_BACKUP_DIR),
         aws: awsOptionsFrom(opts, 'assumeRoleExternalId'),
         ...(typeof opts.config === 'string' ? { config: opts.config } : {}),
         color: useColor(io, undefined),
       },
-      fixIO(io, confirm),
+      fixIO(io, ask),
     );
     setExit(code);
   });
-  registerRollbackCommand(program, io, setExit, confirm, async (o: RollbackOptions, fio) => {
+  registerRollbackCommand(program, io, setExit, ask, async (o: RollbackOptions, fio) => {
     const { runRollback } = await import('../../fix/run-rollback.js');
     return runRollback(o, fio);
   });

@@ -16,6 +16,7 @@ import { keepAtOrAbove, type RuleFlags } from '../../scan/rule-flags.js';
 import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
 import { defaultRootFor, openScanRoot, readRegularFile } from '../../scan/scan-root.js';
 import { outputFormatsFor, scanSettings } from '../../scan/settings.js';
+import { defaultJobs } from '../../scan/workers/load.js';
 import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
 import { fileSources } from '../../sources/index.js';
 import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
@@ -72,6 +73,8 @@ export interface ScanCliOptions {
   var?: string[];
   varFile?: string[];
   maxFileSize?: number;
+  /** `--jobs N`: threads that parse IaC files (default: one per available core). */
+  jobs?: number;
   /** `--root DIR`: the scan root (default: the git top level above the first path). */
   root?: string;
   /** `--exclude GLOB` (repeatable): paths not walked or read. */
@@ -238,6 +241,11 @@ export function registerScanCommand(
       `raise or lower an evaluation limit (repeatable): ${BUDGET_NAMES.join(', ')}; see docs/security.md`,
       collect,
     )
+    .option(
+      '--jobs <n>',
+      'threads that parse IaC files in a large scan (default: one per available core; 1: no worker threads)',
+      parsePositiveInt,
+    )
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output')
     .option('-q, --quiet', 'no progress or notes on standard error')
@@ -390,6 +398,7 @@ async function scanWith(
     exclude,
     gitignore: opts.gitignore !== false,
     ...(opts.maxFileSize ? { maxFileBytes: opts.maxFileSize } : {}),
+    jobs: opts.jobs ?? defaultJobs(),
     ...(progress ? { sources: progress.wrap(fileSources) } : {}),
   });
   const result = await scanning.finally(() => progress?.end());

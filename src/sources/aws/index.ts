@@ -1,7 +1,9 @@
+export { AccessError, createLiveAccess, type LiveAccess } from './access.js';
 export { listAccountRoles } from './account.js';
 export { type AwsClientFactory, createClientFactory, resolveRegion } from './clients.js';
 export { documentEncoding, documentText } from './document.js';
 export { awsScanError, classifyAwsError, redact } from './errors.js';
+export { fetchRoleLastUsed, type RoleRef } from './last-used.js';
 export { assumeRole, assumeRoleArn, defaultSessionName, listOrgAccounts } from './org.js';
 export { createProgress, type ScanProgress } from './progress.js';
 export { type AwsScanDeps, type AwsScanResult, createAwsProvider, scanAws } from './provider.js';

@@ -5,7 +5,7 @@
 import { type Node as JsonNode, type ParseError, parseTree } from 'jsonc-parser';
 import { isSymbolic, type JsonLike, type Symbolic } from '../../model/types.js';
 import type { CScalar, LineIndex, Pos } from './nodes.js';
-import type { RKid, RNode } from './resolve.js';
+import type { RKid, RNode } from './rnode.js';
 
 function isWs(c: string | undefined): boolean {
   return c === ' ' || c === '\n' || c === '\r' || c === '\t';

@@ -3,16 +3,16 @@
  * assemblies (`cdk.out/manifest.json`) -> roles with exact file, line and column.
  */
 import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import type { TrustedAccount } from '../../analysis/zone.js';
 import type { Role, ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
 import type { FileSource, InputFile, SourceContext, SourceResult } from '../types.js';
 import { type CdkStack, isCdkManifest, readManifest } from './cdk.js';
-import { type NestedTemplateCheck, nestedStackWarnings } from './nested-stacks.js';
-import { parseTemplateText } from './parse.js';
-import { type ExtractOptions, extractRoles } from './roles.js';
-import { indexTemplate, looksLikeTemplate } from './template.js';
+import type { ExtractOptions } from './roles.js';
+import { scanTemplate, type TemplateScan } from './scan-template.js';
 
 export { loadParameterFile, ParameterFileError, parseParameterText } from './parameters-file.js';
+export { scanTemplate, type TemplateScan, type TemplateScanOptions } from './scan-template.js';
 
 const EXTENSIONS = /\.(json|ya?ml|template)$/i;
 const FORMAT_VERSION = /\bAWSTemplateFormatVersion\b/;
@@ -31,87 +31,6 @@ function scanError(file: string, code: string, message: string, line?: number, c
   if (line !== undefined) e.line = line;
   if (column !== undefined) e.column = column;
   return e;
-}
-
-export type TemplateScanOptions = ExtractOptions & {
-  maxFileBytes: number;
-  explicit?: boolean;
-  allowAliases?: boolean;
-  /** Where a template is on disk, so nested stacks it does not judge are warnings (nested-stacks.ts). */
-  nested?: NestedTemplateCheck;
-};
-
-/** A template's roles and errors, and warnings (nested templates not judged) when there are any. */
-export type TemplateScan = { roles: Role[]; errors: ScanError[]; warnings?: ScanError[] };
-
-/** Parse one template and extract its roles. Never throws: a failure is a ScanError for this file only. */
-export function scanTemplate(text: string, file: string, opts: TemplateScanOptions): TemplateScan {
-  try {
-    return scanTemplateUnsafe(text, file, opts);
-  } catch (e) {
-    const deep = e instanceof RangeError;
-    return {
-      roles: [],
-      errors: [
-        scanError(
-          file,
-          deep ? 'too-deep' : 'internal',
-          deep
-            ? 'the template is nested too deeply to read'
-            : `the template could not be read: ${(e as Error)?.message ?? String(e)}`,
-        ),
-      ],
-    };
-  }
-}
-
-function scanTemplateUnsafe(text: string, file: string, opts: TemplateScanOptions): TemplateScan {
-  const size = Buffer.byteLength(text, 'utf8');
-  if (size > opts.maxFileBytes) {
-    return {
-      roles: [],
-      errors: [
-        scanError(
-          file,
-          'file-too-large',
-          `the file is ${size} bytes, over the ${opts.maxFileBytes}-byte limit for one file; it was not read (raise the limit to scan it)`,
-        ),
-      ],
-    };
-  }
-  const parsed = parseTemplateText(text, file, {
-    allowAliases: opts.allowAliases === true,
-    ...(opts.budgets ? { budgets: opts.budgets } : {}),
-  });
-  const o = parsed.outcome;
-  if (!o.ok) {
-    return { roles: [], errors: [scanError(file, o.code, o.message, o.pos.line, o.pos.column)] };
-  }
-  const warnings = o.warnings.map((w) => scanError(file, w.code, w.message, w.pos.line, w.pos.column));
-  if (!looksLikeTemplate(o.root)) {
-    // Looked like CloudFormation from its text but is something else: say so only when asked for by name.
-    return {
-      roles: [],
-      errors: opts.explicit
-        ? [
-            scanError(
-              file,
-              'not-a-template',
-              'not a CloudFormation template (it has no Resources section with AWS:: resource types)',
-            ),
-          ]
-        : [],
-    };
-  }
-  const r = extractRoles(indexTemplate(file, text, parsed.lines, o.root), opts);
-  const nested = opts.nested ? nestedStackWarnings(o.root, file, opts.nested) : [];
-  // A repeated key was resolved (the last one, as CloudFormation keeps it) and scanned: a warning.
-  const resolved = [...warnings, ...nested];
-  return {
-    roles: r.roles,
-    errors: r.errors,
-    ...(resolved.length > 0 ? { warnings: resolved } : {}),
-  };
 }
 
 export const cloudformationSource: FileSource = {
@@ -138,7 +57,9 @@ export const cloudformationSource: FileSource = {
     const byAbs = new Map<string, InputFile>();
     for (const f of files) if (f.absPath) byAbs.set(resolve(f.absPath), f);
     const seenByScanner = new Set(ctx.allFiles.map((p) => resolve(p)));
-    const scanned: ReadonlySet<string> = new Set(byAbs.keys());
+    // Every scan's result, with the file it was read from (`abs`) when that is a file of its own.
+    const results: { scan: TemplateScan; abs?: string }[] = [];
+    const trusted = new Map<string, TrustedAccount>();
 
     // CDK assemblies first: a template listed by a manifest is read once, with the stack's environment.
     const covered = new Set<string>();
@@ -167,6 +88,10 @@ export const cloudformationSource: FileSource = {
       });
       append(errors, manifest.errors);
       append(warnings, manifest.warnings);
+      // Every account the app deploys a stack to is one of its own: trusted, as with --trusted-account.
+      for (const stack of manifest.stacks)
+        if (stack.account && !trusted.has(stack.account))
+          trusted.set(stack.account, { id: stack.account, name: `CDK stack ${stack.stackName}` });
       for (const stack of manifest.stacks) {
         const tf = stack.templateFile;
         const target = isAbsolute(tf) || stack.dir === '' ? tf : posix.join(stack.dir, tf);
@@ -204,29 +129,100 @@ export const cloudformationSource: FileSource = {
         const r = scanTemplate(text, display ?? target, {
           ...stackOptions(base, ctx, stack, m.path),
           maxFileBytes: ctx.maxFileBytes,
+          tree: {
+            root: ctx.root,
+            dir: dirname(abs),
+            real: abs,
+            // A CDK nested stack's template is read through its parent, with the parent's environment.
+            onFile: (child, cdk) => {
+              if (cdk) covered.add(resolve(child));
+            },
+          },
         });
-        append(roles, r.roles);
-        append(errors, r.errors);
-        append(warnings, r.warnings ?? []);
+        results.push({ scan: r, abs });
       }
     }
 
     for (const f of files) {
       if (isCdkManifest(f.path, f.text)) continue;
       if (f.absPath && covered.has(resolve(f.absPath))) continue;
+      const abs = f.absPath ? resolve(f.absPath) : undefined;
       const r = scanTemplate(f.text, f.path, {
         ...base,
         maxFileBytes: ctx.maxFileBytes,
         explicit: f.explicit,
-        ...(f.absPath ? { nested: { dir: dirname(resolve(f.absPath)), root: ctx.root, scanned } } : {}),
+        tree: { root: ctx.root, ...(abs ? { dir: dirname(abs), real: abs } : {}) },
       });
-      append(roles, r.roles);
-      append(errors, r.errors);
-      append(warnings, r.warnings ?? []);
+      results.push({ scan: r, ...(abs ? { abs } : {}) });
     }
-    return { roles, errors, ...(warnings.length > 0 ? { warnings } : {}) };
+    append(roles, withoutRepeats(results));
+    for (const { scan } of results) {
+      append(errors, scan.errors);
+      append(warnings, scan.warnings ?? []);
+      for (const t of scan.trusted ?? []) if (!trusted.has(t.id)) trusted.set(t.id, t);
+    }
+    return {
+      roles,
+      errors: distinctErrors(errors),
+      ...(warnings.length > 0 ? { warnings: distinctErrors(warnings) } : {}),
+      ...(trusted.size > 0 ? { trusted: [...trusted.values()] } : {}),
+    };
   },
 };
+
+/** What a role's trust comes to: the same resource judged twice the same way is one verdict. */
+function verdictKey(role: Role): string {
+  return JSON.stringify([
+    role.account ?? null,
+    role.partition,
+    role.trustPolicy.raw,
+    role.trustPolicy.statements,
+  ]);
+}
+
+/** `file#LogicalId` of a role without the nesting prefix: the part after the last `#`. */
+function localId(role: Role): string {
+  return role.id.slice(role.id.lastIndexOf('#') + 1);
+}
+
+/**
+ * Every role, except a child's role judged through its parent exactly as the child's own file
+ * (scanned on its own) already judges it: the standalone verdict is kept, and only what the parent
+ * changes (its `Parameters`) is reported again, under the parent's chain.
+ */
+function withoutRepeats(results: readonly { scan: TemplateScan; abs?: string }[]): Role[] {
+  const standalone = new Map<string, Set<string>>();
+  for (const { scan, abs } of results) {
+    if (!abs) continue;
+    for (const role of scan.roles) {
+      if (scan.nestedFrom?.has(role)) continue;
+      const key = `${abs}#${localId(role)}`;
+      const set = standalone.get(key) ?? new Set<string>();
+      set.add(verdictKey(role));
+      standalone.set(key, set);
+    }
+  }
+  const out: Role[] = [];
+  for (const { scan } of results) {
+    for (const role of scan.roles) {
+      const from = scan.nestedFrom?.get(role);
+      if (from && standalone.get(`${from}#${localId(role)}`)?.has(verdictKey(role))) continue;
+      out.push(role);
+    }
+  }
+  return out;
+}
+
+/** A problem met once per template, however many parents read it, is reported once. */
+function distinctErrors(list: readonly ScanError[]): ScanError[] {
+  const seen = new Set<string>();
+  return list.filter((e) => {
+    const k = `${e.code}|${e.file}|${e.line}|${e.column}|${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
 
 /** A pinned stack environment (`aws://111122223333/eu-west-1`) fills in what the user did not say. */
 function stackOptions(

@@ -69,6 +69,25 @@ export class LineIndex {
   }
 }
 
+/**
+ * Line and column of a text embedded in another file (a stack set's `TemplateBody` string): offsets
+ * stay those of the embedded text, lines and columns are where each character is written in the file.
+ */
+export class MappedLines extends LineIndex {
+  constructor(
+    text: string,
+    private readonly fileOffsetOf: (offset: number) => number,
+    private readonly fileLines: LineIndex,
+  ) {
+    super(text);
+  }
+
+  override pos(offset: number): Pos {
+    const at = this.fileLines.pos(this.fileOffsetOf(offset));
+    return { offset, line: at.line, column: at.column };
+  }
+}
+
 export function get(map: CNode | undefined, key: string): CNode | undefined {
   if (map?.t !== 'map') return undefined;
   for (const e of map.entries) if (e.key === key) return e.value;

@@ -2,7 +2,7 @@ import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode 
 import { BUDGETS, budgetAdvice } from '../../scan/budgets.js';
 import { jsonTooDeepAt } from '../../util/json-depth.js';
 import { addEntry, type CEntry, type CNode, type LineIndex } from './nodes.js';
-import type { ParseOutcome, ParseProblem } from './parse.js';
+import type { ParseOutcome, ParseProblem } from './parse-outcome.js';
 
 const REASONS: Record<string, string> = {
   InvalidSymbol: 'unexpected character',

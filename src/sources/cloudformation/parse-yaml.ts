@@ -12,7 +12,7 @@ import {
 } from 'yaml';
 import { BudgetExceeded, type Budgets, budgetAdvice, DEFAULT_BUDGETS } from '../../scan/budgets.js';
 import { addEntry, type CEntry, type CMap, type CNode, type LineIndex, type Pos, styleOf } from './nodes.js';
-import type { ParseOutcome, ParseProblem } from './parse.js';
+import type { ParseOutcome, ParseProblem } from './parse-outcome.js';
 
 /**
  * Every CloudFormation short form and the long form it stands for. `!GetAtt A.B` (scalar) is split

@@ -1,21 +1,10 @@
 import { type Budgets, DEFAULT_BUDGETS } from '../../scan/budgets.js';
-import { type CNode, LineIndex, type Pos } from './nodes.js';
+import { LineIndex } from './nodes.js';
 import { parseJson } from './parse-json.js';
+import type { ParseOutcome } from './parse-outcome.js';
 import { parseYaml } from './parse-yaml.js';
 
-export interface ParseProblem {
-  code: string;
-  message: string;
-  pos: Pos;
-}
-
-/**
- * A parse either fails, or succeeds possibly with warnings (a duplicated key: CloudFormation accepts
- * it and keeps the last value, but a reader of the template may be looking at the first one).
- */
-export type ParseOutcome =
-  | { ok: true; root: CNode; warnings: ParseProblem[] }
-  | ({ ok: false } & ParseProblem);
+export type { ParseOutcome, ParseProblem } from './parse-outcome.js';
 
 export interface ParsedText {
   outcome: ParseOutcome;
@@ -30,10 +19,11 @@ export interface ParsedText {
 export function parseTemplateText(
   text: string,
   path: string,
-  opts: { allowAliases?: boolean; budgets?: Budgets } = {},
+  opts: { allowAliases?: boolean; budgets?: Budgets; lines?: LineIndex } = {},
 ): ParsedText {
   const budgets = opts.budgets ?? DEFAULT_BUDGETS;
-  const lines = new LineIndex(text);
+  // A text embedded in another file brings the line index that maps it into that file.
+  const lines = opts.lines ?? new LineIndex(text);
   const lower = path.toLowerCase();
   const json = lower.endsWith('.json') || (!/\.ya?ml$/.test(lower) && /^\uFEFF?\s*\{/.test(text));
   return json

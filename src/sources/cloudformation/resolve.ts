@@ -12,24 +12,10 @@ import { BudgetMeter, type BudgetPlace, type Budgets, DEFAULT_BUDGETS } from '..
 import { valueOffsets } from './embedded.js';
 import type { CNode, CScalar, Pos } from './nodes.js';
 import { get, scalarText } from './nodes.js';
+import type { RKid, RNode } from './rnode.js';
 import type { TemplateModel } from './template.js';
 
-/** A resolved value with the position it was written at and, for collections, its children. */
-export interface RNode {
-  v: JsonLike;
-  pos?: Pos;
-  kids?: Map<string | number, RKid>;
-  /** For strings taken verbatim from the template: the scalar, so offsets inside it can be mapped. */
-  src?: CScalar;
-  /** For strings built by `Fn::Sub` (value or symbolic text): the file offset of each character. */
-  offsets?: number[];
-}
-
-export interface RKid {
-  node: RNode;
-  /** For map entries: where the key is written. */
-  keyPos?: Pos;
-}
+export type { RKid, RNode } from './rnode.js';
 
 /** `Ref: AWS::NoValue` (or an `Fn::If` branch giving it): the property or element disappears. */
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
@@ -51,6 +37,12 @@ export class NeedCondition extends Error {
 export interface ResolveOptions {
   /** Parameter overrides (and pseudo parameters such as `AWS::Region`, when the user gives them). */
   parameters: ReadonlyMap<string, string>;
+  /**
+   * Values a parent stack passes to this template's parameters (a nested stack's `Parameters`). Below
+   * `parameters` (the user's overrides), above the defaults. A value the parent took from one of its own
+   * parameter defaults is not `fixed`: like a default, it may be changed at deploy time.
+   */
+  passed?: ReadonlyMap<string, PassedValue>;
   /** The account the template is deployed into, when known (`--account`). */
   owner?: string;
   /** The limits (`--limit`); the defaults when not given. */
@@ -60,6 +52,13 @@ export interface ResolveOptions {
    * its `eval-steps` cover all of them. A resolver makes its own when none is given.
    */
   meter?: BudgetMeter;
+}
+
+/** A value a parent stack passes to a parameter: known text or a Symbolic, and whether it is certain. */
+export interface PassedValue {
+  value: string | Symbolic;
+  /** False when the parent's value rests on its own parameter defaults (changeable at deploy time). */
+  fixed: boolean;
 }
 
 const PSEUDO = new Set([
@@ -234,6 +233,15 @@ export class Resolver {
     return { v: Object.fromEntries(pairs) as JsonLike, pos: n.pos, kids };
   }
 
+  /**
+   * Resolve counting only what is certain (the user's overrides, the chosen conditions, literals): a
+   * value that rests on a parameter default comes out Symbolic. Used to tell a parent's fixed values
+   * from its defaults when it passes them to a nested stack.
+   */
+  resolveFixed(n: CNode): Resolved {
+    return this.withStrict(true, () => this.resolve(n));
+  }
+
   /** Resolve to a string (or Symbolic); undefined when the value is not text (a list or a map). */
   text(n: CNode): string | Symbolic | undefined {
     const r = this.resolve(n);
@@ -361,15 +369,24 @@ export class Resolver {
       const split = (s: string) => (isList ? s.split(',').map((x) => x.trim()) : s);
       const given = this.opts.parameters.get(name);
       if (given !== undefined) return split(given);
+      const passed = this.opts.passed?.get(name);
+      if (passed?.fixed && typeof passed.value === 'string' && !p.type.startsWith('AWS::SSM::'))
+        return split(passed.value);
       const bound = this.bindings.get(name);
       if (bound !== undefined) return typeof bound === 'string' ? split(bound) : bound;
       if (p.type.startsWith('AWS::SSM::Parameter::Value')) {
+        const ssm = passed ? passed.value : p.default;
         return sym(
-          p.default !== undefined
-            ? `parameter ${name} (read from SSM parameter ${p.default})`
-            : `parameter ${name} (SSM parameter, no default)`,
+          typeof ssm === 'string'
+            ? `parameter ${name} (read from SSM parameter ${ssm})`
+            : `parameter ${name} (SSM parameter${ssm ? `, named by ${ssm.description}` : ', no default'})`,
           `\${${name}}`,
         );
+      }
+      if (passed !== undefined) {
+        if (typeof passed.value !== 'string') return passed.value;
+        if (this.strict) return sym(`parameter ${name} (as the parent stack passes it)`, `\${${name}}`);
+        return split(passed.value);
       }
       if (this.strict) return sym(`parameter ${name}`, `\${${name}}`);
       if (p.default !== undefined) return split(p.default);
@@ -828,6 +845,8 @@ export class Resolver {
         const refB = refName(b);
         const [name, other] = refA ? [refA, b] : refB ? [refB, a] : [undefined, undefined];
         if (!name || !other || this.opts.parameters.has(name) || this.bindings.has(name)) return;
+        const passed = this.opts.passed?.get(name);
+        if (passed?.fixed && typeof passed.value === 'string') return;
         if (name !== 'AWS::Partition' && name !== 'AWS::Region' && !this.tpl.params.has(name)) return;
         const lit = this.text(other);
         if (typeof lit !== 'string') return;

@@ -31,6 +31,12 @@ export interface ExtractOptions extends ResolveOptions {
   extra?: Record<string, unknown>;
   /** Logical id -> CDK construct path (from a cloud assembly manifest), when the template has no `aws:cdk:path`. */
   constructs?: ReadonlyMap<string, string>;
+  /**
+   * For a template read as the child of another (a nested stack, a stack set's body): role ids are
+   * `prefix` + the id the template alone gives (`parent.yaml#Stack/child.yaml#Role`); `inline` drops the
+   * file part, for a body written inside the parent (`parent.yaml#StackSet/Role`).
+   */
+  nesting?: { prefix: string; inline: boolean };
 }
 
 interface Resolved {
@@ -266,7 +272,10 @@ function resourceRoles(
       r.docIssues.map((i) => policyIssue(tpl.file, i)),
     );
     const partition = typeof r.partition === 'string' ? r.partition : 'aws';
-    const id = kind === 'role' ? `${tpl.file}#${logicalId}` : `${tpl.file}#${logicalId}Role`;
+    const localId = kind === 'role' ? logicalId : `${logicalId}Role`;
+    const id = opts.nesting
+      ? `${opts.nesting.prefix}${opts.nesting.inline ? localId : `${tpl.file}#${localId}`}`
+      : `${tpl.file}#${localId}`;
     const staticName = typeof r.name === 'string' ? r.name : undefined;
     const name = staticName ?? (kind === 'role' ? logicalId : `${logicalId}Role`);
     const path = typeof r.path === 'string' ? r.path : undefined;

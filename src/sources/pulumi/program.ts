@@ -93,7 +93,7 @@ export function programRoles(input: ProgramInput): {
       warnings.push(component);
       continue;
     }
-    const rt = ROLE_TYPES[token];
+    const rt = Object.hasOwn(ROLE_TYPES, token) ? ROLE_TYPES[token] : undefined;
     if (!rt || get(entry.value, 'get') !== undefined) continue;
     try {
       const scopes = stacks.map((stack) => {

@@ -68,7 +68,8 @@ export function stateRoles(
   for (const r of resources.items) {
     const type = scalarText(get(r, 'type'));
     if (type === undefined) continue;
-    const field = DOC_FIELD[normaliseType(type)];
+    const typeName = normaliseType(type);
+    const field = Object.hasOwn(DOC_FIELD, typeName) ? DOC_FIELD[typeName] : undefined;
     if (!field) continue;
     const urn = scalarText(get(r, 'urn')) ?? '';
     const label = quoted(urnTail(urn) || type, budgets);

@@ -107,10 +107,7 @@ export function moduleDirOf(mod: TfModule, name: string, call: BlockInfo): strin
   return mod.cachedCalls.get(name);
 }
 
-/** A configuration file: `.tf`, `.tf.json`, or OpenTofu's `.tofu`, `.tofu.json` (read the same way). */
-export function isConfigFile(p: string): boolean {
-  return p.endsWith('.tf') || p.endsWith('.tf.json') || p.endsWith('.tofu') || p.endsWith('.tofu.json');
-}
+export { isConfigFile } from './claims.js';
 
 /** A JSON configuration file (`.tf.json`, `.tofu.json`). */
 export function isJsonConfig(p: string): boolean {

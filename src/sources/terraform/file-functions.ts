@@ -5,17 +5,10 @@
  * warning names the expression's file, line and column and the refused path; the role is still judged.
  */
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { ScanError } from '../../model/types.js';
-import type { TfModule } from './config.js';
-import type { CallCtx, Fn } from './functions.js';
 import { type SrcFile, textOf } from './hcl.js';
+import type { CallCtx, Fn } from './scope.js';
 import { errSym, scalarText, str, sym, type Val, wrap } from './values.js';
-
-/** What `EvalEnv.readFile` answers: the file, or why it was not read. */
-export type FileRead =
-  | { ok: true; file: SrcFile; bytes: Buffer }
-  | { ok: false; reason: string; missing: boolean };
 
 type Read = { ok: true; file: SrcFile; bytes: Buffer } | { ok: false; val: Val };
 
@@ -27,11 +20,11 @@ function readArg(name: string, c: CallCtx, p: Val | undefined): Read {
     if (p.t === 'sym') return { ok: false, val: c.unknown(p) };
     return { ok: false, val: errSym(`${name}(...): the path is not a string`, exprText(c), c.loc) };
   }
-  const r = c.inst.env.readFile(target, c.inst.rootDir, displayOf(c.inst.mod, c.inst.rootDir, target));
+  const r = c.ev.readFile(target);
   if (r.ok) return r;
   // Terraform itself fails on a missing file; anything refused is a value we chose not to read.
   if (r.missing) return { ok: false, val: errSym(`${name}(...): ${r.reason}`, exprText(c), c.loc) };
-  c.inst.env.warn(refusedWarning(name, c, r.reason));
+  c.ev.warn(refusedWarning(name, c, r.reason));
   return { ok: false, val: sym(`${name}(...) not read: ${r.reason}`, exprText(c), c.loc) };
 }
 
@@ -45,12 +38,6 @@ function refusedWarning(name: string, c: CallCtx, reason: string): ScanError {
   if (c.loc.line !== undefined) w.line = c.loc.line;
   if (c.loc.column !== undefined) w.column = c.loc.column;
   return w;
-}
-
-/** How findings name the file: relative to the module's shown folder (only type imports here: no cycle). */
-function displayOf(mod: TfModule, baseDir: string, target: string): string {
-  const abs = path.resolve(baseDir, target);
-  return path.isAbsolute(mod.dir) ? path.join(mod.displayDir, path.relative(mod.dir, abs)) : abs;
 }
 
 function exprText(c: CallCtx): string {
@@ -79,16 +66,16 @@ export const FILE_FUNCTIONS: Record<string, Fn> = {
     const names = new Map<string, Val>();
     if (vars?.t === 'obj') for (const [k, v] of vars.v) names.set(k, v);
     else if (vars && vars.t !== 'null') return c.unknown(vars);
-    return c.inst.renderTemplateFile(r.file, names);
+    return c.ev.renderTemplateFile(r.file, names);
   },
   fileexists: ([p], c) => {
     if (!p) return c.unknown();
     const target = scalarText(p);
     if (target === undefined) return c.unknown(p);
-    const r = c.inst.env.readFile(target, c.inst.rootDir, displayOf(c.inst.mod, c.inst.rootDir, target));
+    const r = c.ev.readFile(target);
     if (r.ok) return { t: 'bool', v: true };
     if (r.missing) return { t: 'bool', v: false };
-    c.inst.env.warn(refusedWarning('fileexists', c, r.reason));
+    c.ev.warn(refusedWarning('fileexists', c, r.reason));
     return sym(`fileexists(...) not evaluated: ${r.reason}`, exprText(c), c.loc);
   },
   filebase64: ofBytes('filebase64', (b) => b.toString('base64')),

@@ -1,21 +1,20 @@
+/**
+ * Terraform's built-in functions: the call (arguments evaluated through the `Evaluator`, unknown
+ * arguments making the result symbolic, the result held to the budgets) and the collection, string,
+ * number and encoding functions. Format, regular-expression and file functions have their own modules.
+ */
 import path from 'node:path';
-import { type Matcher, RE2JS } from 're2js';
-import type { ScanError, SourceLocation } from '../../model/types.js';
-import type { BudgetMeter } from '../../scan/budgets.js';
+import type { ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
-import {
-  assembleTemplate,
-  boundedJsonText,
-  jsonLength,
-  locPlace,
-  type ModuleInstance,
-  type Scope,
-} from './evaluate.js';
 import { FILE_FUNCTIONS } from './file-functions.js';
-import { renderVerb, type VerbSpec } from './format-verbs.js';
+import { FORMAT_FUNCTIONS, hasUnknown } from './format-function.js';
 import { type Ast, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
+import { compileRe2, REGEX_FUNCTIONS, re2Replace } from './regex-functions.js';
+import { type CallCtx, type Evaluator, type Fn, locPlace, type Scope } from './scope.js';
+import { assembleTemplate } from './templates.js';
 import { DECIMAL } from './type-constraint.js';
+import { boundedJsonText, checkSize, checkText, jsonLength } from './value-length.js';
 import {
   displayText,
   errSym,
@@ -30,24 +29,12 @@ import {
   wrap,
 } from './values.js';
 
-export type Fn = (args: Val[], c: CallCtx) => Val;
-
-export interface CallCtx {
-  inst: ModuleInstance;
-  /** The root module's budgets and counts (`inst.meter`). */
-  meter: BudgetMeter;
-  node: Ast;
-  loc: SourceLocation;
-  /** Symbolic result naming the call. */
-  unknown(because?: Val): Val;
-}
-
 /**
  * Calls a Terraform function. Arguments that are not known make the result symbolic (except where the
  * function can still answer, e.g. `coalesce` with a known first value, `concat` of known and unknown lists).
  */
 export function callFunction(
-  inst: ModuleInstance,
+  ev: Evaluator,
   name: string,
   argNodes: Ast[],
   expandLast: boolean,
@@ -60,9 +47,21 @@ export function callFunction(
     const d = because ? symDescriptions(because) : [];
     return sym(d.length ? `${name}(...) of ${d.join(', ')}` : `${name}(...)`, wrap(text), loc);
   };
-  const fn = FUNCTIONS[name];
-  if (!fn) return sym(`${name}(...) (function not evaluated)`, wrap(text), loc);
-  let args = argNodes.map((a) => inst.eval(a, scope));
+  // Own names only: a call named like an inherited property (`toString`, `constructor`) is no function.
+  const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+  if (!fn) {
+    const w: ScanError = {
+      source: 'terraform',
+      code: 'function-not-evaluated',
+      message: `${name}() is not a function this scan evaluates; the call's value is unknown`,
+      file: loc.file,
+    };
+    if (loc.line !== undefined) w.line = loc.line;
+    if (loc.column !== undefined) w.column = loc.column;
+    ev.warn(w);
+    return sym(`${name}(...) (function not evaluated)`, wrap(text), loc);
+  }
+  let args = argNodes.map((a) => ev.eval(a, scope));
   if (expandLast && args.length > 0) {
     const last = args[args.length - 1] as Val;
     if (last.t === 'list') args = [...args.slice(0, -1), ...last.v];
@@ -74,16 +73,16 @@ export function callFunction(
     const partial = args.find((a) => a.t === 'str' && a.json !== undefined && hasSym(a.json));
     if (partial) return unknown(partial);
   }
-  const out = fn(args, { inst, meter: inst.meter, node, loc, unknown });
+  const out = fn(args, { ev, meter: ev.meter, node, loc, unknown });
   // Whatever a function built (file contents, a template, a decoded document) is held to the limits too.
-  if (out.t === 'str') inst.meter.length(out.v.length, locPlace(loc));
-  else if (out.t === 'list') inst.meter.size(out.v.length, locPlace(loc));
-  else if (out.t === 'obj') inst.meter.size(out.v.size, locPlace(loc));
+  if (out.t === 'str') ev.meter.length(out.v.length, locPlace(loc));
+  else if (out.t === 'list') ev.meter.size(out.v.length, locPlace(loc));
+  else if (out.t === 'obj') ev.meter.size(out.v.size, locPlace(loc));
   return out.loc ? out : { ...out, loc };
 }
 
 /** Functions that compute on the text of a string argument (see `callFunction`). */
-const READS_TEXT = new Set([
+const READS_TEXT: ReadonlySet<string> = new Set([
   'split',
   'replace',
   'regex',
@@ -140,110 +139,6 @@ function flatten(v: Val[], c: CallCtx): Val[] {
   return out;
 }
 
-/** Pre-checks a list of `n` elements (`collection-size`) and counts the work. */
-function checkSize(n: number, c: CallCtx): void {
-  c.meter.elements(n, locPlace(c.loc));
-}
-
-/** Pre-checks a string of `n` characters (`string-length`) and counts the work. */
-function checkText(n: number, c: CallCtx): void {
-  c.meter.text(n, locPlace(c.loc));
-}
-
-/**
- * One `%` verb of a format string: `%[n]`, flags, width (not starting with 0, which is a flag),
- * precision, verb. Unambiguous, so a failed match never backtracks. A new RegExp per call: a sticky
- * one keeps its position in `lastIndex`.
- */
-const VERB_SOURCE = String.raw`%(\[\d+\])?([-+# 0]*)([1-9]\d*)?(?:\.(\d*))?([a-zA-Z%])`;
-
-/**
- * `format`: known arguments are written as Terraform writes them (format-verbs.ts); an unknown argument
- * (or a document holding unknowns) stays a symbolic part of a partial template, never its `${...}` text.
- */
-function format(fmt: string, args: Val[], c: CallCtx): Val {
-  const parts: TplPart[] = [];
-  let text = '';
-  let total = 0;
-  let ai = 0;
-  const limit = c.meter.budgets['string-length'];
-  const verbRe = new RegExp(VERB_SOURCE, 'y');
-  const flush = (): void => {
-    if (text) parts.push({ lit: text });
-    text = '';
-  };
-  for (let i = 0; i < fmt.length; i++) {
-    if (total + text.length > limit) checkText(total + text.length, c);
-    const ch = fmt[i];
-    if (ch !== '%') {
-      const next = fmt.indexOf('%', i);
-      const stop = next === -1 ? fmt.length : next;
-      text += fmt.slice(i, stop);
-      i = stop - 1;
-      continue;
-    }
-    verbRe.lastIndex = i;
-    const m = verbRe.exec(fmt);
-    if (!m) return c.unknown();
-    i += m[0].length - 1;
-    const verb = m[5] as string;
-    if (verb === '%') {
-      text += '%';
-      continue;
-    }
-    if (m[1]) ai = Number(m[1].slice(1, -1)) - 1;
-    const a = args[ai++];
-    if (!a) return c.unknown();
-    if (hasUnknown(a)) {
-      // Only a plain `%s` / `%v` keeps the value's own text; anything else depends on the value.
-      if ((verb !== 's' && verb !== 'v') || m[2] || m[3] || m[4] !== undefined) return c.unknown(a);
-      flush();
-      parts.push({ val: a });
-      total += partTextLength(a, c);
-      continue;
-    }
-    const spec: VerbSpec = { flags: m[2] ?? '', verb };
-    if (m[3]) spec.width = Number(m[3]);
-    if (m[4] !== undefined) spec.precision = m[4] === '' ? 0 : Number(m[4]);
-    if (spec.width !== undefined && spec.width > limit) checkText(spec.width, c);
-    if (a.t === 'list' || a.t === 'obj') jsonLength(a, c.meter, c.loc);
-    const s = renderVerb(spec, a, (v) => boundedJsonText(v, c.meter, c.loc));
-    if (s === undefined) return unrendered(c, m[0]);
-    if (total + text.length + s.length > limit) checkText(total + text.length + s.length, c);
-    text += s;
-  }
-  flush();
-  for (const p of parts) if ('lit' in p) total += p.lit.length;
-  checkText(total, c);
-  if (parts.length === 0) return str('', c.loc);
-  return assembleTemplate(parts, c.loc, c.meter);
-}
-
-/** Does a value hold an unknown anywhere, including inside a document that `jsonencode` or a policy document built? */
-function hasUnknown(v: Val): boolean {
-  return hasSym(v);
-}
-
-function partTextLength(v: Val, c: CallCtx): number {
-  if (v.t === 'sym') return v.text.length;
-  if (v.t === 'list' || v.t === 'obj') return jsonLength(v, c.meter, c.loc);
-  return (scalarText(v) ?? '').length;
-}
-
-/** A verb this reader does not write exactly as Terraform does: the call is unknown, with a warning. */
-function unrendered(c: CallCtx, verb: string): Val {
-  const w: ScanError = {
-    source: 'terraform',
-    code: 'function-not-evaluated',
-    message: `format verb ${JSON.stringify(verb)} is not evaluated for this value; the call's value is unknown`,
-    file: c.loc.file,
-  };
-  if (c.loc.line !== undefined) w.line = c.loc.line;
-  if (c.loc.column !== undefined) w.column = c.loc.column;
-  c.inst.env.warn(w);
-  return c.unknown();
-}
-
 /**
  * `join`: known items are joined; unknown items (or documents holding unknowns) stay symbolic parts of
  * a partial template. A null item is an error in Terraform.
@@ -280,28 +175,6 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!v) return c.unknown();
     const d = decodePolicyValue(v, c.loc, c.meter.budgets['nesting-depth']);
     return d.ok ? d.val : c.unknown(v);
-  },
-  format: ([f, ...rest], c) => {
-    if (f?.t !== 'str') return c.unknown(f);
-    return format(f.v, rest, c);
-  },
-  formatlist: ([f, ...rest], c) => {
-    if (f?.t !== 'str') return c.unknown(f);
-    const s = firstSym(rest);
-    if (s) return c.unknown(s);
-    let n = 0;
-    for (const r of rest) if (r.t === 'list') n = Math.max(n, r.v.length);
-    checkSize(n, c);
-    const out: Val[] = [];
-    for (let i = 0; i < n; i++)
-      out.push(
-        format(
-          f.v,
-          rest.map((r) => (r.t === 'list' ? (r.v[i] ?? NULL) : r)),
-          c,
-        ),
-      );
-    return { t: 'list', v: out };
   },
   join: ([sep, ...lists], c) => {
     if (sep?.t !== 'str') return c.unknown(sep);
@@ -440,27 +313,6 @@ const FUNCTIONS: Record<string, Fn> = {
     checkText(s.v.length + count * (b.v.length - a.v.length), c);
     return str(s.v.split(a.v).join(b.v));
   },
-  regex: ([p, s], c) => {
-    if (p?.t !== 'str' || s?.t !== 'str') return c.unknown(p?.t === 'str' ? s : p);
-    const re = compileRe2(p.v, c);
-    if (!re.ok) return re.unknown;
-    const m = re.re.matcher(s.v);
-    if (!m.find())
-      return errSym(`regex(...): the pattern does not match`, wrap(textOf(c.node).trim()), c.loc);
-    return captures(re.re, m);
-  },
-  regexall: ([p, s], c) => {
-    if (p?.t !== 'str' || s?.t !== 'str') return c.unknown(p?.t === 'str' ? s : p);
-    const re = compileRe2(p.v, c);
-    if (!re.ok) return re.unknown;
-    const m = re.re.matcher(s.v);
-    const out: Val[] = [];
-    while (m.find()) {
-      c.meter.grow(out.length + 1, locPlace(c.loc));
-      out.push(captures(re.re, m));
-    }
-    return { t: 'list', v: out };
-  },
   lower: ([s], c) => (s?.t === 'str' ? str(s.v.toLowerCase()) : c.unknown(s)),
   upper: ([s], c) => (s?.t === 'str' ? str(s.v.toUpperCase()) : c.unknown(s)),
   // The text of a document (jsonencode, a policy document) never starts or ends with a space.
@@ -545,124 +397,9 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   basename: ([p], c) => (p?.t === 'str' ? str(path.basename(p.v)) : c.unknown(p)),
   dirname: ([p], c) => (p?.t === 'str' ? str(path.dirname(p.v)) : c.unknown(p)),
-  abspath: ([p], c) => (p?.t === 'str' ? str(path.resolve(c.inst.rootDir, p.v)) : c.unknown(p)),
+  abspath: ([p], c) => (p?.t === 'str' ? str(path.resolve(c.ev.rootDir, p.v)) : c.unknown(p)),
   // Paths go through the scan root: file-functions.ts.
   ...FILE_FUNCTIONS,
+  ...FORMAT_FUNCTIONS,
+  ...REGEX_FUNCTIONS,
 };
-
-// ---------------------------------------------------------------- regular expressions (RE2)
-
-type Compiled = { ok: true; re: RE2JS } | { ok: false; unknown: Val };
-
-/**
- * Compiles a template's pattern with RE2 semantics, as Terraform does (Go's `regexp`): matching is
- * linear in the input, whatever the pattern. A pattern RE2 rejects (backreferences, lookaround) is
- * never run by another engine: the call is unknown, with a warning naming the expression.
- */
-function compileRe2(pattern: string, c: CallCtx): Compiled {
-  try {
-    return { ok: true, re: RE2JS.compile(pattern) };
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    const w: ScanError = {
-      source: 'terraform',
-      code: 'regex-unsupported',
-      message: `the regular expression ${JSON.stringify(pattern.slice(0, 80))} is not valid RE2 syntax, which Terraform uses (${why}); the call's value is unknown`,
-      file: c.loc.file,
-    };
-    if (c.loc.line !== undefined) w.line = c.loc.line;
-    if (c.loc.column !== undefined) w.column = c.loc.column;
-    c.inst.env.warn(w);
-    const name = textOf(c.node).trim();
-    return {
-      ok: false,
-      unknown: sym(`${name.slice(0, name.indexOf('(') + 1)}...) (pattern is not RE2)`, wrap(name), c.loc),
-    };
-  }
-}
-
-/** The value `regex` gives for one match: the match, the list of groups, or the map of named groups. */
-function captures(re: RE2JS, m: Matcher): Val {
-  const count = m.groupCount();
-  if (count === 0) return str(m.group() ?? '');
-  const named = re.namedGroups();
-  const names = Object.keys(named);
-  const groupVal = (g: string | null): Val => (g === null ? NULL : str(g));
-  if (names.length > 0) {
-    const out = new Map<string, Val>();
-    for (const n of names) out.set(n, groupVal(m.group(named[n] as number)));
-    return { t: 'obj', v: out };
-  }
-  const out: Val[] = [];
-  for (let i = 1; i <= count; i++) out.push(groupVal(m.group(i)));
-  return { t: 'list', v: out };
-}
-
-/**
- * `replace` with a `/pattern/`: every match replaced by `repl`, where `$1`, `${1}`, `$name` and
- * `${name}` stand for groups and `$$` for a dollar sign (Go's `Regexp.Expand`). The result is checked
- * against `string-length` as it grows.
- */
-function re2Replace(re: RE2JS, input: string, repl: string, c: CallCtx): string {
-  const limit = c.meter.budgets['string-length'];
-  const named = re.namedGroups();
-  const m = re.matcher(input);
-  let out = '';
-  let last = 0;
-  let lastMatchEnd = -1;
-  while (m.find()) {
-    const start = m.start();
-    const end = m.end();
-    c.meter.step(1, locPlace(c.loc));
-    // Go does not replace an empty match right after the previous match.
-    if (start === end && start === lastMatchEnd) continue;
-    out += input.slice(last, start) + expandGo(repl, m, named);
-    if (out.length > limit) c.meter.text(out.length, locPlace(c.loc));
-    last = end;
-    lastMatchEnd = end;
-  }
-  out += input.slice(last);
-  c.meter.text(out.length, locPlace(c.loc));
-  return out;
-}
-
-function expandGo(repl: string, m: Matcher, named: Record<string, number>): string {
-  if (!repl.includes('$')) return repl;
-  let out = '';
-  for (let i = 0; i < repl.length; i++) {
-    const ch = repl[i] as string;
-    if (ch !== '$' || i + 1 >= repl.length) {
-      out += ch;
-      continue;
-    }
-    if (repl[i + 1] === '$') {
-      out += '$';
-      i++;
-      continue;
-    }
-    let name: string | undefined;
-    let next = i;
-    if (repl[i + 1] === '{') {
-      const close = repl.indexOf('}', i + 2);
-      const inner = close === -1 ? '' : repl.slice(i + 2, close);
-      if (/^\w+$/.test(inner)) {
-        name = inner;
-        next = close;
-      }
-    } else {
-      const word = /^\w+/.exec(repl.slice(i + 1, i + 1 + 256))?.[0];
-      if (word) {
-        name = word;
-        next = i + word.length;
-      }
-    }
-    if (name === undefined) {
-      out += '$';
-      continue;
-    }
-    i = next;
-    const index = /^\d+$/.test(name) ? Number(name) : named[name];
-    if (index !== undefined && index <= m.groupCount()) out += m.group(index) ?? '';
-  }
-  return out;
-}

@@ -1,3 +1,8 @@
+/**
+ * The HCL parser: tree-sitter's Terraform grammar (loaded from the installed grammar package, never
+ * from the scanned tree) turned into plain syntax nodes with positions in the user's file, plus the
+ * small readers of attributes and blocks every other module uses.
+ */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Language, Parser, type TreeCursor, type Node as TsNode } from 'web-tree-sitter';
@@ -77,7 +82,7 @@ export interface HclParser {
 }
 
 /** Nodes that count as one level of nesting: an expression inside another, a block in a block, a directive. */
-const NESTING_TYPES = new Set(['expression', 'block', 'template_directive']);
+const NESTING_TYPES: ReadonlySet<string> = new Set(['expression', 'block', 'template_directive']);
 /** Syntax nodes per nesting level are few (about four); anything far deeper is cut off as well. */
 const NODES_PER_LEVEL = 8;
 

@@ -26,7 +26,7 @@ export type Transpiled =
   | { ok: true; hcl: string; lineMap: LinePos[] }
   | { ok: false; message: string; line: number; column: number };
 
-const NESTED_BLOCKS = new Set([
+const NESTED_BLOCKS: ReadonlySet<string> = new Set([
   'statement',
   'principals',
   'not_principals',

@@ -1,3 +1,8 @@
+/**
+ * Policy documents written as text: the value of a policy attribute decoded into a document whose every
+ * element keeps its place in the file (JSON literals, heredocs, `jsonencode()`, templates with unknown
+ * parts), within the `nesting-depth` budget.
+ */
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { SourceLocation } from '../../model/types.js';
 import { BUDGETS, BudgetExceeded } from '../../scan/budgets.js';

@@ -6,12 +6,12 @@
  *   registry and git modules are judged with their callers' inputs instead of being unknown;
  * - local folders inside the scan root (`../../modules/x` from an environment folder).
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../../model/types.js';
 import type { ScanRoot } from '../../scan/scan-root.js';
 import { addConfigFile, emptyModule, isConfigFile, localModuleSource, type TfModule } from './config.js';
 import type { ParsedHcl } from './hcl.js';
+import { folderNames } from './tree-reader.js';
 
 export const MODULES_JSON = path.join('.terraform', 'modules', 'modules.json');
 
@@ -120,15 +120,11 @@ function parseEntries(text: string): CacheEntry[] | undefined {
 
 /** The `.tf` / `.tf.json` files of one cached module folder, read through the scan root. */
 function loadDir(dir: string, displayDir: string, root: ScanRoot, parse: ParseConfig): TfModule | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined;
-  }
+  const names = folderNames(dir);
+  if (!names) return undefined;
   const mod = emptyModule(dir, displayDir);
   mod.calledOnly = true;
-  for (const name of names.sort()) {
+  for (const name of names) {
     if (!isConfigFile(name)) continue;
     const read = root.read(name, dir);
     if (!read.ok) continue;

@@ -4,13 +4,13 @@
  * the scan root (`../../outside`, after links) is not read. Either way the module's outputs are unknown
  * values, and a warning names the `source` attribute's file, line and column.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../../model/types.js';
 import { isInside, type ScanRoot } from '../../scan/scan-root.js';
 import type { TfModule } from './config.js';
 import { bodyAttrs, locOf, textOf } from './hcl.js';
 import { MODULES_JSON } from './module-cache.js';
+import { pathExists, realFolder } from './tree-reader.js';
 
 export function moduleSourceWarnings(modules: ReadonlyMap<string, TfModule>, root: ScanRoot): ScanError[] {
   const out: ScanError[] = [];
@@ -60,9 +60,12 @@ function notFollowed(
     text: `leads outside the scan root ${root.dir}; it was not read`,
     advice: '--root sets the root',
   };
-  // Outside the root nothing is looked at, not even whether the folder exists.
-  if (!isInside(root.dir, dir)) return outside;
-  if (!existsSync(dir))
+  // The root is a real path; a scan through a symbolic link names the module by its link path, so the
+  // caller's folder is compared by its real path too. Outside the root nothing is looked at, not even
+  // whether the folder exists.
+  const realDir = path.resolve(realFolder(mod.dir) ?? mod.dir, source);
+  if (!isInside(root.dir, dir) && !isInside(root.dir, realDir)) return outside;
+  if (!pathExists(dir))
     return {
       code: 'module-not-found',
       text: `names ${dir}, which does not exist`,

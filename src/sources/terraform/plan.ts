@@ -37,15 +37,7 @@ type JObj = { [k: string]: J };
 const isObj = (v: J | undefined): v is JObj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArr = (v: J | undefined): J[] => (Array.isArray(v) ? v : []);
 
-/** Cheap test: a JSON file that starts like a plan or a state rendered by `terraform show -json`. */
-export function looksLikePlan(text: string): boolean {
-  const head = text.slice(0, 4096);
-  return (
-    /"format_version"\s*:/.test(head) &&
-    /"terraform_version"\s*:/.test(head) &&
-    /"(planned_values|resource_changes|root_module)"\s*:/.test(text)
-  );
-}
+export { looksLikePlan } from './claims.js';
 
 interface PlanResource {
   address: string;

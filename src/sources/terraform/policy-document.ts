@@ -1,8 +1,13 @@
+/**
+ * The `aws_iam_policy_document` data source: its `statement`, `principals` and `condition` blocks
+ * (`dynamic` ones expanded), `source_policy_documents` and `override_policy_documents` merged by Sid
+ * as the AWS provider does, built into the IAM JSON form. Needs only the `Evaluator` (scope.ts).
+ */
 import type { SourceLocation } from '../../model/types.js';
 import { append } from '../../util/append.js';
-import { childScope, EMPTY_SCOPE, type ModuleInstance, objOf, placeOf, type Scope } from './evaluate.js';
 import { type Ast, attrNode, type BlockInfo, bodyAttrs, bodyBlocks, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
+import { childScope, EMPTY_SCOPE, type Evaluator, objOf, placeOf, type Scope } from './scope.js';
 import { displayText, scalarText, str, sym, type Val, wrap } from './values.js';
 
 /** One instance of a (possibly `dynamic`) nested block, with the scope its content is evaluated in. */
@@ -17,7 +22,7 @@ export interface BlockInstance {
  * An unknown `for_each` yields one instance whose iterator is symbolic (its content still shows).
  */
 export function expandBlocks(
-  inst: ModuleInstance,
+  inst: Evaluator,
   body: Ast | undefined,
   type: string,
   scope: Scope,
@@ -59,7 +64,7 @@ export function expandBlocks(
   return out;
 }
 
-function attr(inst: ModuleInstance, b: BlockInstance, name: string): Val | undefined {
+function attr(inst: Evaluator, b: BlockInstance, name: string): Val | undefined {
   const n = bodyAttrs(b.body).get(name);
   return n ? inst.eval(n, b.scope) : undefined;
 }
@@ -76,7 +81,7 @@ function keyText(v: Val | undefined): string {
 }
 
 /** Builds a statement in IAM JSON form from a `statement` block. */
-function buildStatement(inst: ModuleInstance, s: BlockInstance): Val {
+function buildStatement(inst: Evaluator, s: BlockInstance): Val {
   const m = new Map<string, Val>();
   const loc = locOf(s.node);
   const sid = attr(inst, s, 'sid');
@@ -215,7 +220,7 @@ export function mergeInto(target: Val[], incoming: Val[]): void {
 }
 
 function docsOf(
-  inst: ModuleInstance,
+  inst: Evaluator,
   body: Ast | undefined,
   scope: Scope,
   listAttr: string,
@@ -246,7 +251,7 @@ function docsOf(
  * `data "aws_iam_policy_document"` -> the policy it renders, as a value whose nodes carry the locations of
  * the HCL blocks (statement, principals, condition) they come from.
  */
-export function buildPolicyDocument(inst: ModuleInstance, block: BlockInfo, scope: Scope = EMPTY_SCOPE): Val {
+export function buildPolicyDocument(inst: Evaluator, block: BlockInfo, scope: Scope = EMPTY_SCOPE): Val {
   const body = block.body;
   const attrs = bodyAttrs(body);
   const loc = locOf(block.node);

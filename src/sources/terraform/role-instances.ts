@@ -6,9 +6,10 @@
  */
 import type { Role, ScanError } from '../../model/types.js';
 import { type BranchState, branchLabel, enumerateBranches } from './branches.js';
-import type { ModuleInstance } from './evaluate.js';
 import { type BlockInfo, type HclComment, locOf } from './hcl.js';
+import { instancesOf } from './module-graph.js';
 import { buildRole, type RoleBuildResult } from './roles.js';
+import type { ModuleEvaluator } from './scope.js';
 
 /** At most this many branch runs per role instance (the same cap as CloudFormation's `Fn::If`). */
 export const MAX_BRANCHES = 16;
@@ -20,7 +21,7 @@ export interface RoleInstancesResult {
 }
 
 export function buildRoleInstances(
-  inst: ModuleInstance,
+  inst: ModuleEvaluator,
   block: BlockInfo,
   comments: readonly HclComment[],
   opts: { account: string; partition: string },
@@ -34,7 +35,7 @@ export function buildRoleInstances(
   const { runs, capped } = enumerateBranches(
     branches,
     () =>
-      inst.instancesOf(block, base).map((instance) => ({
+      instancesOf(inst, block, base).map((instance) => ({
         suffix: instance.suffix,
         built: buildRole(inst, block, comments, opts.account, opts.partition, instance),
       })),

@@ -1,8 +1,12 @@
+/**
+ * One `resource "aws_iam_role"` instance to a Role: its trust policy (`assume_role_policy`) decoded and
+ * located, its name, tags and inline `# trustaudit:skip` suppressions.
+ */
 import { parseTrustDocument } from '../../model/normalise.js';
 import type { InlineSuppression, Role, ScanError, SourceLocation, TrustPolicy } from '../../model/types.js';
-import type { BlockInstance, ModuleInstance } from './evaluate.js';
 import { attrNode, type BlockInfo, bodyAttrs, type HclComment, locOf, textOf } from './hcl.js';
 import { decodePolicyValue } from './json-text.js';
+import type { BlockInstance, ModuleEvaluator } from './scope.js';
 import { assumeUnknownActions } from './unknown-actions.js';
 import { locator, scalarText, toJsonLike, type Val } from './values.js';
 
@@ -53,7 +57,7 @@ export interface RoleBuildResult {
 
 /** One `resource "aws_iam_role"` block of a module instance -> a Role (or a ScanError). */
 export function buildRole(
-  inst: ModuleInstance,
+  inst: ModuleEvaluator,
   block: BlockInfo,
   comments: readonly HclComment[],
   account: string,

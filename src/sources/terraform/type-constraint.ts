@@ -1,3 +1,7 @@
+/**
+ * Variable type constraints (`type = object({...})`, `list(T)`, `optional(T, default)`): values are
+ * converted to the declared type as Terraform converts them.
+ */
 import type { Ast } from './hcl.js';
 import { textOf } from './hcl.js';
 import { NULL, scalarText, type Val } from './values.js';

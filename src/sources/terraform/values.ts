@@ -1,3 +1,7 @@
+/**
+ * The evaluator's values: strings (with a map back to the file), numbers, booleans, null, lists,
+ * objects and symbolic (unknown) values, and the helpers that print, compare and locate them.
+ */
 import type { JsonLike, SourceLocation, Symbolic } from '../../model/types.js';
 
 /**
@@ -220,5 +224,28 @@ export class MappedText {
   }
   map(): SrcMap {
     return { file: this.file, segs: this.segs };
+  }
+}
+
+/** Removes locations (values taken from variable defaults, tfvars or callers are located where they are used). */
+export function stripLocs(v: Val): Val {
+  switch (v.t) {
+    case 'list':
+      return { t: 'list', v: v.v.map(stripLocs) };
+    case 'obj':
+      return { t: 'obj', v: new Map([...v.v].map(([k, x]) => [k, stripLocs(x)])) };
+    case 'str': {
+      const out: Val = { t: 'str', v: v.v };
+      if (v.json) out.json = stripLocs(v.json);
+      return out;
+    }
+    case 'sym': {
+      const { loc: _loc, ...rest } = v;
+      return rest;
+    }
+    default: {
+      const { loc: _loc, ...rest } = v;
+      return rest as Val;
+    }
   }
 }

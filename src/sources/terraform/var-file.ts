@@ -1,3 +1,7 @@
+/**
+ * `--var-file`: a variables file named on the command line (not a scanned file), read by the CLI and
+ * turned into `--var` values.
+ */
 import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { bodyAttrs, createHclParser, type HclParser, stringLitValue, textOf } from './hcl.js';
 

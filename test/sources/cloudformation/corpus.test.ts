@@ -23,7 +23,8 @@ function folderOf(path: string): string {
 
 const ROLES_PER_FOLDER: Record<string, number> = {
   'cloudformation/aws-cdk-integ-snapshots': 9,
-  'cloudformation/aws-cloudformation-templates': 165,
+  // + 4: the roles of stack set bodies (StackSets/*-pkg.json strings, log-setup-management.json object).
+  'cloudformation/aws-cloudformation-templates': 169,
   'cloudformation/aws-security-reference-architecture-examples': 93,
   'cloudformation/cfn-lint-fixtures': 63,
   'cloudformation/cfn_nag-test-templates': 57,
@@ -37,7 +38,8 @@ const ROLES_PER_FOLDER: Record<string, number> = {
   'vendor/ermetic-tenable': 2,
   'vendor/flexera': 3,
   'vendor/jupiterone': 2,
-  'vendor/prowler': 1,
+  // + 1: ProwlerScan again, inside the ProwlerScanStackSet's TemplateBody, with the parent's parameters.
+  'vendor/prowler': 2,
   'vendor/trendmicro': 4,
 };
 
@@ -92,6 +94,7 @@ const VENDOR_TRUST = [
   'jupiterone/JupiterOne__jupiterone-aws-cloudformation/cloudformation/iam-cloudformation/cloudformation-template.json#JupiterOneRole L255: AWS:arn:aws:iam::612791702201:root if StringEquals sts:ExternalId={${JupiterOneExternalId} | parameter JupiterOneExternalId (no default)}',
   'jupiterone/JupiterOne__jupiterone-aws-cloudformation/cloudformation/iam-cloudformation-detailed/cloudformation-template.json#JupiterOneRole L691: AWS:arn:aws:iam::612791702201:root if StringEquals sts:ExternalId={${JupiterOneExternalId} | parameter JupiterOneExternalId (no default)}',
   'prowler/prowler-cloud__prowler/permissions/templates/cloudformation/prowler-scan-role.yml#ProwlerScan L157: AWS:arn:aws:iam::232136659152:root if StringEquals sts:ExternalId={${ExternalId} | parameter ExternalId (no default)} & StringLike aws:PrincipalArn=arn:aws:iam::232136659152:role/prowler*',
+  'prowler/prowler-cloud__prowler/permissions/templates/cloudformation/prowler-scan-role.yml#ProwlerScanStackSet/ProwlerScan L431: AWS:arn:aws:iam::232136659152:root if StringEquals sts:ExternalId={${ExternalId} | parameter ExternalId (no default)} & StringLike aws:PrincipalArn=arn:aws:iam::232136659152:role/prowler*',
   'trendmicro/aws-ia__cfn-abi-trend-cloudone/templates/trend-cloudone-onboard/workloadsecurity.template.yaml#WorkloadSecurityRole L65: AWS:arn:aws:iam::147995105371:root if StringEquals sts:ExternalId={${GetExternalID.ExternalID} | Fn::GetAtt GetExternalID.ExternalID}',
 ];
 

@@ -319,3 +319,21 @@ describe('bad input', () => {
     expect(r.warnings?.map((e) => e.code)).toEqual(['pulumi-stack-settings']);
   });
 });
+
+describe('resource type names from the file', () => {
+  it('a type named like an inherited property (toString, constructor, __proto__) is not a role type', async () => {
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const src = `name: p\nruntime: yaml\nresources:\n  r:\n    type: ${type}\n    properties:\n      assumeRolePolicy: '{"Statement":[]}'\n`;
+      const program = await scanWith(pulumiSource, [textInput('Pulumi.yaml', src)]);
+      expect(program.errors).toEqual([]);
+      expect(program.roles).toEqual([]);
+      const state = JSON.stringify({
+        version: 3,
+        deployment: { resources: [{ urn: `urn:pulumi:dev::p::${type}::r`, type, inputs: {} }] },
+      });
+      const exported = await scanWith(pulumiSource, [textInput('state.json', state)]);
+      expect(exported.errors).toEqual([]);
+      expect(exported.roles).toEqual([]);
+    }
+  });
+});

@@ -9,7 +9,8 @@ import {
   type ScanError,
   type Statement,
 } from '../../../src/model/types.js';
-import { loadVarFile, terraformSource } from '../../../src/sources/terraform/index.js';
+import { terraformSource } from '../../../src/sources/terraform/index.js';
+import { loadVarFile } from '../../../src/sources/terraform/var-file.js';
 import { addressOf, byId, conditionsOf, ctxFor, loadFixture, principalsOf, repoRoot } from './helpers.js';
 
 const F = 'test/fixtures/terraform';

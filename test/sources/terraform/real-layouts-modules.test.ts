@@ -3,6 +3,8 @@
  * registry module installed by `terraform init`, and a module that cannot be read, which must be a
  * visible warning and, with `--fail-on-incomplete`, exit code 2. Through the built CLI.
  */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli, runJson } from '../../helpers/cli.js';
@@ -56,5 +58,21 @@ describe('modules of real layouts', () => {
         .code,
     ).toBe(2);
     expect(runCli(['scan', dir('not-judged'), '--no-repo-config']).code).toBe(0);
+  });
+
+  it('a missing local module is module-not-found, also when the scan path goes through a symbolic link', () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'ta-modlink-'));
+    try {
+      const real = path.join(base, 'real');
+      mkdirSync(path.join(real, 'env'), { recursive: true });
+      writeFileSync(path.join(real, 'env', 'main.tf'), 'module "vendor" {\n  source = "../modules/missing"\n}\n');
+      symlinkSync(real, path.join(base, 'link'));
+      for (const top of [real, path.join(base, 'link')]) {
+        const { report } = runJson(['scan', path.join(top, 'env'), '--root', top, '--no-repo-config']);
+        expect(report.warnings.map((w) => w.code)).toEqual(['module-not-found']);
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -76,17 +76,20 @@ function hasLongValue(f: Finding, max: number): boolean {
 /** Whether any text field of `f` is longer than the budget could allow without a long value in it. */
 function hasLongText(f: Finding, max: number): boolean {
   const limit = max * FIELD_FACTOR;
-  const over = (s: string | undefined) => s !== undefined && s.length > limit;
-  return (
-    over(f.message) ||
-    over(f.title) ||
-    over(f.evidence.summary) ||
-    f.evidence.details.some(over) ||
-    over(f.remediation.summary) ||
-    f.remediation.steps.some(over) ||
-    over(f.suppression?.reason) ||
-    f.principals.some((p) => over(p.note) || over(p.accountName) || (p.accountName?.length ?? 0) > max)
-  );
+  if (f.message.length > limit || f.title.length > limit) return true;
+  if (f.evidence.summary.length > limit || anyOver(f.evidence.details, limit)) return true;
+  if (f.remediation.summary.length > limit || anyOver(f.remediation.steps, limit)) return true;
+  if ((f.suppression?.reason.length ?? 0) > limit) return true;
+  for (let i = 0; i < f.principals.length; i++) {
+    const p = f.principals[i] as Finding['principals'][number];
+    if ((p.note?.length ?? 0) > limit || (p.accountName?.length ?? 0) > Math.min(limit, max)) return true;
+  }
+  return false;
+}
+
+function anyOver(list: readonly string[], limit: number): boolean {
+  for (let i = 0; i < list.length; i++) if ((list[i] as string).length > limit) return true;
+  return false;
 }
 
 function boundRequest(r: ExampleRequest, long: readonly string[], max: number): ExampleRequest {
@@ -155,9 +158,16 @@ export function boundFinding(f: Finding, max: number): Finding {
 function requestIsLong(r: ExampleRequest | undefined, max: number): boolean {
   if (!r) return false;
   if (r.principal.length > max) return true;
-  for (const [k, v] of Object.entries(r.context)) {
+  // for-in rather than Object.entries: no arrays made for each finding of the report.
+  const context = r.context;
+  for (const k in context) {
     if (k.length > max) return true;
-    if (Array.isArray(v) ? v.some((x) => x.length > max) : v.length > max) return true;
+    const v = context[k] as string | string[];
+    if (typeof v === 'string') {
+      if (v.length > max) return true;
+    } else {
+      for (let i = 0; i < v.length; i++) if ((v[i] as string).length > max) return true;
+    }
   }
   return false;
 }

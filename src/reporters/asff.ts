@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../findings/types.js';
 import { accountNames, locationText, principalsText, truncate } from './format-helpers.js';
-import { jsonPieces } from './json-pieces.js';
+import { jsonPieces, type LazyList, lazyMap } from './json-pieces.js';
 import { inPieces, type Report, type Reporter, type ReporterOptions } from './types.js';
 
 /** Raised when a finding cannot be expressed in ASFF (no AWS account to attribute it to). */
@@ -109,7 +109,20 @@ export function toAsff(
  */
 export const asffReporter: Reporter = (report, opts) => {
   const names = accountNames(report);
-  const findings = report.findings.map((f) => toAsff(f, report, opts, names));
-  if (!inPieces(report, opts)) return `${JSON.stringify(findings, null, 2)}\n`;
-  return [...jsonPieces(findings, (p) => p.length === 0), '\n'];
+  if (!inPieces(report, opts)) {
+    return `${JSON.stringify(
+      report.findings.map((f) => toAsff(f, report, opts, names)),
+      null,
+      2,
+    )}\n`;
+  }
+  // A finding ASFF cannot express stops the report before any of it is written.
+  for (const f of report.findings) accountOf(f, opts);
+  return asffPieces(lazyMap(report.findings, (f) => toAsff(f, report, opts, names)));
 };
+
+/** The array written a batch of findings at a time, each made as it is written. */
+function* asffPieces(findings: LazyList<AsffFinding>): Generator<string> {
+  yield* jsonPieces(findings, (p) => p.length === 0);
+  yield '\n';
+}

@@ -1,6 +1,7 @@
 import type { Finding } from '../findings/types.js';
 import { accountNames, principalsText, statusOf } from './format-helpers.js';
-import type { Report, WholeReporter } from './types.js';
+import { usageVerdictsText } from './text.js';
+import { piecesOrWhole, type Report, type Reporter } from './types.js';
 
 /** Column order of the CSV report (also its header row). */
 export const CSV_COLUMNS = [
@@ -68,17 +69,26 @@ function row(f: Finding, names: Record<string, string>): string[] {
     f.location.column?.toString() ?? '',
     f.statement ? (f.statement.sid ?? String(f.statement.index)) : '',
     f.message,
-    [f.evidence.summary, ...f.evidence.details].join(' '),
+    evidenceCell(f),
     f.remediation.summary,
     f.suppression?.reason ?? '',
     f.fingerprint,
   ];
 }
 
+/** The evidence, and (only when the finding has usage evidence) the verdict per third party. */
+function evidenceCell(f: Finding): string {
+  const text = [f.evidence.summary, ...f.evidence.details].join(' ');
+  const usage = usageVerdictsText(f);
+  return usage ? `${text} Usage: ${usage}.` : text;
+}
+
 /** One row per finding (suppressed and baseline findings included, with their status), CRLF line ends. */
-export const csvReporter: WholeReporter = (report: Report) => {
+export const csvReporter: Reporter = (report, opts) => piecesOrWhole(report, opts, () => csvRows(report));
+
+/** The header and each finding's row, each ended by CRLF, made as they are written. */
+function* csvRows(report: Report): Generator<string> {
   const names = accountNames(report);
-  const lines = [CSV_COLUMNS.map(csvField).join(',')];
-  for (const f of report.findings) lines.push(row(f, names).map(csvField).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-};
+  yield `${CSV_COLUMNS.map(csvField).join(',')}\r\n`;
+  for (const f of report.findings) yield `${row(f, names).map(csvField).join(',')}\r\n`;
+}

@@ -13,12 +13,14 @@ import {
   sortedCounts,
   statusOf,
 } from './format-helpers.js';
-import { CLIENT_SCRIPT } from './html/client.js';
-import { esc, scriptJson } from './html/escape.js';
+import { clientScript } from './html/client.js';
+import { esc, scriptJsonPieces } from './html/escape.js';
 import { addProtectedTrust, graphIndex, placeOf } from './html/graph.js';
 import { scanHeader } from './html/header.js';
 import { STYLE } from './html/style.js';
-import type { Report, ReporterOptions } from './types.js';
+import { type ClientUsage, USAGE_STYLE, usageCell, usageData, usageVerdicts } from './html/usage.js';
+import { type JsonPath, lazyMap } from './json-pieces.js';
+import { piecesOrWhole, type Report, type Reporter, type ReporterOptions } from './types.js';
 
 function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -75,6 +77,9 @@ interface ClientFinding {
   ev: { summary: string; details: number[]; request?: unknown };
   /** `cp`: index of the corrected policy in the shared table `P` (findings of one document share it). */
   rem: { summary: string; steps: number[]; command?: string; cp?: number };
+  /** Usage evidence (`evidence.usage`) and its verdicts (the usage filter), on a page that shows usage. */
+  u?: ClientUsage;
+  uv?: string[];
 }
 
 /**
@@ -84,15 +89,35 @@ interface ClientFinding {
  * strict Content-Security-Policy, so it works from disk and loads nothing from the network.
  */
 export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}): string {
+  return Array.from(htmlPieces(report, opts)).join('');
+}
+
+/** The page as pieces that joined are `renderHtml`'s text (a large report is written in parts). */
+export const htmlReporter: Reporter = (report, opts) =>
+  piecesOrWhole(report, opts, () => htmlPieces(report, opts));
+
+/** Rows of the findings table joined into one piece. */
+const ROWS_PER_PIECE = 256;
+
+/**
+ * The page, made as it is written. The findings are read twice: once while their table rows are written
+ * (which also fills the shared string and policy tables and the trust graph), then again for the page's
+ * data block, each finding's entry made as it is written (the data block comes last but lists the tables
+ * first, so they must be complete by then).
+ */
+export function* htmlPieces(report: Report, opts: Partial<ReporterOptions> = {}): Generator<string> {
   const names = accountNames(report);
   const findings = report.findings;
+  // The usage column, filter and panel only when a finding has usage: other pages stay as they were.
+  const withUsage = findings.some((f) => f.evidence.usage !== undefined);
+  const script = clientScript(withUsage);
+  const style = withUsage ? STYLE + USAGE_STYLE : STYLE;
   const open = findings.filter(isActive);
   const roleIndex = new Map<string, number>();
   (report.roles ?? []).forEach((r, i) => {
     const k = r.variant ? `${r.id}\u0000${r.variant}` : r.id;
     if (!roleIndex.has(k)) roleIndex.set(k, i);
   });
-
   // Summary
   const sev = countBy(open, (f) => f.severity);
   const cards = SEVERITIES_DESC.map(
@@ -131,7 +156,6 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
   const covered = new Set<string>();
 
   // Findings table and client data
-  const clientFindings: ClientFinding[] = [];
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   const intern = (t: string): number => {
@@ -156,16 +180,13 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
     }
     return i;
   };
-  const rows: string[] = [];
-  findings.forEach((f: Finding, i) => {
-    const status = statusOf(f);
-    const pr = f.principals.map((p) => principalLabel(p, names));
+  const clientFinding = (f: Finding): ClientFinding => {
     const rIdx =
       roleIndex.get(f.resource.variant ? `${f.resource.id}\u0000${f.resource.variant}` : f.resource.id) ?? -1;
     const gr = graph.role(f.resource.id, f.resource.variant, roleLabel(f), f.resource.account);
     const gp = [...new Set(f.principals.map((p) => graph.principal(p)))];
     for (const x of gp) covered.add(`${x}:${gr}`);
-    clientFindings.push({
+    return {
       r: rIdx,
       s: f.statement?.index ?? null,
       m: f.message,
@@ -176,12 +197,12 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
       ...(f.resource.arn ? { arn: f.resource.arn } : {}),
       loc: locationText(f),
       fp: f.fingerprint,
-      pr,
+      pr: f.principals.map((p) => principalLabel(p, names)),
       v: [...new Set(f.principals.map((p) => placeOf(p, names).facet))],
       fl: f.location.file,
       gp,
       gr,
-      status,
+      status: statusOf(f),
       ...(f.suppression ? { sup: f.suppression.reason } : {}),
       ev: {
         summary: f.evidence.summary,
@@ -196,42 +217,22 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
           ? { cp: policyOf(f.remediation.correctedPolicy) }
           : {}),
       },
-    });
-    rows.push(
-      `<tr data-i="${i}" data-sev="${esc(f.severity)}" data-rule="${esc(f.ruleId)}" data-status="${status}" class="st-${status}"><td data-key="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td>${esc(f.ruleId)}</td><td>${esc(roleLabel(f))}</td><td>${esc(f.resource.account ?? '')}</td><td>${esc(pr.join('; '))}</td><td>${esc(locationText(f))}</td><td>${status}</td><td><button type="button" data-i="${i}">Details</button></td></tr>`,
-    );
-  });
+      ...(withUsage && f.evidence.usage ? { u: usageData(f.evidence.usage) } : {}),
+      ...(withUsage ? { uv: usageVerdicts(f.evidence.usage) } : {}),
+    };
+  };
+  const row = (f: Finding, i: number): string => {
+    const status = statusOf(f);
+    const pr = f.principals.map((p) => principalLabel(p, names));
+    return `<tr data-i="${i}" data-sev="${esc(f.severity)}" data-rule="${esc(f.ruleId)}" data-status="${status}" class="st-${status}"><td data-key="${severityRank(f.severity)}">${sevBadge(f.severity)}</td><td>${esc(f.ruleId)}</td><td>${esc(roleLabel(f))}</td><td>${esc(f.resource.account ?? '')}</td><td>${esc(pr.join('; '))}</td><td>${esc(locationText(f))}</td><td>${status}</td>${withUsage ? usageCell(f.evidence.usage) : ''}<td><button type="button" data-i="${i}">Details</button></td></tr>`;
+  };
   const th = (col: number, label: string, type = 'text') =>
     `<th data-col="${col}" data-type="${type}"><button type="button">${esc(label)}</button></th>`;
-  addProtectedTrust(graph, report, names, covered);
-  const table = `<div class="filters"><label>Text <input id="f-text" type="search" placeholder="role, account, file..." autocomplete="off"></label>
-<button type="button" id="f-clear">Clear filters</button>
-<span id="count" class="count">${findings.length} findings</span></div>
-<div id="panes" class="panes" aria-label="Filters"></div>
-<div class="pager" id="pager"><button type="button" id="pg-prev">Previous</button><span id="pg-info"></span><button type="button" id="pg-next">Next</button><label>Per page <select id="pg-size"><option value="25">25</option><option value="50" selected>50</option><option value="100">100</option><option value="0">all</option></select></label></div>
-<table id="findings-table"><thead><tr>${th(0, 'Severity', 'num')}${th(1, 'Rule')}${th(2, 'Role')}${th(3, 'Account')}${th(4, 'Trusted principal')}${th(5, 'Location')}${th(6, 'Status')}<th></th></tr></thead><tbody id="rows">${rows.join('\n')}</tbody></table>`;
-
-  const clientData = {
-    S: strings,
-    P: policies,
-    f: clientFindings,
-    G: graph.data,
-    T: Object.fromEntries(report.rules.map((r) => [r.id, r.title])),
-    r: (report.roles ?? []).map((r) => ({
-      name: r.name,
-      id: r.id,
-      ...(r.arn ? { arn: r.arn } : {}),
-      ...(r.account ? { account: r.account } : {}),
-      ...(r.description ? { description: r.description } : {}),
-      ...(r.tags ? { tags: r.tags } : {}),
-      ...(r.trustPolicy !== undefined ? { policy: r.trustPolicy } : {}),
-    })),
-  };
 
   const csp = [
     "default-src 'none'",
-    `style-src ${cspHash(STYLE)}`,
-    `script-src ${cspHash(CLIENT_SCRIPT)}`,
+    `style-src ${cspHash(style)}`,
+    `script-src ${cspHash(script)}`,
     'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
@@ -246,7 +247,7 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
       ? `<p class="warn">${notJudged} role${notJudged === 1 ? ' was' : 's were'} not judged: the trust is unknown until deployment (see Warnings).</p>`
       : '';
 
-  return `<!DOCTYPE html>
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -254,7 +255,7 @@ export function renderHtml(report: Report, opts: Partial<ReporterOptions> = {}):
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>trustaudit report: ${open.length} open findings</title>
-<style>${STYLE}</style>
+<style>${style}</style>
 </head>
 <body>
 <header>
@@ -268,15 +269,57 @@ ${incomplete}${unjudged}
 <section id="summary"><h2>Summary</h2>${summary}</section>
 ${errors}
 <section id="graph"><h2>Trust graph</h2><p class="legend"><span><i class="l-bad"></i>unprotected (finding)</span><span><i class="l-sup"></i>suppressed</span><span><i class="l-ok"></i>no finding (condition or trusted account)</span><span class="muted">Third parties are grouped by vendor and roles by account; click a group to expand it. The graph follows the filters of the findings table; the number on a line counts findings.</span></p><div id="graph-box"><p class="muted" id="graph-empty">No cross-account trust found.</p></div></section>
-<section id="findings"><h2>Findings</h2>${findings.length === 0 ? '<p>No findings.</p>' : ''}${table}</section>
+<section id="findings"><h2>Findings</h2>${findings.length === 0 ? '<p>No findings.</p>' : ''}<div class="filters"><label>Text <input id="f-text" type="search" placeholder="role, account, file..." autocomplete="off"></label>
+<button type="button" id="f-clear">Clear filters</button>
+<span id="count" class="count">${findings.length} findings</span></div>
+<div id="panes" class="panes" aria-label="Filters"></div>
+<div class="pager" id="pager"><button type="button" id="pg-prev">Previous</button><span id="pg-info"></span><button type="button" id="pg-next">Next</button><label>Per page <select id="pg-size"><option value="25">25</option><option value="50" selected>50</option><option value="100">100</option><option value="0">all</option></select></label></div>
+<table id="findings-table"${withUsage ? ' class="has-usage"' : ''}><thead><tr>${th(0, 'Severity', 'num')}${th(1, 'Rule')}${th(2, 'Role')}${th(3, 'Account')}${th(4, 'Trusted principal')}${th(5, 'Location')}${th(6, 'Status')}${withUsage ? th(7, 'Usage') : ''}<th></th></tr></thead><tbody id="rows">`;
+  // First pass: the rows, and (through each finding's data entry, made and dropped) the tables and graph.
+  for (let i = 0; i < findings.length; i += ROWS_PER_PIECE) {
+    const rows: string[] = [];
+    for (let j = i; j < Math.min(i + ROWS_PER_PIECE, findings.length); j++) {
+      const f = findings[j] as Finding;
+      clientFinding(f);
+      rows.push(row(f, j));
+    }
+    yield `${i === 0 ? '' : '\n'}${rows.join('\n')}`;
+  }
+  addProtectedTrust(graph, report, names, covered);
+  yield `</tbody></table></section>
 ${warnings}
 </main>
 <dialog id="detail" aria-labelledby="detail-title"><div class="dlg-head"><span id="detail-title" class="muted">Finding</span><button type="button" id="detail-close">Close</button></div><div id="detail-body"></div></dialog>
-<script type="application/json" id="ta-data">${scriptJson(clientData)}</script>
-<script>${CLIENT_SCRIPT}</script>
+<script type="application/json" id="ta-data">`;
+  // Second pass: the data block; the tables are complete, so each finding's entry is made again as written.
+  const clientData = {
+    S: strings,
+    P: policies,
+    f: lazyMap(findings, clientFinding),
+    G: graph.data,
+    T: Object.fromEntries(report.rules.map((r) => [r.id, r.title])),
+    r: lazyMap(report.roles ?? [], (r) => ({
+      name: r.name,
+      id: r.id,
+      ...(r.arn ? { arn: r.arn } : {}),
+      ...(r.account ? { account: r.account } : {}),
+      ...(r.description ? { description: r.description } : {}),
+      ...(r.tags ? { tags: r.tags } : {}),
+      ...(r.trustPolicy !== undefined ? { policy: r.trustPolicy } : {}),
+    })),
+  };
+  yield* scriptJsonPieces(clientData, expandData);
+  yield `</script>
+<script>${script}</script>
 </body>
 </html>
 `;
 }
 
-export const htmlReporter = (report: Report, opts: ReporterOptions): string => renderHtml(report, opts);
+/** The data block's long lists (and the trust graph's), written a batch of members at a time. */
+const DATA_LISTS = new Set(['S', 'P', 'f', 'r', 'G']);
+const GRAPH_LISTS = new Set(['p', 'r', 'ok']);
+const expandData = (p: JsonPath): boolean =>
+  p.length === 0 ||
+  (p.length === 1 && DATA_LISTS.has(String(p[0]))) ||
+  (p.length === 2 && p[0] === 'G' && GRAPH_LISTS.has(String(p[1])));

@@ -14,7 +14,10 @@ export interface OutputFormat {
   render: Reporter;
   /** The file name used with `--output-dir`. */
   fileName: string;
-  /** True when large reports come back as pieces written in turn (`ReporterOptions.piecesOver`). */
+  /**
+   * True when large reports come back as pieces made while they are written (`ReporterOptions.piecesOver`).
+   * Every format does today; a format added later says here if it cannot.
+   */
   streams: boolean;
 }
 
@@ -23,13 +26,13 @@ export interface OutputFormat {
  * the `--output-dir` file names and the library's `formats`/`renderReport` all read this table.
  */
 export const outputFormats: Readonly<Record<string, OutputFormat>> = {
-  text: { render: textReporter, fileName: 'trustaudit.txt', streams: false },
+  text: { render: textReporter, fileName: 'trustaudit.txt', streams: true },
   json: { render: jsonReporter, fileName: 'trustaudit.json', streams: true },
   sarif: { render: sarifReporter, fileName: 'trustaudit.sarif', streams: true },
-  html: { render: htmlReporter, fileName: 'trustaudit.html', streams: false },
-  csv: { render: csvReporter, fileName: 'trustaudit.csv', streams: false },
+  html: { render: htmlReporter, fileName: 'trustaudit.html', streams: true },
+  csv: { render: csvReporter, fileName: 'trustaudit.csv', streams: true },
   junit: { render: junitReporter, fileName: 'trustaudit.junit.xml', streams: true },
-  markdown: { render: markdownReporter, fileName: 'trustaudit.md', streams: false },
+  markdown: { render: markdownReporter, fileName: 'trustaudit.md', streams: true },
   asff: { render: asffReporter, fileName: 'trustaudit.asff.json', streams: true },
   ocsf: { render: ocsfReporter, fileName: 'trustaudit.ocsf.json', streams: true },
 };

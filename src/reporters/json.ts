@@ -1,5 +1,5 @@
 import { correctedPolicyTable, withPolicyId } from '../findings/corrected-policies.js';
-import { jsonPieces } from './json-pieces.js';
+import { type JsonPath, jsonPieces, lazyMap } from './json-pieces.js';
 import { inPieces, type Reporter } from './types.js';
 
 /**
@@ -12,19 +12,26 @@ import { inPieces, type Reporter } from './types.js';
 export const jsonReporter: Reporter = (report, opts) => {
   const { schemaVersion, tool, errors, warnings, summary } = report;
   const table = correctedPolicyTable(report.findings);
-  const findings = report.findings.map((f) => withPolicyId(f, table));
   const body = {
     schemaVersion,
     tool,
-    findings,
+    // Each finding with its policy id is made only as it is written.
+    findings: lazyMap(report.findings, (f) => withPolicyId(f, table)),
     correctedPolicies: table.policies,
     errors,
     warnings,
     summary,
   };
   if (!inPieces(report, opts)) return `${JSON.stringify(body, null, 2)}\n`;
-  // One piece per finding, corrected policy, error and warning.
-  return [...jsonPieces(body, (p) => p.length === 0 || (p.length === 1 && LISTS.has(p[0] as string))), '\n'];
+  return pieces(body);
 };
+
+/** The top-level object and its long lists are written member by member. */
+const expand = (p: JsonPath) => p.length === 0 || (p.length === 1 && LISTS.has(p[0] as string));
+
+function* pieces(body: object): Generator<string> {
+  yield* jsonPieces(body, expand);
+  yield '\n';
+}
 
 const LISTS = new Set(['findings', 'correctedPolicies', 'errors', 'warnings']);

@@ -10,7 +10,8 @@ import {
   SEVERITIES_DESC,
   truncate,
 } from './format-helpers.js';
-import type { Report, WholeReporter } from './types.js';
+import { usageVerdictsText } from './text.js';
+import { piecesOrWhole, type Report, type Reporter } from './types.js';
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -66,6 +67,8 @@ function findingBlock(f: Finding, names: Record<string, string>): string {
   for (const d of f.evidence.details.slice(0, DETAILS_MAX)) body.push(`  - ${mdText(d, 300)}`);
   if (f.evidence.details.length > DETAILS_MAX)
     body.push(`  - …and ${f.evidence.details.length - DETAILS_MAX} more`);
+  const usage = usageVerdictsText(f);
+  if (usage) body.push(`- Usage: ${mdText(usage, 400)}`);
   body.push(`- Fix: ${mdText(f.remediation.summary, 400)}`);
   return `<details><summary>${summary}</summary>\n\n${body.join('\n')}\n\n</details>\n`;
 }
@@ -143,4 +146,10 @@ export function renderMarkdown(report: Report, limit = GITHUB_COMMENT_LIMIT): st
   return out + footer;
 }
 
-export const markdownReporter: WholeReporter = (report) => renderMarkdown(report);
+/** The comment is at most `GITHUB_COMMENT_LIMIT` characters, so it is always one piece. */
+export const markdownReporter: Reporter = (report, opts) =>
+  piecesOrWhole(report, opts, () => markdownPieces(report));
+
+function* markdownPieces(report: Report): Generator<string> {
+  yield renderMarkdown(report);
+}

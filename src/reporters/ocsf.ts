@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../findings/types.js';
 import { accountNames, locationText, principalsText } from './format-helpers.js';
-import { jsonPieces } from './json-pieces.js';
+import { jsonPieces, lazyMap } from './json-pieces.js';
 import { inPieces, type Report, type Reporter, type ReporterOptions } from './types.js';
 
 /**
@@ -151,7 +151,25 @@ export function toOcsf(
 /** A JSON array of OCSF Detection Findings, one per finding (suppressed ones with status Suppressed). */
 export const ocsfReporter: Reporter = (report, opts) => {
   const names = accountNames(report);
-  const events = report.findings.map((f) => toOcsf(f, report, opts, names));
-  if (!inPieces(report, opts)) return `${JSON.stringify(events, null, 2)}\n`;
-  return [...jsonPieces(events, (p) => p.length === 0), '\n'];
+  if (!inPieces(report, opts)) {
+    return `${JSON.stringify(
+      report.findings.map((f) => toOcsf(f, report, opts, names)),
+      null,
+      2,
+    )}\n`;
+  }
+  return ocsfPieces(report, opts, names);
 };
+
+function* ocsfPieces(
+  report: Report,
+  opts: Partial<ReporterOptions>,
+  names: Record<string, string>,
+): Generator<string> {
+  // One event per finding, made as it is written.
+  yield* jsonPieces(
+    lazyMap(report.findings, (f) => toOcsf(f, report, opts, names)),
+    (p) => p.length === 0,
+  );
+  yield '\n';
+}

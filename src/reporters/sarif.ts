@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
 import type { RuleMeta } from '../rules/types.js';
-import { jsonPieces } from './json-pieces.js';
+import { type JsonPath, jsonPieces, type LazyList, lazyMap } from './json-pieces.js';
 import { inPieces, type Report, type Reporter } from './types.js';
 
 /**
@@ -355,6 +355,18 @@ function notificationOf(e: ScanError, level: SarifLevel): SarifNotification {
 
 /** Build the SARIF log object (typed); `sarifReporter` serialises it. */
 export function toSarif(report: Report): SarifLog {
+  return sarifLog(report, (results) => Array.from(results)) as SarifLog;
+}
+
+/** A SARIF log whose results are made only as they are written (`sarifReporter`, for large reports). */
+type LazySarifLog = Omit<SarifLog, 'runs'> & {
+  runs: (Omit<SarifRun, 'results'> & { results: SarifResult[] | LazyList<SarifResult> })[];
+};
+
+function sarifLog(
+  report: Report,
+  keep: (results: LazyList<SarifResult>) => SarifResult[] | LazyList<SarifResult>,
+): LazySarifLog {
   const metas = [...report.rules].sort((a, b) => cmp(a.id, b.id));
   const rules = metas.map(ruleDescriptor);
   const indexById = new Map(rules.map((r, i) => [r.id, i]));
@@ -372,7 +384,9 @@ export function toSarif(report: Report): SarifLog {
     ...report.findings.map((f) => f.location.file),
     ...[...report.errors, ...report.warnings].map((e) => e.file ?? ''),
   ].some((file) => artifactLocation(file)?.uriBaseId === AWSROOT);
-  const results = report.findings.map((f) => resultOf(f, indexById.get(f.ruleId) ?? 0, withBaseline));
+  const results = keep(
+    lazyMap(report.findings, (f) => resultOf(f, indexById.get(f.ruleId) ?? 0, withBaseline)),
+  );
 
   const execution = [
     ...report.errors.map((e) => notificationOf(e, 'error')),
@@ -427,13 +441,18 @@ export function toSarif(report: Report): SarifLog {
 }
 
 export const sarifReporter: Reporter = (report, opts) => {
-  const log = toSarif(report);
-  if (!inPieces(report, opts)) return `${JSON.stringify(log, null, 2)}\n`;
-  // One piece per result: the log, its runs, each run and its results are written in parts.
-  const expand = (p: readonly (string | number)[]) =>
-    p.length === 0 || (p[0] === 'runs' && (p.length <= 2 || (p.length === 3 && p[2] === 'results')));
-  return [...jsonPieces(log, expand), '\n'];
+  if (!inPieces(report, opts)) return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+  return sarifPieces(sarifLog(report, (results) => results));
 };
+
+/** The log, its runs, each run and its results are written in parts; the results a batch at a time. */
+const expandSarif = (p: JsonPath) =>
+  p.length === 0 || (p[0] === 'runs' && (p.length <= 2 || (p.length === 3 && p[2] === 'results')));
+
+function* sarifPieces(log: LazySarifLog): Generator<string> {
+  yield* jsonPieces(log, expandSarif);
+  yield '\n';
+}
 
 /**
  * Run properties: which config file shaped the result and how many findings each kind of suppression

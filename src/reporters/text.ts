@@ -1,10 +1,18 @@
 import pc from 'picocolors';
+import { boundText, fieldMax } from '../findings/bounded-text.js';
 import type { Finding, Severity } from '../findings/types.js';
 import type { ScanError, SourceLocation } from '../model/types.js';
+import { DEFAULT_BUDGETS } from '../scan/budgets.js';
+import {
+  type ThirdPartyUsage,
+  USAGE_VERDICTS,
+  type UsageEvidence,
+  type UsageVerdict,
+} from '../usage/types.js';
 import { append } from '../util/append.js';
 import { neutraliseLine } from '../util/neutralise.js';
 import { accountNames, principalLabel } from './format-helpers.js';
-import type { Report, WholeReporter } from './types.js';
+import { piecesOrWhole, type Report, type Reporter, type ReporterOptions } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -21,11 +29,14 @@ const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info']
  * (severity, rule, who can get in, the short reason); `verbose` adds the evidence, the allowed request
  * and the fix. Notes that would repeat on every finding are printed once. Colour only when asked (TTY).
  */
-export const textReporter: WholeReporter = (report, opts) => {
+export const textReporter: Reporter = (report, opts) =>
+  piecesOrWhole(report, opts, () => textLines(report, opts));
+
+/** Each line of the text report with its line end, made as it is written. */
+function* textLines(report: Report, opts: ReporterOptions): Generator<string> {
   const c = pc.createColors(opts.color);
   const names = accountNames(report);
   const verbose = opts.verbose === true;
-  const out: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const key = `${f.resource.id}\u0000${f.resource.variant ?? ''}`;
@@ -46,14 +57,17 @@ export const textReporter: WholeReporter = (report, opts) => {
     const at = formatLocation(first.location);
     // A bare policy file's role id is its path: shown once, as the location.
     const id = r.id === first.location.file ? '' : `  ${c.dim(safe(r.id))}`;
-    out.push(`${c.bold(safe(r.name))}  ${safe(at)}${id}${where ? c.dim(` (${safe(where)})`) : ''}`);
+    const lines = [`${c.bold(safe(r.name))}  ${safe(at)}${id}${where ? c.dim(` (${safe(where)})`) : ''}`];
     for (const f of findings) {
-      out.push(findingLine(f, first.location, names, c));
-      if (verbose) out.push(...findingDetails(f, c));
+      lines.push(findingLine(f, first.location, names, c));
+      if (verbose) append(lines, findingDetails(f, c));
     }
-    out.push('');
+    lines.push('');
+    yield `${lines.join('\n')}\n`;
   }
+  const out: string[] = [];
   append(out, notes(report, c));
+  if (verbose) append(out, usageCaveats(report, c));
   append(out, thirdPartySection(report, c));
   if (report.errors.length > 0) {
     out.push(c.bold(c.red('Could not be scanned:')));
@@ -73,8 +87,14 @@ export const textReporter: WholeReporter = (report, opts) => {
     );
   const config = configLine(report);
   if (config) out.push(c.dim(safe(config)));
-  return `${out.join('\n')}\n`;
-};
+  // The closing sections: errors and warnings a batch of lines at a time (a scan may have many).
+  for (let i = 0; i < out.length; i += LINES_PER_PIECE) {
+    yield `${out.slice(i, i + LINES_PER_PIECE).join('\n')}\n`;
+  }
+}
+
+/** Lines joined into one piece of the closing sections. */
+const LINES_PER_PIECE = 1024;
 
 /** At most this many principals are named on a finding's line; the rest are counted. */
 const PRINCIPALS_ON_LINE = 3;
@@ -96,7 +116,9 @@ function findingLine(f: Finding, roleAt: SourceLocation, names: Record<string, s
         ? ` ${c.dim(`(line ${l.line}${l.column !== undefined ? `:${l.column}` : ''})`)}`
         : '';
   const tag = f.suppressed ? c.dim(' [suppressed]') : f.inBaseline ? c.dim(' [in baseline]') : '';
-  return `  ${paintSeverity(f.severity, c)} ${c.bold(safe(f.ruleId))}  ${safe(shown || '(no principal)')}  ${safe(f.evidence.summary)}${at}${tag}`;
+  const hint = f.evidence.usage ? usageHint(f.evidence.usage) : undefined;
+  const usage = hint ? ` ${c.dim(`[usage: ${hint}]`)}` : '';
+  return `  ${paintSeverity(f.severity, c)} ${c.bold(safe(f.ruleId))}  ${safe(shown || '(no principal)')}  ${safe(f.evidence.summary)}${at}${tag}${usage}`;
 }
 
 /** The `--verbose` block under a finding's line: what the finding says in full, and how to fix it. */
@@ -127,7 +149,142 @@ function findingDetails(f: Finding, c: Colors): string[] {
   if (f.suppressed && f.suppression) {
     lines.push(`      ${c.dim(`suppressed (${f.suppression.kind}): ${safe(f.suppression.reason)}`)}`);
   }
+  if (f.evidence.usage) append(lines, usageLines(f.evidence.usage, c));
   return lines;
+}
+
+/** Input text (a value from a log, a path) quoted in a usage line: at most the `message-length` budget. */
+const QUOTE_MAX = DEFAULT_BUDGETS['message-length'];
+/** At most this many external ids are quoted per third party; the rest are counted. */
+const IDS_SHOWN = 5;
+
+/** `safe-to-enforce` as words: `safe to enforce`. */
+export function verdictLabel(v: UsageVerdict | string): string {
+  return String(v).replace(/-/g, ' ');
+}
+
+/** An external id from a log (attacker-controlled text): cut, quoted, one inert line. */
+function quotedId(value: string): string {
+  return safe(JSON.stringify(boundText(String(value), QUOTE_MAX)));
+}
+
+/** Text we wrote that quotes input (advice, notes, sources): bounded and made one inert line. */
+function bounded(s: string): string {
+  return safe(boundText(String(s), fieldMax(QUOTE_MAX)));
+}
+
+/** `"vendor-id-1" ×4, "other" ×1 +3 more`, or `none`. */
+export function idsText(t: ThirdPartyUsage): string {
+  const ids = Array.isArray(t.externalIds) ? t.externalIds : [];
+  if (ids.length === 0) return 'none';
+  const shown = ids.slice(0, IDS_SHOWN).map((e) => `${quotedId(e.value)} ×${e.count}`);
+  const more = ids.length - shown.length + (t.externalIdsNotListed ?? 0);
+  return `${shown.join(', ')}${more > 0 ? ` +${more} more` : ''}`;
+}
+
+/**
+ * The usage evidence of a finding in a few words, for its one line in the text report: the verdict of a
+ * single third party (with the id to enforce), else the verdicts counted; undefined when there is none.
+ */
+export function usageHint(u: UsageEvidence): string | undefined {
+  const parties = Array.isArray(u.thirdParties) ? u.thirdParties : [];
+  if (parties.length === 0) {
+    if (u.ownerAccountInLogs === false) return "no verdict, the role's account is not in the logs read";
+    if (u.roleLastUsed && u.roleLastUsed.lastUsedDate === null) return 'never used (RoleLastUsed)';
+    return undefined;
+  }
+  if (parties.length === 1) {
+    const t = parties[0] as ThirdPartyUsage;
+    const id =
+      t.verdict === 'safe-to-enforce' && t.externalIds?.[0] ? ` ${quotedId(t.externalIds[0].value)}` : '';
+    return `${verdictLabel(t.verdict)}${id}`;
+  }
+  const counts = new Map<string, number>();
+  for (const t of parties) counts.set(String(t.verdict), (counts.get(String(t.verdict)) ?? 0) + 1);
+  const rank = (v: string) => {
+    const i = USAGE_VERDICTS.indexOf(v as UsageVerdict);
+    return i < 0 ? USAGE_VERDICTS.length : i;
+  };
+  return [...counts]
+    .sort((a, b) => rank(a[0]) - rank(b[0]))
+    .map(([v, n]) => `${n} ${safe(verdictLabel(v))}`)
+    .join(', ');
+}
+
+/**
+ * The verdict per third party in one line, for the Markdown and CSV reports: `999988887777 safe to enforce
+ * "vendor-id-1"; 444455556666 sends none`, or the hint when there is no third party; undefined without usage.
+ * Raw text: each format escapes it its own way.
+ */
+export function usageVerdictsText(f: Finding): string | undefined {
+  const u = f.evidence.usage;
+  if (!u) return undefined;
+  const list = Array.isArray(u.thirdParties) ? u.thirdParties : [];
+  if (list.length === 0) return usageHint(u);
+  return list
+    .map((t) => {
+      const id =
+        t.verdict === 'safe-to-enforce' && t.externalIds?.[0]
+          ? ` ${JSON.stringify(boundText(String(t.externalIds[0].value), QUOTE_MAX))}`
+          : '';
+      return `${t.account} ${verdictLabel(t.verdict)}${id}`;
+    })
+    .join('; ');
+}
+
+/** The `--verbose` usage block of a finding: what was read, RoleLastUsed, one line per third party. */
+function usageLines(u: UsageEvidence, c: Colors): string[] {
+  const lines: string[] = [];
+  const w = u.window;
+  const sources = Array.isArray(u.sources) ? u.sources : [];
+  const window = w
+    ? `last ${w.days} days, ${safe(String(w.from))} to ${safe(String(w.to))}`
+    : 'no CloudTrail read';
+  const read = sources.length > 0 ? `; read: ${sources.map(bounded).join('; ')}` : '';
+  lines.push(`      ${c.cyan('usage:')} ${window}${read}`);
+  const last = u.roleLastUsed;
+  if (last)
+    lines.push(
+      `        RoleLastUsed: ${last.lastUsedDate === null ? 'never used (IAM has no record of a use)' : `${safe(String(last.lastUsedDate))}${last.region ? ` in ${safe(last.region)}` : ''}`}`,
+    );
+  if (u.note) lines.push(`        ${c.dim('note:')} ${bounded(u.note)}`);
+  for (const t of Array.isArray(u.thirdParties) ? u.thirdParties : [])
+    lines.push(`        ${partyLine(t, c)}`);
+  if (u.notRead) lines.push(`        ${c.yellow('not read:')} ${bounded(u.notRead)}`);
+  return lines;
+}
+
+/**
+ * `999988887777  safe to enforce: 4 calls, first 2026-11-20T08:00:00.000Z, last ...; ids "x" ×4; 0 without
+ * id; 0 with MFA; 1 denied (AccessDenied ×1). Require ...`
+ */
+function partyLine(t: ThirdPartyUsage, c: Colors): string {
+  const seen =
+    t.calls > 0 ? `, first ${safe(String(t.firstSeen ?? '?'))}, last ${safe(String(t.lastSeen ?? '?'))}` : '';
+  const codes = Object.entries(t.errorCodes ?? {})
+    .map(([k, n]) => `${safe(boundText(k, QUOTE_MAX))} ×${n}`)
+    .join(', ');
+  const denied = t.deniedCalls > 0 ? `; ${t.deniedCalls} denied${codes ? ` (${codes})` : ''}` : '';
+  const facts = `${t.calls} call${t.calls === 1 ? '' : 's'}${seen}; ids ${idsText(t)}; ${t.callsWithoutExternalId} without id; ${t.callsWithMfa} with MFA${denied}`;
+  return `${c.bold(safe(String(t.account)))}  ${paintVerdict(String(t.verdict), c)}: ${facts}. ${t.advice ? bounded(t.advice) : ''}`.trimEnd();
+}
+
+function paintVerdict(v: string, c: Colors): string {
+  const label = safe(verdictLabel(v));
+  if (v === 'safe-to-enforce') return c.green(label);
+  if (v === 'unused-in-window') return c.cyan(label);
+  return c.yellow(label);
+}
+
+/** The caveat of the usage evidence, once for the report (every finding with usage carries the same one). */
+function usageCaveats(report: Report, c: Colors): string[] {
+  const caveats = new Set<string>();
+  for (const f of report.findings) {
+    const cav = f.evidence.usage?.caveat;
+    if (typeof cav === 'string' && cav) caveats.add(cav);
+  }
+  if (caveats.size === 0) return [];
+  return [...[...caveats].map((cav) => `${c.bold(c.yellow('Usage:'))} ${bounded(cav)}`), ''];
 }
 
 /** The evidence line the rules add when the owner account is unknown (it names `--account`). */

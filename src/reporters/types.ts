@@ -115,31 +115,42 @@ export interface ReporterOptions {
   /** AWS account for ASFF when a finding's role has no account (the `--account` / caller account). */
   account?: string;
   /**
-   * JSON, SARIF, ASFF and JUnit come back as pieces (`ReportText`) when the report has more findings and
-   * errors than this (default 10,000; 0: always). The CLI always takes pieces and writes them in turn.
+   * Every format comes back as pieces (`ReportText`, made while they are written) when the report has more
+   * findings, errors and roles than this (default 10,000; 0: always). The CLI always takes pieces and writes them
+   * in turn, so no report is ever one string (V8 strings hold at most 512 MiB).
    */
   piecesOver?: number;
 }
 
 /**
- * A report's text: whole, or as consecutive pieces that joined are the whole (JSON, SARIF, ASFF and JUnit for
- * reports with more findings than `ReporterOptions.piecesOver`: one string holds at most 512 MiB).
+ * A report's text: whole, or as consecutive pieces that joined are the whole. Pieces are made as they are
+ * read (a generator), so a report is written while it is produced and no piece holds more than a batch of
+ * findings; read them once.
  */
-export type ReportText = string | readonly string[];
+export type ReportText = string | Iterable<string>;
 
 export type Reporter = (report: Report, opts: ReporterOptions) => ReportText;
-
-/** A reporter whose text always comes whole (text, CSV, HTML, JUnit, Markdown). */
-export type WholeReporter = (report: Report, opts: ReporterOptions) => string;
 
 const PIECES_OVER = 10_000;
 
 /** Whether a reporter should return pieces for this report (see `ReporterOptions.piecesOver`). */
-export function inPieces(report: Report, opts: ReporterOptions): boolean {
-  return report.findings.length + report.errors.length > (opts.piecesOver ?? PIECES_OVER);
+export function inPieces(report: Report, opts: Partial<ReporterOptions>): boolean {
+  // Roles count too (the HTML report lists every role); by the summary, not by reading `report.roles`.
+  const size = report.findings.length + report.errors.length + report.summary.rolesScanned;
+  const over = opts.piecesOver ?? PIECES_OVER;
+  return over === 0 || size > over;
 }
 
 /** The report's text in one string (joins pieces; for callers that know the report is not huge). */
 export function wholeText(t: ReportText): string {
-  return typeof t === 'string' ? t : t.join('');
+  return typeof t === 'string' ? t : Array.from(t).join('');
+}
+
+/** `pieces()` as they come (a large report, see `inPieces`) or joined into one string (a small one). */
+export function piecesOrWhole(
+  report: Report,
+  opts: Partial<ReporterOptions>,
+  pieces: () => Iterable<string>,
+): ReportText {
+  return inPieces(report, opts) ? pieces() : wholeText(pieces());
 }

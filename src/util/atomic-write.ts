@@ -144,7 +144,11 @@ function* encodedText(text: string): Generator<Uint8Array> {
   }
 }
 
-/** The content in batches of bytes (pieces joined up to about `BATCH` characters). */
+/**
+ * The content in batches of bytes: pieces are encoded straight into a buffer of `BATCH` bytes (no joined
+ * string in between), and a batch is handed on when the next piece might not fit; a piece longer than a
+ * batch is encoded on its own, in slices. Each batch is a fresh buffer, so a caller may keep it.
+ */
 function* encoded(content: string | Uint8Array | Iterable<string>): Generator<Uint8Array> {
   if (typeof content === 'string') {
     yield* encodedText(content);
@@ -154,18 +158,24 @@ function* encoded(content: string | Uint8Array | Iterable<string>): Generator<Ui
     yield content;
     return;
   }
-  let parts: string[] = [];
-  let size = 0;
+  let buf: Buffer | undefined;
+  let used = 0;
   for (const piece of content) {
-    if (size > 0 && size + piece.length > BATCH) {
-      yield* encodedText(parts.join(''));
-      parts = [];
-      size = 0;
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, 2 units, takes 4).
+    const most = piece.length * 3;
+    if (buf !== undefined && used + most > buf.length) {
+      yield buf.subarray(0, used);
+      buf = undefined;
+      used = 0;
     }
-    parts.push(piece);
-    size += piece.length;
+    if (most > BATCH) {
+      yield* encodedText(piece);
+      continue;
+    }
+    buf ??= Buffer.allocUnsafe(BATCH);
+    used += buf.write(piece, used, 'utf8');
   }
-  if (size > 0) yield* encodedText(parts.join(''));
+  if (buf !== undefined && used > 0) yield buf.subarray(0, used);
 }
 
 /** Write all of `buf`, going on after short writes; a write that makes no progress is an error. */

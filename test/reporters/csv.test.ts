@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvField, csvReporter, guardFormula } from '../../src/reporters/csv.js';
+import { wholeText } from '../../src/reporters/types.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport, PAYLOADS } from './report-fixture.js';
 
 const opts = { color: false };
@@ -8,7 +9,10 @@ const opts = { color: false };
 describe('csv reporter', () => {
   it('round-trips through csv-parse: header, one row per finding, values intact', () => {
     const report = loadReport(FIXTURE_FILE);
-    const rows = parse(csvReporter(report, opts), { bom: false, relax_column_count: false }) as string[][];
+    const rows = parse(wholeText(csvReporter(report, opts)), {
+      bom: false,
+      relax_column_count: false,
+    }) as string[][];
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(report.findings.length + 1);
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
@@ -23,7 +27,7 @@ describe('csv reporter', () => {
 
   it('hostile values survive the round trip, with formulas neutralised', () => {
     const report = loadReport(HOSTILE_FILE);
-    const text = csvReporter(report, opts);
+    const text = wholeText(csvReporter(report, opts));
     const rows = parse(text) as string[][];
     expect(rows).toHaveLength(report.findings.length + 1);
     const roleCol = CSV_COLUMNS.indexOf('role');
@@ -62,7 +66,7 @@ describe('csv reporter', () => {
   });
 
   it('ends every record with CRLF', () => {
-    const text = csvReporter(loadReport(FIXTURE_FILE), opts);
+    const text = wholeText(csvReporter(loadReport(FIXTURE_FILE), opts));
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
   });

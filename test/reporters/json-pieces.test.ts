@@ -5,13 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batches } from '../../src/cli/write-report.js';
-import { asffReporter } from '../../src/reporters/asff.js';
-import { jsonReporter } from '../../src/reporters/json.js';
-import { type JsonPath, jsonPieces } from '../../src/reporters/json-pieces.js';
-import { junitReporter } from '../../src/reporters/junit.js';
-import { sarifReporter } from '../../src/reporters/sarif.js';
-import { type Reporter, wholeText } from '../../src/reporters/types.js';
-import { FIXTURE_FILE, HOSTILE_FILE, loadReport } from './report-fixture.js';
+import { type JsonPath, jsonPieces, lazyMap } from '../../src/reporters/json-pieces.js';
 
 describe('jsonPieces', () => {
   const cases: [name: string, value: unknown][] = [
@@ -34,7 +28,9 @@ describe('jsonPieces', () => {
     it(`${name}: the same text expanding everything, nothing, or the top only`, () => {
       const expected = JSON.stringify(value, null, 2);
       for (const expand of [() => true, () => false, (p: JsonPath) => p.length < 2]) {
-        expect(jsonPieces(value, expand).join('')).toBe(expected);
+        expect([...jsonPieces(value, expand)].join('')).toBe(expected);
+        expect([...jsonPieces(value, expand, { batch: 1 })].join('')).toBe(expected);
+        expect([...jsonPieces(value, expand, { indent: '' })].join('')).toBe(JSON.stringify(value));
       }
     });
   }
@@ -48,49 +44,35 @@ describe('jsonPieces', () => {
         (value, depth, odd) => {
           // Expand containers above `depth`, and (when `odd`) only those at an odd path length.
           const expand = (p: JsonPath) => p.length < depth && (!odd || p.length % 2 === 1);
-          expect(jsonPieces(value, expand).join('')).toBe(JSON.stringify(value, null, 2));
+          expect([...jsonPieces(value, expand)].join('')).toBe(JSON.stringify(value, null, 2));
+          expect([...jsonPieces(value, expand, { batch: 2 })].join('')).toBe(JSON.stringify(value, null, 2));
+          expect([...jsonPieces(value, expand, { indent: '' })].join('')).toBe(JSON.stringify(value));
         },
       ),
       { seed: 20261128, numRuns: 500 },
     );
   });
 
-  it('writes a long list as one piece per item', () => {
+  it('writes a long list a batch of items at a time, natively indented', () => {
     const value = { findings: Array.from({ length: 1000 }, (_, i) => ({ i })) };
-    const pieces = jsonPieces(value, (p) => p.length < 2);
-    expect(pieces.length).toBeGreaterThan(1000);
-    expect(Math.max(...pieces.map((x) => x.length))).toBeLessThan(40);
+    const pieces = [...jsonPieces(value, (p) => p.length < 2, { batch: 10 })];
+    expect(pieces.join('')).toBe(JSON.stringify(value, null, 2));
+    expect(pieces.length).toBeGreaterThan(100);
+    expect(Math.max(...pieces.map((x) => x.length))).toBeLessThan(300);
+  });
+
+  it('writes a LazyList as the array it makes, and JSON.stringify of it agrees', () => {
+    const items = Array.from({ length: 600 }, (_, i) => ({ i, deep: { list: [i, String(i)] } }));
+    const lazy = lazyMap(items, (x) => ({ ...x, twice: x.i * 2 }));
+    const eager = items.map((x) => ({ ...x, twice: x.i * 2 }));
+    const expected = JSON.stringify({ a: eager, b: 1 }, null, 2);
+    expect([...jsonPieces({ a: lazy, b: 1 }, (p) => p.length < 2)].join('')).toBe(expected);
+    expect([...jsonPieces({ a: lazy, b: 1 }, () => false)].join('')).toBe(expected);
+    expect(JSON.stringify({ a: lazy, b: 1 }, null, 2)).toBe(expected);
   });
 });
 
-describe('reporters in pieces (JSON, SARIF, ASFF, JUnit)', () => {
-  const opts = {
-    color: false,
-    generatedAt: '2026-11-28T00:00:00.000Z',
-    region: 'eu-west-1',
-    account: '111111111111',
-  };
-  const cases: [name: string, reporter: Reporter][] = [
-    ['json', jsonReporter],
-    ['sarif', sarifReporter],
-    ['asff', asffReporter],
-    ['junit', junitReporter],
-  ];
-  for (const [name, reporter] of cases) {
-    it(`${name}: the pieces joined are the whole text, for the fixture and the hostile report`, () => {
-      for (const file of [FIXTURE_FILE, HOSTILE_FILE]) {
-        const report = loadReport(file);
-        const whole = reporter(report, opts);
-        expect(typeof whole).toBe('string');
-        const pieces = reporter(report, { ...opts, piecesOver: 0 });
-        expect(Array.isArray(pieces)).toBe(true);
-        // One piece per finding at least: no piece holds the whole list.
-        expect((pieces as string[]).length).toBeGreaterThan(report.findings.length);
-        expect(wholeText(pieces)).toBe(whole);
-      }
-    });
-  }
-
+describe('writing pieces', () => {
   it('writes batches that join to the whole, none longer than asked unless one piece is', () => {
     const pieces = ['a'.repeat(5), 'b'.repeat(3), 'c'.repeat(20), 'd'];
     const got = [...batches(pieces, 10)];

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/types.js';
 import { textReporter } from '../../src/reporters/text.js';
-import type { Report } from '../../src/reporters/types.js';
+import { type Report, wholeText } from '../../src/reporters/types.js';
 import { FIXTURE_FILE, loadReport } from './report-fixture.js';
 import { scaleReport } from './scale-report.js';
 
-const plain = (r: Report, verbose = false) => textReporter(r, { color: false, verbose });
+const plain = (r: Report, verbose = false) => wholeText(textReporter(r, { color: false, verbose }));
 
 describe('text reporter: one line per finding', () => {
   it('prints each finding on one line under its role, the location once per role', () => {

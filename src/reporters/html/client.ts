@@ -5,7 +5,47 @@
  */
 import { GRAPH_SCRIPT } from './client-graph.js';
 
-export const CLIENT_SCRIPT = `
+/** The filter on the usage verdicts (only on a page whose findings carry usage evidence). */
+const USAGE_FACET = `,
+    { key: 'verdict', title: 'Usage verdict', of: function (f) { return f.uv || ['no usage evidence']; } }`;
+
+/** The "Usage" section of a finding's detail panel: what was read, RoleLastUsed and a row per third party. */
+const USAGE_SECTION = `
+    if (f.u) {
+      var us = section('Usage');
+      var ud = el('dl');
+      function ufact(k, v) { if (v === undefined || v === null || v === '') return; ud.appendChild(el('dt', k)); ud.appendChild(el('dd', v)); }
+      ufact('Window', f.u.w || 'no CloudTrail read');
+      ufact('Read', f.u.src.join('; '));
+      ufact('RoleLastUsed', f.u.last);
+      ufact('Note', f.u.note);
+      ufact('Not read', f.u.nr);
+      us.appendChild(ud);
+      if (f.u.t.length) {
+        var ut = el('table', null, 'usage');
+        var uh = el('tr');
+        ['Third party', 'Verdict', 'Calls', 'First seen', 'Last seen', 'External ids sent', 'Without id', 'With MFA', 'Denied', 'Advice'].forEach(function (k) { uh.appendChild(el('th', k)); });
+        var uhead = el('thead'); uhead.appendChild(uh); ut.appendChild(uhead);
+        var ub = el('tbody');
+        f.u.t.forEach(function (t) {
+          var tr = el('tr');
+          tr.setAttribute('data-account', t.a);
+          var vc = el('td'); vc.appendChild(el('span', t.v.replace(/-/g, ' '), 'uv uv-' + t.v));
+          var ids = t.ids.map(function (e) { return JSON.stringify(e[0]) + ' \u00d7' + e[1]; }).join(', ');
+          if (t.more) ids += ' +' + t.more + ' more';
+          [el('td', t.a), vc, el('td', t.n), el('td', t.fs || ''), el('td', t.ls || ''), el('td', ids || 'none'), el('td', t.noid), el('td', t.mfa), el('td', t.dn + (t.ec ? ' (' + t.ec + ')' : '')), el('td', t.adv)].forEach(function (c) { tr.appendChild(c); });
+          ub.appendChild(tr);
+        });
+        ut.appendChild(ub);
+        us.appendChild(ut);
+      } else if (f.u.own === false) us.appendChild(el('p', 'No verdict: the logs read hold other accounts but not the role\u2019s.', 'muted'));
+      if (f.u.cav) us.appendChild(el('p', f.u.cav, 'muted'));
+    }
+`;
+
+/** The page's script; with `withUsage`, the usage filter and detail section too. */
+export function clientScript(withUsage: boolean): string {
+  return `
 (function () {
   'use strict';
   var dataEl = document.getElementById('ta-data');
@@ -27,7 +67,7 @@ export const CLIENT_SCRIPT = `
     { key: 'rule', title: 'Rule', of: function (f) { return [f.rule]; } },
     { key: 'vendor', title: 'Vendor or account', of: function (f) { return f.v; } },
     { key: 'file', title: 'File', of: function (f) { return [f.fl]; } },
-    { key: 'status', title: 'Status', of: function (f) { return [f.status]; } }
+    { key: 'status', title: 'Status', of: function (f) { return [f.status]; } }${withUsage ? USAGE_FACET : ''}
   ];
   var state = { sel: {}, q: '', page: 1, size: 50 };
   FACETS.forEach(function (fc) { state.sel[fc.key] = {}; });
@@ -337,7 +377,7 @@ export const CLIENT_SCRIPT = `
       es.appendChild(el('p', 'A request that would be allowed:'));
       es.appendChild(el('pre', JSON.stringify(f.ev.request, null, 2)));
     }
-
+${withUsage ? USAGE_SECTION : ''}
     var rs = section('Remediation');
     rs.appendChild(el('p', f.rem.summary));
     if (f.rem.steps.length) {
@@ -369,3 +409,6 @@ export const CLIENT_SCRIPT = `
   document.documentElement.setAttribute('data-ready', 'true');
 })();
 `;
+}
+
+export const CLIENT_SCRIPT = clientScript(false);

@@ -15,9 +15,11 @@ import { parseYamlStream } from './yaml-stream.js';
 
 const EXTENSIONS = /\.(ya?ml|json)$/i;
 const GROUPS = [...Object.keys(IAM_GROUPS), 'apiextensions.crossplane.io'];
+/** Any of the API groups, found in one pass over the text (a large export is searched once, not per group). */
+const MENTIONS_GROUP = new RegExp(GROUPS.map((g) => g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 
 function mentionsIam(text: string): boolean {
-  return GROUPS.some((g) => text.includes(g));
+  return MENTIONS_GROUP.test(text);
 }
 
 /** A manifest at the top level: `apiVersion:` and `kind:` at the start of a line (YAML) or JSON keys. */

@@ -106,7 +106,9 @@ describe('a folder in which nothing was recognised', () => {
     const plain = runJson(['scan', '.', '--account', '123456789012'], { cwd: dir });
     expect(plain.report.warnings.map((w) => w.code)).toEqual(['nested-template-not-read']);
     expect(plain.code).toBe(0);
-    expect(runJson(['scan', '.', '--account', '123456789012', '--fail-on-incomplete'], { cwd: dir }).code).toBe(2);
+    expect(
+      runJson(['scan', '.', '--account', '123456789012', '--fail-on-incomplete'], { cwd: dir }).code,
+    ).toBe(2);
   });
 
   it('is not said when a folder holds an input, even one without roles of concern', () => {

@@ -50,7 +50,9 @@ describe('CloudFormation nested stacks', () => {
     expect(nested[1]?.message).toMatch(/Computed: .*not resolved/);
     // A local child outside the root is refused by the scan root's reader, like any other file read.
     const refused = r.report.warnings.filter((w) => w.code === 'file-refused');
-    expect(refused.map((w) => [w.file, w.line])).toEqual([['stacks/parent.yaml', lineOf(text, 'TemplateURL: ../')]]);
+    expect(refused.map((w) => [w.file, w.line])).toEqual([
+      ['stacks/parent.yaml', lineOf(text, 'TemplateURL: ../')],
+    ]);
     expect(refused[0]?.message).toMatch(/outside the scan root/);
     expect(r.report.errors).toEqual([]);
   });

@@ -65,7 +65,10 @@ describe('modules of real layouts', () => {
     try {
       const real = path.join(base, 'real');
       mkdirSync(path.join(real, 'env'), { recursive: true });
-      writeFileSync(path.join(real, 'env', 'main.tf'), 'module "vendor" {\n  source = "../modules/missing"\n}\n');
+      writeFileSync(
+        path.join(real, 'env', 'main.tf'),
+        'module "vendor" {\n  source = "../modules/missing"\n}\n',
+      );
       symlinkSync(real, path.join(base, 'link'));
       for (const top of [real, path.join(base, 'link')]) {
         const { report } = runJson(['scan', path.join(top, 'env'), '--root', top, '--no-repo-config']);

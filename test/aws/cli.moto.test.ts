@@ -227,7 +227,8 @@ describe('fix and rollback (real CLI against moto)', () => {
   it('dry run changes nothing and shows a diff, the AWS CLI command and the external ids', async () => {
     const iam = await seedSingleAccount();
     const before = await documents(iam);
-    const r = await runCli(['fix'], cliEnv(moto.url));
+    const cwd = mkdtempSync(join(tmpdir(), 'ta-fix-'));
+    const r = await runCli(['fix'], cliEnv(moto.url), { cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--- vendor-shared (current)');
     expect(r.stdout).toContain('+++ vendor-shared (corrected)');

@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import type { FindingDraft } from '../findings/types.js';
 import { isDefect } from '../model/issue-codes.js';
 import { adviceFor } from '../model/normalise.js';
 import type { PolicyIssue, Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
+import { NO_OPTIONS, type NoOptions } from './options.js';
 import { NO_FINDINGS, type Rule } from './types.js';
-
-const options = z.object({});
 
 /** Sources describing a role that exists in AWS (its policy is changed in IAM, not in a template). */
 const FROM_AWS = new Set(['account-authorization-details', 'list-roles', 'get-role', 'aws']);
@@ -16,7 +14,7 @@ function where(i: PolicyIssue): string {
 }
 
 /** `TA000`: a trust policy IAM would refuse (or that only parts of could be read). One finding per role. */
-export const TA000: Rule<z.infer<typeof options>> = {
+export const TA000: Rule<NoOptions> = {
   meta: {
     id: 'TA000',
     name: 'invalid-trust-policy',
@@ -41,7 +39,7 @@ export const TA000: Rule<z.infer<typeof options>> = {
     ],
     enabledByDefault: true,
   },
-  options,
+  options: NO_OPTIONS,
   perPolicy: true,
   check(role: Role): readonly FindingDraft[] {
     if (role.trustPolicy.issues.length === 0) return NO_FINDINGS;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { type Protection, REQUIRE_MODES, type RequireMode } from '../analysis/protection.js';
 import {
   correctTrustPolicy,
@@ -14,16 +13,21 @@ import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/ty
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
+import type { RuleOptions } from './options.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
 
-const options = z
-  .object({
-    /** What a third party must present: the default accepts either protection. */
-    require: z.enum(REQUIRE_MODES).default('external-id-or-mfa'),
-  })
-  .strict();
+export interface TA001Options {
+  /** What a third party must present: the default accepts either protection. */
+  require: RequireMode;
+}
 
-export type TA001Options = z.infer<typeof options>;
+const options: RuleOptions<TA001Options> = {
+  defaults: Object.freeze({ require: 'external-id-or-mfa' }),
+  schema: (z) =>
+    z
+      .object({ require: z.enum(REQUIRE_MODES).default('external-id-or-mfa') })
+      .strict(),
+};
 
 const REQUIREMENT: Record<RequireMode, string> = {
   'external-id-or-mfa': 'an external ID or MFA',

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { exampleOf, policyKeys } from '../analysis/probe.js';
 import { addStatementConditions, type ConditionFix } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
@@ -15,35 +14,43 @@ import {
 } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
+import type { RuleOptions } from './options.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
 
-const options = z
-  .object({
-    /**
-     * More service principals (`states.amazonaws.com`, or just `states`) not to report, added to the
-     * built-in list of services that send no source keys.
-     */
-    exemptServices: z.array(z.string().min(1)).default([]),
-    /**
-     * Services of the built-in list to report all the same (`lambda`, when your execution roles pin
-     * `aws:SourceAccount` and you want the rule to keep it that way).
-     */
-    reportServices: z.array(z.string().min(1)).default([]),
-  })
-  .strict()
-  .superRefine((o, ctx) => {
-    const report = new Set(o.reportServices.map(serviceKey));
-    const both = o.exemptServices.filter((s) => report.has(serviceKey(s)));
-    if (both.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reportServices'],
-        message: `${both.join(', ')} cannot be both exempt and reported`,
-      });
-    }
-  });
+export interface TA002Options {
+  /**
+   * More service principals (`states.amazonaws.com`, or just `states`) not to report, added to the
+   * built-in list of services that send no source keys.
+   */
+  exemptServices: string[];
+  /**
+   * Services of the built-in list to report all the same (`lambda`, when your execution roles pin
+   * `aws:SourceAccount` and you want the rule to keep it that way).
+   */
+  reportServices: string[];
+}
 
-export type TA002Options = z.infer<typeof options>;
+const options: RuleOptions<TA002Options> = {
+  defaults: Object.freeze({ exemptServices: [], reportServices: [] }),
+  schema: (z) =>
+    z
+      .object({
+        exemptServices: z.array(z.string().min(1)).default([]),
+        reportServices: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .superRefine((o, ctx) => {
+        const report = new Set(o.reportServices.map(serviceKey));
+        const both = o.exemptServices.filter((s) => report.has(serviceKey(s)));
+        if (both.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reportServices'],
+            message: `${both.join(', ')} cannot be both exempt and reported`,
+          });
+        }
+      }),
+};
 
 /** What findings put where the role's own account id goes when it is not known. */
 export const ACCOUNT_PLACEHOLDER = '<YOUR-ACCOUNT-ID>';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { findPublicAccess, type PublicAccess } from '../analysis/public-trust.js';
 import { addStatementConditions, type ConditionFix, ORG_PLACEHOLDER } from '../analysis/remediate.js';
 import { listText, statementLabel } from '../analysis/render.js';
@@ -7,11 +6,10 @@ import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { sharedCorrection } from './policy-findings.js';
+import { NO_OPTIONS, type NoOptions } from './options.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
-const options = z.object({}).strict();
-
-export type TA003Options = z.infer<typeof options>;
+export type TA003Options = NoOptions;
 
 export { ORG_PLACEHOLDER } from '../analysis/remediate.js';
 
@@ -91,7 +89,7 @@ export const TA003: Rule<TA003Options> = {
     ],
     enabledByDefault: true,
   },
-  options,
+  options: NO_OPTIONS,
   perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { type FederationAccess, findFederationAccess } from '../analysis/federation.js';
 import { exampleOf, policyKeys } from '../analysis/probe.js';
 import { addStatementConditions, type ConditionFix, type RequiredCondition } from '../analysis/remediate.js';
@@ -7,11 +6,10 @@ import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { sharedCorrection } from './policy-findings.js';
+import { NO_OPTIONS, type NoOptions } from './options.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
-const options = z.object({}).strict();
-
-export type TA004Options = z.infer<typeof options>;
+export type TA004Options = NoOptions;
 
 export const SAML_AUDIENCE = 'https://signin.aws.amazon.com/saml';
 
@@ -118,7 +116,7 @@ export const TA004: Rule<TA004Options> = {
     ],
     enabledByDefault: true,
   },
-  options,
+  options: NO_OPTIONS,
   perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     const out: FindingDraft[] = [];

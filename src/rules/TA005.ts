@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   type ExternalIdIndex,
   externalIdIndex,
@@ -13,16 +12,21 @@ import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { sharedCorrection } from './policy-findings.js';
+import type { RuleOptions } from './options.js';
 import { NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
-const options = z
-  .object({
-    /** At most this many other statements are named in a finding's details. */
-    maxListed: z.number().int().min(1).max(1000).default(20),
-  })
-  .strict();
+export interface TA005Options {
+  /** At most this many other statements are named in a finding's details. */
+  maxListed: number;
+}
 
-export type TA005Options = z.infer<typeof options>;
+const options: RuleOptions<TA005Options> = {
+  defaults: Object.freeze({ maxListed: 20 }),
+  schema: (z) =>
+    z
+      .object({ maxListed: z.number().int().min(1).max(1000).default(20) })
+      .strict(),
+};
 
 function isPolicyObject(raw: JsonLike): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isSymbolic(raw);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { listText, statementLabel } from '../analysis/render.js';
 import {
   findUnusableParts,
@@ -12,11 +11,10 @@ import { isDefect } from '../model/issue-codes.js';
 import type { JsonLike, Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
 import { MAX_CORRECTED_POLICY_CHARS } from './policy-findings.js';
+import { NO_OPTIONS, type NoOptions } from './options.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
-const options = z.object({}).strict();
-
-export type TA006Options = z.infer<typeof options>;
+export type TA006Options = NoOptions;
 
 const HEADLINE: Record<UnusableKind, (values: string) => string> = {
   'stale-principal': (v) => `names ${v}, the unique id of a deleted principal that nobody can match`,
@@ -107,7 +105,7 @@ export const TA006: Rule<TA006Options> = {
     ],
     enabledByDefault: true,
   },
-  options,
+  options: NO_OPTIONS,
   perPolicy: true,
   check(role, ctx): readonly FindingDraft[] {
     const parts = memoised(ctx, role, analyse);

@@ -3,7 +3,10 @@ import { fingerprint } from '../findings/fingerprint.js';
 import type { Finding, FindingDraft, FindingPrincipal, Severity } from '../findings/types.js';
 import { JsonIds } from '../model/json-ids.js';
 import type { Role, Statement } from '../model/types.js';
+import { givesNoOptions, RuleOptionsError, ruleOptions, type Zod } from './options.js';
 import type { AnyRule, RuleContext } from './types.js';
+
+export { RuleOptionsError };
 
 /** Per-rule settings after config is applied. */
 export interface RuleSetting {
@@ -16,30 +19,31 @@ export interface RuleSetting {
 export interface EngineOptions {
   zone: ZoneOfTrust;
   settings?: ReadonlyMap<string, RuleSetting>;
+  /** zod, to check the options a setting gives (see `settingsNeedZod`); not needed otherwise. */
+  zod?: Zod;
 }
-
-/** Thrown when a rule's options do not validate; names the rule and the problem. */
-export class RuleOptionsError extends Error {}
 
 /** The rules that will run, each with its validated options. */
 export function prepareRules(
   rules: readonly AnyRule[],
   settings?: ReadonlyMap<string, RuleSetting>,
+  zod?: Zod,
 ): { rule: AnyRule; options: unknown; severity: Severity }[] {
   const out: { rule: AnyRule; options: unknown; severity: Severity }[] = [];
   for (const rule of rules) {
     const s = settings?.get(rule.meta.id);
     const enabled = s?.enabled ?? rule.meta.enabledByDefault;
     if (!enabled) continue;
-    const parsed = rule.options.safeParse(s?.options ?? {});
-    if (!parsed.success) {
-      throw new RuleOptionsError(
-        `invalid options for rule ${rule.meta.id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    out.push({ rule, options: parsed.data, severity: s?.severity ?? rule.meta.severity });
+    const options = ruleOptions(rule.meta.id, rule.options, s?.options, zod);
+    out.push({ rule, options, severity: s?.severity ?? rule.meta.severity });
   }
   return out;
+}
+
+/** Whether some setting gives options to check, so that the caller loads zod for `EngineOptions.zod`. */
+export function settingsNeedZod(settings: ReadonlyMap<string, RuleSetting> | undefined): boolean {
+  for (const s of settings?.values() ?? []) if (!givesNoOptions(s.options)) return true;
+  return false;
 }
 
 /** The principals of a finding as they enter its fingerprint: values, sorted, comma-separated. */
@@ -111,7 +115,7 @@ export function completeFinding(
 
 /** Run every enabled rule over every role. Findings come back in a deterministic order. */
 export function runRules(roles: readonly Role[], rules: readonly AnyRule[], opts: EngineOptions): Finding[] {
-  const prepared = prepareRules(rules, opts.settings);
+  const prepared = prepareRules(rules, opts.settings, opts.zod);
   const byPrint = new Map<string, Finding>();
   const principalsKey = principalsKeys();
   // The alternatives (CloudFormation Fn::If variants) each finding holds in; none for most roles.

@@ -1,7 +1,7 @@
-import type { z } from 'zod';
 import type { ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, Severity } from '../findings/types.js';
 import type { Role } from '../model/types.js';
+import type { RuleOptions } from './options.js';
 
 export interface RuleMeta {
   /** `TA001` */
@@ -61,8 +61,8 @@ export const NO_FINDINGS: readonly FindingDraft[] = Object.freeze([]);
 
 export interface Rule<O = Record<string, unknown>> {
   meta: RuleMeta;
-  /** Validates and defaults the rule's options (from config). */
-  options: z.ZodType<O>;
+  /** The rule's options: their defaults, and their schema for options a config gives. */
+  options: RuleOptions<O>;
   /** Judge one role. Pure: no I/O, no globals. */
   check(role: Role, ctx: RuleContext<O>): readonly FindingDraft[];
   /**

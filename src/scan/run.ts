@@ -4,7 +4,7 @@ import type { TrustedAccount, ZoneOfTrust } from '../analysis/zone.js';
 import type { ConfigSuppression } from '../config/schema.js';
 import type { Finding } from '../findings/types.js';
 import type { Role, ScanError } from '../model/types.js';
-import { type RuleSetting, runRules } from '../rules/engine.js';
+import { type RuleSetting, runRules, settingsNeedZod } from '../rules/engine.js';
 import { allRules } from '../rules/index.js';
 import type { AnyRule } from '../rules/types.js';
 import { fileSources } from '../sources/index.js';
@@ -197,9 +197,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   append(errors, sized.errors);
   // A role whose whole trust is unknown gets no finding; it must not read as clean.
   append(warnings, notJudgedWarnings(sized.roles));
+  // zod is loaded only when a config or a flag gives some rule options to check.
+  const zod = settingsNeedZod(opts.ruleSettings) ? (await import('zod')).z : undefined;
   const found = runRules(sized.roles, rules, {
     zone,
     ...(opts.ruleSettings ? { settings: opts.ruleSettings } : {}),
+    ...(zod ? { zod } : {}),
   });
   const today = opts.today ?? new Date(zone.scanTime).toISOString().slice(0, 10);
   const suppressed = applySuppressions(found, roles, opts.suppressions ?? [], today, {

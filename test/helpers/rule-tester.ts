@@ -10,6 +10,8 @@
  * named `TestRole` in account OWNER (pass `role: { account: undefined }` for an unknown owner).
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ruleOptions } from '../../src/rules/options.js';
 import {
   emptyZone,
   type KnownAccount,
@@ -97,7 +99,7 @@ export function makeRole(policy: JsonLike, overrides: Partial<Role> = {}): Role 
 /** Run one rule on one case, with options validated like the engine does. */
 export function runCase(rule: AnyRule, c: RuleCase): readonly FindingDraft[] {
   const role = makeRole(c.policy, c.role);
-  const options = rule.options.parse(c.options ?? {});
+  const options = ruleOptions(rule.meta.id, rule.options, c.options, z);
   return rule.check(role, makeRuleContext(makeZone(c.zone), options, [role]));
 }
 

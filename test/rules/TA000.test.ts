@@ -4,6 +4,7 @@
  * and `makeRole` with its own assertions.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { emptyZone } from '../../src/analysis/zone.js';
 import type { JsonLike } from '../../src/model/types.js';
 import { runRules } from '../../src/rules/engine.js';
@@ -110,7 +111,8 @@ describe('TA000 metadata and engine', () => {
     expect(findRule('TA000')).toBe(TA000);
     expect(findRule('invalid-trust-policy')).toBe(TA000);
     expect(TA000.meta.severity).toBe('low');
-    expect(TA000.options.safeParse({}).success).toBe(true);
+    expect(TA000.options.schema(z).safeParse({}).success).toBe(true);
+    expect(TA000.options.schema(z).safeParse({ anything: 1 }).success).toBe(false);
   });
 
   it('gives an update-assume-role-policy command only for roles that live in AWS', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { JsonLike } from '../../src/model/types.js';
 import { DEPLOYING_ACCOUNT } from '../../src/model/types.js';
 import { TA001 } from '../../src/rules/TA001.js';
@@ -791,7 +792,7 @@ describe('TA001 finding shape', () => {
   });
 
   it('rejects an unknown require option', () => {
-    expect(TA001.options.safeParse({ require: 'sometimes' }).success).toBe(false);
-    expect(TA001.options.parse({})).toEqual({ require: 'external-id-or-mfa' });
+    expect(TA001.options.schema(z).safeParse({ require: 'sometimes' }).success).toBe(false);
+    expect(TA001.options.schema(z).parse({})).toEqual({ require: 'external-id-or-mfa' });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SERVICES_WITHOUT_SOURCE_KEYS } from '../../src/data/services-without-source-keys.js';
 import type { JsonLike } from '../../src/model/types.js';
 import { DEPLOYING_ACCOUNT } from '../../src/model/types.js';
@@ -308,6 +309,6 @@ describe('TA002 remediation', () => {
   });
 
   it('rejects unknown options', () => {
-    expect(TA002.options.safeParse({ exempt: ['x'] }).success).toBe(false);
+    expect(TA002.options.schema(z).safeParse({ exempt: ['x'] }).success).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { z as zod } from 'zod';
+import { ruleOptions } from '../../src/rules/options.js';
 import type { FindingDraft } from '../../src/findings/types.js';
 import type { JsonLike, Role } from '../../src/model/types.js';
 import { makeRuleContext, runRules } from '../../src/rules/engine.js';
@@ -42,7 +44,7 @@ function scan(
   options: Record<string, unknown> = {},
 ): Map<string, readonly FindingDraft[]> {
   const z = makeZone(zone);
-  const opts = TA005.options.parse(options);
+  const opts = ruleOptions('TA005', TA005.options, options, zod);
   return new Map(roles.map((r) => [r.name, TA005.check(r, makeRuleContext(z, opts, roles))]));
 }
 

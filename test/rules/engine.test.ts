@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { emptyZone } from '../../src/analysis/zone.js';
 import type { Role } from '../../src/model/types.js';
-import { RuleOptionsError, runRules } from '../../src/rules/engine.js';
+import { RuleOptionsError, runRules, settingsNeedZod } from '../../src/rules/engine.js';
 import type { AnyRule } from '../../src/rules/types.js';
 
 /** A toy rule: one finding per statement whose Sid starts with "bad". */
@@ -18,7 +18,10 @@ const toy: AnyRule = {
     references: [],
     enabledByDefault: true,
   },
-  options: z.object({ prefix: z.string().default('bad') }).strict(),
+  options: {
+    defaults: Object.freeze({ prefix: 'bad' }),
+    schema: (zod) => zod.object({ prefix: zod.string().default('bad') }).strict(),
+  },
   check(role, ctx) {
     const prefix = (ctx.options as { prefix: string }).prefix;
     return role.trustPolicy.statements
@@ -99,14 +102,26 @@ describe('rule engine', () => {
       runRules(r, [toy], {
         zone,
         settings: new Map([['TX001', { enabled: true, options: { prefix: 'wor' } }]]),
+        zod: z,
       }).map((f) => f.statement?.sid),
     ).toEqual(['worse']);
     expect(() =>
-      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]) }),
+      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]), zod: z }),
     ).toThrow(RuleOptionsError);
     expect(() =>
-      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]) }),
+      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]), zod: z }),
     ).toThrow(/TX001/);
+  });
+
+  it('uses the defaults without zod when no options are given, and never skips the check of given ones', () => {
+    const zone = emptyZone();
+    const r = [role('r1', ['bad1', 'worse'])];
+    const settings = new Map([['TX001', { enabled: true, options: {} }]]);
+    expect(settingsNeedZod(settings)).toBe(false);
+    expect(runRules(r, [toy], { zone, settings }).map((f) => f.statement?.sid)).toEqual(['bad1']);
+    const given = new Map([['TX001', { enabled: true, options: { prefix: 'wor' } }]]);
+    expect(settingsNeedZod(given)).toBe(true);
+    expect(() => runRules(r, [toy], { zone, settings: given })).toThrow(/not given zod/);
   });
 });
 

@@ -50,7 +50,7 @@ function scanAll(policy: JsonLike): Map<string, readonly FindingDraft[]> {
   const zone = makeZone(ZONE);
   const out = new Map<string, readonly FindingDraft[]>();
   for (const rule of allRules) {
-    const ctx = makeRuleContext(zone, rule.options.parse({}), [role]);
+    const ctx = makeRuleContext(zone, rule.options.defaults, [role]);
     if (rule.prepare && !rule.prepare(ctx)) {
       out.set(rule.meta.id, []);
       continue;

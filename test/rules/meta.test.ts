@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SEVERITIES } from '../../src/findings/types.js';
 import { allRules, findRule } from '../../src/rules/index.js';
 
@@ -48,8 +49,11 @@ describe('rule registry', () => {
         for (const ref of m.references) expect(ref).toMatch(/^https:\/\//);
       });
 
-      it('accepts empty options', () => {
-        expect(rule.options.safeParse({}).success).toBe(true);
+      it('accepts empty options, and its defaults are what its schema makes of them', () => {
+        const schema = rule.options.schema(z);
+        expect(schema.safeParse({}).success).toBe(true);
+        expect(schema.parse({})).toEqual(rule.options.defaults);
+        expect(Object.isFrozen(rule.options.defaults)).toBe(true);
       });
     });
   }

@@ -12,8 +12,8 @@ import { scanTime, type ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/types.js';
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
-import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import type { RuleOptions } from './options.js';
+import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
 
 export interface TA001Options {
@@ -23,10 +23,7 @@ export interface TA001Options {
 
 const options: RuleOptions<TA001Options> = {
   defaults: Object.freeze({ require: 'external-id-or-mfa' }),
-  schema: (z) =>
-    z
-      .object({ require: z.enum(REQUIRE_MODES).default('external-id-or-mfa') })
-      .strict(),
+  schema: (z) => z.object({ require: z.enum(REQUIRE_MODES).default('external-id-or-mfa') }).strict(),
 };
 
 const REQUIREMENT: Record<RequireMode, string> = {

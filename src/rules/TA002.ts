@@ -13,8 +13,8 @@ import {
   type SourceKind,
 } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
-import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import type { RuleOptions } from './options.js';
+import { draftsFor, type PolicyFindingParts, sharedCorrection } from './policy-findings.js';
 import { memoised, type Rule, type RuleContext } from './types.js';
 
 export interface TA002Options {

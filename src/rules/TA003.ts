@@ -5,8 +5,8 @@ import { scanTime, type ZoneOfTrust } from '../analysis/zone.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
-import { sharedCorrection } from './policy-findings.js';
 import { NO_OPTIONS, type NoOptions } from './options.js';
+import { sharedCorrection } from './policy-findings.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 export type TA003Options = NoOptions;

@@ -11,8 +11,8 @@ import { fingerprint } from '../findings/fingerprint.js';
 import type { FindingDraft, Remediation } from '../findings/types.js';
 import { isIacSource, isSymbolic, type JsonLike, type Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
-import { sharedCorrection } from './policy-findings.js';
 import type { RuleOptions } from './options.js';
+import { sharedCorrection } from './policy-findings.js';
 import { NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 export interface TA005Options {
@@ -22,10 +22,7 @@ export interface TA005Options {
 
 const options: RuleOptions<TA005Options> = {
   defaults: Object.freeze({ maxListed: 20 }),
-  schema: (z) =>
-    z
-      .object({ maxListed: z.number().int().min(1).max(1000).default(20) })
-      .strict(),
+  schema: (z) => z.object({ maxListed: z.number().int().min(1).max(1000).default(20) }).strict(),
 };
 
 function isPolicyObject(raw: JsonLike): boolean {

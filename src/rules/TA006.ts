@@ -10,8 +10,8 @@ import type { FindingDraft, FindingPrincipal, Remediation } from '../findings/ty
 import { isDefect } from '../model/issue-codes.js';
 import type { JsonLike, Role } from '../model/types.js';
 import { updateTrustPolicyCommand } from '../util/shell-quote.js';
-import { MAX_CORRECTED_POLICY_CHARS } from './policy-findings.js';
 import { NO_OPTIONS, type NoOptions } from './options.js';
+import { MAX_CORRECTED_POLICY_CHARS } from './policy-findings.js';
 import { memoised, NO_FINDINGS, type Rule, type RuleContext } from './types.js';
 
 export type TA006Options = NoOptions;

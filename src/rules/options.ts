@@ -28,12 +28,7 @@ export function givesNoOptions(raw: unknown): boolean {
  * The options a rule runs with: its defaults when `raw` says nothing, else `raw` checked by its schema.
  * `zod` is needed only in the second case; without it the call fails rather than skip the check.
  */
-export function ruleOptions<O>(
-  id: string,
-  options: RuleOptions<O>,
-  raw: unknown,
-  zod: Zod | undefined,
-): O {
+export function ruleOptions<O>(id: string, options: RuleOptions<O>, raw: unknown, zod: Zod | undefined): O {
   if (givesNoOptions(raw)) return options.defaults as O;
   if (!zod) throw new Error(`rule ${id} was given options but the engine was not given zod to check them`);
   const parsed = options.schema(zod).safeParse(raw);

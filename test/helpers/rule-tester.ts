@@ -11,7 +11,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ruleOptions } from '../../src/rules/options.js';
 import {
   emptyZone,
   type KnownAccount,
@@ -22,6 +21,7 @@ import type { FindingDraft } from '../../src/findings/types.js';
 import { parseTrustDocument } from '../../src/model/normalise.js';
 import type { JsonLike, Role } from '../../src/model/types.js';
 import { makeRuleContext } from '../../src/rules/engine.js';
+import { ruleOptions } from '../../src/rules/options.js';
 import type { AnyRule } from '../../src/rules/types.js';
 
 /** The owner account of test roles unless a case says otherwise. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z as zod } from 'zod';
-import { ruleOptions } from '../../src/rules/options.js';
 import type { FindingDraft } from '../../src/findings/types.js';
 import type { JsonLike, Role } from '../../src/model/types.js';
 import { makeRuleContext, runRules } from '../../src/rules/engine.js';
+import { ruleOptions } from '../../src/rules/options.js';
 import { TA005 } from '../../src/rules/TA005.js';
 import { makeRole, makeZone, OWNER, ruleTester, type ZoneSpec } from '../helpers/rule-tester.js';
 

@@ -106,10 +106,18 @@ describe('rule engine', () => {
       }).map((f) => f.statement?.sid),
     ).toEqual(['worse']);
     expect(() =>
-      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]), zod: z }),
+      runRules(r, [toy], {
+        zone,
+        settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]),
+        zod: z,
+      }),
     ).toThrow(RuleOptionsError);
     expect(() =>
-      runRules(r, [toy], { zone, settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]), zod: z }),
+      runRules(r, [toy], {
+        zone,
+        settings: new Map([['TX001', { enabled: true, options: { nope: 1 } }]]),
+        zod: z,
+      }),
     ).toThrow(/TX001/);
   });
 

@@ -11,8 +11,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function compileAccounts(packageDir = root) {
-  const { BUNDLED_ACCOUNT_FILES, COMPILED_ACCOUNTS_FILE, parseBundledAccounts } = await import(
+  const { BUNDLED_ACCOUNT_FILES, COMPILED_ACCOUNTS_FILE } = await import(
     pathToFileURL(join(packageDir, 'dist/config/bundled-accounts.js')).href
+  );
+  const { parseBundledAccounts } = await import(
+    pathToFileURL(join(packageDir, 'dist/config/known-accounts.js')).href
   );
   const texts = BUNDLED_ACCOUNT_FILES.map((rel) => ({ rel, text: readFileSync(join(packageDir, rel), 'utf8') }));
   const accounts = parseBundledAccounts(texts);

@@ -68,7 +68,7 @@ export interface LibraryScanOptions {
 
 /** Scan files and folders on disk (folders are walked, as `trustaudit scan PATH…` does). */
 export async function scanPaths(paths: readonly string[], options: LibraryScanOptions = {}): Promise<Report> {
-  return buildReport(await runScan(scanOptions(options, { paths })));
+  return buildReport(await runScan(await scanOptions(options, { paths })));
 }
 
 /**
@@ -79,7 +79,7 @@ export async function scanDocuments(
   documents: readonly { name: string; text: string }[],
   options: LibraryScanOptions = {},
 ): Promise<Report> {
-  return buildReport(await runScan(scanOptions(options, { paths: [], documents })));
+  return buildReport(await runScan(await scanOptions(options, { paths: [], documents })));
 }
 
 /** Scan trust policies given as objects; each is named `name` (default `policy-N.json`). */
@@ -109,12 +109,15 @@ export function exitCode(report: Report, failOn: Severity = 'low'): number {
 }
 
 /** The library's options through the settings step the CLI uses, with no config file. */
-function scanOptions(o: LibraryScanOptions, inputs: Pick<ScanOptions, 'paths' | 'documents'>): ScanOptions {
+async function scanOptions(
+  o: LibraryScanOptions,
+  inputs: Pick<ScanOptions, 'paths' | 'documents'>,
+): Promise<ScanOptions> {
   const { zone, ruleSettings, budgets } = scanSettings({
     ...(o.account ? { account: o.account } : {}),
     trustedAccounts: o.trustedAccounts ?? [],
     trustedOrgs: o.trustedOrganizations ?? [],
-    knownAccounts: libraryKnownAccounts(o),
+    knownAccounts: await libraryKnownAccounts(o),
     rule: Object.entries(o.rules ?? {}).map(
       ([id, v]) => `${id}=${v === false ? 'off' : v === true ? 'on' : v}`,
     ),
@@ -136,8 +139,9 @@ function scanOptions(o: LibraryScanOptions, inputs: Pick<ScanOptions, 'paths' | 
 }
 
 /** The bundled vendor list (unless turned off), then the file's, then the names given: the last wins. */
-function libraryKnownAccounts(o: LibraryScanOptions): Map<string, KnownAccount> {
-  let known = o.bundledKnownAccounts !== false ? loadBundledKnownAccounts() : new Map<string, KnownAccount>();
+async function libraryKnownAccounts(o: LibraryScanOptions): Promise<Map<string, KnownAccount>> {
+  let known =
+    o.bundledKnownAccounts !== false ? await loadBundledKnownAccounts() : new Map<string, KnownAccount>();
   if (o.knownAccountsFile) known = mergeKnownAccounts(known, loadKnownAccounts(o.knownAccountsFile));
   for (const [id, name] of Object.entries(o.knownAccounts ?? {})) known.set(id, { id, name });
   return known;

@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { KnownAccount } from '../analysis/zone.js';
 import { packageRoot } from '../version.js';
-import { parseKnownAccounts } from './known-accounts.js';
 
 /**
  * The vendor accounts trustaudit names by default: a snapshot of the fwdcloudsec known_aws_accounts
@@ -28,23 +27,14 @@ export interface BundledAccountsPlace {
  * The bundled list. The compiled JSON is used when it is there and at least as new as every YAML list
  * (so an edited list is never shadowed by an old build); otherwise the YAML is parsed.
  */
-export function loadBundledKnownAccounts(
+export async function loadBundledKnownAccounts(
   place: BundledAccountsPlace = { root: packageRoot() },
-): Map<string, KnownAccount> {
-  return readCompiled(place.root) ?? parseBundledAccounts(readYamlLists(place.root));
-}
-
-/** The YAML lists in order, parsed: an account in an earlier list is never overridden by a later one. */
-export function parseBundledAccounts(
-  lists: readonly { rel: string; text: string }[],
-): Map<string, KnownAccount> {
-  const out = new Map<string, KnownAccount>();
-  for (const { rel, text } of lists) {
-    for (const [id, entry] of parseKnownAccounts(text, rel.slice('data/'.length))) {
-      if (!out.has(id)) out.set(id, entry);
-    }
-  }
-  return out;
+): Promise<Map<string, KnownAccount>> {
+  const compiled = readCompiled(place.root);
+  if (compiled) return compiled;
+  // Only without a current build are the YAML parser and the schema loaded.
+  const { parseBundledAccounts } = await import('./known-accounts.js');
+  return parseBundledAccounts(readYamlLists(place.root));
 }
 
 function readYamlLists(root: URL): { rel: string; text: string }[] {

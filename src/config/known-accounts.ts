@@ -2,7 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { KnownAccount } from '../analysis/zone.js';
 import { type RootRead, readRegularFile } from '../scan/scan-root.js';
-import { ConfigError } from './load.js';
+import { ConfigError } from './errors.js';
 
 /** One entry of a vendor list in the known_aws_accounts format (a YAML list). */
 const EntrySchema = z
@@ -78,6 +78,19 @@ export function parseKnownAccounts(text: string, file: string): Map<string, Know
         name: retired ? `${name} (retired)` : name,
         ...(entry.source?.[0] ? { source: entry.source[0] } : {}),
       });
+    }
+  }
+  return out;
+}
+
+/** The YAML lists in order, parsed: an account in an earlier list is never overridden by a later one. */
+export function parseBundledAccounts(
+  lists: readonly { rel: string; text: string }[],
+): Map<string, KnownAccount> {
+  const out = new Map<string, KnownAccount>();
+  for (const { rel, text } of lists) {
+    for (const [id, entry] of parseKnownAccounts(text, rel.slice('data/'.length))) {
+      if (!out.has(id)) out.set(id, entry);
     }
   }
   return out;

@@ -1,14 +1,12 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
-import { findNodeAtLocation, type ParseError, parseTree } from 'jsonc-parser';
-import { LineCounter, parseDocument } from 'yaml';
-import type { ZodError } from 'zod';
+import { dirname, join, resolve } from 'node:path';
 import { emptyZone, type ZoneOfTrust } from '../analysis/zone.js';
 import type { Severity } from '../findings/types.js';
-import { LineIndex } from '../model/line-index.js';
 import type { RuleSetting } from '../rules/engine.js';
 import { isInside } from '../scan/scan-root.js';
-import { type Config, ConfigSchema } from './schema.js';
+import { emptyConfig } from './empty.js';
+import { ConfigError } from './errors.js';
+import type { Config } from './schema.js';
 
 export const CONFIG_FILE_NAMES = [
   'trustaudit.config.json',
@@ -16,8 +14,7 @@ export const CONFIG_FILE_NAMES = [
   'trustaudit.config.yml',
 ];
 
-/** A config file that cannot be used; the message names the file, the place and the problem. */
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /**
  * How the config file was chosen: named on the command line (`--config`, trusted: the user typed it),
@@ -106,17 +103,28 @@ export function findConfigFile(dir: string): string | undefined {
  * `LoadConfigOptions.searchFrom`; unless `opts.repoConfig` is false), or else an empty config. Only one
  * config file ever applies: files further up are not merged in.
  */
-export function loadConfig(cwd: string, explicitPath?: string, opts: LoadConfigOptions = {}): LoadedConfig {
+export async function loadConfig(
+  cwd: string,
+  explicitPath?: string,
+  opts: LoadConfigOptions = {},
+): Promise<LoadedConfig> {
   if (explicitPath) {
     const file = resolve(cwd, explicitPath);
-    return { config: parseConfigText(readConfigFile(file), file), file, origin: 'command-line' };
+    return { config: await parseConfigFile(file), file, origin: 'command-line' };
   }
   const found = discoverConfig(cwd, opts);
   if (found && opts.repoConfig === false) {
-    return { config: ConfigSchema.parse({}), origin: 'none', ignored: found.file };
+    return { config: emptyConfig(), origin: 'none', ignored: found.file };
   }
-  if (!found) return { config: ConfigSchema.parse({}), origin: 'none' };
-  return { config: parseConfigText(readConfigFile(found.file), found.file), ...found };
+  if (!found) return { config: emptyConfig(), origin: 'none' };
+  return { config: await parseConfigFile(found.file), ...found };
+}
+
+/** Read and validate one config file; the parser (zod, YAML, JSONC) is loaded only when there is a file. */
+async function parseConfigFile(file: string): Promise<Config> {
+  const text = readConfigFile(file);
+  const { parseConfigText } = await import('./parse.js');
+  return parseConfigText(text, file);
 }
 
 /** A config file is small: anything larger is refused rather than read into memory. */
@@ -150,63 +158,6 @@ function readConfigFile(file: string): string {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/** Parse and validate config text (JSON or YAML by extension); errors carry file:line:column. */
-export function parseConfigText(text: string, file: string): Config {
-  const isJson = extname(file).toLowerCase() === '.json';
-  let data: unknown;
-  let lineOf: (path: (string | number)[]) => { line: number; column: number } | undefined;
-  if (isJson) {
-    const errors: ParseError[] = [];
-    const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-    if (errors.length > 0 || !tree) {
-      const at = offsetToLineCol(text, errors[0]?.offset ?? 0);
-      throw new ConfigError(`${file}:${at.line}:${at.column}: not valid JSON`);
-    }
-    data = JSON.parse(text);
-    lineOf = (path) => {
-      const node = findNodeAtLocation(tree, path);
-      return node ? offsetToLineCol(text, node.offset) : undefined;
-    };
-  } else {
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const p = e.linePos?.[0];
-      throw new ConfigError(`${file}:${p ? `${p.line}:${p.col}` : '1:1'}: ${e.message.split('\n')[0]}`);
-    }
-    data = doc.toJS({ maxAliasCount: 0 }) ?? {};
-    lineOf = (path) => {
-      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-      if (!node?.range) return undefined;
-      const p = lc.linePos(node.range[0]);
-      return { line: p.line, column: p.col };
-    };
-  }
-  const parsed = ConfigSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(describeZodError(parsed.error, file, lineOf));
-  return parsed.data;
-}
-
-function describeZodError(
-  err: ZodError,
-  file: string,
-  lineOf: (path: (string | number)[]) => { line: number; column: number } | undefined,
-): string {
-  const lines = err.issues.map((i) => {
-    const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
-    let at = lineOf(path);
-    for (let n = path.length - 1; !at && n >= 0; n--) at = lineOf(path.slice(0, n));
-    const where = at ? `${file}:${at.line}:${at.column}` : file;
-    return `${where}: ${path.length > 0 ? path.join('.') : '(top level)'}: ${i.message}`;
-  });
-  return `invalid config:\n  ${lines.join('\n  ')}`;
-}
-
-function offsetToLineCol(text: string, offset: number): { line: number; column: number } {
-  return new LineIndex(text).position(offset);
 }
 
 /** The zone of trust from config plus command-line flags (flags add to / override the config). */

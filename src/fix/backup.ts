@@ -5,7 +5,6 @@ import { WriteError, type WriteFs, writeFileAtomic } from '../util/atomic-write.
 import { type DirFs, makeDirs } from '../util/make-dirs.js';
 
 export const BACKUP_KIND = 'trustaudit-trust-policy-backup';
-export const DEFAULT_BACKUP_DIR = 'trustaudit-backups';
 
 /** Version 2 adds `applied`; version 1 backups (written before) are still read. */
 export const BACKUP_VERSION = 2;

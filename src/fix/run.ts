@@ -134,7 +134,7 @@ export async function runFix(
     );
     return EXIT_FAILED;
   }
-  const settings = loadFixSettings(io.cwd, opts.config);
+  const settings = await loadFixSettings(io.cwd, opts.config);
   const backupDir = resolve(io.cwd, opts.backupDir);
 
   // `--apply PLAN`: read and validate the plan before anything talks to AWS.

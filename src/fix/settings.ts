@@ -16,10 +16,10 @@ export interface FixSettings {
   known: Map<string, KnownAccount>;
 }
 
-export function loadFixSettings(cwd: string, configFile: string | undefined): FixSettings {
-  const { config, file } = loadConfig(cwd, configFile);
+export async function loadFixSettings(cwd: string, configFile: string | undefined): Promise<FixSettings> {
+  const { config, file } = await loadConfig(cwd, configFile);
   const zone = buildZone(config, {});
-  const bundled = loadBundledKnownAccounts();
+  const bundled = await loadBundledKnownAccounts();
   // A vendor list named in the config is relative to the config file, as for `scan`.
   const known =
     config.knownAccounts && file

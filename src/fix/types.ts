@@ -1,5 +1,8 @@
 import type { JsonLike } from '../model/types.js';
 
+/** Where `fix` writes its backups and plans unless told otherwise, relative to the current folder. */
+export const DEFAULT_BACKUP_DIR = 'trustaudit-backups';
+
 /** What `--require` asks the corrected policy to demand of each third party. */
 export const REQUIREMENTS = ['external-id', 'mfa', 'external-id-and-mfa'] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];

@@ -5,8 +5,9 @@
  * A choice that cannot be used throws a `UsageError` whose message names it and says what is allowed.
  */
 import type { KnownAccount, ZoneOfTrust } from '../analysis/zone.js';
+import { emptyConfig } from '../config/empty.js';
 import { buildZone, ruleSettingsFrom } from '../config/load.js';
-import { type Config, ConfigSchema } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 import type { Severity } from '../findings/types.js';
 import { FORMAT_NAMES } from '../reporters/index.js';
 import type { RuleSetting } from '../rules/engine.js';
@@ -41,11 +42,6 @@ export interface ScanSettings {
   ruleSettings: Map<string, RuleSetting>;
   budgets: Partial<Record<BudgetName, number>>;
   failOn: Severity | 'none';
-}
-
-/** The config used when there is no config file: every field at its default. */
-export function emptyConfig(): Config {
-  return ConfigSchema.parse({});
 }
 
 /**

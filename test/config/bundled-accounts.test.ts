@@ -1,13 +1,17 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { KnownAccount } from '../../src/analysis/zone.js';
 import { loadBundledKnownAccounts, mergeKnownAccounts } from '../../src/config/bundled-accounts.js';
 import { parseKnownAccounts } from '../../src/config/known-accounts.js';
 import { corpusDir, repoRoot, runJson } from '../helpers/cli.js';
 
 describe('the bundled vendor list', () => {
-  const bundled = loadBundledKnownAccounts();
+  let bundled = new Map<string, KnownAccount>();
+  beforeAll(async () => {
+    bundled = await loadBundledKnownAccounts();
+  });
 
   it('is the fwdcloudsec snapshot named in NOTICE, byte for byte, plus our additions', () => {
     const snapshot = readFileSync(join(repoRoot, 'data/known-aws-accounts.yaml'), 'utf8');

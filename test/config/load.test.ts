@@ -1,31 +1,32 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildZone,
-  ConfigError,
-  loadConfig,
-  parseConfigText,
-  ruleSettingsFrom,
-} from '../../src/config/load.js';
+import { emptyConfig } from '../../src/config/empty.js';
+import { buildZone, ConfigError, loadConfig, ruleSettingsFrom } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/parse.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('config loading', () => {
-  it('finds no file and returns defaults', () => {
+  it('finds no file and returns defaults', async () => {
     const dir = tempDir();
-    const { config, file } = loadConfig(dir);
+    const { config, file } = await loadConfig(dir);
     expect(file).toBeUndefined();
     expect(config.trustedAccounts).toEqual([]);
     expect(config.suppressions).toEqual([]);
   });
 
-  it('discovers trustaudit.config.yaml in the folder', () => {
+  it('writes out the empty config exactly as the defaults of the schema give it', () => {
+    expect(emptyConfig()).toStrictEqual(ConfigSchema.parse({}));
+  });
+
+  it('discovers trustaudit.config.yaml in the folder', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'trustaudit.config.yaml'),
       'account: "123456789012"\ntrustedAccounts: ["210987654321"]\n',
     );
-    const { config, file } = loadConfig(dir);
+    const { config, file } = await loadConfig(dir);
     expect(file).toBe(join(dir, 'trustaudit.config.yaml'));
     expect(config.account).toBe('123456789012');
   });
@@ -115,11 +116,11 @@ describe('config loading', () => {
     expect(s.get('TA004')).toEqual({ enabled: false });
   });
 
-  it('reads an explicit config path relative to cwd', () => {
+  it('reads an explicit config path relative to cwd', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'cfg'));
     writeFileSync(join(dir, 'cfg', 'x.json'), '{"account": "123456789012"}');
-    expect(loadConfig(dir, 'cfg/x.json').config.account).toBe('123456789012');
-    expect(() => loadConfig(dir, 'cfg/missing.json')).toThrow(/cannot read config/);
+    expect((await loadConfig(dir, 'cfg/x.json')).config.account).toBe('123456789012');
+    await expect(loadConfig(dir, 'cfg/missing.json')).rejects.toThrow(/cannot read config/);
   });
 });

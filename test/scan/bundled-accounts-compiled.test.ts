@@ -6,8 +6,8 @@ import {
   BUNDLED_ACCOUNT_FILES,
   COMPILED_ACCOUNTS_FILE,
   loadBundledKnownAccounts,
-  parseBundledAccounts,
 } from '../../src/config/bundled-accounts.js';
+import { parseBundledAccounts } from '../../src/config/known-accounts.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
 
 /**
@@ -40,26 +40,26 @@ describe('the compiled vendor list', () => {
     expect(new Map(compiled.accounts.map((a) => [a.id, a]))).toEqual(fromYaml());
   });
 
-  it('is read instead of the YAML when it is at least as new', () => {
+  it('is read instead of the YAML when it is at least as new', async () => {
     const { root } = packageWith({ accounts: [{ id: '111122223333', name: 'Only in the compiled list' }] });
-    const list = loadBundledKnownAccounts({ root });
+    const list = await loadBundledKnownAccounts({ root });
     expect([...list.values()]).toEqual([{ id: '111122223333', name: 'Only in the compiled list' }]);
   });
 
-  it('is not used when it is missing, older than a YAML list, or not of this format', () => {
+  it('is not used when it is missing, older than a YAML list, or not of this format', async () => {
     const yaml = fromYaml();
-    expect(loadBundledKnownAccounts({ root: packageWith().root })).toEqual(yaml);
+    expect(await loadBundledKnownAccounts({ root: packageWith().root })).toEqual(yaml);
 
     const old = packageWith({ accounts: [{ id: '111122223333', name: 'Old' }] });
     const past = new Date(Date.now() - 3_600_000);
     utimesSync(old.file, past, past);
-    expect(loadBundledKnownAccounts({ root: old.root })).toEqual(yaml);
+    expect(await loadBundledKnownAccounts({ root: old.root })).toEqual(yaml);
 
     const other = packageWith({ format: 2, accounts: [{ id: '111122223333', name: 'Other' }] });
-    expect(loadBundledKnownAccounts({ root: other.root })).toEqual(yaml);
+    expect(await loadBundledKnownAccounts({ root: other.root })).toEqual(yaml);
 
     const broken = packageWith({ accounts: [] });
     writeFileSync(broken.file, '{"format": 1, "accounts": [');
-    expect(loadBundledKnownAccounts({ root: broken.root })).toEqual(yaml);
+    expect(await loadBundledKnownAccounts({ root: broken.root })).toEqual(yaml);
   });
 });

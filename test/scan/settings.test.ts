@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.js';
-import { parseConfigText } from '../../src/config/load.js';
+import { emptyConfig } from '../../src/config/empty.js';
+import { parseConfigText } from '../../src/config/parse.js';
 import { scanPolicies } from '../../src/index.js';
 import { FORMAT_NAMES, outputFormats, reporters } from '../../src/reporters/index.js';
-import { emptyConfig, outputFormatsFor, scanSettings } from '../../src/scan/settings.js';
+import { outputFormatsFor, scanSettings } from '../../src/scan/settings.js';
 
 /** The settings step (options + config → what a scan runs with), shared by the CLI and the library. */
 const config = parseConfigText(

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DEFAULT_BACKUP_DIR } from '../../fix/backup.js';
 import type { RollbackOptions } from '../../fix/run-rollback.js';
-import { REQUIREMENTS, type Requirement } from '../../fix/types.js';
+import { DEFAULT_BACKUP_DIR, REQUIREMENTS, type Requirement } from '../../fix/types.js';
 import {
   addAwsConnectionOptions,
   addAwsScanOptions,

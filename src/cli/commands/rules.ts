@@ -12,8 +12,8 @@ export function registerRuleCommands(program: Command, io: CliIO, setExit: (code
     .description('List every rule with its severity and whether it is enabled (after your config).')
     .option('-c, --config <file>', 'config file')
     .option('--format <format>', 'text or json', 'text')
-    .action((opts: { config?: string; format: string }) => {
-      const settings = ruleSettingsFrom(loadConfig(io.cwd, opts.config).config);
+    .action(async (opts: { config?: string; format: string }) => {
+      const settings = ruleSettingsFrom((await loadConfig(io.cwd, opts.config)).config);
       const rows = allRules.map((r) => {
         const s = settings.get(r.meta.id);
         return {

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { REQUIRE_MODES } from '../../analysis/protection.js';
 import { loadBundledKnownAccounts, mergeKnownAccounts } from '../../config/bundled-accounts.js';
-import { type KnownAccountsReader, loadKnownAccounts } from '../../config/known-accounts.js';
+import type { KnownAccountsReader } from '../../config/known-accounts.js';
 import { type LoadedConfig, loadConfig } from '../../config/load.js';
 import { SEVERITIES, type Severity } from '../../findings/types.js';
 import type { Role } from '../../model/types.js';
@@ -17,9 +17,7 @@ import { DEFAULT_MAX_FILE_BYTES, runScan } from '../../scan/run.js';
 import { defaultRootFor, openScanRoot, readRegularFile } from '../../scan/scan-root.js';
 import { outputFormatsFor, scanSettings } from '../../scan/settings.js';
 import { defaultJobs } from '../../scan/workers/load.js';
-import { loadParameterFile } from '../../sources/cloudformation/parameters-file.js';
 import { fileSources } from '../../sources/index.js';
-import { loadVarFile, VarFileError } from '../../sources/terraform/var-file.js';
 import type { RoleProvider } from '../../sources/types.js';
 import { neutraliseText } from '../../util/neutralise.js';
 import {
@@ -311,7 +309,7 @@ async function scanWith(
   const rootDir = scanRootDir(paths, opts, io.cwd);
   // The nearest config file at or above the first scanned path, up to the scan root (ESLint, Biome).
   const searchFrom = configSearchStart(paths, io.cwd);
-  const loaded = loadConfig(io.cwd, opts.config, {
+  const loaded = await loadConfig(io.cwd, opts.config, {
     repoConfig: opts.repoConfig !== false,
     ...(searchFrom ? { searchFrom, stopAt: rootDir } : {}),
   });
@@ -335,11 +333,14 @@ async function scanWith(
         ? resolve(dirname(configFile), config.knownAccounts)
         : undefined;
   // Vendors are named from the bundled list unless --no-known-accounts; a user's list adds to it and wins.
-  const bundled = opts.knownAccounts === false ? new Map() : loadBundledKnownAccounts();
+  const bundled = opts.knownAccounts === false ? new Map() : await loadBundledKnownAccounts();
   const knownAccounts = knownFile
     ? mergeKnownAccounts(
         bundled,
-        loadKnownAccounts(knownFile, knownAccountsReader(opts, configFile, rootDir, maxFileBytes)),
+        (await import('../../config/known-accounts.js')).loadKnownAccounts(
+          knownFile,
+          knownAccountsReader(opts, configFile, rootDir, maxFileBytes),
+        ),
       )
     : bundled;
   const { zone, ruleSettings, budgets, failOn } = scanSettings(
@@ -366,7 +367,7 @@ async function scanWith(
   // Files first, then single values: a --parameter/--var on the command line wins over a file.
   const parameters = new Map<string, string>();
   for (const f of opts.parametersFile ?? []) {
-    for (const [k, v] of readParameterFile(resolve(io.cwd, f))) parameters.set(k, v);
+    for (const [k, v] of await readParameterFile(resolve(io.cwd, f))) parameters.set(k, v);
   }
   for (const h of hooks.parameters) for (const [k, v] of await h(opts, io)) parameters.set(k, v);
   for (const [k, v] of parsePairs(opts.parameter ?? [], 'parameter')) parameters.set(k, v);
@@ -550,7 +551,9 @@ function commandLineOf(cmd: Command, paths: readonly string[]): string {
   return shellCommand(words);
 }
 
-function readParameterFile(file: string): Map<string, string> {
+/** A `--parameters` file; its parser (YAML) is loaded only when one is given. */
+async function readParameterFile(file: string): Promise<Map<string, string>> {
+  const { loadParameterFile } = await import('../../sources/cloudformation/parameters-file.js');
   try {
     return loadParameterFile(file);
   } catch (e) {
@@ -593,6 +596,8 @@ async function readVarFile(file: string): Promise<Map<string, string>> {
   const read = readRegularFile(file, MAX_VAR_FILE_BYTES);
   if (!read.ok) throw new UsageError(`cannot read variables file: ${read.reason}`);
   const text = read.text;
+  // The HCL parser is loaded only when a variables file is given.
+  const { loadVarFile, VarFileError } = await import('../../sources/terraform/var-file.js');
   try {
     return await loadVarFile(file, text);
   } catch (e) {

@@ -80,6 +80,8 @@ export interface ScanOptions {
   jobs?: number;
   /** Splittable input below which no worker starts (default 2 MiB; tests lower it). */
   parallelMinBytes?: number;
+  /** Bytes of input a worker task is filled to (default: a quarter of each worker's share, at least 64 KiB; tests lower it). */
+  parallelTaskBytes?: number;
   /** The worker script (default: the one built next to this module; null: never start workers). */
   workerEntry?: URL | null;
   /** Heap limit of each worker thread in MiB (default: Node's). */
@@ -178,6 +180,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     jobs: opts.jobs ?? 1,
     ...(entry ? { entry } : {}),
     ...(opts.parallelMinBytes !== undefined ? { minBytes: opts.parallelMinBytes } : {}),
+    ...(opts.parallelTaskBytes !== undefined ? { taskBytes: opts.parallelTaskBytes } : {}),
     ...(opts.workerHeapMb !== undefined ? { maxHeapMb: opts.workerHeapMb } : {}),
   }))
     absorb(result);

@@ -45,6 +45,12 @@ export interface SourceResult {
   trusted?: TrustedAccount[];
   /** Accounts the source scanned (live AWS), with names when known. */
   accounts?: { id: string; name?: string }[];
+  /**
+   * Folders (real paths) whose files this result judged as deployed by another file (the module a
+   * Terragrunt unit deploys): roles read from those folders on their own are superseded. One load
+   * applies it itself; `SourceSplit.finish` applies it across groups read apart.
+   */
+  deployedDirs?: string[];
 }
 
 /** A source that does not read files (live AWS). Called once per scan. */
@@ -76,4 +82,9 @@ export interface SourceSplit {
   groups: InputFile[][];
   /** An error or warning several groups give alike is kept once (a module that several root modules call). */
   sameProblemOnce?: boolean;
+  /**
+   * What one load of all the files does across groups, applied once to their merged result on the main
+   * thread (Terraform: a folder a unit deploys is not judged on its own as well).
+   */
+  finish?(merged: SourceResult): SourceResult;
 }

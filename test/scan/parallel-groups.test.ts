@@ -1,4 +1,7 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Role } from '../../src/model/types.js';
 import { budgetsWith } from '../../src/scan/budgets.js';
 import { openScanRoot } from '../../src/scan/scan-root.js';
 import { cloudformationSplit, contiguousRuns, terraformSplit } from '../../src/scan/workers/groups.js';
@@ -72,13 +75,59 @@ describe('Terraform groups', () => {
     ]);
   });
 
-  it('reads a scan with Terragrunt units in one piece', () => {
+  it('reads the Terragrunt units together after the configuration, plans last', () => {
     const files = [
+      file('/r/plan.json', '{}'),
       file('/r/a/main.tf'),
-      file('/r/b/terragrunt.hcl', 'terraform { source = "../a" }'),
+      file('/r/live/b/terragrunt.hcl', 'terraform { source = "../../a" }'),
       file('/r/c/main.tf'),
+      file('/r/live/terragrunt.hcl', 'remote_state {}'),
     ];
-    expect(terraformSplit(files, ctx()).groups).toHaveLength(1);
+    const split = terraformSplit(files, ctx());
+    expect(paths(split.groups)).toEqual([
+      ['/r/a/main.tf'],
+      ['/r/c/main.tf'],
+      ['/r/live/b/terragrunt.hcl', '/r/live/terragrunt.hcl'],
+      ['/r/plan.json'],
+    ]);
+    expect(split.finish).toBeTypeOf('function');
+  });
+
+  it("drops, across groups, the standalone roles of a folder a unit deployed, never its own or a plan's", () => {
+    const dir = tempDir('ta-groups-tg-');
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'c'));
+    const hclA = { path: 'a/main.tf', absPath: join(dir, 'a/main.tf'), text: '', explicit: false };
+    const hclC = { path: 'c/main.tf', absPath: join(dir, 'c/main.tf'), text: '', explicit: false };
+    const unit = {
+      path: 'live/terragrunt.hcl',
+      absPath: join(dir, 'live/terragrunt.hcl'),
+      text: '',
+      explicit: false,
+    };
+    const split = terraformSplit([hclA, hclC, unit], ctx());
+    const role = (id: string, kind: Role['source']['kind'], construct?: string): Role => ({
+      id,
+      name: id,
+      partition: 'aws',
+      source: { kind, location: { file: 'x' }, ...(construct ? { construct } : {}) },
+      trustPolicy: { statements: [], raw: {} } as unknown as Role['trustPolicy'],
+    });
+    const merged = split.finish!({
+      roles: [
+        role('a#aws_iam_role.r', 'terraform'),
+        role('c#aws_iam_role.r', 'terraform'),
+        role('live#aws_iam_role.r', 'terraform', 'terragrunt unit live'),
+        role('aws_iam_role.p', 'terraform-plan'),
+      ],
+      errors: [],
+      deployedDirs: [realpathSync(join(dir, 'a'))],
+    });
+    expect(merged.roles.map((r) => r.id)).toEqual([
+      'c#aws_iam_role.r',
+      'live#aws_iam_role.r',
+      'aws_iam_role.p',
+    ]);
   });
 });
 

@@ -11,7 +11,11 @@ import { corpusDir, repoRoot } from '../helpers/cli.js';
  */
 const dist = (p: string) => import(pathToFileURL(join(repoRoot, 'dist', p)).href);
 
-async function reportJson(dir: string, jobs: number): Promise<{ json: string; remote: number }> {
+async function reportJson(
+  dir: string,
+  jobs: number,
+  taskBytes?: number,
+): Promise<{ json: string; remote: number; roleIds: string[] }> {
   const { runScan } = await dist('scan/run.js');
   const { buildReport } = await dist('scan/report.js');
   const { fileSources } = await dist('sources/index.js');
@@ -28,11 +32,16 @@ async function reportJson(dir: string, jobs: number): Promise<{ json: string; re
     now: 0,
     jobs,
     parallelMinBytes: 0,
+    ...(taskBytes !== undefined ? { parallelTaskBytes: taskBytes } : {}),
     sources,
   });
   const report = buildReport(result);
   const text = outputFormats.json.render(report, { generatedAt: '2026-01-01T00:00:00.000Z' });
-  return { json: typeof text === 'string' ? text : [...text].join(''), remote };
+  return {
+    json: typeof text === 'string' ? text : [...text].join(''),
+    remote,
+    roleIds: result.roles.map((r: { id: string }) => r.id),
+  };
 }
 
 describe('a scan with worker threads (tsc output)', () => {
@@ -40,7 +49,13 @@ describe('a scan with worker threads (tsc output)', () => {
     expect(existsSync(join(repoRoot, 'dist/scan/workers/worker.js'))).toBe(true);
   });
 
-  for (const sub of ['terraform', 'cloudformation/aws-cloudformation-templates', 'serverless', 'vendor']) {
+  for (const sub of [
+    'terraform',
+    'terragrunt',
+    'cloudformation/aws-cloudformation-templates',
+    'serverless',
+    'vendor',
+  ]) {
     it(`reports the same as one thread on the corpus folder ${sub}`, async () => {
       const dir = join(corpusDir, sub);
       const one = await reportJson(dir, 1);
@@ -50,4 +65,18 @@ describe('a scan with worker threads (tsc output)', () => {
       expect(four.json).toBe(one.json);
     }, 300_000);
   }
+
+  it('judges a module folder a Terragrunt unit deploys only through the unit, the units read in a group of their own', async () => {
+    const dir = join(repoRoot, 'test/fixtures/terragrunt/live-layout');
+    const one = await reportJson(dir, 1);
+    // One group per task: the module folder and the units are read in different workers.
+    const four = await reportJson(dir, 4, 1);
+    // The module folder is read on its own in one group and deployed by the units in another: its
+    // standalone role is dropped when the groups are merged, as in one thread.
+    expect(four.remote).toBeGreaterThan(1);
+    expect(four.roleIds).toEqual(one.roleIds);
+    expect(one.roleIds.filter((id) => id.startsWith('modules/'))).toEqual([]);
+    expect(one.roleIds).toHaveLength(3);
+    expect(four.json).toBe(one.json);
+  }, 300_000);
 });

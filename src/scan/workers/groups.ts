@@ -11,7 +11,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isConfigFile, isTerragruntUnit } from '../../sources/terraform/claims.js';
-import type { InputFile, SourceContext, SourceSplit } from '../../sources/types.js';
+import { finishTerraformGroups } from '../../sources/terraform/deployed-dirs.js';
+import type { InputFile, SourceContext, SourceResult, SourceSplit } from '../../sources/types.js';
 
 /** Union-find over 0..n-1. */
 function unionFind(n: number): { find(i: number): number; union(a: number, b: number): void } {
@@ -77,16 +78,17 @@ function moduleDir(f: InputFile): string {
 
 /**
  * Terraform: HCL files by module folder, folders joined when one calls another through a local
- * `source`; then each plan (read alone) after them, as the source reads plans after the configuration.
+ * `source`; then the Terragrunt units together (they read the folders they deploy and their parents
+ * through the scan root, not from the group); then each plan alone. That is the order one load gives
+ * its roles in. A folder a unit deploys is judged through the unit, not on its own as well: the units'
+ * group says which folders it deployed (`deployedDirs`) and `finish` drops their standalone roles from
+ * the merged result, as one load does.
  */
 export function terraformSplit(files: InputFile[], ctx: SourceContext): SourceSplit {
-  // Terragrunt units read module folders and parent folders of their own, and their roles follow every
-  // other: a scan with units is read in one piece.
-  if (files.some((f) => isTerragruntUnit(f.path))) return { groups: [files] };
-  const isPlan = (f: InputFile) =>
-    !(isConfigFile(f.path) || f.path.endsWith('.tfvars') || f.path.endsWith('.tfvars.json'));
-  const hcl = files.filter((f) => !isPlan(f));
-  const plans = files.filter(isPlan);
+  const isVariables = (f: InputFile) => f.path.endsWith('.tfvars') || f.path.endsWith('.tfvars.json');
+  const units = files.filter((f) => isTerragruntUnit(f.path));
+  const hcl = files.filter((f) => !isTerragruntUnit(f.path) && (isConfigFile(f.path) || isVariables(f)));
+  const plans = files.filter((f) => !isTerragruntUnit(f.path) && !isConfigFile(f.path) && !isVariables(f));
   const dirs = [...new Set(hcl.map(moduleDir))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const index = new Map(dirs.map((d, i) => [d, i]));
   const sets = unionFind(dirs.length);
@@ -112,9 +114,14 @@ export function terraformSplit(files: InputFile[], ctx: SourceContext): SourceSp
     const inRun = new Set(run.map((i) => dirs[i]));
     groups.push(hcl.filter((f) => inRun.has(moduleDir(f))));
   }
+  if (units.length > 0) groups.push(units);
   for (const p of plans) groups.push([p]);
-  // The same module called from root modules of two groups reports its problems in each.
-  return { groups, sameProblemOnce: true };
+  return {
+    groups,
+    // The same module called from root modules of two groups reports its problems in each.
+    sameProblemOnce: true,
+    ...(units.length > 0 ? { finish: (merged: SourceResult) => finishTerraformGroups(merged, hcl) } : {}),
+  };
 }
 
 /** Properties through which a template names another file (nested stacks, SAM applications, CDK assets). */

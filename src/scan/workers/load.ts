@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ScanError } from '../../model/types.js';
-import type { FileSource, InputFile, SourceContext, SourceResult } from '../../sources/types.js';
+import type { FileSource, InputFile, SourceContext, SourceResult, SourceSplit } from '../../sources/types.js';
 import { append } from '../../util/append.js';
 import { serialContext } from './context.js';
 import { lostGroupErrors, sourceFailure } from './failure.js';
@@ -28,6 +28,8 @@ export interface ParallelOptions {
   entry?: URL;
   /** Splittable bytes below which no worker is started (default DEFAULT_PARALLEL_MIN_BYTES). */
   minBytes?: number;
+  /** Bytes a task is filled to (default: a quarter of each worker's share, at least 64 KiB). */
+  taskBytes?: number;
   /** Heap limit of each worker in MiB (default: Node's). */
   maxHeapMb?: number;
 }
@@ -51,6 +53,7 @@ interface Plan {
   files: InputFile[];
   tasks?: { groups: InputFile[][]; bytes: number }[];
   sameProblemOnce?: boolean;
+  finish?: SourceSplit['finish'];
 }
 
 /** Each source's result, in the order of `claimed`. Never throws for a source's failure. */
@@ -84,7 +87,9 @@ export async function loadClaimed(
     }
     for (const [i, p] of plans.entries()) {
       const remote = pending.get(p);
-      if (remote) out[i] = merge(await remote, p.sameProblemOnce === true);
+      if (!remote) continue;
+      const merged = merge(await remote, p.sameProblemOnce === true);
+      out[i] = p.finish ? p.finish(merged) : merged;
     }
     return out;
   } finally {
@@ -107,7 +112,7 @@ function planWork(
 ): Plan[] {
   const plans: Plan[] = [...claimed].map(([source, files]) => ({ source, files }));
   if (par.jobs <= 1 || !par.entry) return plans;
-  const splits = new Map<Plan, { groups: InputFile[][]; sameProblemOnce?: boolean }>();
+  const splits = new Map<Plan, SourceSplit>();
   let bytes = 0;
   for (const p of plans) {
     if (!p.source.split) continue;
@@ -126,7 +131,7 @@ function planWork(
   const spread = [...splits.values()].some((s) => s.groups.length > 1);
   if (!spread || bytes < (par.minBytes ?? DEFAULT_PARALLEL_MIN_BYTES)) return plans;
   // About four tasks per worker: even when group sizes differ, the workers finish close together.
-  const target = Math.max(bytes / (par.jobs * 4), 64 * 1024);
+  const target = par.taskBytes ?? Math.max(bytes / (par.jobs * 4), 64 * 1024);
   for (const [p, split] of splits) {
     const tasks: { groups: InputFile[][]; bytes: number }[] = [];
     let cur: { groups: InputFile[][]; bytes: number } = { groups: [], bytes: 0 };
@@ -141,6 +146,7 @@ function planWork(
     if (cur.groups.length > 0) tasks.push(cur);
     p.tasks = tasks;
     if (split.sameProblemOnce) p.sameProblemOnce = true;
+    if (split.finish) p.finish = split.finish;
   }
   return plans;
 }
@@ -178,6 +184,7 @@ function merge(parts: readonly SourceResult[], sameProblemOnce: boolean): Source
   const warnings: ScanError[] = [];
   const trusted: NonNullable<SourceResult['trusted']> = [];
   const accounts: NonNullable<SourceResult['accounts']> = [];
+  const deployed = new Set<string>();
   const seen = new Set<string>();
   const seenErrors = new Set<string>();
   const keep = (list: ScanError[], into: ScanError[], seenKeys: Set<string>) => {
@@ -196,6 +203,7 @@ function merge(parts: readonly SourceResult[], sameProblemOnce: boolean): Source
     keep(r.warnings ?? [], warnings, seen);
     append(trusted, r.trusted ?? []);
     append(accounts, r.accounts ?? []);
+    for (const d of r.deployedDirs ?? []) deployed.add(d);
   }
   return {
     roles,
@@ -203,5 +211,6 @@ function merge(parts: readonly SourceResult[], sameProblemOnce: boolean): Source
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(trusted.length > 0 ? { trusted } : {}),
     ...(accounts.length > 0 ? { accounts } : {}),
+    ...(deployed.size > 0 ? { deployedDirs: [...deployed].sort() } : {}),
   };
 }

@@ -4,22 +4,22 @@
  * such files (index.ts imports it on first use), so other scans never load the parser, the regular
  * expression engine or the evaluator.
  */
-import path from 'node:path';
 import { DEPLOYING_ACCOUNT, type Role, type ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
 import type { InputFile, SourceContext, SourceResult } from '../types.js';
 import { isHcl, isTerragruntUnit } from './claims.js';
+import { withoutDeployedStandalone } from './deployed-dirs.js';
 import { createHclParser } from './hcl.js';
 import { scanHcl } from './hcl-source.js';
 import { scanPlan } from './plan.js';
-import { scanTerragrunt, standaloneRolesToDrop } from './terragrunt.js';
-import { realFolder } from './tree-reader.js';
+import { scanTerragrunt } from './terragrunt.js';
 
 /** Reads the claimed files. One tree-sitter parser is made for the call and freed at the end. */
 export async function loadTerraform(files: InputFile[], ctx: SourceContext): Promise<SourceResult> {
   const roles: Role[] = [];
   const errors: ScanError[] = [];
   const warnings: ScanError[] = [];
+  let deployedDirs: string[] | undefined;
   const account = ctx.zone.defaultOwner ?? DEPLOYING_ACCOUNT;
   const partition = 'aws';
   const hcl = files.filter((f) => isHcl(f.path));
@@ -42,11 +42,12 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
         // Terragrunt units first: the module folders they deploy are judged through them (terragrunt.ts).
         const tg = units.length > 0 ? scanTerragrunt(units, opts) : undefined;
         const r = hcl.length > 0 ? scanHcl(hcl, opts) : { roles: [], errors: [], warnings: [] };
-        const drop = tg ? displayDirsOf(hcl, tg.evaluatedDirs) : new Set<string>();
-        append(roles, drop.size > 0 ? r.roles.filter((role) => !standaloneRolesToDrop(role, drop)) : r.roles);
+        append(roles, tg ? withoutDeployedStandalone(r.roles, hcl, tg.evaluatedDirs) : r.roles);
         append(errors, r.errors);
         append(warnings, r.warnings);
         if (tg) {
+          // Told to the merge of groups read apart, which drops them again across groups (deployed-dirs.ts).
+          if (tg.evaluatedDirs.size > 0) deployedDirs = [...tg.evaluatedDirs].sort();
           append(roles, tg.roles);
           append(errors, tg.errors);
           append(warnings, tg.warnings);
@@ -70,21 +71,12 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
       });
     }
   }
-  return { roles, errors: unique(errors), warnings: unique(warnings) };
-}
-
-/** Display folders (as scanHcl names its root modules) of the scanned files that lie in `dirs` (real paths). */
-function displayDirsOf(files: InputFile[], dirs: ReadonlySet<string>): Set<string> {
-  const out = new Set<string>();
-  const real = new Map<string, string | undefined>();
-  for (const f of files) {
-    if (!f.absPath) continue;
-    const dir = path.dirname(f.absPath);
-    if (!real.has(dir)) real.set(dir, realFolder(dir));
-    const r = real.get(dir);
-    if (r && dirs.has(r)) out.add(path.dirname(f.path));
-  }
-  return out;
+  return {
+    roles,
+    errors: unique(errors),
+    warnings: unique(warnings),
+    ...(deployedDirs ? { deployedDirs } : {}),
+  };
 }
 
 /** The same problem reported by two evaluations of one file (a module read on its own and by a unit) is kept once. */

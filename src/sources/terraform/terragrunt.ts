@@ -4,7 +4,7 @@
  * the files it includes. Each unit's local module is evaluated through `scanHcl` with those inputs as the
  * evaluated values of its root module's variables (`rootValues`; unknown ones stay unknown), so its
  * roles are judged as that unit deploys them. Roles are named by the unit (`live/prod/iam#aws_iam_role.x`);
- * a module folder evaluated through a unit is not judged again on its own (see `standaloneRolesToDrop`).
+ * a module folder evaluated through a unit is not judged again on its own (see deployed-dirs.ts).
  * A remote source is never fetched: a warning names the unit, the source and the roles it may hide.
  */
 import path from 'node:path';
@@ -220,17 +220,4 @@ function guard<T>(out: TerragruntResult, file: string, work: () => T): T | undef
       });
     return undefined;
   }
-}
-
-/**
- * Roles of the scan's own (standalone) evaluation of folders a unit evaluated: a module deployed by
- * Terragrunt is judged with each unit's inputs, not a second time with its variables unset. `dirs`
- * maps each such folder to its display folder (the prefix scanHcl gives its roles' ids).
- */
-export function standaloneRolesToDrop(role: Role, displayDirs: ReadonlySet<string>): boolean {
-  if (role.source.construct?.startsWith('terragrunt unit ')) return false;
-  const hash = role.id.search(/[#[]/);
-  const prefix = hash !== -1 && role.id[hash] === '#' ? role.id.slice(0, hash) : '';
-  if (prefix !== '') return displayDirs.has(prefix);
-  return displayDirs.has('.') || displayDirs.has('');
 }

@@ -2,7 +2,7 @@
  * Reading Terraform files once the terraform source claimed them: HCL configuration and Terragrunt units
  * through one tree-sitter parser made for the call, plan JSON on its own. Loaded only when a scan holds
  * such files (index.ts imports it on first use), so other scans never load the parser, the regular
- * expression engine or the evaluator.
+ * expression engine or the evaluator; the plan reader is imported only when a plan was claimed.
  */
 import path from 'node:path';
 import { DEPLOYING_ACCOUNT, type Role, type ScanError } from '../../model/types.js';
@@ -11,7 +11,6 @@ import type { InputFile, SourceContext, SourceResult } from '../types.js';
 import { isHcl, isTerragruntUnit } from './claims.js';
 import { createHclParser } from './hcl.js';
 import { scanHcl } from './hcl-source.js';
-import { scanPlan } from './plan.js';
 import { scanTerragrunt, standaloneRolesToDrop } from './terragrunt.js';
 import { realFolder } from './tree-reader.js';
 
@@ -56,6 +55,24 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
       }
     }
   }
+  if (plans.length > 0) {
+    const r = await readPlans(plans, account, partition, ctx);
+    append(roles, r.roles);
+    append(errors, r.errors);
+  }
+  return { roles, errors: unique(errors), warnings: unique(warnings) };
+}
+
+/** Reads plan JSON files; the plan reader is imported only for a scan that holds plans. */
+async function readPlans(
+  plans: InputFile[],
+  account: string,
+  partition: string,
+  ctx: SourceContext,
+): Promise<{ roles: Role[]; errors: ScanError[] }> {
+  const { scanPlan } = await import('./plan.js');
+  const roles: Role[] = [];
+  const errors: ScanError[] = [];
   for (const f of plans) {
     try {
       const r = scanPlan(f, account, partition, ctx.budgets['nesting-depth']);
@@ -70,7 +87,7 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
       });
     }
   }
-  return { roles, errors: unique(errors), warnings: unique(warnings) };
+  return { roles, errors };
 }
 
 /** Display folders (as scanHcl names its root modules) of the scanned files that lie in `dirs` (real paths). */

@@ -31,7 +31,7 @@ async function reportJson(dir: string, jobs: number): Promise<{ json: string; re
     sources,
   });
   const report = buildReport(result);
-  const text = outputFormats.json.render(report, { generatedAt: '2026-01-01T00:00:00.000Z' });
+  const text = (await outputFormats.json.load())(report, { generatedAt: '2026-01-01T00:00:00.000Z' });
   return { json: typeof text === 'string' ? text : [...text].join(''), remote };
 }
 

@@ -68,7 +68,7 @@ function time(fn, runs = 3) {
 export async function run({ repoRoot, log }) {
   const dist = (p) => resolve(repoRoot, 'dist', p);
   const { renderHtml } = await import(dist('reporters/html.js'));
-  const { reporters } = await import(dist('reporters/index.js'));
+  const { reporters } = await import(dist('reporters/all.js'));
   const { openHistory } = await import(dist('history/store.js'));
   const n = 10_000;
   const report = synthetic(repoRoot, n);

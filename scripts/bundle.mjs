@@ -8,7 +8,9 @@
 // Chunks sit directly in dist/, at the depth of dist/version.js, so paths made from import.meta.url
 // (`../package.json`, the package root) mean the same in the bundle as in the tsc output.
 // Packages with native code or WebAssembly they locate on disk stay outside the bundle and are loaded
-// from node_modules. Source maps are written; bin/trustaudit.js turns them on for stack traces.
+// from node_modules. re2js is left to Node too: the Terraform regex functions load it with a `require`
+// of their own on first use (src/sources/terraform/regex-functions.ts), which esbuild does not follow.
+// Source maps are written; bin/trustaudit.js turns them on for stack traces.
 // The bundled vendor lists are compiled to JSON first (scripts/compile-accounts.mjs).
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -17,7 +17,8 @@ import type { KnownAccount } from './analysis/zone.js';
 import { loadBundledKnownAccounts, mergeKnownAccounts } from './config/bundled-accounts.js';
 import { loadKnownAccounts } from './config/known-accounts.js';
 import type { Severity } from './findings/types.js';
-import { FORMAT_NAMES, outputFormats } from './reporters/index.js';
+import { reporters } from './reporters/all.js';
+import { FORMAT_NAMES } from './reporters/index.js';
 import { type Report, type ReporterOptions, wholeText } from './reporters/types.js';
 import { allRules } from './rules/index.js';
 import type { BudgetName } from './scan/budgets.js';
@@ -98,9 +99,9 @@ export const formats: readonly string[] = FORMAT_NAMES;
 
 /** A report as text in one of `formats` (`json`, `sarif`, `html`, `text`, …). */
 export function renderReport(report: Report, format: string, options: Partial<ReporterOptions> = {}): string {
-  const entry = Object.hasOwn(outputFormats, format) ? outputFormats[format] : undefined;
-  if (!entry) throw new Error(`unknown format "${format}"; the formats are ${formats.join(', ')}`);
-  return wholeText(entry.render(report, { color: false, ...options }));
+  const render = Object.hasOwn(reporters, format) ? reporters[format] : undefined;
+  if (!render) throw new Error(`unknown format "${format}"; the formats are ${formats.join(', ')}`);
+  return wholeText(render(report, { color: false, ...options }));
 }
 
 /** The CLI's exit code for a report: 0 clean, 1 findings at or above `failOn`, 2 incomplete. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { applyBaselineFile, BaselineError } from '../history/baseline.js';
-import { openHistory, type ScanMeta } from '../history/store.js';
+import type { History, ScanMeta } from '../history/store.js';
 import type { Report } from '../reporters/types.js';
 import { createRedactor, type Redactor, stripUrlCredentials } from '../util/redact.js';
 import { registerHistoryCommands } from './commands/history.js';
@@ -58,16 +58,18 @@ export type RecordResult =
 /**
  * Record the finished scan in the history (`opts.db === false`: do nothing). Never throws: a history
  * problem must not lose the scan's result, so it comes back as `{recorded: false, reason}` for a warning.
+ * The database code is loaded only when a scan is recorded.
  */
-export function recordScan(
+export async function recordScan(
   report: Report,
   meta: ScanMeta,
   opts: { db: string | false | undefined },
-): RecordResult {
+): Promise<RecordResult> {
   if (opts.db === false || opts.db === undefined)
     return { recorded: false, reason: 'history disabled (--no-db)' };
-  let h: ReturnType<typeof openHistory> | undefined;
+  let h: History | undefined;
   try {
+    const { openHistory } = await import('../history/store.js');
     h = openHistory(opts.db);
     const scanId = h.recordScan(report, meta);
     return { recorded: true, scanId, path: opts.db };
@@ -134,11 +136,11 @@ export function installHistory(
     const o = opts as HistoryCliOptions;
     return o.baseline ? applyBaseline(report, resolve(io.cwd, o.baseline)) : report;
   });
-  hooks.afterReport.push((report, opts, runIo, meta) => {
+  hooks.afterReport.push(async (report, opts, runIo, meta) => {
     const clean = (s: string) => meta.redactor.text(stripUrlCredentials(s));
     const o = opts as HistoryCliOptions & { account?: string; quiet?: boolean };
     const db = typeof o.db === 'string' ? resolve(io.cwd, o.db) : o.db;
-    const result = recordScan(
+    const result = await recordScan(
       report,
       {
         target: clean(historyTarget(meta.paths, io.cwd, o)),

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
-import { HistoryError } from '../history/store.js';
+import { HistoryError } from '../history/errors.js';
 import { RuleOptionsError } from '../rules/engine.js';
 import { EXIT_ERROR } from '../scan/report.js';
 import { describeFsError, WriteError } from '../util/atomic-write.js';

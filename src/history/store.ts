@@ -4,10 +4,10 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Finding, Severity } from '../findings/types.js';
 import type { Report, Summary } from '../reporters/types.js';
+import { HistoryError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
-/** A history database problem the user can act on (unreadable file, newer schema, too few scans...). */
-export class HistoryError extends Error {}
+export { HistoryError } from './errors.js';
 
 export interface ScanMeta {
   /** What was scanned, as the user would name it: `aws:123456789012`, `./infra`... Diffs compare scans of one target. */

@@ -1,17 +1,12 @@
-import { asffReporter } from './asff.js';
-import { csvReporter } from './csv.js';
-import { htmlReporter } from './html.js';
-import { jsonReporter } from './json.js';
-import { junitReporter } from './junit.js';
-import { markdownReporter } from './markdown.js';
-import { ocsfReporter } from './ocsf.js';
-import { sarifReporter } from './sarif.js';
-import { textReporter } from './text.js';
 import type { Reporter } from './types.js';
 
-/** One output format: how it is rendered, its file under `--output-dir`, and whether it comes in pieces. */
+/**
+ * One output format: how its reporter is loaded, its file under `--output-dir`, and whether it comes in
+ * pieces.
+ */
 export interface OutputFormat {
-  render: Reporter;
+  /** The format's reporter, imported on first use: a scan loads only the formats it writes. */
+  load(): Promise<Reporter>;
   /** The file name used with `--output-dir`. */
   fileName: string;
   /**
@@ -21,26 +16,63 @@ export interface OutputFormat {
   streams: boolean;
 }
 
+const table = {
+  text: {
+    load: async () => (await import('./text.js')).textReporter,
+    fileName: 'trustaudit.txt',
+    streams: true,
+  },
+  json: {
+    load: async () => (await import('./json.js')).jsonReporter,
+    fileName: 'trustaudit.json',
+    streams: true,
+  },
+  sarif: {
+    load: async () => (await import('./sarif.js')).sarifReporter,
+    fileName: 'trustaudit.sarif',
+    streams: true,
+  },
+  html: {
+    load: async () => (await import('./html.js')).htmlReporter,
+    fileName: 'trustaudit.html',
+    streams: true,
+  },
+  csv: {
+    load: async () => (await import('./csv.js')).csvReporter,
+    fileName: 'trustaudit.csv',
+    streams: true,
+  },
+  junit: {
+    load: async () => (await import('./junit.js')).junitReporter,
+    fileName: 'trustaudit.junit.xml',
+    streams: true,
+  },
+  markdown: {
+    load: async () => (await import('./markdown.js')).markdownReporter,
+    fileName: 'trustaudit.md',
+    streams: true,
+  },
+  asff: {
+    load: async () => (await import('./asff.js')).asffReporter,
+    fileName: 'trustaudit.asff.json',
+    streams: true,
+  },
+  ocsf: {
+    load: async () => (await import('./ocsf.js')).ocsfReporter,
+    fileName: 'trustaudit.ocsf.json',
+    streams: true,
+  },
+} satisfies Record<string, OutputFormat>;
+
+/** The name of a format (a key of the table). */
+export type FormatName = keyof typeof table;
+
 /**
  * Output formats by name (`--format NAME`), one entry per format. The `--format` help and validation,
- * the `--output-dir` file names and the library's `formats`/`renderReport` all read this table.
+ * the `--output-dir` file names and the library's `formats` read this table; `./all.ts` holds every
+ * reporter loaded, by the same names, for the library's synchronous `renderReport`.
  */
-export const outputFormats: Readonly<Record<string, OutputFormat>> = {
-  text: { render: textReporter, fileName: 'trustaudit.txt', streams: true },
-  json: { render: jsonReporter, fileName: 'trustaudit.json', streams: true },
-  sarif: { render: sarifReporter, fileName: 'trustaudit.sarif', streams: true },
-  html: { render: htmlReporter, fileName: 'trustaudit.html', streams: true },
-  csv: { render: csvReporter, fileName: 'trustaudit.csv', streams: true },
-  junit: { render: junitReporter, fileName: 'trustaudit.junit.xml', streams: true },
-  markdown: { render: markdownReporter, fileName: 'trustaudit.md', streams: true },
-  asff: { render: asffReporter, fileName: 'trustaudit.asff.json', streams: true },
-  ocsf: { render: ocsfReporter, fileName: 'trustaudit.ocsf.json', streams: true },
-};
+export const outputFormats: Readonly<Record<string, OutputFormat>> = table;
 
 /** The format names, in the table's order. */
 export const FORMAT_NAMES: readonly string[] = Object.keys(outputFormats);
-
-/** The reporter of each format, by name (read from `outputFormats`). */
-export const reporters: Readonly<Record<string, Reporter>> = Object.fromEntries(
-  Object.entries(outputFormats).map(([name, f]) => [name, f.render]),
-);

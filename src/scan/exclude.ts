@@ -1,5 +1,4 @@
 import { basename, isAbsolute, relative, sep } from 'node:path';
-import picomatch from 'picomatch';
 
 /**
  * `--exclude GLOB` and the config's `exclude:` list. Each glob is matched against a path relative to its
@@ -36,8 +35,10 @@ function normalise(glob: string): string {
   return g;
 }
 
-export function excludeTest(globs: readonly ExcludeGlob[]): ExcludeTest | undefined {
+/** The test for `globs`, or undefined when there are none (then the glob matcher is not even loaded). */
+export async function excludeTest(globs: readonly ExcludeGlob[]): Promise<ExcludeTest | undefined> {
   if (globs.length === 0) return undefined;
+  const { default: picomatch } = await import('picomatch');
   const compiled = globs.map((g) => {
     const glob = normalise(g.glob);
     const full = picomatch(glob, { dot: true });

@@ -208,7 +208,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     ...(zod ? { zod } : {}),
   });
   const today = opts.today ?? new Date(zone.scanTime).toISOString().slice(0, 10);
-  const suppressed = applySuppressions(found, roles, opts.suppressions ?? [], today, {
+  const suppressed = await applySuppressions(found, roles, opts.suppressions ?? [], today, {
     inline: opts.inlineSuppressions !== false,
   });
   append(warnings, suppressed.warnings);
@@ -264,7 +264,9 @@ async function readInputs(
       files.push({ path: '<stdin>', text, explicit: true });
     }
   }
-  const exclude = excludeTest((opts.exclude ?? []).map((g) => ({ ...g, bases: [...g.bases, root.dir] })));
+  const exclude = await excludeTest(
+    (opts.exclude ?? []).map((g) => ({ ...g, bases: [...g.bases, root.dir] })),
+  );
   const walked = walkPaths(paths, opts.cwd, {
     rootDir: root.dir,
     wanted: (name) => isCandidate(name) && !SKIPPED_NAME.test(basename(name)),

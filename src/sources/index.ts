@@ -1,6 +1,6 @@
 import { cloudformationSplit, perFileSplit, terraformSplit } from '../scan/workers/groups.js';
 import { ansibleSource } from './ansible/index.js';
-import { isCdkManifest } from './cloudformation/cdk.js';
+import { isCdkManifest } from './cloudformation/claims.js';
 import { cloudformationSource } from './cloudformation/index.js';
 import { exportSource } from './export/index.js';
 import { kubernetesSource } from './kubernetes/index.js';

@@ -1,7 +1,7 @@
 import type { ConfigSuppression } from '../config/schema.js';
 import type { Finding, SuppressionInfo } from '../findings/types.js';
 import type { InlineSuppression, Role, ScanError } from '../model/types.js';
-import { compileResourceGlob, describeSuppression, isExpired, ruleMatches } from './match.js';
+import { describeSuppression, isExpired, ruleMatches } from './match.js';
 
 export interface SuppressionOptions {
   /**
@@ -20,7 +20,7 @@ export interface SuppressionOptions {
  *   apply to findings whose resource id is the role's id; rule `*` covers every rule. Several variants of
  *   one resource (`Fn::If`) share an id, so their inline suppressions are pooled.
  * - Config suppressions match on rule id (or `*`) and a glob over the resource id or ARN
- *   (see `compileResourceGlob`).
+ *   (see `compileResourceGlob`, glob.ts).
  * - When both match, the inline one is recorded (it sits next to the code). A config suppression that
  *   matched only already-suppressed findings still counts as used.
  * - Warnings (source `config`): `suppression-expired` for each expired config suppression (whether or not
@@ -32,13 +32,13 @@ export interface SuppressionOptions {
  * Findings are returned in the same order and nothing is modified: a suppressed finding comes back as a
  * new object, the others as they were (a large scan has tens of thousands, usually none suppressed).
  */
-export function applySuppressions(
+export async function applySuppressions(
   findings: Finding[],
   roles: readonly Role[],
   config: readonly ConfigSuppression[],
   today: string,
   opts: SuppressionOptions = {},
-): { findings: Finding[]; warnings: ScanError[]; inlineIgnored: number } {
+): Promise<{ findings: Finding[]; warnings: ScanError[]; inlineIgnored: number }> {
   const honourInline = opts.inline !== false;
   let inlineIgnored = 0;
   const inlineByResource = new Map<string, InlineSuppression[]>();
@@ -52,9 +52,7 @@ export function applySuppressions(
     inlineByResource.set(role.id, list);
   }
 
-  const active = config
-    .map((s, index) => ({ s, index, matches: compileResourceGlob(s.resource) }))
-    .filter(({ s }) => !isExpired(s, today));
+  const active = await activeSuppressions(config, today);
   const used = new Set<number>();
 
   const out = findings.map((finding): Finding => {
@@ -95,6 +93,18 @@ export function applySuppressions(
     }
   });
   return { findings: out, warnings, inlineIgnored };
+}
+
+/** The unexpired config suppressions, each with its resource glob compiled. */
+async function activeSuppressions(
+  config: readonly ConfigSuppression[],
+  today: string,
+): Promise<{ s: ConfigSuppression; index: number; matches: (finding: Finding) => boolean }[]> {
+  if (config.length === 0) return [];
+  const { compileResourceGlob } = await import('./glob.js');
+  return config
+    .map((s, index) => ({ s, index, matches: compileResourceGlob(s.resource) }))
+    .filter(({ s }) => !isExpired(s, today));
 }
 
 function sameInline(a: InlineSuppression, b: InlineSuppression): boolean {

@@ -1,28 +1,8 @@
-import picomatch from 'picomatch';
 import type { ConfigSuppression } from '../config/schema.js';
-import type { Finding } from '../findings/types.js';
 
 /** `*` or the finding's rule id (case-insensitive). */
 export function ruleMatches(pattern: string, ruleId: string): boolean {
   return pattern === '*' || pattern.toLowerCase() === ruleId.toLowerCase();
-}
-
-/**
- * A resource glob compiled once. Resource ids and ARNs are not file paths, so `*` matches any run of
- * characters, slashes included (`arn:aws:iam::*:role/*` covers roles with a path); `?`, `[...]` and
- * `{a,b}` work as in a shell. The glob also matches a resource id or ARN equal to it character for
- * character, so a Terraform address such as `aws_iam_role.this["vendor"]` can be written as is.
- */
-export function compileResourceGlob(glob: string): (finding: Finding) => boolean {
-  const isMatch = picomatch(glob, { bash: true, dot: true });
-  const test = (candidate: string): boolean => {
-    if (candidate === glob || isMatch(candidate)) return true;
-    // Resource ids built from Windows paths: let `infra/*.yaml#Role` match `infra\a.yaml#Role`.
-    const slashed = candidate.replaceAll('\\', '/');
-    return slashed !== candidate && (slashed === glob || isMatch(slashed));
-  };
-  return (finding) =>
-    test(finding.resource.id) || (finding.resource.arn !== undefined && test(finding.resource.arn));
 }
 
 /** True when the suppression's `expires` day is before `today` (both YYYY-MM-DD). It still applies on that day. */

@@ -103,14 +103,14 @@ describe('applyBaseline', () => {
 });
 
 describe('recordScan', () => {
-  it('records, skips with --no-db, and reports (never throws) an unusable database', () => {
+  it('records, skips with --no-db, and reports (never throws) an unusable database', async () => {
     const dir = tempDir();
     const m = { target: 't', sources: [], options: {}, toolVersion: '0', startedAt: '2026-01-01T00:00:00Z' };
-    const ok = recordScan(report([finding(1)]), m, { db: resolve(dir, 'h.db') });
+    const ok = await recordScan(report([finding(1)]), m, { db: resolve(dir, 'h.db') });
     expect(ok).toMatchObject({ recorded: true, scanId: 1 });
-    expect(recordScan(report([]), m, { db: false })).toMatchObject({ recorded: false });
+    expect(await recordScan(report([]), m, { db: false })).toMatchObject({ recorded: false });
     mkdirSync(resolve(dir, 'adir.db'));
-    const bad = recordScan(report([]), m, { db: resolve(dir, 'adir.db') });
+    const bad = await recordScan(report([]), m, { db: resolve(dir, 'adir.db') });
     expect(bad.recorded).toBe(false);
     expect(bad.recorded === false && bad.reason).toMatch(/adir\.db/);
   });

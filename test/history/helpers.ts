@@ -19,7 +19,7 @@ export function tempDir(): string {
 export function transpileHistory(): string {
   const out = resolve(TMP_ROOT, 'js');
   mkdirSync(out, { recursive: true });
-  for (const name of ['schema', 'store']) {
+  for (const name of ['errors', 'schema', 'store']) {
     const src = readFileSync(resolve(repoRoot, `src/history/${name}.ts`), 'utf8');
     const js = ts.transpileModule(src, {
       compilerOptions: {

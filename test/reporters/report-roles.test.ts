@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyZone } from '../../src/analysis/zone.js';
 import { scanPolicies } from '../../src/index.js';
-import { outputFormats } from '../../src/reporters/index.js';
+import { reporters } from '../../src/reporters/all.js';
 import { plainPolicy, reportRoles } from '../../src/reporters/report-roles.js';
 import { wholeText } from '../../src/reporters/types.js';
 import { buildReport } from '../../src/scan/report.js';
@@ -96,7 +96,7 @@ describe('the roles of a built report', () => {
       }),
     );
     const report = buildReport({ ...result, roles: trapped });
-    expect(wholeText(outputFormats.json!.render(report, opts))).toContain('"rolesScanned": 1');
+    expect(wholeText(reporters.json!(report, opts))).toContain('"rolesScanned": 1');
     expect(() => report.roles).toThrow(/trust policy read/);
   });
 
@@ -108,8 +108,8 @@ describe('the roles of a built report', () => {
       },
     });
     for (const f of ['json', 'sarif', 'csv', 'text', 'markdown', 'asff', 'ocsf']) {
-      expect(() => wholeText(outputFormats[f]!.render(report, opts)), f).not.toThrow();
+      expect(() => wholeText(reporters[f]!(report, opts)), f).not.toThrow();
     }
-    expect(() => wholeText(outputFormats.html!.render(report, opts))).toThrow(/roles read/);
+    expect(() => wholeText(reporters.html!(report, opts))).toThrow(/roles read/);
   });
 });

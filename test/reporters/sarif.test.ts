@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceLocation } from '../../src/model/types.js';
-import { reporters } from '../../src/reporters/index.js';
+import { reporters } from '../../src/reporters/all.js';
 import {
   AWSROOT,
   artifactLocation,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reporters } from '../../src/reporters/index.js';
+import { reporters } from '../../src/reporters/all.js';
 import type { ReporterOptions } from '../../src/reporters/types.js';
 import { FIXTURE_FILE, loadReport } from './report-fixture.js';
 

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/types.js';
-import { FORMAT_NAMES, outputFormats } from '../../src/reporters/index.js';
+import { reporters } from '../../src/reporters/all.js';
+import { FORMAT_NAMES } from '../../src/reporters/index.js';
 import type { Report, ReporterOptions, ReportText } from '../../src/reporters/types.js';
 import { FIXTURE_FILE, HOSTILE_FILE, loadReport, repoRoot } from './report-fixture.js';
 import { scaleReport } from './scale-report.js';
@@ -28,7 +29,7 @@ function pieces(text: ReportText): string[] {
 }
 
 function render(format: string, report: Report, opts: Partial<ReporterOptions> = {}): ReportText {
-  return outputFormats[format]!.render(report, { ...OPTS, ...opts });
+  return reporters[format]!(report, { ...OPTS, ...opts });
 }
 
 /** The scale report with baseline marks, usage evidence, errors, warnings and a not-judged role. */

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ScanError } from '../../src/model/types.js';
 import { DEFAULT_BUDGETS } from '../../src/scan/budgets.js';
-import { scanTemplate } from '../../src/sources/cloudformation/index.js';
+import { scanTemplate } from '../../src/sources/cloudformation/scan-template.js';
 import { loadTerraform } from '../../src/sources/terraform/index.js';
 import type { InputFile, SourceContext } from '../../src/sources/types.js';
 import { testSourceContext } from '../helpers/source-context.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runRules } from '../../src/rules/engine.js';
 import { allRules } from '../../src/rules/index.js';
 import { TA001 } from '../../src/rules/TA001.js';
-import { loadExportFile } from '../../src/sources/export/index.js';
+import { loadExportFile } from '../../src/sources/export/load.js';
 import { makeZone } from '../helpers/rule-tester.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

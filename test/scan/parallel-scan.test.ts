@@ -36,7 +36,7 @@ async function reportJson(
     sources,
   });
   const report = buildReport(result);
-  const text = outputFormats.json.render(report, { generatedAt: '2026-01-01T00:00:00.000Z' });
+  const text = (await outputFormats.json.load())(report, { generatedAt: '2026-01-01T00:00:00.000Z' });
   return {
     json: typeof text === 'string' ? text : [...text].join(''),
     remote,

@@ -3,7 +3,8 @@ import { UsageError } from '../../src/cli/io.js';
 import { emptyConfig } from '../../src/config/empty.js';
 import { parseConfigText } from '../../src/config/parse.js';
 import { scanPolicies } from '../../src/index.js';
-import { FORMAT_NAMES, outputFormats, reporters } from '../../src/reporters/index.js';
+import { reporters } from '../../src/reporters/all.js';
+import { FORMAT_NAMES, outputFormats } from '../../src/reporters/index.js';
 import { outputFormatsFor, scanSettings } from '../../src/scan/settings.js';
 
 /** The settings step (options + config → what a scan runs with), shared by the CLI and the library. */
@@ -104,11 +105,12 @@ describe('outputFormatsFor', () => {
 });
 
 describe('the format table', () => {
-  it('has one entry per reporter, each with its own file name', () => {
+  it('has one entry per reporter, each with its own file name', async () => {
     expect(Object.keys(reporters)).toEqual([...FORMAT_NAMES]);
     const files = FORMAT_NAMES.map((f) => outputFormats[f]!.fileName);
     expect(new Set(files).size).toBe(files.length);
-    for (const f of FORMAT_NAMES) expect(reporters[f]).toBe(outputFormats[f]!.render);
+    // The table loads the same reporter that the library renders with.
+    for (const f of FORMAT_NAMES) expect(await outputFormats[f]!.load()).toBe(reporters[f]);
   });
 });
 
@@ -123,7 +125,7 @@ describe('the format table, against the reporters', () => {
   it('streams says truly which formats come back in pieces', async () => {
     const report = await scanPolicies([{ policy: vendor }], { account: '123456789012' });
     for (const f of FORMAT_NAMES) {
-      const text = outputFormats[f]!.render(report, {
+      const text = (await outputFormats[f]!.load())(report, {
         color: false,
         generatedAt: '2026-01-01T00:00:00Z',
         account: '123456789012',

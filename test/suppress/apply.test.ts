@@ -174,11 +174,16 @@ const cases: Case[] = [
 
 describe('applySuppressions', () => {
   for (const c of cases) {
-    it(c.name, () => {
+    it(c.name, async () => {
       // Every config entry must be something the config schema accepts.
       for (const s of c.config ?? []) expect(SuppressionSchema.safeParse(s).success).toBe(true);
       const input = structuredClone(c.findings);
-      const { findings, warnings } = applySuppressions(c.findings, c.roles ?? [], c.config ?? [], TODAY);
+      const { findings, warnings } = await applySuppressions(
+        c.findings,
+        c.roles ?? [],
+        c.config ?? [],
+        TODAY,
+      );
 
       expect(c.findings).toEqual(input); // pure: input untouched
       expect(findings.map((f) => f.fingerprint)).toEqual(input.map((f) => f.fingerprint));
@@ -203,9 +208,9 @@ describe('applySuppressions', () => {
     });
   }
 
-  it('keeps the inline suppression location', () => {
+  it('keeps the inline suppression location', async () => {
     const loc = { file: 'main.tf', line: 12, column: 3 };
-    const { findings } = applySuppressions(
+    const { findings } = await applySuppressions(
       [finding('aws_iam_role.vendor')],
       [role('aws_iam_role.vendor', [{ ruleId: 'TA001', reason: 'r', location: loc }])],
       [],

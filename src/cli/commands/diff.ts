@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../../history/render.js';
-import { HistoryError, openHistory } from '../../history/store.js';
+import { HistoryError } from '../../history/errors.js';
+import type { History } from '../../history/store.js';
 import { defaultHistoryPath } from '../history-db.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../io.js';
@@ -32,14 +32,18 @@ export function registerDiffCommand(program: Command, io: CliIO, setExit: (code:
     )
     .option('--fail-on-new', 'exit 1 when the newer scan has findings the older one did not')
     .action(
-      (
+      async (
         from: number | undefined,
         to: number | undefined,
         opts: { db?: string; target?: string; format: string; failOnNew?: boolean },
       ) => {
-        let h: ReturnType<typeof openHistory> | undefined;
+        let h: History | undefined;
         try {
           if (!opts.db) throw new UsageError('no history database: TRUSTAUDIT_DB is off; pass --db PATH');
+          // The database code and the diff renderers are loaded only when the command runs.
+          const [{ openHistory }, { renderDiffJson, renderDiffMarkdown, renderDiffText }] = await Promise.all(
+            [import('../../history/store.js'), import('../../history/render.js')],
+          );
           h = openHistory(resolve(io.cwd, opts.db));
           const d = h.diff(from, to, opts.target ? { target: opts.target } : {});
           io.stdout.write(

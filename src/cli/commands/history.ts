@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { type History, HistoryError, openHistory, type ScanRecord } from '../../history/store.js';
+import { HistoryError } from '../../history/errors.js';
+import type { History, ScanRecord } from '../../history/store.js';
 import { produceFileAtomic, WriteError, type WriteFs } from '../../util/atomic-write.js';
 import { neutraliseLine } from '../../util/neutralise.js';
 import { defaultHistoryPath, describeSqliteError } from '../history-db.js';
@@ -112,7 +113,7 @@ export function registerHistoryCommand(program: Command, io: CliIO, setExit: (co
         id: number | undefined,
         opts: { db?: string; target?: string; limit: number; format: string; prune?: boolean; keep?: number },
       ) => {
-        let h: ReturnType<typeof openHistory> | undefined;
+        let h: History | undefined;
         try {
           if (!opts.db) throw new UsageError('no history database: TRUSTAUDIT_DB is off; pass --db PATH');
           if (opts.keep !== undefined && !opts.prune) {
@@ -125,6 +126,8 @@ export function registerHistoryCommand(program: Command, io: CliIO, setExit: (co
           }
           if (opts.prune && id !== undefined)
             throw new UsageError('--prune works on targets, not on one scan id');
+          // The database code is loaded only when the command runs.
+          const { openHistory } = await import('../../history/store.js');
           h = openHistory(resolve(io.cwd, opts.db));
           if (opts.prune) {
             io.stdout.write(await pruneHistory(h, opts.keep as number, opts.target, io.writeFs));

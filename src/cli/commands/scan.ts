@@ -432,10 +432,14 @@ async function scanWith(
         ? (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION)
         : undefined;
   const account = opts.account ?? zone.defaultOwner ?? result.accounts[0]?.id;
+  // Only the reporters of the formats asked for are loaded (the HTML one is large).
+  const reporters = new Map(
+    await Promise.all(formats.map(async (f) => [f, await outputFormats[f]!.load()] as const)),
+  );
   // Render every format before writing anything, so a format that cannot be produced leaves no partial output.
   const render = (format: string, useColour: boolean): ReportText => {
     try {
-      return outputFormats[format]!.render(report, {
+      return reporters.get(format)!(report, {
         color: useColour,
         ...(opts.verbose ? { verbose: true } : {}),
         generatedAt: startedAt,

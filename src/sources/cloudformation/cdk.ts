@@ -24,15 +24,6 @@ export interface CdkStack {
 
 const MAX_NESTING = 8;
 
-export function isCdkManifest(path: string, text: string): boolean {
-  const base = path.split(/[\\/]/).pop()?.toLowerCase();
-  return (
-    base === 'manifest.json' &&
-    text.includes('"artifacts"') &&
-    (text.includes('aws:cloudformation:stack') || text.includes('cdk:cloud-assembly'))
-  );
-}
-
 /** A nested manifest's text, or why it was not read (`refused`: outside the scan root, not a file). */
 export type ManifestRead = { ok: true; text: string } | { ok: false; reason: string; refused: boolean };
 

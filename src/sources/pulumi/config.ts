@@ -8,8 +8,6 @@ import type { CNode } from '../cloudformation/nodes.js';
 import { get, scalarText } from '../cloudformation/nodes.js';
 import type { ConfigValue } from './evaluate.js';
 
-export const STACK_FILE = /^Pulumi\.([^./\\]+)\.ya?ml$/;
-
 /** A node as plain data (config values are data: no interpolation). */
 export function plain(n: CNode): JsonLike {
   if (n.t === 'scalar') return n.v === null ? null : typeof n.v === 'boolean' ? n.v : String(n.v);

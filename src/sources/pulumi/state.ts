@@ -17,11 +17,6 @@ import { normaliseType } from './program.js';
 /** The marker Pulumi puts on a secret value (`{"4dabf…": "1b47…", "ciphertext" | "plaintext": …}`). */
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 
-/** Cheap test: a stack export. */
-export function looksLikeStateExport(text: string): boolean {
-  return /^\uFEFF?\s*\{/.test(text) && text.includes('"deployment"') && text.includes('urn:pulumi:');
-}
-
 const DOC_FIELD: Readonly<Record<string, string>> = {
   'aws:iam:Role': 'assumeRolePolicy',
   'aws-native:iam:Role': 'assumeRolePolicyDocument',

@@ -2,7 +2,7 @@
  * Reading Terraform files once the terraform source claimed them: HCL configuration and Terragrunt units
  * through one tree-sitter parser made for the call, plan JSON on its own. Loaded only when a scan holds
  * such files (index.ts imports it on first use), so other scans never load the parser, the regular
- * expression engine or the evaluator.
+ * expression engine or the evaluator; the plan reader is imported only when a plan was claimed.
  */
 import { DEPLOYING_ACCOUNT, type Role, type ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
@@ -11,7 +11,6 @@ import { isHcl, isTerragruntUnit } from './claims.js';
 import { withoutDeployedStandalone } from './deployed-dirs.js';
 import { createHclParser } from './hcl.js';
 import { scanHcl } from './hcl-source.js';
-import { scanPlan } from './plan.js';
 import { scanTerragrunt } from './terragrunt.js';
 
 /** Reads the claimed files. One tree-sitter parser is made for the call and freed at the end. */
@@ -57,6 +56,29 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
       }
     }
   }
+  if (plans.length > 0) {
+    const r = await readPlans(plans, account, partition, ctx);
+    append(roles, r.roles);
+    append(errors, r.errors);
+  }
+  return {
+    roles,
+    errors: unique(errors),
+    warnings: unique(warnings),
+    ...(deployedDirs ? { deployedDirs } : {}),
+  };
+}
+
+/** Reads plan JSON files; the plan reader is imported only for a scan that holds plans. */
+async function readPlans(
+  plans: InputFile[],
+  account: string,
+  partition: string,
+  ctx: SourceContext,
+): Promise<{ roles: Role[]; errors: ScanError[] }> {
+  const { scanPlan } = await import('./plan.js');
+  const roles: Role[] = [];
+  const errors: ScanError[] = [];
   for (const f of plans) {
     try {
       const r = scanPlan(f, account, partition, ctx.budgets['nesting-depth']);
@@ -71,12 +93,7 @@ export async function loadTerraform(files: InputFile[], ctx: SourceContext): Pro
       });
     }
   }
-  return {
-    roles,
-    errors: unique(errors),
-    warnings: unique(warnings),
-    ...(deployedDirs ? { deployedDirs } : {}),
-  };
+  return { roles, errors };
 }
 
 /** The same problem reported by two evaluations of one file (a module read on its own and by a unit) is kept once. */

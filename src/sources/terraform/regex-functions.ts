@@ -3,11 +3,25 @@
  * `/pattern/` form of `replace`. Matching is linear in the input whatever the pattern; a pattern RE2
  * rejects is never run by another engine.
  */
-import { type Matcher, RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { Matcher, RE2JS } from 're2js';
 import type { ScanError } from '../../model/types.js';
 import { textOf } from './hcl.js';
 import { type CallCtx, type Fn, locPlace } from './scope.js';
 import { errSym, NULL, str, sym, type Val, wrap } from './values.js';
+
+/**
+ * The RE2 engine (re2js) is large and most configurations call no regex function: it is loaded when
+ * the first pattern is compiled, not with the evaluator. Evaluation is synchronous, so it is loaded
+ * with `require` (its CommonJS build), which Node caches after the first call; the bundle leaves it
+ * to Node for the same reason (a `require` of its own is opaque to esbuild).
+ */
+const requireHere = createRequire(import.meta.url);
+
+function re2Engine(): typeof RE2JS {
+  const re2js: typeof import('re2js') = requireHere('re2js');
+  return re2js.RE2JS;
+}
 
 export const REGEX_FUNCTIONS: Record<string, Fn> = {
   regex: ([p, s], c) => {
@@ -41,8 +55,9 @@ type Compiled = { ok: true; re: RE2JS } | { ok: false; unknown: Val };
  * never run by another engine: the call is unknown, with a warning naming the expression.
  */
 export function compileRe2(pattern: string, c: CallCtx): Compiled {
+  const engine = re2Engine();
   try {
-    return { ok: true, re: RE2JS.compile(pattern) };
+    return { ok: true, re: engine.compile(pattern) };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     const w: ScanError = {

@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation writes ${Name} substitutions in plain strings.
 import { describe, expect, it } from 'vitest';
-import { scanTemplate } from '../../../src/sources/cloudformation/index.js';
 import { LineIndex, toPlain } from '../../../src/sources/cloudformation/nodes.js';
 import { parseTemplateText } from '../../../src/sources/cloudformation/parse.js';
+import { scanTemplate } from '../../../src/sources/cloudformation/scan-template.js';
 import { errorsOf, input, lineOf, scanFiles, scanFixture } from './helpers.js';
 
 function yamlPlain(text: string): unknown {

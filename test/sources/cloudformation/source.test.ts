@@ -2,13 +2,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEPLOYING_ACCOUNT } from '../../../src/model/types.js';
+import { cloudformationSource, looksLikeCloudFormation } from '../../../src/sources/cloudformation/index.js';
 import {
-  cloudformationSource,
   loadParameterFile,
-  looksLikeCloudFormation,
   ParameterFileError,
   parseParameterText,
-} from '../../../src/sources/cloudformation/index.js';
+} from '../../../src/sources/cloudformation/parameters-file.js';
 import { fixtures, input, lineOf, principals, roleById, scanFiles, scanFixture, walk } from './helpers.js';
 
 describe('claim', () => {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSymbolic, type Role } from '../../../src/model/types.js';
-import { MAX_STACKS, pulumiSource } from '../../../src/sources/pulumi/index.js';
+import { pulumiSource } from '../../../src/sources/pulumi/index.js';
+import { MAX_STACKS } from '../../../src/sources/pulumi/load.js';
 import { fixtureInput, inputsUnder, repoRoot, scanWith, textInput, where } from '../kubernetes/helpers.js';
 
 const dir = join(repoRoot, 'test/fixtures/pulumi');

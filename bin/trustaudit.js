@@ -19,7 +19,8 @@ if (modules === undefined && bundle === undefined) {
   process.exit(2);
 }
 const entry = bundle !== undefined && (modules === undefined || bundle >= modules) ? 'trustaudit.mjs' : 'cli/main.js';
-const { main } = await import(new URL(entry, here).href);
+const { main, tuneProcessForCli } = await import(new URL(entry, here).href);
+tuneProcessForCli();
 
 main(process.argv).then(
   (code) => {

@@ -1,5 +1,15 @@
+import v8 from 'node:v8';
 import { toolVersion } from '../version.js';
 import { type CliIO, processIO } from './io.js';
+import { keepWasmOnBaselineTier } from './wasm-tiering.js';
+
+/**
+ * Process-wide settings of the command-line tool, made by its entry (bin/trustaudit.js) before `main`;
+ * never by the library or by tests that call `main` in their own process.
+ */
+export function tuneProcessForCli(): void {
+  keepWasmOnBaselineTier(v8, process.versions.v8);
+}
 
 /**
  * Run the CLI; resolves to the exit code (0 clean, 1 findings, 2 usage or input error).

@@ -7,18 +7,15 @@ import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { TrustedAccount } from '../../analysis/zone.js';
 import type { Role, ScanError } from '../../model/types.js';
 import { append } from '../../util/append.js';
+import { sourceError } from '../source-error.js';
 import type { InputFile, SourceContext, SourceResult } from '../types.js';
 import { type CdkStack, readManifest } from './cdk.js';
 import { isCdkManifest } from './claims.js';
 import type { ExtractOptions } from './roles.js';
 import { scanTemplate, type TemplateScan } from './scan-template.js';
 
-function scanError(file: string, code: string, message: string, line?: number, column?: number): ScanError {
-  const e: ScanError = { source: 'cloudformation', code, message, file };
-  if (line !== undefined) e.line = line;
-  if (column !== undefined) e.column = column;
-  return e;
-}
+const scanError = (file: string, code: string, message: string, line?: number, column?: number): ScanError =>
+  sourceError('cloudformation', file, code, message, line, column);
 
 export async function loadCloudFormation(files: InputFile[], ctx: SourceContext): Promise<SourceResult> {
   const roles: Role[] = [];

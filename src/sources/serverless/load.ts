@@ -10,15 +10,12 @@ import { type CEntry, type CMap, type CNode, get, getEntry } from '../cloudforma
 import { parseTemplateText } from '../cloudformation/parse.js';
 import { extractRoles } from '../cloudformation/roles.js';
 import { indexTemplate } from '../cloudformation/template.js';
+import { sourceError } from '../source-error.js';
 import type { InputFile, SourceContext, SourceResult } from '../types.js';
 import { Substituter, type Unknowns } from './variables.js';
 
-function scanError(file: string, code: string, message: string, line?: number, column?: number): ScanError {
-  const e: ScanError = { source: 'serverless', code, message, file };
-  if (line !== undefined) e.line = line;
-  if (column !== undefined) e.column = column;
-  return e;
-}
+const scanError = (file: string, code: string, message: string, line?: number, column?: number): ScanError =>
+  sourceError('serverless', file, code, message, line, column);
 
 export async function loadServerless(files: InputFile[], ctx: SourceContext): Promise<SourceResult> {
   const roles: Role[] = [];
